@@ -1,0 +1,45 @@
+"""The focuscode app: every command group is registered here, in one place."""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+from . import codebook, coding, exports, imports, project, segments, suggest
+from .common import FocuscodeGroup
+
+app = typer.Typer(
+    name="focuscode",
+    cls=FocuscodeGroup,
+    help="Qualitative coding of anonymised Dutch focus-group transcripts, from the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"focuscode {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Qualitative coding of anonymised Dutch focus-group transcripts, from the terminal."""
+
+
+project.register(app)
+imports.register(app)
+codebook.register(app)
+segments.register(app)
+coding.register(app)
+suggest.register(app)
+exports.register(app)
+
+
+def main() -> None:
+    app(prog_name="focuscode")

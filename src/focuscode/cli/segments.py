@@ -1,0 +1,57 @@
+"""segments: list and search coded text."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
+
+
+def segments(
+    code: Annotated[Optional[str], typer.Option("--code", help="Only segments with this code (a theme includes its subcodes).")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="Only this speaker role.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="po or vo.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete.")] = None,
+    transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only this transcript (by name).")] = None,
+    uncoded: Annotated[bool, typer.Option("--uncoded", help="Only segments without an accepted code.")] = False,
+    search: Annotated[Optional[str], typer.Option("--search", help="Full-text search (words, diacritics ignored).")] = None,
+    coder: CoderOption = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many segments.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List segments with speaker, role, sector, source and codes."""
+    from ..segments import SegmentFilter, list_segments, segment_json
+
+    conn = open_db(db)
+    rows = list_segments(
+        conn,
+        SegmentFilter(code=code, role=role, sector=sector, source=source, transcript=transcript,
+                      uncoded=uncoded, search=search, coder=coder, limit=limit),
+    )
+    if as_json:
+        print_json([segment_json(r) for r in rows])
+        return
+    for r in rows:
+        who = f"{r['speaker']} ({r['role'] or '?'}{', ' + r['sector'] if r['sector'] else ''})"
+        stdout.print(f"[bold]#{r['id']}[/] [dim]{r['transcript']}:{r['ordinal']}[/] {who}", markup=True)
+        stdout.print(f"  {r['text']}", markup=False)
+        for c in r["codings"]:
+            line = f"  → {c['code']} [{c['status']}, {c['method']}"
+            line += f", {c['score']:.2f}" if c["score"] is not None else ""
+            line += f", {c['coder']}" if c["coder"] else ""
+            line += "]"
+            if c["evidence"] and c["evidence"].get("matches"):
+                line += " evidence: " + ", ".join(
+                    f"{m.get('text')}≈{m.get('keyword') or m.get('pattern')}" for m in c["evidence"]["matches"][:4]
+                )
+            stdout.print(line, markup=False)
+        for m in r.get("memos", []):
+            stdout.print(f"  memo ({m['coder'] or '-'}): {m['text']}", markup=False)
+    stdout.print(f"{len(rows)} segments", style="dim")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(segments)

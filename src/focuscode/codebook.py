@@ -1,0 +1,315 @@
+"""The YAML codebook: parsing, validation with file and line, and the Code model.
+
+A codebook is a list of codes nested with `children`. Validation collects every
+problem before reporting, so a researcher fixes the file in one pass; nothing is
+returned from an invalid file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import CodebookError, FocuscodeError, InputFileError
+
+ALLOWED_KEYS = {
+    "name",
+    "description",
+    "include",
+    "exclude",
+    "exclude_keywords",
+    "examples",
+    "keywords",
+    "patterns",
+    "color",
+    "children",
+}
+KEYWORD_KEYS = {"term", "compound"}
+TOKEN_PATTERN_ATTRS = {
+    "LEMMA", "LOWER", "ORTH", "TEXT", "NORM", "POS", "TAG", "IS_PUNCT", "IS_DIGIT",
+    "IS_ALPHA", "LIKE_NUM", "OP", "IS_STOP", "LENGTH", "SHAPE", "PREFIX", "SUFFIX",
+}
+TOKEN_PATTERN_OPS = {"!", "?", "+", "*", "{"}
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass
+class Keyword:
+    """A Dutch lemma or phrase. `compound` lets it match as head or tail of a compound."""
+
+    term: str
+    compound: bool = True
+
+
+@dataclass
+class Code:
+    name: str
+    description: str = ""
+    include: str = ""
+    exclude: str = ""
+    exclude_keywords: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    patterns: list[list[dict[str, Any]]] = field(default_factory=list)
+    color: str | None = None
+    children: list["Code"] = field(default_factory=list)
+    parent: str | None = None
+    line: int | None = None
+
+    def walk(self) -> Iterator["Code"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Codebook:
+    codes: list[Code]
+    path: str | None = None
+
+    def walk(self) -> Iterator[Code]:
+        for code in self.codes:
+            yield from code.walk()
+
+    def by_name(self) -> dict[str, Code]:
+        return {c.name: c for c in self.walk()}
+
+    def theme_of(self, name: str) -> str:
+        codes = self.by_name()
+        code = codes[name]
+        while code.parent is not None:
+            code = codes[code.parent]
+        return code.name
+
+
+class _Problems:
+    def __init__(self, path: str):
+        self.path = path
+        self.items: list[FocuscodeError] = []
+
+    def add(self, node, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.items.append(FocuscodeError(message, path=self.path, line=line))
+
+
+def _scalar_text(node, problems: _Problems, key: str) -> str:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value).strip()
+    if isinstance(node, yaml.SequenceNode):
+        parts = []
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                parts.append(str(item.value).strip())
+            else:
+                problems.add(item, f"'{key}' entries must be text")
+        return "\n".join(p for p in parts if p)
+    problems.add(node, f"'{key}' must be text or a list of text")
+    return ""
+
+
+def _text_list(node, problems: _Problems, key: str, allow_empty: bool = False) -> list[str]:
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        problems.add(node, f"'{key}' must be a list")
+        return []
+    out = []
+    for item in node.value:
+        if not isinstance(item, yaml.ScalarNode) or item.tag.endswith(":null"):
+            problems.add(item, f"'{key}' entries must be text")
+            continue
+        text = str(item.value).strip()
+        if not text and not allow_empty:
+            problems.add(item, f"empty entry in '{key}'")
+            continue
+        out.append(text)
+    return out
+
+
+def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        problems.add(node, f"'keywords' of '{code_name}' must be a list")
+        return []
+    out = []
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            term = "" if item.tag.endswith(":null") else str(item.value).strip()
+            if not term:
+                problems.add(item, f"empty keyword in '{code_name}'")
+                continue
+            out.append(Keyword(term))
+        elif isinstance(item, yaml.MappingNode):
+            values = {}
+            for k, v in item.value:
+                if k.value not in KEYWORD_KEYS:
+                    problems.add(k, f"unknown key '{k.value}' in a keyword of '{code_name}' (allowed: term, compound)")
+                    continue
+                values[k.value] = v
+            term_node = values.get("term")
+            term = str(term_node.value).strip() if isinstance(term_node, yaml.ScalarNode) else ""
+            if not term:
+                problems.add(item, f"empty keyword in '{code_name}'")
+                continue
+            compound = True
+            if "compound" in values:
+                raw = str(values["compound"].value).lower()
+                if raw not in ("true", "false", "yes", "no"):
+                    problems.add(values["compound"], f"'compound' of keyword '{term}' must be true or false")
+                compound = raw in ("true", "yes")
+            out.append(Keyword(term, compound))
+        else:
+            problems.add(item, f"keywords of '{code_name}' must be text or {{term, compound}}")
+    return out
+
+
+def _patterns(node, problems: _Problems, code_name: str) -> list[list[dict]]:
+    """Check token patterns structurally; spaCy's own check runs when a matcher is built."""
+    import yaml
+
+    data = yaml.safe_load(yaml.serialize(node)) if node is not None else None
+    if not isinstance(data, list):
+        problems.add(node, f"'patterns' of '{code_name}' must be a list of token patterns")
+        return []
+    out = []
+    for i, pattern in enumerate(data):
+        sub = node.value[i]
+        if not isinstance(pattern, list) or not pattern:
+            problems.add(sub, f"bad pattern in '{code_name}': a pattern is a non-empty list of token dicts")
+            continue
+        ok = True
+        for token in pattern:
+            if not isinstance(token, dict) or not token:
+                problems.add(sub, f"bad pattern in '{code_name}': each token must be a non-empty mapping")
+                ok = False
+                break
+            for attr, value in token.items():
+                if str(attr).upper() not in TOKEN_PATTERN_ATTRS:
+                    problems.add(sub, f"bad pattern in '{code_name}': unknown token attribute '{attr}'")
+                    ok = False
+                elif str(attr).upper() == "OP" and value not in TOKEN_PATTERN_OPS:
+                    problems.add(sub, f"bad pattern in '{code_name}': unknown operator '{value}'")
+                    ok = False
+                elif value is None or value == "":
+                    problems.add(sub, f"bad pattern in '{code_name}': empty value for '{attr}'")
+                    ok = False
+        if ok:
+            out.append([{str(k).upper(): v for k, v in t.items()} for t in pattern])
+    return out
+
+
+def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, int]) -> Code | None:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(node, "each code must be a mapping with at least 'name'")
+        return None
+    fields: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in ALLOWED_KEYS:
+            problems.add(key_node, f"unknown key '{key}' (allowed: {', '.join(sorted(ALLOWED_KEYS))})")
+            continue
+        if key in fields:
+            problems.add(key_node, f"key '{key}' given twice")
+        fields[key] = value_node
+    name_node = fields.get("name")
+    name = str(name_node.value).strip() if isinstance(name_node, yaml.ScalarNode) else ""
+    if not name:
+        problems.add(name_node or node, "a code without a name")
+        name = f"<unnamed at line {node.start_mark.line + 1}>"
+    elif "::" in name:
+        problems.add(name_node, f"code name '{name}' may not contain '::'")
+    line = node.start_mark.line + 1
+    if name in seen:
+        problems.add(name_node, f"duplicate code name '{name}' (first at line {seen[name]})")
+    else:
+        seen[name] = line
+    code = Code(name=name, parent=parent, line=line)
+    if "description" in fields:
+        code.description = _scalar_text(fields["description"], problems, "description")
+    if "include" in fields:
+        code.include = _scalar_text(fields["include"], problems, "include")
+    if "exclude" in fields:
+        code.exclude = _scalar_text(fields["exclude"], problems, "exclude")
+    if "exclude_keywords" in fields:
+        code.exclude_keywords = _text_list(fields["exclude_keywords"], problems, "exclude_keywords")
+    if "examples" in fields:
+        code.examples = _text_list(fields["examples"], problems, "examples")
+    if "keywords" in fields:
+        code.keywords = _keywords(fields["keywords"], problems, name)
+    if "patterns" in fields:
+        code.patterns = _patterns(fields["patterns"], problems, name)
+    if "color" in fields:
+        color = str(fields["color"].value).strip()
+        if not COLOR_RE.match(color):
+            problems.add(fields["color"], f"color of '{name}' must look like #1f77b4, not '{color}'")
+        else:
+            code.color = color.lower()
+    if "children" in fields:
+        children = fields["children"]
+        if not isinstance(children, yaml.SequenceNode):
+            problems.add(children, f"'children' of '{name}' must be a list of codes")
+        else:
+            for child_node in children.value:
+                child = _parse_code(child_node, problems, name, seen)
+                if child is not None:
+                    code.children.append(child)
+    return code
+
+
+def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
+    """Parse and validate codebook YAML text. Raises CodebookError listing every problem."""
+    import yaml
+
+    problems = _Problems(path)
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        err = FocuscodeError(f"not valid YAML: {reason}", path=path, line=line)
+        raise CodebookError(str(err), problems=[err]) from None
+    if root is None:
+        err = FocuscodeError("the codebook is empty", path=path)
+        raise CodebookError(str(err), problems=[err])
+    # A top-level mapping with a `codes:` key is accepted as well as a bare list.
+    if isinstance(root, yaml.MappingNode):
+        codes_node = None
+        for key_node, value_node in root.value:
+            if key_node.value == "codes":
+                codes_node = value_node
+            elif key_node.value not in ("name", "description", "version"):
+                problems.add(key_node, f"unknown top-level key '{key_node.value}' (allowed: codes, name, description, version)")
+        root = codes_node
+    if not isinstance(root, yaml.SequenceNode) or not root.value:
+        problems.add(root, "the codebook must be a non-empty list of codes")
+        raise CodebookError(_summary(problems), problems=problems.items)
+    seen: dict[str, int] = {}
+    codes = [c for c in (_parse_code(n, problems, None, seen) for n in root.value) if c is not None]
+    if problems.items:
+        raise CodebookError(_summary(problems), problems=problems.items)
+    return Codebook(codes=codes, path=path)
+
+
+def _summary(problems: _Problems) -> str:
+    first = problems.items[0]
+    more = len(problems.items) - 1
+    return str(first) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a YAML codebook file."""
+    from .textio import read_text_file
+
+    p = Path(path)
+    if p.suffix.lower() == ".qdc":
+        raise InputFileError("REFI-QDA codebooks (.qdc) are read by 'codebook load', not as YAML", path=str(p))
+    text, _encoding = read_text_file(p)
+    return parse_codebook(text, str(p))

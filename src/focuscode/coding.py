@@ -1,0 +1,133 @@
+"""A coder's decisions: coding, uncoding, accepting and rejecting suggestions.
+
+A decision is a row with the coder's name. When it answers a suggestion it
+copies the suggestion's method, score and evidence and points back to it, so
+the provenance survives and other coders still see the suggestion as pending.
+Every change is logged in coding_events (undo in review, audit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .codes import code_id
+from .db import now, transaction
+from .errors import FocuscodeError, UnknownSegmentError
+
+
+@dataclass
+class Change:
+    segment_id: int
+    code: str
+    coder: str
+    action: str  # coded | uncoded | unchanged
+    status: str | None
+
+
+def check_coder(coder: str) -> str:
+    coder = (coder or "").strip()
+    if not coder:
+        raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
+    return coder
+
+
+def check_segments(db, segment_ids: list[int]) -> None:
+    if not segment_ids:
+        raise FocuscodeError("no segments given")
+    found = set()
+    for i in range(0, len(segment_ids), 900):
+        chunk = segment_ids[i : i + 900]
+        found.update(r[0] for r in db.execute(f"SELECT id FROM segments WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    missing = [s for s in segment_ids if s not in found]
+    if missing:
+        raise UnknownSegmentError(f"no segment with id {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+
+
+def _log(db, coder, segment_id, cid, action, old, new, coding_id) -> None:
+    db.execute(
+        "INSERT INTO coding_events (coder, segment_id, code_id, action, old_status, new_status, coding_id, at) VALUES (?,?,?,?,?,?,?,?)",
+        [coder, segment_id, cid, action, old, new, coding_id, now()],
+    )
+
+
+def set_decision(db, segment_id: int, cid: int, coder: str, status: str, *, method: str = "manual",
+                 score=None, evidence=None, span=None) -> tuple[str | None, int]:
+    """Insert or update this coder's decision; returns (old status, coding id)."""
+    row = db.execute(
+        "SELECT id, status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [segment_id, cid, coder]
+    ).fetchone()
+    suggestion = db.execute(
+        "SELECT id, method, score, evidence, span_start, span_end FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL ORDER BY score DESC LIMIT 1",
+        [segment_id, cid],
+    ).fetchone()
+    stamp = now()
+    if row is not None:
+        if row[1] != status:
+            db.execute("UPDATE codings SET status = ?, updated_at = ? WHERE id = ?", [status, stamp, row[0]])
+            _log(db, coder, segment_id, cid, status, row[1], status, row[0])
+        return row[1], row[0]
+    values = {
+        "segment_id": segment_id, "code_id": cid, "coder": coder, "status": status, "method": method,
+        "score": score, "evidence": evidence, "span_start": span[0] if span else None,
+        "span_end": span[1] if span else None, "suggestion_id": None, "created_at": stamp, "updated_at": stamp,
+    }
+    if suggestion is not None and method == "manual":
+        values.update(
+            method=suggestion[1], score=suggestion[2], evidence=suggestion[3], span_start=suggestion[4],
+            span_end=suggestion[5], suggestion_id=suggestion[0],
+        )
+    new_id = db.table("codings").insert(values).last_pk
+    _log(db, coder, segment_id, cid, status, None, status, new_id)
+    return None, new_id
+
+
+def code_segments(db, segment_ids: list[int], code: str, coder: str) -> list[Change]:
+    coder = check_coder(coder)
+    with transaction(db):
+        cid = code_id(db, code)
+        check_segments(db, segment_ids)
+        changes = []
+        for sid in segment_ids:
+            old, _ = set_decision(db, sid, cid, coder, "accepted")
+            changes.append(Change(sid, code, coder, "unchanged" if old == "accepted" else "coded", "accepted"))
+        return changes
+
+
+def uncode_segments(db, segment_ids: list[int], code: str, coder: str) -> list[Change]:
+    """Take a code off. The decision becomes 'rejected' so a suggestion for it
+    does not come back as pending, and the history is kept."""
+    coder = check_coder(coder)
+    with transaction(db):
+        cid = code_id(db, code)
+        check_segments(db, segment_ids)
+        changes = []
+        for sid in segment_ids:
+            row = db.execute(
+                "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
+            ).fetchone()
+            if row is None or row[0] != "accepted":
+                changes.append(Change(sid, code, coder, "unchanged", row[0] if row else None))
+                continue
+            set_decision(db, sid, cid, coder, "rejected")
+            changes.append(Change(sid, code, coder, "uncoded", "rejected"))
+        return changes
+
+
+def parse_ids(spec: str) -> list[int]:
+    """'4,7,9-12' -> [4, 7, 9, 10, 11, 12]"""
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-", 1))
+                if hi < lo:
+                    raise ValueError
+                out.extend(range(lo, hi + 1))
+            else:
+                out.append(int(part))
+        except ValueError:
+            raise FocuscodeError(f"not a segment id or range: '{part}' (use e.g. 4,7,9-12)") from None
+    return list(dict.fromkeys(out))

@@ -1,0 +1,191 @@
+"""The project database: one SQLite file per study, opened through sqlite-utils.
+
+Opening applies pending migrations (after a timestamped backup), turns on WAL
+and foreign keys, and refuses files that are not ours or come from a newer
+focuscode. Every command writes inside one `transaction()`, so bad input
+leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import ProjectError
+from .migrations import MIGRATIONS
+
+DEFAULT_DB = "focuscode.db"
+MIGRATIONS_TABLE = "_focuscode_migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+LOCK_TIMEOUT_S = float(os.environ.get("FOCUSCODE_LOCK_TIMEOUT", "60"))
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def resolve_path(path: str | os.PathLike | None) -> Path:
+    if path:
+        return Path(path)
+    env = os.environ.get("FOCUSCODE_DB")
+    return Path(env) if env else Path(DEFAULT_DB)
+
+
+def _check_file(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ProjectError(f"cannot open project database: {exc.strerror}", path=str(path)) from None
+    if size == 0:
+        return  # a freshly created empty file is a new database
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_HEADER):
+        raise ProjectError("not a focuscode project database (not an SQLite file)", path=str(path))
+    if len(header) < 100:
+        raise ProjectError("the project database is truncated", path=str(path))
+
+
+def open_project(
+    path: str | os.PathLike | None = None,
+    *,
+    create: bool = True,
+    on_backup: Callable[[Path], None] | None = None,
+):
+    """Open (or create) the project database and bring its schema up to date."""
+    from sqlite_utils import Database
+
+    p = resolve_path(path)
+    exists = p.exists()
+    if not exists and not create:
+        raise ProjectError("no project database here; run 'focuscode init' or pass --db", path=str(p))
+    if exists:
+        _check_file(p)
+    else:
+        if p.parent and not p.parent.exists():
+            raise ProjectError("the folder for the project database does not exist", path=str(p))
+        # Created readable by its owner only: it holds research data.
+        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    try:
+        conn = sqlite3.connect(str(p), timeout=0.2)
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 200")
+        with db.ensure_autocommit_on():
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise ProjectError(f"could not switch the database to WAL mode ({mode})", path=str(p))
+        _migrate(db, p, on_backup)
+    except sqlite3.DatabaseError as exc:
+        msg = str(exc)
+        if "locked" in msg or "busy" in msg:
+            raise ProjectError("the project database is locked by another process; try again", path=str(p)) from None
+        raise ProjectError(f"not a usable focuscode project database ({msg})", path=str(p)) from None
+    db.path = p  # type: ignore[attr-defined]
+    return db
+
+
+def _migrate(db, path: Path, on_backup) -> None:
+    known = [fn.__name__ for fn in MIGRATIONS]
+    tables = set(db.table_names())
+    if MIGRATIONS_TABLE not in tables:
+        if tables - {"sqlite_sequence"}:
+            raise ProjectError("this SQLite file is not a focuscode project database", path=str(path))
+        applied: list[str] = []
+    else:
+        applied = [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise ProjectError(
+            f"the project database was created by a newer focuscode (unknown migration {unknown[0]}); upgrade focuscode",
+            path=str(path),
+        )
+    pending = [fn for fn in MIGRATIONS if fn.__name__ not in applied]
+    if not pending:
+        return
+    if applied:
+        backup = backup_database(db, path)
+        if on_backup:
+            on_backup(backup)
+    with transaction(db):
+        if MIGRATIONS_TABLE not in tables:
+            db.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for fn in pending:
+            fn(db)
+            db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", [fn.__name__, now()])
+
+
+def backup_database(db, path: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.bak-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(str(target))
+    with dest:
+        db.conn.backup(dest)
+    dest.close()
+    return target
+
+
+@contextlib.contextmanager
+def transaction(db, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None) -> Iterator:
+    """One write transaction (BEGIN IMMEDIATE), waiting for the lock and saying so.
+
+    Nested calls join the outer transaction: a command is one transaction.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    limit = LOCK_TIMEOUT_S if timeout is None else timeout
+    start = time.monotonic()
+    told = False
+    while True:
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise ProjectError(
+                    f"the project database is locked by another focuscode process (waited {waited:.0f} s)",
+                    path=str(getattr(db, "path", "")) or None,
+                ) from None
+            if not told and on_wait is not None:
+                on_wait("waiting for the project database: another focuscode process is writing to it")
+                told = True
+            time.sleep(0.05)
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def get_setting(db, key: str, default: str | None = None) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(db, key: str, value: str) -> None:
+    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,73 @@
+"""The demo: the whole pipeline on the bundled sample, into a fresh database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .codebook import load_codebook
+from .codes import load_codebook_into
+from .db import open_project
+from .export.summary import SummaryOptions, write_summary
+from .importers.store import ImportOptions, import_file
+from .reference import load_reference_coding
+from .sample import sample_root, source_for
+from .suggest import run_suggest
+
+REFERENCE_CODER = "referentie"
+
+
+@dataclass
+class DemoResult:
+    db: Path
+    summary: Path
+    lines: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
+def _fresh(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+def run_demo(
+    *,
+    db_path: Path | None = None,
+    out_dir: Path = Path("exports"),
+    sample_dir: Path | None = None,
+    notify: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    root = sample_root(sample_dir)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db_path = Path(db_path) if db_path else out_dir / "demo.db"
+    _fresh(db_path)
+    db = open_project(db_path, create=True)
+    result = DemoResult(db=db_path, summary=out_dir)
+    say = result.lines.append
+
+    book = load_codebook(root / "codebook" / "oop.yaml")
+    loaded = load_codebook_into(db, book)
+    say(f"Codebook oop.yaml: {loaded.added} codes")
+    for path in sorted((root / "transcripts").iterdir()):
+        if path.suffix.lower() not in (".txt", ".md") or ".participants" in path.name:
+            continue
+        source = source_for(path.name)
+        if source is None:
+            continue
+        imported = import_file(db, path, ImportOptions(source=source))
+        say(f"Imported {imported.name}: {imported.segments} turns ({source})")
+    suggested = run_suggest(db, notify=notify)
+    say(f"Suggest ({suggested.pipeline}): {suggested.suggestions} suggestions in {suggested.segments} segments")
+    reference = root / "transcripts" / "reference-coding.csv"
+    if reference.exists():
+        n = load_reference_coding(db, reference, REFERENCE_CODER)
+        say(f"Reference coding: {n} codings by coder '{REFERENCE_CODER}'")
+    result.summary = write_summary(db, SummaryOptions(), out_dir, "md")
+    result.outputs.append(result.summary)
+    db.close()
+    return result

@@ -1,0 +1,1 @@
+"""Exports: theme summaries with attributed quotes, tables, REFI-QDA."""

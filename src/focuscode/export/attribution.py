@@ -1,0 +1,17 @@
+"""How a quote is attributed: role, sector and source; never a name or school."""
+
+from __future__ import annotations
+
+SOURCE_LABELS = {
+    "nl": {"focusgroep": "focusgroep", "dialoogtafel": "dialoogtafel", "interview": "interview", "enquete": "enquête"},
+    "en": {"focusgroep": "focus group", "dialoogtafel": "dialogue table", "interview": "interview", "enquete": "survey"},
+}
+UNKNOWN_ROLE = {"nl": "deelnemer", "en": "participant"}
+
+
+def attribution(role: str | None, sector: str | None, source: str, lang: str = "nl") -> str:
+    role = (role or "").strip()
+    if not role or role == "onbekend":
+        role = UNKNOWN_ROLE[lang]
+    who = f"{role} {sector}" if sector else role
+    return f"[{who}, {SOURCE_LABELS[lang].get(source, source)}]"

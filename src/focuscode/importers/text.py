@@ -1,0 +1,144 @@
+"""Plain-text and Markdown transcripts with speaker labels.
+
+Accepted turn openings: `Naam: tekst`, `Naam (00:12:31): tekst`, `[Naam] tekst`,
+`**Naam**: tekst`, or the label alone on a line followed by paragraph lines.
+Lines that do not open a turn continue the current one, so a turn keeps its
+paragraphs instead of being split or reflowed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import TranscriptError
+from ..textio import read_text_file
+from .model import ParsedSource, Turn
+
+_TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
+_OPENERS = [
+    re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?)\*\*\s*(?:\(" + _TIME + r"\))?\s*:?\s*(?P<text>.*)$"),
+    re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?):\*\*\s*(?P<text>.*)$"),
+    re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(" + _TIME + r"\))?\s*:?\s*(?P<text>.*)$"),
+    re.compile(r"^(?P<speaker>[^:\[\]*\s][^:\[\]*]{0,59}?)\s*(?:\(" + _TIME + r"\))?\s*:\s*(?P<text>.*)$"),
+    re.compile(r"^(?P<speaker>[^:\[\]*\s][^:\[\]*]{0,59}?)\s*\(" + _TIME + r"\)\s*$"),
+]
+# Placeholders from anonymisation look like bracketed labels but open no turn.
+_PLACEHOLDER = re.compile(r"^\[(?:[a-zà-ý][^\]]*|[A-Z]+-\d+)\]")
+_SENTENCE_CHARS = re.compile(r"[.?!,;\"“”‘]")
+
+
+def parse_time(value: str) -> int:
+    parts = value.replace(",", ".").split(":")
+    seconds = float(parts[-1])
+    minutes = int(parts[-2]) if len(parts) >= 2 else 0
+    hours = int(parts[-3]) if len(parts) >= 3 else 0
+    return int(round((hours * 3600 + minutes * 60 + seconds) * 1000))
+
+
+def _plausible_label(label: str) -> bool:
+    """A speaker label is short and not prose: at most five words, no sentence punctuation."""
+    stripped = re.sub(r"\([^)]*\)", "", label).strip()
+    if not stripped or len(stripped.split()) > 5:
+        return False
+    if _SENTENCE_CHARS.search(stripped):
+        return False
+    return stripped[0].isalpha() or stripped[0].isdigit()
+
+
+def match_opener(line: str, custom: re.Pattern | None = None, known: set[str] | None = None):
+    """Return (speaker, text, time_ms) if the line opens a turn, else None."""
+    if custom is not None:
+        m = custom.match(line)
+        if not m:
+            return None
+        groups = m.groupdict()
+        time = groups.get("time")
+        return groups["speaker"].strip(), (groups.get("text") or "").strip(), parse_time(time) if time else None
+    if _PLACEHOLDER.match(line):
+        return None
+    for pattern in _OPENERS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        speaker = m.group("speaker").strip().rstrip(":").strip()
+        if known is not None and speaker in known:
+            pass
+        elif not _plausible_label(speaker):
+            continue
+        time = m.groupdict().get("time")
+        return speaker, (m.groupdict().get("text") or "").strip(), parse_time(time) if time else None
+    return None
+
+
+def parse_text(
+    text: str,
+    path: str = "<text>",
+    *,
+    speaker_pattern: str | None = None,
+    known_speakers: set[str] | None = None,
+) -> list[Turn]:
+    custom = None
+    if speaker_pattern:
+        try:
+            custom = re.compile(speaker_pattern)
+        except re.error as exc:
+            raise TranscriptError(f"--speaker-pattern is not a valid regular expression: {exc}", path=path) from None
+        if "speaker" not in custom.groupindex:
+            raise TranscriptError("--speaker-pattern needs a named group (?P<speaker>...)", path=path)
+    turns: list[Turn] = []
+    paragraphs: list[list[str]] = []
+    current: Turn | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        current.text = "\n".join(" ".join(p) for p in paragraphs if p).strip()
+        if current.text:
+            turns.append(current)
+
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            if paragraphs and paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if current is None and line.startswith("#") and custom is None:
+            continue  # a Markdown title above the first turn
+        opened = match_opener(line, custom, known_speakers)
+        if opened is not None:
+            close()
+            speaker, first, time_ms = opened
+            current = Turn(speaker=speaker, text="", line=lineno, start_ms=time_ms)
+            paragraphs = [[first]] if first else [[]]
+            continue
+        if current is None:
+            raise TranscriptError(f"a turn without a speaker: '{_shorten(line)}'", path=path, line=lineno)
+        paragraphs[-1].append(line)
+    close()
+    if not turns:
+        raise TranscriptError("no speaker turns found (expected lines like 'Naam: tekst')", path=path)
+    _check_times(turns, path)
+    return turns
+
+
+def _check_times(turns: list[Turn], path: str) -> None:
+    last = None
+    for turn in turns:
+        if turn.start_ms is None:
+            continue
+        if last is not None and turn.start_ms < last:
+            raise TranscriptError("timestamps out of order", path=path, line=turn.line)
+        last = turn.start_ms
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def read_text_transcript(
+    path: Path, *, speaker_pattern: str | None = None, known_speakers: set[str] | None = None
+) -> ParsedSource:
+    text, encoding = read_text_file(path)
+    turns = parse_text(text, str(path), speaker_pattern=speaker_pattern, known_speakers=known_speakers)
+    return ParsedSource(turns=turns, source_type="md" if path.suffix.lower() == ".md" else "txt", encoding=encoding)

@@ -1,0 +1,54 @@
+"""The fallback lemmatizer as a spaCy pipeline component.
+
+Registered at module level so that `nlp.pipe(..., n_process=2)` and `spacy.load` of a
+saved pipeline that contains it can find the factory; importing this module imports
+spaCy, so `focuscode.nlp` only imports it when a pipeline is built.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .lexicon import lemmatize_lower, lookups_version, tables
+
+FACTORY = "focuscode_lemmatizer"
+DESCRIPTION = "lookup lemmatizer cascade over spacy-lookups-data (nl) with compound heads"
+
+
+class FocuscodeLemmatizer:
+    """Sets token.lemma from the table cascade in `lexicon`, without needing POS tags."""
+
+    def __init__(self, vocab: Vocab, name: str = FACTORY):
+        self.vocab = vocab
+        self.name = name
+        # Hash of the lowercase form -> hash of the lemma: a dict hit per token is all the
+        # steady-state cost, which keeps the component within a few percent of tokenising.
+        self._by_lower: dict[int, int] = {}
+        tables()
+
+    def __call__(self, doc: Doc) -> Doc:
+        cache = self._by_lower
+        strings = doc.vocab.strings
+        for token in doc:
+            lower = token.lower
+            lemma = cache.get(lower)
+            if lemma is None:
+                lemma = strings.add(lemmatize_lower(token.lower_))
+                cache[lower] = lemma
+            token.lemma = lemma
+        return doc
+
+    def info(self) -> str:
+        version = lookups_version()
+        return f"{DESCRIPTION}; spacy-lookups-data {version or 'unknown version'}"
+
+    def __reduce__(self):
+        # Worker processes rebuild the cache instead of receiving it pickled.
+        return (FocuscodeLemmatizer, (self.vocab, self.name))
+
+
+@Language.factory(FACTORY, assigns=["token.lemma"])
+def make_focuscode_lemmatizer(nlp: Language, name: str) -> FocuscodeLemmatizer:
+    return FocuscodeLemmatizer(nlp.vocab, name)

@@ -1,0 +1,238 @@
+"""Dutch lemma tables from spacy-lookups-data and the fallback lemmatisation cascade.
+
+Pure Python on purpose: no spaCy import, so codebook keywords can be lemmatised and
+the tables shared by the spaCy component, the rule matcher and the text classifier.
+
+Why the cascade is not spaCy's own Dutch rule lemmatizer: that one needs a POS tag,
+which the fallback pipeline does not have, and its plain lookup table misses common
+forms (taken, leraren, krijgt). Without a tag we have to guess the word class, and the
+tables make that awkward: the verb index also lists generated "verbs" such as
+`taken`, `leraren`, `kinderen` (with made-up paradigms), and the verb exception table
+maps noun lemmas to them (`taak -> taken`). So nouns are tried first: a form that is a
+noun lemma is kept, a form that is a known irregular noun plural is mapped to its
+singular. The few very frequent verbs whose forms collide with that rule (`werken`,
+`heeft`, `wil`) are listed in `_VERB_FIRST`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+LOOKUPS_PACKAGE = "spacy_lookups_data"
+TABLES = ("nl_lemma_lookup", "nl_lemma_exc", "nl_lemma_rules", "nl_lemma_index")
+
+# Frequent spoken-Dutch verb forms that the noun-first order would get wrong: either the
+# form is also a (rare) noun lemma or plural (de wil, het werk -> werken), or the
+# noun index wrongly lists it (heeft). Kept short: each entry is a judgement call.
+_VERB_FIRST = {
+    "heeft": "hebben", "hebt": "hebben", "heb": "hebben",
+    "ben": "zijn", "bent": "zijn", "is": "zijn", "was": "zijn", "waren": "zijn",
+    "wil": "willen", "wilt": "willen", "wilde": "willen", "wilden": "willen",
+    "kan": "kunnen", "kunt": "kunnen", "kon": "kunnen", "konden": "kunnen",
+    "moet": "moeten", "moest": "moeten", "moesten": "moeten",
+    "mag": "mogen", "mocht": "mogen", "mochten": "mogen",
+    "zal": "zullen", "zult": "zullen", "zou": "zullen", "zouden": "zullen",
+    "werken": "werken", "gebruiken": "gebruiken", "vragen": "vragen",
+    "spelen": "spelen", "delen": "delen", "leren": "leren", "invallen": "invallen",
+    "bedoelen": "bedoelen", "zorgen": "zorgen", "besluiten": "besluiten",
+    "overleggen": "overleggen", "begeleiden": "begeleiden", "vinden": "vinden",
+    "word": "worden", "kun": "kunnen", "wouden": "willen", "ga": "gaan", "kom": "komen",
+    "zeg": "zeggen", "krijg": "krijgen", "geef": "geven", "gegeven": "geven",
+    "weet": "weten", "geweten": "weten", "staat": "staan", "stond": "staan",
+    "stonden": "staan", "zit": "zitten", "zaten": "zitten", "zagen": "zien",
+    "vond": "vinden", "vonden": "vinden", "hou": "houden", "genomen": "nemen",
+    "gedacht": "denken", "lopen": "lopen", "halen": "halen", "zetten": "zetten",
+    "laten": "laten", "leggen": "leggen", "regelen": "regelen", "help": "helpen",
+    "blijf": "blijven", "hoor": "horen", "praat": "praten", "kent": "kennen",
+    "leest": "lezen", "las": "lezen", "schreef": "schrijven", "belt": "bellen",
+    "merken": "merken", "missen": "missen", "mist": "missen", "snap": "snappen",
+    "leek": "lijken", "leken": "lijken", "lijken": "lijken",
+}
+
+# Fallback suffix rules for present-tense verb forms (krijgt, maakt, zit), which the
+# tables' verb rules do not cover; each candidate is only accepted if it is a verb lemma.
+_LONG_VOWEL = re.compile(r"(aa|ee|oo|uu)([^aeiou])$")
+
+_WORD = re.compile(r"^[a-zà-ÿ]+$")
+
+
+class Tables(NamedTuple):
+    lookup: dict[str, str]
+    exc: dict[str, dict[str, str]]  # pos -> form -> lemma
+    rules: dict[str, list[tuple[str, str]]]  # pos -> [(old suffix, new suffix)]
+    index: dict[str, frozenset[str]]  # pos -> lemmas
+    known: frozenset[str]  # any lemma or listed form: "is this a word at all?"
+
+
+@lru_cache(maxsize=1)
+def tables() -> Tables:
+    """Load the Dutch lemma tables once per process (about 0.3 s)."""
+    from ..errors import ModelError
+
+    raw = {}
+    try:
+        data = resources.files(LOOKUPS_PACKAGE) / "data"
+        for name in TABLES:
+            with (data / f"{name}.json.gz").open("rb") as fh:
+                raw[name] = json.loads(gzip.decompress(fh.read()))
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise ModelError(
+            f"the Dutch lemma tables are missing ({exc}); install them with: pip install spacy-lookups-data"
+        ) from None
+    exc = {pos: {k: v[0] for k, v in forms.items() if v} for pos, forms in raw["nl_lemma_exc"].items()}
+    rules = {pos: [(old, new) for old, new in pairs] for pos, pairs in raw["nl_lemma_rules"].items()}
+    index = {pos: frozenset(words) for pos, words in raw["nl_lemma_index"].items()}
+    lookup = raw["nl_lemma_lookup"]
+    known = set(lookup)
+    known.update(lookup.values())
+    for words in index.values():
+        known.update(words)
+    return Tables(lookup, exc, rules, index, frozenset(known))
+
+
+def lookups_version() -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version("spacy-lookups-data")
+    except Exception:  # not installed as a distribution: tables() reports it properly
+        return None
+
+
+def _verb_t_candidates(word: str):
+    # krijgt -> krijgen, maakt -> maken, leeft -> leven, reist -> reizen, zit -> zitten
+    stems = [word[:-1]] if word.endswith("t") else []
+    stems.append(word)
+    for stem in stems:
+        if len(stem) < 2:
+            continue
+        m = _LONG_VOWEL.search(stem)
+        bases = [stem]
+        if m:
+            bases.append(stem[: m.start()] + m.group(1)[0] + m.group(2))
+        for base in bases:
+            yield base + "en"
+            if base.endswith("f"):
+                yield base[:-1] + "ven"
+            if base.endswith("s"):
+                yield base[:-1] + "zen"
+        yield stem + stem[-1] + "en"
+
+
+def _cascade(word: str) -> str | None:
+    """Lemma of a lowercase form from the tables, or None when the tables do not know it."""
+    t = tables()
+    if word in _VERB_FIRST:
+        return _VERB_FIRST[word]
+    if word in t.index["noun"]:
+        return word
+    noun_exc = t.exc["noun"].get(word)
+    if noun_exc:
+        return noun_exc
+    looked_up = t.lookup.get(word)
+    if looked_up:
+        return looked_up
+    if word in t.index["verb"]:
+        return word
+    verb_exc = t.exc["verb"].get(word)
+    if verb_exc:
+        return verb_exc
+    if word in t.index["adj"]:
+        return word
+    adj_exc = t.exc["adj"].get(word)
+    if adj_exc:
+        return adj_exc
+    # Closed-class words (binnen, tussen, welke) must not reach the suffix rules or the
+    # compound splitter, which would turn them into nonsense (binnen -> bineen).
+    for pos in ("adp", "det"):
+        if word in t.index[pos]:
+            return word
+    for pos in ("adv", "adp", "det", "pron"):
+        other = t.exc[pos].get(word)
+        if other:
+            return other
+    for pos in ("noun", "verb", "adj"):
+        index = t.index[pos]
+        for old, new in t.rules[pos]:
+            if old and word.endswith(old):
+                form = word[: len(word) - len(old)] + new
+                if form in index:
+                    return form
+    verbs = t.index["verb"]
+    for form in _verb_t_candidates(word):
+        if form in verbs:
+            return form
+    for suffix, repl in (("'s", ""), ("'ers", "'er"), ("'en", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: len(word) - len(suffix)] + repl
+    return None
+
+
+def _compound(word: str, after_hyphen: bool = False) -> str | None:
+    """Lemmatise the head of a compound: invaltaken -> invaltaak, ad-hoctaken -> ad-hoctaak."""
+    if "-" in word:
+        prefix, _, head = word.rpartition("-")
+        if not (head and prefix):
+            return None
+        head_lemma = _cascade(head) or _compound(head, after_hyphen=True) or head
+        return prefix + "-" + head_lemma
+    if not _WORD.match(word):
+        return None
+    t = tables()
+    # Longest head first: the head most likely to be the real one (loopbaan|perspectieven,
+    # not loopbaanperspec|tieven). Only noun heads: compounding in Dutch is mostly nominal,
+    # and allowing verb or adverb heads turned function words into nonsense (waarop).
+    # The modifier must look like a word unless a hyphen already marks the compound.
+    min_modifier = 2 if after_hyphen else 3
+    for i in range(min_modifier, len(word) - 2):
+        head = _cascade(word[i:])
+        if head is None or head not in t.index["noun"]:
+            continue
+        if after_hyphen or is_wordlike(word[:i]):
+            return word[:i] + head
+    return None
+
+
+_LINKS = ("s", "e", "en", "er", "n")
+
+
+def is_wordlike(part: str, depth: int = 0) -> bool:
+    """True for a known word, a known word plus a linking -s-/-e-/-en-/-er-, or a compound of those."""
+    known = tables().known
+    if part in known:
+        return True
+    for link in _LINKS:
+        if part.endswith(link) and len(part) - len(link) >= 3 and part[: -len(link)] in known:
+            return True
+    if depth < 2:
+        for i in range(3, len(part) - 2):
+            if part[i:] in known and is_wordlike(part[:i], depth + 1):
+                return True
+    return False
+
+
+_cache: dict[str, str] = {}
+
+
+def lemmatize_lower(word: str) -> str:
+    """Lemma of an already lowercased form (cached per form: this runs once per token)."""
+    lemma = _cache.get(word)
+    if lemma is None:
+        lemma = _cascade(word) or _compound(word) or word
+        _cache[word] = lemma
+    return lemma
+
+
+def lemmatize(word: str) -> str:
+    """Lemma of one Dutch word by the fallback cascade (lowercase in, lowercase out)."""
+    return lemmatize_lower(word.strip().lower())
+
+
+def is_known(word: str) -> bool:
+    """True when the tables list `word` as a lemma or a word form."""
+    return word in tables().known

@@ -1,0 +1,178 @@
+"""Querying segments with their speaker facts and codings.
+
+`list_segments` returns plain dicts in the shape `segments --json` promises:
+id, transcript, external_id, speaker, role, sector, source, text, codings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .codes import code_id, theme_map
+from .errors import FocuscodeError
+
+
+@dataclass
+class SegmentFilter:
+    code: str | None = None
+    role: str | None = None
+    sector: str | None = None
+    source: str | None = None
+    transcript: str | None = None
+    uncoded: bool = False
+    search: str | None = None
+    coder: str | None = None
+    include_facilitator: bool = True
+    ids: list[int] | None = None
+    limit: int | None = None
+
+
+def _fts_query(text: str) -> str:
+    # Quote each word so user input never becomes FTS syntax (AND, NEAR, "...).
+    words = [w.replace('"', "") for w in text.split()]
+    return " ".join(f'"{w}"' for w in words if w)
+
+
+def _where(db, f: SegmentFilter) -> tuple[str, list]:
+    clauses, params = [], []
+    if f.code:
+        cid = code_id(db, f.code)
+        # A theme matches its subcodes too.
+        clauses.append(
+            """s.id IN (SELECT c.segment_id FROM codings c WHERE c.status = 'accepted'
+                 AND c.code_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT codes.id FROM codes JOIN sub ON codes.parent_id = sub.id) SELECT id FROM sub)"""
+            + (" AND c.coder = ?" if f.coder else "")
+            + ")"
+        )
+        params.append(cid)
+        if f.coder:
+            params.append(f.coder)
+    if f.role:
+        clauses.append("lower(p.role) = lower(?)")
+        params.append(f.role)
+    if f.sector:
+        clauses.append("p.sector = ?")
+        params.append(f.sector.lower())
+    if f.source:
+        clauses.append("t.source = ?")
+        params.append(f.source)
+    if f.transcript:
+        clauses.append("t.name = ?")
+        params.append(f.transcript)
+    if f.uncoded:
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM codings c WHERE c.segment_id = s.id AND c.status = 'accepted'"
+            + (" AND c.coder = ?" if f.coder else "")
+            + ")"
+        )
+        if f.coder:
+            params.append(f.coder)
+    if f.search:
+        query = _fts_query(f.search)
+        if not query:
+            raise FocuscodeError("--search needs at least one word")
+        clauses.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?)")
+        params.append(query)
+    if not f.include_facilitator:
+        clauses.append("COALESCE(p.is_facilitator, 0) = 0")
+    if f.ids is not None:
+        clauses.append(f"s.id IN ({','.join('?' * len(f.ids))})")
+        params.extend(f.ids)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+SEGMENT_SELECT = """
+SELECT s.id, t.name AS transcript, s.ordinal, s.external_id, s.speaker, p.role, p.sector,
+       p.school_type, COALESCE(p.is_facilitator, 0) AS is_facilitator, t.source, s.text,
+       s.start_ms, s.end_ms, s.question, s.participant_id, s.transcript_id
+FROM segments s
+JOIN transcripts t ON t.id = s.transcript_id
+LEFT JOIN participants p ON p.id = s.participant_id
+"""
+
+
+def list_segments(db, f: SegmentFilter | None = None, *, with_memos: bool = True) -> list[dict]:
+    f = f or SegmentFilter()
+    where, params = _where(db, f)
+    sql = SEGMENT_SELECT + where + " ORDER BY t.name, s.ordinal"
+    if f.limit:
+        sql += f" LIMIT {int(f.limit)}"
+    rows = [dict(r) for r in db.query(sql, params)]
+    if not rows:
+        return []
+    attach_codings(db, rows, coder=f.coder)
+    if with_memos:
+        attach_memos(db, rows)
+    return rows
+
+
+def _chunks(ids: list[int], size: int = 900):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def attach_codings(db, rows: list[dict], *, coder: str | None = None) -> None:
+    themes = theme_map(db)
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        r["codings"] = []
+    for chunk in _chunks(list(by_id)):
+        sql = (
+            "SELECT id, segment_id, code_id, coder, status, method, score, evidence, span_start, span_end "
+            f"FROM codings WHERE segment_id IN ({','.join('?' * len(chunk))})"
+        )
+        params: list = list(chunk)
+        if coder:
+            sql += " AND (coder = ? OR coder IS NULL)"
+            params.append(coder)
+        for c in db.execute(sql + " ORDER BY id", params):
+            name, theme = themes.get(c[2], ("?", "?"))
+            by_id[c[1]]["codings"].append(
+                {
+                    "id": c[0],
+                    "code": name,
+                    "theme": theme,
+                    "coder": c[3],
+                    "status": c[4],
+                    "method": c[5],
+                    "score": c[6],
+                    "evidence": json.loads(c[7]) if c[7] else None,
+                    "span": [c[8], c[9]] if c[8] is not None else None,
+                }
+            )
+
+
+def attach_memos(db, rows: list[dict]) -> None:
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        r["memos"] = []
+    for chunk in _chunks(list(by_id)):
+        sql = f"SELECT segment_id, coder, text, created_at FROM memos WHERE target = 'segment' AND segment_id IN ({','.join('?' * len(chunk))}) ORDER BY id"
+        for m in db.execute(sql, chunk):
+            by_id[m[0]]["memos"].append({"coder": m[1], "text": m[2], "created_at": m[3]})
+
+
+def segment_json(row: dict) -> dict:
+    """The stable public shape of a segment."""
+    return {
+        "id": row["id"],
+        "transcript": row["transcript"],
+        "ordinal": row["ordinal"],
+        "external_id": row["external_id"],
+        "speaker": row["speaker"],
+        "role": row["role"],
+        "sector": row["sector"],
+        "school_type": row["school_type"],
+        "source": row["source"],
+        "facilitator": bool(row["is_facilitator"]),
+        "start_ms": row["start_ms"],
+        "end_ms": row["end_ms"],
+        "question": row["question"],
+        "text": row["text"],
+        "codings": [
+            {k: c[k] for k in ("code", "theme", "coder", "status", "method", "score", "evidence")}
+            for c in row.get("codings", [])
+        ],
+        "memos": row.get("memos", []),
+    }
