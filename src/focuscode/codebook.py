@@ -294,6 +294,7 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     seen: dict[str, int] = {}
     codes = [c for c in (_parse_code(n, problems, None, seen) for n in root.value) if c is not None]
     if problems.items:
+        problems.items.sort(key=lambda e: e.line or 0)
         raise CodebookError(_summary(problems), problems=problems.items)
     return Codebook(codes=codes, path=path)
 
