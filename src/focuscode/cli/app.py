@@ -7,6 +7,7 @@ import typer
 from .. import __version__
 from . import codebook, coding, exports, imports, project, segments, suggest
 from .common import FocuscodeGroup
+from . import check as check_cli
 
 app = typer.Typer(
     name="focuscode",
@@ -39,6 +40,7 @@ segments.register(app)
 coding.register(app)
 suggest.register(app)
 exports.register(app)
+check_cli.register(app)
 
 
 def main() -> None:
