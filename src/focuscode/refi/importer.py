@@ -1,0 +1,279 @@
+"""Storing a REFI-QDA project in the database, all in one transaction.
+
+Segments: a focuscode export marks each turn as a selection named "beurt N",
+so its turns come back exactly; other tools' texts are split into lines (their
+paragraphs). A selection codes every segment it overlaps; the exact span is
+kept in span_start/span_end when it lies inside one segment.
+
+Sources whose text the archive does not carry (ATLAS.ti exports media and
+sometimes text outside the archive) are kept as transcripts without segments,
+so no source is lost; their codings cannot be placed and are counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..db import dumps, now, transaction
+from ..errors import ExchangeError
+from ..importers import SOURCES
+from . import ORIGIN_PREFIX
+from .reader import RefiProject, read_project
+from .writer import SELECTION_PREFIX
+
+_LINE = re.compile(r"[^\r\n]+")
+_CORE = {"rol": "role", "role": "role", "sector": "sector", "schooltype": "school_type", "school_type": "school_type"}
+_FACILITATOR = {"gespreksleider", "facilitator"}
+DEFAULT_CODER = "import"
+
+
+@dataclass
+class RefiImportResult:
+    path: str
+    project: str
+    origin: str
+    codes: int = 0
+    codes_added: int = 0
+    sources: int = 0
+    sources_without_text: int = 0
+    segments: int = 0
+    codings: int = 0
+    codings_not_placed: int = 0
+    cases: int = 0
+    memos: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each segment of a source, by code points."""
+    text = src.text or ""
+    own = project.origin.startswith(ORIGIN_PREFIX)
+    turns = [s for s in src.selections if s.name.startswith(SELECTION_PREFIX + " ")]
+    if own and turns:
+        return [(s.start, s.end, text[s.start : s.end]) for s in sorted(turns, key=lambda s: s.start)]
+    out = []
+    for m in _LINE.finditer(text):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = m.start() + (len(raw) - len(raw.lstrip()))
+        out.append((start, start + len(stripped), stripped))
+    return out
+
+
+def import_project(db, path: str | Path, *, source: str | None = None) -> RefiImportResult:
+    """Import a .qdpx into the project; nothing is written when anything fails."""
+    p = Path(path)
+    if source is not None and source not in SOURCES:
+        raise ExchangeError(f"--source must be one of {', '.join(SOURCES)}, not '{source}'")
+    project = read_project(p)
+    result = RefiImportResult(str(p), project.name, project.origin)
+    names = [s.name for s in project.sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    taken = {r[0] for r in db.execute("SELECT name FROM transcripts")}
+    clash = sorted(set(names) & taken)
+    if clash:
+        raise ExchangeError(f"transcript '{clash[0]}' is already in the project; import into a fresh database", path=str(p))
+    users = project.users
+    stamp = now()
+    with transaction(db):
+        code_ids = _store_codes(db, project, result)
+        selection_segments: dict[str, list[int]] = {}
+        source_segments: dict[str, list[int]] = {}
+        source_transcript: dict[str, int] = {}
+        seen_names: dict[str, int] = {}
+        coding_rows: list[dict] = []
+        segment_transcript: dict[int, int] = {}
+        memo_rows: list[dict] = []
+        for src in project.sources:
+            name = src.name
+            if name in dupes:  # two sources with one name: keep both, told apart by number
+                seen_names[name] = seen_names.get(name, 0) + 1
+                name = f"{name} ({seen_names[name]})"
+            src_source = source or src.variables.get("bron") or src.variables.get("source") or "interview"
+            if src_source not in SOURCES:
+                src_source = "interview"
+            segs = _segments(project, src) if src.text is not None else []
+            meta = {"refi": {"guid": src.guid, "kind": src.kind, "project": project.name, "origin": project.origin}}
+            if src.text is None:
+                meta["refi"]["text"] = "not in the archive"
+                result.sources_without_text += 1
+            tid = db.table("transcripts").insert({
+                "name": name, "path": f"{p}#{src.guid}", "source": src_source,
+                "source_type": "refi-" + src.kind.replace("Source", "").lower(),
+                "file_hash": hashlib.sha256((src.text or src.guid).encode("utf-8")).hexdigest(),
+                "encoding": "utf-8" if src.text is not None else None,
+                "metadata": dumps(meta), "imported_at": stamp,
+            }).last_pk
+            source_transcript[src.guid] = tid
+            rows = [{
+                "transcript_id": tid, "ordinal": i, "participant_id": None, "speaker": None, "text": text,
+                "text_hash": hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest(), "line": None,
+                "start_ms": None, "end_ms": None, "external_id": None, "question": None,
+            } for i, (_s, _e, text) in enumerate(segs, start=1)]
+            db.table("segments").insert_all(rows, batch_size=500)
+            ids = [r[0] for r in db.execute("SELECT id FROM segments WHERE transcript_id = ? ORDER BY ordinal", [tid])]
+            source_segments[src.guid] = ids
+            result.segments += len(ids)
+            ends = [e for _s, e, _t in segs]
+            for sel in src.selections:
+                # Segments are sorted and disjoint: find the overlapping run by bisection.
+                i = bisect.bisect_right(ends, sel.start)
+                if sel.start == sel.end:
+                    i = bisect.bisect_left(ends, sel.start)
+                hit = []
+                while i < len(segs) and (segs[i][0] < sel.end or (sel.start == sel.end and segs[i][0] <= sel.start)):
+                    hit.append((ids[i], segs[i]))
+                    i += 1
+                selection_segments[sel.guid] = [h[0] for h in hit]
+                for seg_id in selection_segments[sel.guid]:
+                    segment_transcript[seg_id] = tid
+                for coding in sel.codings:
+                    cid = code_ids.get(coding.code_guid)
+                    if cid is None:
+                        raise ExchangeError(f"a coding in source '{src.name}' refers to code {coding.code_guid}, which is not in the codebook", path=str(p))
+                    if not hit:
+                        result.codings_not_placed += 1
+                        continue
+                    coder = users.get(coding.user_guid or "", None) or DEFAULT_CODER
+                    for seg_id, (s0, e0, _t) in hit:
+                        span = (sel.start - s0, sel.end - s0) if len(hit) == 1 and (sel.start, sel.end) != (s0, e0) else (None, None)
+                        coding_rows.append({
+                            "segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted",
+                            "method": "import", "span_start": span[0], "span_end": span[1],
+                            "created_at": coding.created or stamp, "updated_at": stamp,
+                        })
+                for g in sel.notes:
+                    _memo(project, g, memo_rows, users, stamp, target="segment", segment_id=hit[0][0] if hit else None,
+                          transcript_id=tid)
+            result.codings_not_placed += src.other_codings
+            for g in src.notes:
+                _memo(project, g, memo_rows, users, stamp, target="transcript", transcript_id=tid)
+            result.sources += 1
+        # One decision per segment, code and coder: overlapping selections collapse.
+        unique = {}
+        for row in coding_rows:
+            unique.setdefault((row["segment_id"], row["code_id"], row["coder"]), row)
+        db.table("codings").insert_all(list(unique.values()), batch_size=1000)
+        result.codings = len(unique)
+        result.cases = _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript)
+        for code in project.walk_codes():
+            for g in code.notes:
+                _memo(project, g, memo_rows, users, stamp, target="code", code_id=code_ids[code.guid])
+        for g in project.project_notes:
+            _memo(project, g, memo_rows, users, stamp, target="project")
+        used = {m.pop("_guid") for m in memo_rows}
+        for g, note in project.notes.items():
+            if g not in used and note.text:  # notes nobody refers to belong to the project
+                memo_rows.append(_memo_row(note, users, stamp, target="project"))
+        for m in memo_rows:
+            m.pop("_guid", None)
+        db.table("memos").insert_all(memo_rows, batch_size=500)
+        result.memos = len(memo_rows)
+    if result.sources_without_text:
+        result.notices.append(
+            f"{result.sources_without_text} of {result.sources} sources carry no text in the archive; kept by name, without segments"
+        )
+    if result.codings_not_placed:
+        result.notices.append(f"{result.codings_not_placed} codings on media, PDF regions or missing text could not be placed on text")
+    return result
+
+
+def _memo_row(note, users, stamp, **where) -> dict:
+    return {
+        "_guid": note.guid, "target": where.get("target"), "transcript_id": where.get("transcript_id"),
+        "segment_id": where.get("segment_id"), "code_id": where.get("code_id"),
+        "coder": users.get(note.user_guid or "") if note.user_guid else None,
+        "text": note.text, "created_at": note.created or stamp, "updated_at": stamp,
+    }
+
+
+def _memo(project, guid, rows, users, stamp, **where) -> None:
+    note = project.notes.get(guid)
+    if note is None or not note.text:
+        return
+    if where.get("target") == "segment":
+        if where.get("segment_id") is None:  # a selection on no text: keep it on its source
+            where = {"target": "transcript", "transcript_id": where.get("transcript_id")}
+        else:
+            where.pop("transcript_id", None)
+    rows.append(_memo_row(note, users, stamp, **where))
+
+
+def _store_codes(db, project: RefiProject, result: RefiImportResult) -> dict[str, int]:
+    """Codes merge by name with the project's codebook; new ones go at the end."""
+    existing = {r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM codes")}
+    position = (db.execute("SELECT max(position) FROM codes").fetchone()[0] or 0) + 1
+    ids: dict[str, int] = {}
+
+    def visit(code, parent_id):
+        nonlocal position
+        cid = existing.get(code.name.lower())
+        color = code.color.lower() if code.color and re.fullmatch(r"#[0-9a-fA-F]{6}", code.color) else None
+        if cid is None:
+            cid = db.table("codes").insert({
+                "name": code.name, "parent_id": parent_id, "description": code.description, "color": color,
+                "position": position, "codebook": f"REFI-QDA: {project.name}", "active": 1,
+            }).last_pk
+            existing[code.name.lower()] = cid
+            position += 1
+            result.codes_added += 1
+        ids[code.guid] = cid
+        result.codes += 1
+        for child in code.children:
+            visit(child, cid)
+
+    for code in project.codes:
+        visit(code, None)
+    return ids
+
+
+def _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript) -> int:
+    """Each case becomes a participant of every transcript it speaks in."""
+    count = 0
+    for case in project.cases:
+        record = {"label": case.name, "role": "onbekend", "sector": None, "school_type": None, "is_facilitator": 0}
+        attributes = {}
+        for key, value in case.variables.items():
+            if key is None or value is None or value == "":
+                continue
+            column = _CORE.get(key.lower())
+            if column:
+                value = str(value)
+                record[column] = value.lower() if column == "sector" else value
+            elif key.lower() in _FACILITATOR:
+                record["is_facilitator"] = int(bool(value) if isinstance(value, bool) else str(value).lower() in ("true", "1", "ja"))
+            else:
+                attributes[key] = value
+        if record["sector"] not in (None, "po", "vo"):
+            attributes["sector"] = record["sector"]
+            record["sector"] = None
+        record["attributes"] = json.dumps(attributes, ensure_ascii=False, sort_keys=True)
+        by_transcript: dict[int, list[int]] = {}
+        for sel in case.selections:
+            for seg_id in selection_segments.get(sel, []):
+                tid = segment_transcript[seg_id]
+                by_transcript.setdefault(tid, []).append(seg_id)
+        for src_guid in case.sources:
+            tid = source_transcript.get(src_guid)
+            if tid is not None and tid not in by_transcript:
+                # Another tool's case naming a whole source (an interview) speaks all of it;
+                # our own cases list their turns, so theirs stays a participant without turns.
+                own = project.origin.startswith(ORIGIN_PREFIX)
+                by_transcript[tid] = [] if own else list(source_segments.get(src_guid, []))
+        for tid, seg_ids in by_transcript.items():
+            pid = db.table("participants").insert({**record, "transcript_id": tid}).last_pk
+            for i in range(0, len(seg_ids), 900):
+                chunk = seg_ids[i : i + 900]
+                db.execute(
+                    f"UPDATE segments SET participant_id = ?, speaker = ? WHERE participant_id IS NULL AND id IN ({','.join('?' * len(chunk))})",
+                    [pid, case.name, *chunk],
+                )
+        count += 1
+    return count
