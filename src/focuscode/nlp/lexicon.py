@@ -54,6 +54,18 @@ _VERB_FIRST = {
     "leek": "lijken", "leken": "lijken", "lijken": "lijken",
 }
 
+# Frequent function words that are in no index and that the exception tables or suffix
+# rules would turn into other words (er -> haar, hoe -> hoeven, soms -> som).
+_CLOSED = {
+    w: w
+    for w in "er hoe niks soms ergens nergens overal iets wat waar daar hier toen nu dus "
+    "want maar omdat zodat terwijl tenzij alsof of en ook nog al weer eens toch even "
+    "gewoon eigenlijk natuurlijk echt heel erg best vaak nooit altijd meestal misschien "
+    "wel niet geen samen alleen elkaar zelf zichzelf het jou mij me je hem haar ons hun "
+    "hen zich meer minder eerst later verder vervolgens geleden voordien anders".split()
+}
+_CLOSED.update({"beter": "goed", "best": "goed"})
+
 # Fallback suffix rules for present-tense verb forms (krijgt, maakt, zit), which the
 # tables' verb rules do not cover; each candidate is only accepted if it is a verb lemma.
 _LONG_VOWEL = re.compile(r"(aa|ee|oo|uu)([^aeiou])$")
@@ -124,35 +136,48 @@ def _verb_t_candidates(word: str):
         yield stem + stem[-1] + "en"
 
 
+def _stem_infinitives(stem: str) -> set[str]:
+    """Infinitives that have `stem` as their first person: leuk -> leuken, heel -> helen."""
+    m = _LONG_VOWEL.search(stem)
+    bases = [stem] + ([stem[: m.start()] + m.group(1)[0] + m.group(2)] if m else [])
+    out = {stem + stem[-1] + "en"} if stem else set()
+    for base in bases:
+        out.add(base + "en")
+        if base.endswith("f"):
+            out.add(base[:-1] + "ven")
+        if base.endswith("s"):
+            out.add(base[:-1] + "zen")
+    return out
+
+
 def _cascade(word: str) -> str | None:
-    """Lemma of a lowercase form from the tables, or None when the tables do not know it."""
+    """Lemma of a lowercase form from the tables, or None when the tables do not know it.
+
+    The order is tuned to the tables' noise: besides junk verbs for nouns (see the module
+    docstring), the verb exceptions turn adjectives and function words into the verbs
+    they would be the stem of (leuk -> leuken, veel -> velen, uit -> uiten), while the
+    adjective index lists past tenses and participles (werkte, gezegd, zat).
+    """
     t = tables()
-    if word in _VERB_FIRST:
-        return _VERB_FIRST[word]
+    fixed = _VERB_FIRST.get(word) or _CLOSED.get(word)
+    if fixed:
+        return fixed
     if word in t.index["noun"]:
         return word
+    in_adj = word in t.index["adj"]
     noun_exc = t.exc["noun"].get(word)
-    if noun_exc:
+    if noun_exc and not in_adj:
         return noun_exc
     looked_up = t.lookup.get(word)
     if looked_up:
         return looked_up
-    if word in t.index["verb"]:
-        return word
     verb_exc = t.exc["verb"].get(word)
-    if verb_exc:
+    closed = word in t.index["adp"] or word in t.index["det"]
+    if verb_exc and not ((in_adj or closed) and verb_exc in _stem_infinitives(word)):
         return verb_exc
-    if word in t.index["adj"]:
+    if in_adj or closed or word in t.index["verb"]:
         return word
-    adj_exc = t.exc["adj"].get(word)
-    if adj_exc:
-        return adj_exc
-    # Closed-class words (binnen, tussen, welke) must not reach the suffix rules or the
-    # compound splitter, which would turn them into nonsense (binnen -> bineen).
-    for pos in ("adp", "det"):
-        if word in t.index[pos]:
-            return word
-    for pos in ("adv", "adp", "det", "pron"):
+    for pos in ("noun", "adj", "adv", "adp", "det", "pron"):
         other = t.exc[pos].get(word)
         if other:
             return other
@@ -210,7 +235,9 @@ def is_wordlike(part: str, depth: int = 0) -> bool:
         if part.endswith(link) and len(part) - len(link) >= 3 and part[: -len(link)] in known:
             return True
     if depth < 2:
-        for i in range(3, len(part) - 2):
+        # Heads of at least 4 letters: three-letter words (aar, sen, tje) end too many
+        # unrelated words (lessenaar would pass as les-sen-aar).
+        for i in range(3, len(part) - 3):
             if part[i:] in known and is_wordlike(part[:i], depth + 1):
                 return True
     return False
@@ -236,3 +263,15 @@ def lemmatize(word: str) -> str:
 def is_known(word: str) -> bool:
     """True when the tables list `word` as a lemma or a word form."""
     return word in tables().known
+
+
+def is_function_word(word: str) -> bool:
+    """Prepositions, determiners, pronouns and the like: never the head of a compound."""
+    t = tables()
+    return (
+        word in _CLOSED
+        or word in t.index["adp"]
+        or word in t.index["det"]
+        or word in t.exc["pron"]
+        or word in t.exc["det"]
+    )
