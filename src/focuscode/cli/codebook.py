@@ -29,12 +29,17 @@ def validate(file: Annotated[Path, typer.Argument(help="Codebook YAML file.")]) 
 
 
 @codebook_app.command()
-def load(file: Annotated[Path, typer.Argument(help="Codebook YAML file.")], db: DbOption = None) -> None:
+def load(file: Annotated[Path, typer.Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")], db: DbOption = None) -> None:
     """Load a codebook into the project (codes no longer in it are deactivated, not deleted)."""
     from ..codebook import load_codebook
     from ..codes import load_codebook_into
 
-    book = load_codebook(file)
+    if file.suffix.lower() == ".qdc":  # a REFI-QDA codebook from NVivo, ATLAS.ti, MAXQDA...
+        from ..refi.reader import read_codebook
+
+        book = read_codebook(file)
+    else:
+        book = load_codebook(file)
     conn = open_db(db, create=True)
     result = load_codebook_into(conn, book, source=str(file))
     stdout.print(f"Loaded {file}: {result.added} added, {result.updated} updated, {result.deactivated} deactivated")

@@ -1,4 +1,4 @@
-"""export summary: theme summaries with attributed quotes."""
+"""export summary | refi: theme summaries with attributed quotes, and REFI-QDA exchange files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import CoderOption, DbOption, open_db, stdout
+from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, progress_bar, stdout
 
 export_app = typer.Typer(help="Export summaries and exchange files.", no_args_is_help=True)
 
@@ -33,6 +33,58 @@ def summary(
                           include_suggested=include_suggested, lang=lang)
     path = write_summary(conn, opts, out, fmt)
     stdout.print(f"Summary written to {path}")
+
+
+@export_app.command()
+def refi(
+    out: Annotated[Path, typer.Option("--out", help="The .qdpx project (or .qdc codebook) to write.")] = Path("exports/project.qdpx"),
+    codebook_only: Annotated[bool, typer.Option("--codebook-only", help="Write only the codebook, as a .qdc file.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a REFI-QDA 1.5 project for NVivo, ATLAS.ti, MAXQDA or QualCoder (or just the codebook)."""
+    from ..errors import UsageError
+    from ..refi.writer import write_codebook, write_project
+
+    suffix = out.suffix.lower()
+    if codebook_only and suffix != ".qdc":
+        raise UsageError(f"--codebook-only writes a .qdc file, not '{out.name}'")
+    if not codebook_only and suffix != ".qdpx":
+        raise UsageError(f"a REFI-QDA project is a .qdpx file, not '{out.name}' (use --codebook-only for .qdc)")
+    conn = open_db(db)
+    if codebook_only:
+        path = write_codebook(conn, out)
+        counts = {"codes": conn.execute("SELECT count(*) FROM codes").fetchone()[0]}
+    else:
+        with progress_bar("Sources") as bar:
+            task = bar.add_task("Sources", total=None)
+            counts = write_project(conn, out, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        path = out
+    if as_json:
+        print_json({"path": str(path), **counts})
+        return
+    stdout.print(f"REFI-QDA {'codebook' if codebook_only else 'project'} written to {path}: "
+                 + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> None:
+    """`focuscode import study.qdpx`: called from the import command."""
+    from ..errors import UsageError
+    from ..refi.importer import import_project
+
+    others = [p for p in paths if p.suffix.lower() != ".qdpx"]
+    if others:
+        raise UsageError(f"import .qdpx projects on their own, not together with '{others[0].name}'")
+    conn = open_db(db, create=True)
+    results = [import_project(conn, path, source=source) for path in paths]
+    if as_json:
+        print_json([r.__dict__ for r in results])
+        return
+    for r in results:
+        stdout.print(f"{r.path}: imported {r.codes} codes ({r.codes_added} new), {r.sources} sources, {r.segments} segments, "
+                     f"{r.codings} codings, {r.cases} cases, {r.memos} memos")
+        for notice in r.notices:
+            info(f"{r.path}: {notice}")
 
 
 def register(app: typer.Typer) -> None:

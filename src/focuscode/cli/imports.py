@@ -12,7 +12,7 @@ from .common import DbOption, JsonOption, open_db, print_json, stdout
 
 def import_(
     paths: Annotated[List[Path], typer.Argument(help="Transcript files (txt, md).", show_default=False)],
-    source: Annotated[str, typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete.")],
+    source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete (optional for .qdpx).")] = None,
     participants: Annotated[
         Optional[Path], typer.Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
     ] = None,
@@ -27,6 +27,14 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import transcripts. Re-importing an unchanged file adds nothing."""
+    if any(p.suffix.lower() == ".qdpx" for p in paths):
+        from .exports import import_refi  # a REFI-QDA project: codebook, sources, codings, cases, memos
+
+        return import_refi(paths, source, db, as_json)
+    if source is None:
+        from ..errors import UsageError
+
+        raise UsageError("--source is required: focusgroep, dialoogtafel, interview or enquete")
     from ..importers.store import ImportOptions, import_file
 
     conn = open_db(db, create=True)
