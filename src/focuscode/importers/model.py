@@ -18,6 +18,20 @@ class Turn:
     role: str | None = None
     sector: str | None = None
     attributes: dict = field(default_factory=dict)
+    # (offset in text, source line) for each joined source line, so a finding deep
+    # inside a long turn can be reported at its own line, not the turn's first.
+    line_map: list[tuple[int, int]] = field(default_factory=list)
+    # Codes already assigned in the source (survey spreadsheets), stored as accepted.
+    codes: list[str] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int | None:
+        """The source line holding character `offset` of the text."""
+        line = self.line
+        for start, lineno in self.line_map:
+            if start > offset:
+                break
+            line = lineno
+        return line
 
 
 @dataclass

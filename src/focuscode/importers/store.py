@@ -1,17 +1,28 @@
-"""Store a parsed source as one transcript: participants resolved, all or nothing."""
+"""Store a parsed source as one transcript: participants resolved, gate passed, all or nothing.
+
+`import_file` handles one file in one transaction (a savepoint when the caller
+already holds one, so a folder import can keep its good files and drop a bad
+one). Files are parsed one at a time, so memory holds one file's turns at most.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 
 from ..db import dumps, now, transaction
-from ..errors import InputFileError, ParticipantsError, UsageError
+from ..errors import FocuscodeError, InputFileError, ParticipantsError, PrivacyError, UsageError
 from ..textio import read_bytes
 from . import SOURCES
 from .model import ParsedSource, Turn
-from .participants import Participant, load_participants, participants_beside
+from .participants import SECTORS, Participant, load_participants, participants_beside
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+CAPTION_SUFFIXES = (".vtt", ".srt")
+SURVEY_SUFFIXES = (".csv", ".xlsx")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + (".docx",) + CAPTION_SUFFIXES + SURVEY_SUFFIXES
 
 
 @dataclass
@@ -24,6 +35,20 @@ class ImportOptions:
     sector: str | None = None
     replace: bool = False
     name: str | None = None
+    # Anonymisation gate: on unless allow_pii; `names` is the user's list of real names.
+    allow_pii: bool = False
+    names: Path | None = None
+    # spaCy pipeline whose entities join the gate; "auto" = only a full Dutch model.
+    entity_pipeline: Any = "auto"
+    # Survey spreadsheets.
+    text_columns: list[str] = field(default_factory=list)
+    id_column: str | None = None
+    role_column: str | None = None
+    sector_column: str | None = None
+    meta_columns: list[str] = field(default_factory=list)
+    codes_column: str | None = None
+    sheet: str | None = None
+    coder: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -35,6 +60,17 @@ class ImportResult:
     segments: int
     encoding: str | None = None
     transcript_id: int | None = None
+    source_type: str | None = None
+    kept_codings: int = 0
+    imported_codings: int = 0
+    pii_findings: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportFailure:
+    path: str
+    error: FocuscodeError
 
 
 def file_hash(data: bytes) -> str:
@@ -45,13 +81,53 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def parse_file(path: Path, options: ImportOptions, known: set[str] | None) -> ParsedSource:
-    suffix = path.suffix.lower()
-    if suffix in (".txt", ".md", ".markdown", ".text"):
-        from .text import read_text_transcript
+def _survey_columns(options: ImportOptions):
+    from .survey import SurveyColumns
 
-        return read_text_transcript(path, speaker_pattern=options.speaker_pattern, known_speakers=known)
-    raise InputFileError(f"unknown file type '{suffix or path.name}' (supported: .txt, .md)", path=str(path))
+    return SurveyColumns(
+        text=list(options.text_columns), id=options.id_column, role=options.role_column,
+        sector=options.sector_column, meta=list(options.meta_columns), codes=options.codes_column, sheet=options.sheet,
+    )
+
+
+def check_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputFileError(
+            f"unknown file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})", path=str(path)
+        )
+    return suffix
+
+
+def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data: bytes | None = None) -> ParsedSource:
+    """Parse one file by its extension. `data` avoids reading the file twice."""
+    suffix = check_suffix(path)
+    if data is None:
+        data = read_bytes(path)
+    if suffix in SURVEY_SUFFIXES:
+        from .survey import parse_survey
+
+        return parse_survey(data, str(path), _survey_columns(options), xlsx=suffix == ".xlsx")
+    if options.text_columns:
+        raise UsageError("--text-column is for .csv and .xlsx survey files")
+    if suffix == ".docx":
+        from .word import parse_docx
+
+        turns, layout = parse_docx(data, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
+        return ParsedSource(turns=turns, source_type="docx", metadata={"layout": layout})
+    from ..textio import decode_bytes
+
+    text, encoding = decode_bytes(data, str(path))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in CAPTION_SUFFIXES:
+        from .captions import parse_captions
+
+        turns = parse_captions(text, str(path), kind=suffix[1:], known_speakers=known)
+        return ParsedSource(turns=turns, source_type=suffix[1:], encoding=encoding)
+    from .text import parse_text
+
+    turns = parse_text(text, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
+    return ParsedSource(turns=turns, source_type="md" if suffix in (".md", ".markdown") else "txt", encoding=encoding)
 
 
 def _resolve_participants(
@@ -71,14 +147,62 @@ def _resolve_participants(
     return resolved
 
 
+def _digest(data: bytes, options: ImportOptions, suffix: str) -> str:
+    if suffix not in SURVEY_SUFFIXES:
+        return file_hash(data)
+    # One spreadsheet can be imported per question or sheet: the choice is part of its identity.
+    choice = dumps({"text": options.text_columns, "sheet": options.sheet, "id": options.id_column})
+    return file_hash(data + b"\0" + choice.encode("utf-8"))
+
+
+def _check_options(options: ImportOptions) -> None:
+    if options.source not in SOURCES:
+        raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{options.source}'")
+    if options.sector is not None and options.sector not in SECTORS:
+        raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
+    if options.codes_column and not (options.coder or "").strip():
+        raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
+
+
+_names_cache: dict[str, list] = {}
+
+
+def _names(options: ImportOptions) -> list:
+    if options.names is None:
+        return []
+    from ..privacy.scan import load_names
+
+    key = str(options.names)
+    if key not in _names_cache:
+        _names_cache[key] = load_names(options.names)
+    return _names_cache[key]
+
+
+def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
+    """Findings of personal data in a parsed file; raises PrivacyError unless allow_pii."""
+    from ..privacy.scan import entity_pipeline, scan_turns, summarise
+
+    pipeline = options.entity_pipeline
+    if pipeline == "auto":
+        pipeline = options.entity_pipeline = entity_pipeline()
+    findings = scan_turns(parsed.turns, str(path), names=_names(options), pipeline=pipeline)
+    if findings and not options.allow_pii:
+        raise PrivacyError(
+            f"personal data found, nothing imported ({len(findings)} finding{'s' if len(findings) != 1 else ''}; "
+            f"pseudonymise with 'focuscode anonymise' or pass --allow-pii): {summarise(findings)}",
+            findings=findings, path=str(path),
+        )
+    return findings
+
+
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     """Import one file into the project; one transaction, nothing stored on error."""
     path = Path(path)
-    if options.source not in SOURCES:
-        raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{options.source}'")
+    _check_options(options)
+    suffix = check_suffix(path)
     data = read_bytes(path)
-    digest = file_hash(data)
-    name = options.name or path.name
+    digest = _digest(data, options, suffix)
+    name = options.name or (f"{path.name}#{options.sheet}" if options.sheet else path.name)
     same = db.execute("SELECT name FROM transcripts WHERE file_hash = ?", [digest]).fetchone()
     if same is not None:
         count = db.execute(
@@ -91,14 +215,22 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
             f"transcript '{name}' was imported before with different content; use --replace to replace it",
             path=str(path),
         )
-    participants_path = options.participants or participants_beside(path)
+    survey = suffix in SURVEY_SUFFIXES
+    participants_path = options.participants or (None if survey else participants_beside(path))
     people = load_participants(participants_path) if participants_path else {}
-    parsed = parse_file(path, options, set(people) or None)
-    resolved = _resolve_participants(parsed.turns, people, options, path, participants_path)
+    parsed = parse_file(path, options, set(people) or None, data)
+    del data
+    if survey:
+        resolved = {}
+    else:
+        resolved = _resolve_participants(parsed.turns, people, options, path, participants_path)
+    findings = [] if options.allow_pii and options.names is None else gate(parsed, path, options)
+    warnings = []
+    if findings:
+        warnings.append(f"imported despite {len(findings)} personal-data finding(s) (--allow-pii)")
     with transaction(db):
-        old_codings = []
-        if existing is not None:
-            old_codings = _detach(db, existing[0])
+        code_ids = _code_ids(db, parsed.turns, path)
+        old = _detach(db, existing[0]) if existing is not None else None
         transcript_id = db.table("transcripts").insert(
             {
                 "name": name,
@@ -113,9 +245,11 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
         ).last_pk
         participant_ids = _store_participants(db, transcript_id, parsed.turns, resolved, options)
         rows = []
+        first_id = _next_free_id(db, "segments", "segment_id")
         for ordinal, turn in enumerate(parsed.turns, start=1):
             rows.append(
                 {
+                    "id": first_id + ordinal - 1,
                     "transcript_id": transcript_id,
                     "ordinal": ordinal,
                     "participant_id": participant_ids.get(_turn_key(turn)),
@@ -130,15 +264,54 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
                 }
             )
         db.table("segments").insert_all(rows, batch_size=500)
-        if old_codings:
-            _reattach(db, transcript_id, old_codings)
+        kept = _reattach(db, transcript_id, old) if old else 0
+        imported = _store_codes(db, transcript_id, parsed.turns, code_ids, options.coder) if code_ids else 0
     status = "replaced" if existing is not None else "imported"
-    return ImportResult(str(path), name, status, len(rows), parsed.encoding, transcript_id)
+    return ImportResult(
+        str(path), name, status, len(rows), parsed.encoding, transcript_id, parsed.source_type,
+        kept_codings=kept, imported_codings=imported, pii_findings=len(findings), warnings=warnings,
+    )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files as given; a folder gives every supported file in it (participants files excluded)."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.iterdir()):
+                if not child.is_file() or child.name.startswith("."):
+                    continue
+                if ".participants." in child.name or child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                yield child
+        else:
+            yield p
+
+
+def import_many(
+    db, paths: Iterable[str | Path], options: ImportOptions, *, on_result: Callable[[ImportResult | ImportFailure], None] | None = None
+) -> list[ImportResult | ImportFailure]:
+    """Import files and folders in one transaction; a bad file is rolled back alone and reported."""
+    _check_options(options)
+    results: list[ImportResult | ImportFailure] = []
+    with transaction(db):
+        for path in expand_paths(paths):
+            try:
+                with db.atomic():  # a savepoint: this file's writes only
+                    result: ImportResult | ImportFailure = import_file(db, path, options)
+            except UsageError:
+                raise
+            except FocuscodeError as exc:
+                result = ImportFailure(str(path), exc)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return results
 
 
 def _turn_key(turn: Turn) -> tuple:
     # Survey rows carry their own participant facts; transcript turns share a label.
-    if turn.role is not None or turn.sector is not None or turn.attributes:
+    if turn.role is not None or turn.sector is not None or turn.attributes or turn.question is not None:
         return (turn.speaker, turn.role, turn.sector, dumps(turn.attributes))
     return (turn.speaker,)
 
@@ -153,7 +326,7 @@ def _store_participants(db, transcript_id, turns, resolved, options) -> dict[tup
             p = resolved[turn.speaker]
             record = {
                 "label": p.label,
-                "role": p.role or options.role or "onbekend",
+                "role": p.role if p.role and p.role != "onbekend" else options.role or p.role or "onbekend",
                 "sector": p.sector or options.sector,
                 "school_type": p.school_type,
                 "is_facilitator": int(p.is_facilitator),
@@ -170,48 +343,119 @@ def _store_participants(db, transcript_id, turns, resolved, options) -> dict[tup
                 "attributes": dumps(turn.attributes),
             }
         record["transcript_id"] = transcript_id
+        existing = db.execute(
+            "SELECT id FROM participants WHERE transcript_id = ? AND label = ?", [transcript_id, record["label"]]
+        ).fetchone()
+        if existing is not None:
+            # One respondent answering several questions is one participant.
+            ids[key] = existing[0]
+            continue
         ids[key] = db.table("participants").insert(record).last_pk
     return ids
 
 
-def _detach(db, transcript_id: int) -> list[dict]:
-    """Keep the codings of a transcript being replaced, keyed by turn text, then drop it."""
-    rows = list(
-        db.query(
-            """SELECT c.*, s.text_hash AS _text_hash, s.ordinal AS _ordinal FROM codings c
-               JOIN segments s ON s.id = c.segment_id WHERE s.transcript_id = ?""",
-            [transcript_id],
-        )
+def _code_ids(db, turns: list[Turn], path: Path) -> dict[str, int]:
+    """Codes named in the source, each checked against the project codebook first."""
+    from ..codes import code_id
+    from ..errors import UnknownCodeError
+
+    ids: dict[str, int] = {}
+    for turn in turns:
+        for code in turn.codes:
+            if code in ids:
+                continue
+            try:
+                ids[code] = code_id(db, code)
+            except UnknownCodeError:
+                raise InputFileError(
+                    f"unknown code '{code}' in the codes column; load a codebook that has it first", path=str(path), line=turn.line
+                ) from None
+    return ids
+
+
+def _store_codes(db, transcript_id: int, turns: list[Turn], code_ids: dict[str, int], coder: str | None) -> int:
+    from ..coding import set_decision
+
+    count = 0
+    seg_ids = [r[0] for r in db.execute("SELECT id FROM segments WHERE transcript_id = ? ORDER BY ordinal", [transcript_id])]
+    for seg_id, turn in zip(seg_ids, turns):
+        for code in dict.fromkeys(turn.codes):
+            old, _ = set_decision(db, seg_id, code_ids[code], coder.strip(), "accepted", method="import")
+            count += old is None
+    return count
+
+
+def _detach(db, transcript_id: int) -> dict:
+    """Keep what hangs on a transcript being replaced, keyed by turn text, then drop it."""
+    occurrence: dict[int, tuple[str, int]] = {}
+    seen_hash: dict[str, int] = {}
+    for seg_id, h in db.execute("SELECT id, text_hash FROM segments WHERE transcript_id = ? ORDER BY ordinal", [transcript_id]):
+        # The n-th "Ja." of the old file maps to the n-th "Ja." of the new one.
+        occurrence[seg_id] = (h, seen_hash.get(h, 0))
+        seen_hash[h] = seen_hash.get(h, 0) + 1
+    codings = list(
+        db.query("SELECT c.* FROM codings c JOIN segments s ON s.id = c.segment_id WHERE s.transcript_id = ?", [transcript_id])
     )
     memos = list(
         db.query(
-            """SELECT m.*, s.text_hash AS _text_hash FROM memos m JOIN segments s ON s.id = m.segment_id
-               WHERE s.transcript_id = ?""",
-            [transcript_id],
+            """SELECT m.* FROM memos m LEFT JOIN segments s ON s.id = m.segment_id
+               WHERE s.transcript_id = ? OR (m.transcript_id = ? AND m.segment_id IS NULL)""",
+            [transcript_id, transcript_id],
         )
     )
+    seen = list(db.query("SELECT x.* FROM seen x JOIN segments s ON s.id = x.segment_id WHERE s.transcript_id = ?", [transcript_id]))
     db.execute("DELETE FROM transcripts WHERE id = ?", [transcript_id])
-    return [{"kind": "coding", **r} for r in rows] + [{"kind": "memo", **m} for m in memos]
+    return {"occurrence": occurrence, "codings": codings, "memos": memos, "seen": seen}
 
 
-def _reattach(db, transcript_id: int, saved: list[dict]) -> None:
-    """Codings of turns whose text is unchanged move to the new segments."""
-    by_hash: dict[str, list[int]] = {}
+def _reattach(db, transcript_id: int, saved: dict) -> int:
+    """Codings, memos and 'seen' marks of unchanged turns move to the new segments."""
+    new_ids: dict[tuple[str, int], int] = {}
+    seen_hash: dict[str, int] = {}
     for seg_id, h in db.execute("SELECT id, text_hash FROM segments WHERE transcript_id = ? ORDER BY ordinal", [transcript_id]):
-        by_hash.setdefault(h, []).append(seg_id)
+        new_ids[(h, seen_hash.get(h, 0))] = seg_id
+        seen_hash[h] = seen_hash.get(h, 0) + 1
+    seg_map = {old: new_ids[key] for old, key in saved["occurrence"].items() if key in new_ids}
     id_map: dict[int, int] = {}
-    for row in sorted((r for r in saved if r["kind"] == "coding"), key=lambda r: r["suggestion_id"] is not None):
-        targets = by_hash.get(row["_text_hash"])
-        if not targets:
+    kept = 0
+    # Suggestions first, so decisions can point back at their new ids.
+    for row in sorted(saved["codings"], key=lambda r: r["suggestion_id"] is not None):
+        target = seg_map.get(row["segment_id"])
+        if target is None:
             continue
-        new = {k: v for k, v in row.items() if not k.startswith("_") and k not in ("kind", "id")}
-        new["segment_id"] = targets[0]
+        new = {k: v for k, v in row.items() if k != "id"}
+        new["id"] = _next_free_id(db, "codings", "coding_id")
+        new["segment_id"] = target
         if new.get("suggestion_id") is not None:
             new["suggestion_id"] = id_map.get(new["suggestion_id"])
         id_map[row["id"]] = db.table("codings").insert(new).last_pk
-    for row in (r for r in saved if r["kind"] == "memo"):
-        targets = by_hash.get(row["_text_hash"])
-        if targets:
-            new = {k: v for k, v in row.items() if not k.startswith("_") and k not in ("kind", "id")}
-            new["segment_id"] = targets[0]
-            db.table("memos").insert(new)
+        kept += row["coder"] is not None
+    for row in saved["memos"]:
+        memo = {k: v for k, v in row.items() if k != "id"}
+        if row["transcript_id"] is not None:
+            memo["transcript_id"] = transcript_id
+        if row["segment_id"] is None:
+            db.table("memos").insert(memo)  # a memo on the transcript as a whole
+        elif row["segment_id"] in seg_map:
+            db.table("memos").insert({**memo, "segment_id": seg_map[row["segment_id"]]})
+    for row in saved["seen"]:
+        if row["segment_id"] in seg_map:
+            db.table("seen").insert({**row, "segment_id": seg_map[row["segment_id"]]}, replace=True)
+    # The audit trail follows the turns it is about. New ids are always above every
+    # id the trail mentions (see _next_free_id), so these updates cannot chain.
+    for old, new in seg_map.items():
+        db.execute("UPDATE coding_events SET segment_id = ? WHERE segment_id = ?", [new, old])
+    for old, new in id_map.items():
+        db.execute("UPDATE coding_events SET coding_id = ? WHERE coding_id = ?", [new, old])
+    return kept
+
+
+def _next_free_id(db, table: str, column: str) -> int:
+    """An id above every row of `table` and every id the audit trail refers to.
+
+    SQLite reuses the highest rowids after a delete; without this a replaced
+    transcript's new turns could inherit the coding history of dropped ones.
+    """
+    return db.execute(
+        f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), coalesce((SELECT max({column}) FROM coding_events), 0)) + 1"
+    ).fetchone()[0]

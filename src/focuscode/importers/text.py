@@ -87,14 +87,29 @@ def parse_text(
         if "speaker" not in custom.groupindex:
             raise TranscriptError("--speaker-pattern needs a named group (?P<speaker>...)", path=path)
     turns: list[Turn] = []
-    paragraphs: list[list[str]] = []
+    # Each paragraph is a list of (line number, text); lines join with a space,
+    # paragraphs with a newline, and the line map remembers where each began.
+    paragraphs: list[list[tuple[int, str]]] = []
     current: Turn | None = None
 
     def close() -> None:
         if current is None:
             return
-        current.text = "\n".join(" ".join(p) for p in paragraphs if p).strip()
-        if current.text:
+        parts: list[str] = []
+        offset = 0
+        for para in (p for p in paragraphs if p):
+            if parts:
+                parts.append("\n")
+                offset += 1
+            for i, (lineno, piece) in enumerate(para):
+                if i:
+                    parts.append(" ")
+                    offset += 1
+                current.line_map.append((offset, lineno))
+                parts.append(piece)
+                offset += len(piece)
+        current.text = "".join(parts)
+        if current.text.strip():
             turns.append(current)
 
     for lineno, raw in enumerate(text.split("\n"), start=1):
@@ -110,11 +125,11 @@ def parse_text(
             close()
             speaker, first, time_ms = opened
             current = Turn(speaker=speaker, text="", line=lineno, start_ms=time_ms)
-            paragraphs = [[first]] if first else [[]]
+            paragraphs = [[(lineno, first)]] if first else [[]]
             continue
         if current is None:
             raise TranscriptError(f"a turn without a speaker: '{_shorten(line)}'", path=path, line=lineno)
-        paragraphs[-1].append(line)
+        paragraphs[-1].append((lineno, line))
     close()
     if not turns:
         raise TranscriptError("no speaker turns found (expected lines like 'Naam: tekst')", path=path)

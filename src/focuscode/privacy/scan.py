@@ -1,0 +1,223 @@
+"""Finding personal data in text: deduce, spaCy entities where a full model exists, a names list.
+
+deduce builds large lookup tables on first use (seconds with its cache, minutes
+without), so one engine is built lazily per process and reused for every text.
+Spans inside placeholders that anonymisation already left ("[school]",
+"[PERSOON-1]") are never findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..errors import InputFileError
+from ..textio import read_text_file
+
+# deduce tag -> the category we report and use in placeholders.
+_DEDUCE_CATEGORIES = {
+    "persoon": "persoon", "patient": "persoon", "voornaam": "persoon", "achternaam": "persoon",
+    "locatie": "locatie", "straat": "locatie",
+    "ziekenhuis": "instelling", "zorginstelling": "instelling", "instelling": "instelling",
+    "datum": "datum", "leeftijd": "leeftijd", "telefoonnummer": "telefoonnummer",
+    "emailadres": "emailadres", "url": "url", "bsn": "id-nummer", "id": "id-nummer",
+}
+_SPACY_CATEGORIES = {"PERSON": "persoon", "PER": "persoon", "GPE": "locatie", "LOC": "locatie",
+                     "FAC": "locatie", "ORG": "instelling"}
+NAME_CATEGORIES = {"persoon": "persoon", "naam": "persoon", "school": "school", "instelling": "instelling",
+                   "plaats": "locatie", "locatie": "locatie", "bestuur": "instelling"}
+# Any bracketed token is a placeholder left by anonymisation: [school], [PERSOON-1], [naam].
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+# Words of this field that a general entity model may take for an organisation or place.
+_DOMAIN_TERMS = {
+    "oop", "oop'er", "oop'ers", "ib'er", "ib", "mt", "po", "vo", "cao", "cao po", "cao vo", "pabo", "vmbo", "havo",
+    "vwo", "sbo", "so", "vso", "mbo", "hbo", "wo", "duo", "ocw", "lio", "toa", "pro", "ict", "ggd",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    category: str
+    text: str
+    detector: str  # deduce | names | spacy
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int | None
+    category: str
+    text: str
+    detector: str
+
+    def describe(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where} {self.category} '{self.text}'"
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    text: str
+    category: str
+    pattern: re.Pattern
+
+
+_engine: Any = None
+
+
+def deduce_engine():
+    """The process's one deduce object, built on first use."""
+    global _engine
+    if _engine is None:
+        import logging
+
+        from deduce import Deduce
+
+        logging.getLogger("deduce").setLevel(logging.ERROR)
+        _engine = Deduce()
+    return _engine
+
+
+def name_pattern(name: str) -> re.Pattern:
+    # Whole words only: "Jan" must never match inside "Janneke" or "januari".
+    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])", re.IGNORECASE)
+
+
+def load_names(path: str | Path) -> list[NameEntry]:
+    """A names file: one real name per line, optionally 'school: Naam'; '#' starts a comment."""
+    text, _ = read_text_file(path)
+    entries: list[NameEntry] = []
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        category = "persoon"
+        head, sep, rest = line.partition(":")
+        if sep and head.strip().lower() in NAME_CATEGORIES:
+            category, line = NAME_CATEGORIES[head.strip().lower()], rest.strip()
+        if len(line) < 2:
+            raise InputFileError(f"a name must have at least two characters: '{raw.strip()}'", path=str(path), line=lineno)
+        entries.append(NameEntry(line, category, name_pattern(line)))
+    if not entries:
+        raise InputFileError("the names file lists no names", path=str(path))
+    # Longest first, so "Jan de Vries" wins over "Jan" where both match.
+    entries.sort(key=lambda e: -len(e.text))
+    return entries
+
+
+def _inside_placeholder(start: int, end: int, holes: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in holes)
+
+
+def _deduce_spans(text: str) -> list[Span]:
+    doc = deduce_engine().deidentify(text)
+    out = []
+    for a in doc.annotations:
+        category = _DEDUCE_CATEGORIES.get(a.tag.lower(), a.tag.lower())
+        out.append(Span(a.start_char, a.end_char, category, a.text, "deduce"))
+    return out
+
+
+def _spacy_spans(doc) -> list[Span]:
+    out = []
+    for ent in doc.ents:
+        category = _SPACY_CATEGORIES.get(ent.label_)
+        if category and ent.text.strip().lower() not in _DOMAIN_TERMS:
+            out.append(Span(ent.start_char, ent.end_char, category, ent.text, "spacy"))
+    return out
+
+
+def entity_pipeline():
+    """spaCy pipeline with entities when a full Dutch model is installed, else None.
+
+    The fallback pipeline has no entity recogniser, and nothing is ever downloaded.
+    """
+    try:
+        from ..nlp.pipeline import DEFAULT_MODEL, load_pipeline, model_installed
+    except ImportError:
+        return None
+    try:
+        if not model_installed(DEFAULT_MODEL):
+            return None
+        pipeline = load_pipeline(DEFAULT_MODEL, entities=True)
+    except Exception:  # noqa: BLE001 - a broken model must not block the gate; deduce still runs
+        return None
+    if getattr(pipeline, "is_fallback", True) or "ner" not in getattr(pipeline.nlp, "pipe_names", []):
+        return None
+    return pipeline
+
+
+def scan_texts(
+    texts: Sequence[str],
+    *,
+    names: Sequence[NameEntry] = (),
+    pipeline: Any = None,
+    use_deduce: bool = True,
+) -> list[list[Span]]:
+    """Personal data in each text (one list of spans per text), overlaps resolved.
+
+    `pipeline` is a focuscode.nlp Pipeline (or anything with `.nlp`) whose entities are
+    added; pass None to use deduce and the names list only.
+    """
+    docs: Iterable = iter(())
+    if pipeline is not None:
+        docs = pipeline.nlp.pipe(texts, batch_size=64)
+    results: list[list[Span]] = []
+    for text in texts:
+        spans: list[Span] = []
+        if text.strip():
+            if use_deduce:
+                spans.extend(_deduce_spans(text))
+            for entry in names:
+                spans.extend(Span(m.start(), m.end(), entry.category, m.group(0), "names") for m in entry.pattern.finditer(text))
+        if pipeline is not None:
+            spans.extend(_spacy_spans(next(docs)))
+        results.append(_resolve(text, spans))
+    return results
+
+
+def _resolve(text: str, spans: list[Span]) -> list[Span]:
+    holes = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    kept: list[Span] = []
+    # The user's own names list is the surest source, then the longer span.
+    order = {"names": 0, "deduce": 1, "spacy": 2}
+    for span in sorted(spans, key=lambda s: (order[s.detector], -(s.end - s.start), s.start)):
+        if span.end <= span.start or not text[span.start:span.end].strip():
+            continue
+        if holes and _inside_placeholder(span.start, span.end, holes):
+            continue
+        if any(k.start < span.end and span.start < k.end for k in kept):
+            continue
+        kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def scan_turns(turns, path: str, *, names: Sequence[NameEntry] = (), pipeline: Any = None) -> list[Finding]:
+    """Findings in the turns of one parsed file: their texts and each speaker label once."""
+    findings: list[Finding] = []
+    texts = [t.text for t in turns]
+    for turn, spans in zip(turns, scan_texts(texts, names=names, pipeline=pipeline)):
+        for s in spans:
+            findings.append(Finding(path, turn.line_at(s.start), s.category, s.text, s.detector))
+    labels: dict[str, int | None] = {}
+    for turn in turns:
+        if turn.speaker and turn.speaker not in labels and turn.question is None:
+            labels[turn.speaker] = turn.line
+    if labels:
+        for (label, line), spans in zip(labels.items(), scan_texts(list(labels), names=names, pipeline=pipeline)):
+            for s in spans:
+                findings.append(Finding(path, line, f"{s.category} (sprekerlabel)", s.text, s.detector))
+    findings.sort(key=lambda f: (f.line or 0))
+    return findings
+
+
+def summarise(findings: Sequence[Finding], limit: int = 10) -> str:
+    shown = "; ".join(f.describe() for f in findings[:limit])
+    more = len(findings) - limit
+    if more > 0:
+        shown += f"; and {more} more (list them all with 'focuscode anonymise FILE --check')"
+    return shown
