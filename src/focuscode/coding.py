@@ -131,3 +131,95 @@ def parse_ids(spec: str) -> list[int]:
         except ValueError:
             raise FocuscodeError(f"not a segment id or range: '{part}' (use e.g. 4,7,9-12)") from None
     return list(dict.fromkeys(out))
+
+
+@dataclass
+class FileCodingResult:
+    changes: list[Change]
+    memos: int
+
+
+def _segment_ref(db, value: str) -> int | None:
+    """A segment given as its id, or as transcript:turn the way `segments` prints it."""
+    value = value.strip()
+    if value.lstrip("#").isdigit():
+        sid = int(value.lstrip("#"))
+        return sid if db.execute("SELECT 1 FROM segments WHERE id = ?", [sid]).fetchone() else None
+    name, sep, turn = value.rpartition(":")
+    if not sep or not turn.strip().isdigit():
+        return None
+    row = db.execute(
+        "SELECT s.id FROM segments s JOIN transcripts t ON t.id = s.transcript_id WHERE t.name = ? AND s.ordinal = ?",
+        [name.strip(), int(turn)],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingResult:
+    """Apply (or take off) the codes in a CSV of segment,code[,memo]; all rows or none.
+
+    A header row is optional. Segments are ids or transcript:turn. Every bad row
+    is reported with its file and line, and nothing is stored.
+    """
+    import csv
+    import io
+    from pathlib import Path
+
+    from .errors import InputFileError
+    from .textio import read_text_file
+
+    coder = check_coder(coder)
+    p = Path(path)
+    text, _ = read_text_file(p)
+    # Dutch Excel saves CSV with semicolons; a comma anywhere in the first line means commas.
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = ";" if ";" in first and "," not in first else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    changes: list[Change] = []
+    memos = 0
+    done: set[tuple[int, int]] = set()
+    with transaction(db):
+        for line, row in enumerate(rows, start=1):
+            cells = [c.strip() for c in row]
+            if not any(cells) or cells[0].startswith("#"):
+                continue
+            if line == 1 and cells[0].lower() in ("segment", "segment_id", "id"):
+                continue
+            if len(cells) < 2 or not cells[1]:
+                raise InputFileError(f"expected segment,code[,memo], got '{','.join(row)}'", path=str(p), line=line)
+            if len(cells) > 3 and any(cells[3:]):
+                raise InputFileError(
+                    f"too many columns ({len(cells)}); quote a memo that holds commas", path=str(p), line=line
+                )
+            sid = _segment_ref(db, cells[0])
+            if sid is None:
+                raise InputFileError(f"no segment '{cells[0]}' (use an id or transcript:turn)", path=str(p), line=line)
+            try:
+                cid = code_id(db, cells[1])
+            except FocuscodeError as exc:
+                raise InputFileError(exc.message, path=str(p), line=line) from None
+            name = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
+            if (sid, cid) not in done:
+                done.add((sid, cid))
+                if uncode:
+                    old = db.execute(
+                        "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
+                    ).fetchone()
+                    if old is not None and old[0] == "accepted":
+                        set_decision(db, sid, cid, coder, "rejected")
+                        changes.append(Change(sid, name, coder, "uncoded", "rejected"))
+                    else:
+                        changes.append(Change(sid, name, coder, "unchanged", old[0] if old else None))
+                else:
+                    old, _ = set_decision(db, sid, cid, coder, "accepted")
+                    changes.append(Change(sid, name, coder, "unchanged" if old == "accepted" else "coded", "accepted"))
+            memo = cells[2] if len(cells) > 2 else ""
+            if memo:
+                stamp = now()
+                db.table("memos").insert(
+                    {"target": "segment", "segment_id": sid, "coder": coder, "text": memo, "created_at": stamp, "updated_at": stamp}
+                )
+                memos += 1
+    if not rows or not changes:
+        raise InputFileError("no segment,code rows found", path=str(p))
+    return FileCodingResult(changes, memos)

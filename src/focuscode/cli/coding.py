@@ -1,52 +1,122 @@
-"""code and uncode: a coder's decisions from the command line."""
+"""code, uncode and memo: a coder's decisions and notes from the command line."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
 from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
 
+IdsOption = Annotated[Optional[str], typer.Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]
+FromFileOption = Annotated[
+    Optional[Path], typer.Option("--from-file", help="CSV of segment,code[,memo]; segment is an id or transcript:turn.")
+]
 
-def _run(action, segment: str, code: str, coder, db, as_json: bool) -> None:
-    from ..coding import parse_ids
 
-    conn = open_db(db)
-    changes = action(conn, parse_ids(segment), code, coder or "")
+def coder_or_default(conn, coder: str | None) -> str:
+    """The --coder given, else the coder a `replicate` copy was made for."""
+    from ..db import get_setting
+
+    return (coder or "").strip() or (get_setting(conn, "coder") or "")
+
+
+def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool) -> None:
+    from ..coding import code_from_file, code_segments, parse_ids, uncode_segments
+    from ..errors import UsageError
+
+    if from_file is not None:
+        if segment or code_name or ids:
+            raise UsageError("--from-file takes no SEGMENT, CODE or --ids; the file holds them")
+        conn = open_db(db)
+        result = code_from_file(conn, from_file, coder_or_default(conn, coder), uncode=uncode)
+        changes, memos = result.changes, result.memos
+    else:
+        if ids is not None:
+            if code_name is not None:
+                raise UsageError("give the segments either as SEGMENT or as --ids, not both")
+            segment, code_name = ids, segment
+        if not segment or not code_name:
+            raise UsageError("give SEGMENT CODE, --ids IDS CODE, or --from-file FILE")
+        conn = open_db(db)
+        action = uncode_segments if uncode else code_segments
+        changes, memos = action(conn, parse_ids(segment), code_name, coder_or_default(conn, coder)), 0
     if as_json:
         print_json([c.__dict__ for c in changes])
         return
     for c in changes:
-        stdout.print(f"segment {c.segment_id}: {c.code} {c.action} ({c.coder})")
+        stdout.print(f"segment {c.segment_id}: {c.code} {c.action} ({c.coder})", markup=False)
+    if memos:
+        stdout.print(f"{memos} memos added", markup=False)
 
 
 def code(
-    segment: Annotated[str, typer.Argument(help="Segment id, or ids like 4,7,9-12.")],
-    code_name: Annotated[str, typer.Argument(metavar="CODE", help="Code name from the codebook.")],
+    segment: Annotated[Optional[str], typer.Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)] = None,
+    code_name: Annotated[Optional[str], typer.Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)] = None,
+    ids: IdsOption = None,
+    from_file: FromFileOption = None,
     coder: CoderOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Apply a code to segments (accepting a pending suggestion keeps its evidence)."""
-    from ..coding import code_segments
-
-    _run(code_segments, segment, code_name, coder, db, as_json)
+    _run(False, segment, code_name, ids, from_file, coder, db, as_json)
 
 
 def uncode(
-    segment: Annotated[str, typer.Argument(help="Segment id, or ids like 4,7,9-12.")],
-    code_name: Annotated[str, typer.Argument(metavar="CODE", help="Code name from the codebook.")],
+    segment: Annotated[Optional[str], typer.Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)] = None,
+    code_name: Annotated[Optional[str], typer.Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)] = None,
+    ids: IdsOption = None,
+    from_file: FromFileOption = None,
     coder: CoderOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Take a code off segments (recorded as a rejection, so it is not suggested again)."""
-    from ..coding import uncode_segments
+    _run(True, segment, code_name, ids, from_file, coder, db, as_json)
 
-    _run(uncode_segments, segment, code_name, coder, db, as_json)
+
+def memo(
+    text: Annotated[Optional[str], typer.Argument(help="The memo text (Dutch is fine). Leave out with --list.", show_default=False)] = None,
+    segment: Annotated[Optional[int], typer.Option("--segment", help="About this segment id.")] = None,
+    code_name: Annotated[Optional[str], typer.Option("--code", help="About this code.")] = None,
+    transcript: Annotated[Optional[str], typer.Option("--transcript", help="About this transcript (by name).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List memos instead of adding one.")] = False,
+    target: Annotated[Optional[str], typer.Option("--target", help="With --list: project, transcript, segment or code.")] = None,
+    coder: CoderOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a memo to a segment, a code, a transcript or (with none of these) the project."""
+    from ..errors import UsageError
+    from ..memos import add_memo, list_memos
+
+    conn = open_db(db)
+    if list_:
+        if text is not None:
+            raise UsageError("--list takes no memo text")
+        memos = list_memos(conn, target=target, coder=coder)
+        if as_json:
+            print_json([m.as_json() for m in memos])
+            return
+        for m in memos:
+            about = m.target + (f" {m.about}" if m.about else "")
+            stdout.print(f"#{m.id} [{about}] ({m.coder or '-'}, {m.created_at[:10]}): {m.text}", markup=False)
+        stdout.print(f"{len(memos)} memos", style="dim")
+        return
+    if text is None:
+        raise UsageError("give the memo text, or --list to see memos")
+    added = add_memo(conn, text, coder=coder_or_default(conn, coder) or None, segment_id=segment, code=code_name,
+                     transcript=transcript)
+    if as_json:
+        print_json(added.as_json())
+        return
+    about = added.target + (f" {added.about}" if added.about else "")
+    stdout.print(f"memo #{added.id} added to {about}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
     app.command()(code)
     app.command()(uncode)
+    app.command()(memo)

@@ -1,0 +1,64 @@
+"""review: the full-screen coding loop."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json
+
+
+def review(
+    coder: CoderOption = None,
+    uncoded: Annotated[bool, typer.Option("--uncoded", help="Segments you have not coded yet, not only those with suggestions.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every segment you have not finished yet.")] = False,
+    code: Annotated[Optional[str], typer.Option("--code", help="Only segments suggested or coded with this code (a theme includes its subcodes).")] = None,
+    transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only this transcript (by name).")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="Only this speaker role.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="po or vo.")] = None,
+    random_order: Annotated[bool, typer.Option("--random", help="Shuffle the segments (with --seed for a fixed order).")] = False,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for --random.")] = None,
+    revisit: Annotated[bool, typer.Option("--revisit", help="Also show segments you finished before.")] = False,
+    include_facilitator: Annotated[bool, typer.Option("--include-facilitator", help="Also the facilitator's turns.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Walk through segments by keyboard: accept, reject, add codes, memos, undo. Resumes where you left off."""
+    from rich.console import Console
+
+    from ..errors import UsageError
+    from ..review import ReviewFilter, run_review, terminal_keys
+    from .coding import coder_or_default
+
+    if uncoded and all_:
+        raise UsageError("choose --uncoded or --all, not both")
+    if seed is not None and not random_order:
+        raise UsageError("--seed goes with --random")
+    conn = open_db(db)
+    who = coder_or_default(conn, coder)
+    mode = "uncoded" if uncoded else "all" if all_ else "pending"
+    f = ReviewFilter(mode=mode, code=code, transcript=transcript, role=role, sector=sector, random=random_order,
+                     seed=seed, revisit=revisit, include_facilitator=include_facilitator)
+    # The screen goes to the terminal even when --json sends the summary to stdout.
+    console = Console(highlight=False, file=sys.stderr if as_json else sys.stdout)
+    with terminal_keys() as keys:
+        if console.is_terminal:
+            with console.screen():
+                summary = run_review(conn, who, keys=keys, console=console, f=f)
+        else:
+            summary = run_review(conn, who, keys=keys, console=console, f=f)
+    if as_json:
+        print_json(summary.as_json())
+        return
+    actions = ", ".join(f"{n} {k}" for k, n in sorted(summary.actions.items())) or "no actions"
+    info(f"{summary.coder}: {actions}; {summary.finished} segments finished, {summary.left} left in this review"
+         + (" (interrupted; everything up to the last key is saved)" if summary.interrupted else ""))
+    if not summary.queued:
+        info("Nothing to review here: no pending suggestions or unfinished segments for this filter "
+             "(try --uncoded or --all).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(review)

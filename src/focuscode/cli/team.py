@@ -1,0 +1,150 @@
+"""merge, replicate and agreement: several coders on one study."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from .common import DbOption, JsonOption, info, open_db, print_json, stdout
+
+
+def merge(
+    other: Annotated[Path, typer.Argument(help="The other coder's project database.", show_default=False)],
+    prefer: Annotated[str, typer.Option("--prefer", help="When one coder decided differently in both: newer, ours or theirs.")] = "newer",
+    coder: Annotated[Optional[List[str]], typer.Option("--coder", help="Only merge this coder's work (repeatable).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Merge another database's codings, seen marks, memos and new codes into this project."""
+    from ..merge import merge_database
+
+    conn = open_db(db)
+    report = merge_database(conn, other, prefer=prefer, coders=coder or None)
+    if as_json:
+        print_json(report.as_json())
+        return
+    who = ", ".join(report.coders) or "no coder"
+    stdout.print(f"Merged {other} ({who}): {report.transcripts_matched} transcripts matched", markup=False)
+    stdout.print(
+        f"  codings: {report.codings_added} added, {report.codings_matched} already here, "
+        f"{len(report.conflicts)} conflicted, {sum(1 for u in report.unplaced if 'code' in u)} not placed",
+        markup=False,
+    )
+    stdout.print(f"  seen: {report.seen_added} added; memos: {report.memos_added} added, {report.memos_matched} already here", markup=False)
+    if report.codes_added:
+        stdout.print(f"  new codes: {', '.join(report.codes_added)}", markup=False)
+    if report.transcripts_unmatched:
+        stdout.print(f"  transcripts not in this project: {', '.join(report.transcripts_unmatched)}", markup=False)
+    for c in report.conflicts:
+        stdout.print(
+            f"  conflict {c['segment']} {c['code']} ({c['coder']}): here {c['ours']}, there {c['theirs']}; kept {c['kept']}",
+            markup=False,
+        )
+    for u in report.unplaced[:20]:
+        what = f"{u['code']} ({u['coder']})" if "code" in u else f"memo ({u['coder']})"
+        stdout.print(f"  not placed: {u.get('segment') or '-'} {what}", markup=False)
+    if len(report.unplaced) > 20:
+        stdout.print(f"  … and {len(report.unplaced) - 20} more not placed (see --json)", markup=False)
+
+
+def replicate(
+    out: Annotated[Path, typer.Option("--out", help="The new database for the coder.", show_default=False)],
+    coder: Annotated[str, typer.Option("--coder", help="The coder the blind copy is for.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A blind copy for another coder: transcripts and codebook, without any coding."""
+    from ..merge import replicate as make_copy
+
+    conn = open_db(db)
+    report = make_copy(conn, out, coder, force=force)
+    if as_json:
+        print_json(report.as_json())
+        return
+    stdout.print(
+        f"Blind copy for {report.coder} written to {report.out}: {report.transcripts} transcripts, "
+        f"{report.segments} segments, {report.codes} codes, no codings",
+        markup=False,
+    )
+    info(f"Next: focuscode review --coder {report.coder} --uncoded --db {report.out}, then 'focuscode merge {report.out}' here")
+
+
+def _fmt(x: float | None, pct: bool = False) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.1f}%" if pct else f"{x:.3f}"
+
+
+def agreement(
+    coder: Annotated[List[str], typer.Option("--coder", help="A coder to compare (give two or more).", show_default=False)],
+    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the segments where the coders differ.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha, per code and overall."""
+    from ..agreement import compute
+    from ..errors import UsageError
+
+    if as_csv and as_json:
+        raise UsageError("choose --json or --csv, not both")
+    conn = open_db(db)
+    report = compute(conn, coder)
+    if as_json:
+        print_json(report.as_json(disagreements=disagreements))
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        if disagreements:
+            writer.writerow(["segment", "transcript", "turn", "role", "sector", *report.coders, "text"])
+            for d in report.disagreements:
+                codes = ["" if d["codes"][c] is None else ";".join(d["codes"][c]) or "-" for c in report.coders]
+                writer.writerow([d["segment"], d["transcript"], d["ordinal"], d["role"], d["sector"], *codes, d["text"]])
+            return
+        writer.writerow(["code", "n", "percent", "kappa", "alpha", *[f"used_{c}" for c in report.coders]])
+        for f in [report.overall, *report.per_code]:
+            writer.writerow([f.code, f.n, *("" if v is None else round(v, 4) for v in (f.percent, f.kappa, f.alpha)),
+                             *[f.used.get(c, "") for c in report.coders]])
+        return
+    from rich.table import Table
+
+    looked = ", ".join(f"{c} {n}" for c, n in report.looked_at.items())
+    stdout.print(f"Agreement between {', '.join(report.coders)} on N = {report.n} segments looked at by at least two "
+                 f"(looked at: {looked})", markup=False)
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("code")
+    for col in ("N", "agree", "kappa" if len(report.coders) == 2 else "kappa (2 only)", "alpha"):
+        table.add_column(col, justify="right")
+    for c in report.coders:
+        table.add_column(c, justify="right")
+    for f in [report.overall, *report.per_code]:
+        table.add_row(f.code, str(f.n), _fmt(f.percent, True), _fmt(f.kappa), _fmt(f.alpha),
+                      *[str(f.used.get(c, "")) for c in report.coders], style="bold" if f is report.overall else None)
+    stdout.print(table)
+    stdout.print("overall = same set of codes on the segment; per code = code present or not; – = undefined "
+                 "(no variation); coder columns = segments given the code", style="dim", markup=False)
+    if disagreements:
+        _print_disagreements(report)
+
+
+def _print_disagreements(report) -> None:
+    stdout.print(f"\n{len(report.disagreements)} segments where the coders differ", markup=False)
+    for d in report.disagreements:
+        who = f"{d['speaker']} ({d['role'] or '?'}{', ' + d['sector'] if d['sector'] else ''})"
+        stdout.print(f"\n#{d['segment']} {d['transcript']}:{d['ordinal']} {who}", markup=False, style="bold")
+        stdout.print(f"  {d['text']}", markup=False)
+        for c in report.coders:
+            codes = d["codes"][c]
+            shown = "(not looked at)" if codes is None else (", ".join(codes) or "(no code)")
+            stdout.print(f"  {c}: {shown}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(merge)
+    app.command()(replicate)
+    app.command()(agreement)

@@ -1,0 +1,99 @@
+"""Memos: free text a coder attaches to a segment, a code, a transcript or the project.
+
+Memos are notes, not decisions, so they are never counted in agreement; they
+travel with `merge` and stay out of a blind `replicate` copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .codes import code_id
+from .db import now, transaction
+from .errors import FocuscodeError, UnknownSegmentError
+
+TARGETS = ("project", "transcript", "segment", "code")
+
+
+@dataclass
+class Memo:
+    id: int
+    target: str
+    about: str | None  # segment id, code name or transcript name; None for the project
+    coder: str | None
+    text: str
+    created_at: str
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _clean(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FocuscodeError("a memo needs some text")
+    return text
+
+
+def add_memo(
+    db,
+    text: str,
+    *,
+    coder: str | None = None,
+    segment_id: int | None = None,
+    code: str | None = None,
+    transcript: str | None = None,
+) -> Memo:
+    """Store one memo about at most one thing; with none given it is a project memo."""
+    text = _clean(text)
+    given = [x for x in (segment_id, code, transcript) if x is not None]
+    if len(given) > 1:
+        raise FocuscodeError("a memo is about one thing: give a segment, a code or a transcript, not several")
+    with transaction(db):
+        row = {"target": "project", "transcript_id": None, "segment_id": None, "code_id": None}
+        about: str | None = None
+        if segment_id is not None:
+            if db.execute("SELECT 1 FROM segments WHERE id = ?", [segment_id]).fetchone() is None:
+                raise UnknownSegmentError(f"no segment with id {segment_id}")
+            row.update(target="segment", segment_id=segment_id)
+            about = str(segment_id)
+        elif code is not None:
+            cid = code_id(db, code)
+            row.update(target="code", code_id=cid)
+            about = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
+        elif transcript is not None:
+            found = db.execute("SELECT id, name FROM transcripts WHERE name = ?", [transcript]).fetchone()
+            if found is None:
+                raise FocuscodeError(f"no transcript named '{transcript}'; see 'focuscode segments'")
+            row.update(target="transcript", transcript_id=found[0])
+            about = found[1]
+        stamp = now()
+        row.update(coder=(coder or "").strip() or None, text=text, created_at=stamp, updated_at=stamp)
+        memo_id = db.table("memos").insert(row).last_pk
+    return Memo(memo_id, row["target"], about, row["coder"], text, stamp)
+
+
+def delete_memo(db, memo_id: int) -> None:
+    with transaction(db):
+        db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
+
+
+def list_memos(db, *, target: str | None = None, coder: str | None = None) -> list[Memo]:
+    sql = """SELECT m.id, m.target, m.segment_id, c.name, t.name, m.coder, m.text, m.created_at
+             FROM memos m LEFT JOIN codes c ON c.id = m.code_id LEFT JOIN transcripts t ON t.id = m.transcript_id"""
+    clauses, params = [], []
+    if target:
+        if target not in TARGETS:
+            raise FocuscodeError(f"memo target must be one of {', '.join(TARGETS)}, not '{target}'")
+        clauses.append("m.target = ?")
+        params.append(target)
+    if coder:
+        clauses.append("m.coder = ?")
+        params.append(coder)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    out = []
+    for r in db.execute(sql + " ORDER BY m.id", params):
+        about = {"segment": str(r[2]) if r[2] is not None else None, "code": r[3], "transcript": r[4]}.get(r[1])
+        out.append(Memo(r[0], r[1], about, r[5], r[6], r[7]))
+    return out

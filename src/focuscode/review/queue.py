@@ -1,0 +1,84 @@
+"""Which segments a review walks through, in which order.
+
+A segment the coder has finished (marked seen) leaves the queue, so starting
+the same review again resumes where the coder left off; skipped segments stay.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ..codes import code_id
+from ..errors import FocuscodeError, UsageError
+
+MODES = ("pending", "uncoded", "all")
+
+
+@dataclass
+class ReviewFilter:
+    mode: str = "pending"  # pending suggestions | uncoded by this coder | all
+    code: str | None = None
+    transcript: str | None = None
+    role: str | None = None
+    sector: str | None = None
+    random: bool = False
+    seed: int | None = None
+    revisit: bool = False  # include segments already finished
+    include_facilitator: bool = False
+
+
+@dataclass
+class Queue:
+    segment_ids: list[int]
+    done_before: int  # segments matching the filter that this coder had already finished
+
+
+def build_queue(db, coder: str, f: ReviewFilter) -> Queue:
+    if f.mode not in MODES:
+        raise UsageError(f"review mode must be one of {', '.join(MODES)}, not '{f.mode}'")
+    clauses, params = [], []
+    if f.mode == "pending":
+        clauses.append(
+            """EXISTS (SELECT 1 FROM codings sg WHERE sg.segment_id = s.id AND sg.coder IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM codings d WHERE d.segment_id = sg.segment_id
+                                 AND d.code_id = sg.code_id AND d.coder = ?))"""
+        )
+        params.append(coder)
+    elif f.mode == "uncoded":
+        clauses.append("NOT EXISTS (SELECT 1 FROM codings d WHERE d.segment_id = s.id AND d.coder = ? AND d.status = 'accepted')")
+        params.append(coder)
+    if f.code:
+        cid = code_id(db, f.code)
+        # A theme brings its subcodes; suggested or coded by anyone counts.
+        clauses.append(
+            """s.id IN (SELECT c.segment_id FROM codings c WHERE c.status != 'rejected' AND c.code_id IN
+                 (WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT codes.id FROM codes JOIN sub ON codes.parent_id = sub.id)
+                  SELECT id FROM sub))"""
+        )
+        params.append(cid)
+    if f.transcript:
+        if not db.execute("SELECT 1 FROM transcripts WHERE name = ?", [f.transcript]).fetchone():
+            raise FocuscodeError(f"no transcript named '{f.transcript}'")
+        clauses.append("t.name = ?")
+        params.append(f.transcript)
+    if f.role:
+        clauses.append("lower(p.role) = lower(?)")
+        params.append(f.role)
+    if f.sector:
+        clauses.append("p.sector = ?")
+        params.append(f.sector.lower())
+    if not f.include_facilitator:
+        clauses.append("COALESCE(p.is_facilitator, 0) = 0")
+    sql = (
+        "SELECT s.id, EXISTS (SELECT 1 FROM seen WHERE seen.segment_id = s.id AND seen.coder = ?) AS done "
+        "FROM segments s JOIN transcripts t ON t.id = s.transcript_id LEFT JOIN participants p ON p.id = s.participant_id"
+    )
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    rows = db.execute(sql + " ORDER BY t.name, s.ordinal", [coder, *params]).fetchall()
+    done_before = sum(1 for r in rows if r[1])
+    ids = [r[0] for r in rows if f.revisit or not r[1]]
+    if f.random:
+        random.Random(f.seed).shuffle(ids)
+    return Queue(ids, done_before)
