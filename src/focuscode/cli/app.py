@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import codebook, coding, exports, imports, project, segments, suggest
+from . import codebook, coding, exports, imports, project, review, segments, suggest, team
 from .common import FocuscodeGroup
 from . import check as check_cli
 
@@ -40,6 +40,8 @@ segments.register(app)
 coding.register(app)
 suggest.register(app)
 exports.register(app)
+review.register(app)
+team.register(app)
 check_cli.register(app)
 
 
