@@ -62,7 +62,7 @@ class ReviewLoop:
         self.pos = 0
         self.cursor: int | None = None  # None: the first pending suggestion
         self.full_text = False
-        self.message = f"resuming: {queue.done_before} segments done before" if queue.done_before else ""
+        self.message = f"resuming: {queue.done_before} done before" if queue.done_before else ""
         self.finished: set[int] = set()
         self.plain = bool(os.environ.get("NO_COLOR")) or console.no_color or not console.is_terminal
         self.active_codes = [r[0] for r in db.execute("SELECT name FROM codes WHERE active = 1 ORDER BY position, id")]
@@ -106,7 +106,7 @@ class ReviewLoop:
         """A numbered choice on the message line, so the frame keeps its size; one key picks."""
         if len(options) == 1:
             return options[0]
-        choices = "  ".join(f"{i} {name}" for i, name in enumerate(options[:9], start=1))
+        choices = ", ".join(f"{i} {name}" for i, name in enumerate(options[:9], start=1))
         self.message = f"{title} {choices}  (other key: cancel)"
         self._draw(view)
         key = self.keys.read_key()
