@@ -15,6 +15,19 @@ from focuscode.importers.store import ImportOptions, import_file
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "transcripts"
 
+
+def _root_conftest():
+    # `from conftest import ...` would find whichever conftest is first on sys.path.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("focuscode_tests_root_conftest", REPO / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+db_snapshot = _root_conftest().db_snapshot
+
 CODEBOOK = """
 codes:
   - name: visie

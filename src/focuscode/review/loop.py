@@ -226,7 +226,7 @@ class ReviewLoop:
                         break
                 except FocuscodeError as exc:
                     # e.g. the database stayed locked: nothing was written, the coder can retry.
-                    self.message = f"not saved: {exc}"
+                    self.message = f"not saved: {exc.message}"
         except KeyboardInterrupt:
             self.summary.interrupted = True
         self.summary.finished = len(self.finished)
