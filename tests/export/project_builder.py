@@ -57,8 +57,15 @@ TRANSCRIPTS = ("focusgroep-oop-po.txt", "focusgroep-oop-vo.txt", "focusgroep-sys
 def build_project(path: Path, *, transcripts=TRANSCRIPTS) -> Path:
     db = open_project(path, create=True)
     load_codebook_into(db, parse_codebook(CODEBOOK, "test-codebook.yaml"))
-    for name in transcripts:
-        import_file(db, SAMPLE / name, ImportOptions(source="focusgroep"))
+    from unittest import mock
+
+    from focuscode.importers import store
+
+    # The sample is anonymised and the privacy gate has its own tests; skipping it here
+    # saves loading deduce's lookup tables (~20 s) in every test session.
+    with mock.patch.object(store, "gate", lambda *a, **k: []) if hasattr(store, "gate") else mock.MagicMock():
+        for name in transcripts:
+            import_file(db, SAMPLE / name, ImportOptions(source="focusgroep"))
     rows = list(db.query(
         "SELECT s.id, s.text, COALESCE(p.is_facilitator, 0) AS fac FROM segments s "
         "LEFT JOIN participants p ON p.id = s.participant_id ORDER BY s.id"
@@ -85,3 +92,33 @@ def build_project(path: Path, *, transcripts=TRANSCRIPTS) -> Path:
         ])
     db.close()
     return path
+
+
+def _root_conftest():
+    # tests/conftest.py holds db_snapshot; every test folder has its own `conftest`
+    # module name, so load the root one by path.
+    import importlib.util
+    import sys
+
+    name = "_focuscode_root_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
+def db_snapshot(path: Path) -> list:
+    return _root_conftest().db_snapshot(path)
+
+
+def copy_project(template: Path, target: Path) -> Path:
+    """A fresh copy of a built project (building one takes a few seconds)."""
+    import shutil
+
+    for suffix in ("", "-wal", "-shm"):
+        src = template.with_name(template.name + suffix)
+        if src.exists():
+            shutil.copyfile(src, target.with_name(target.name + suffix))
+    return target

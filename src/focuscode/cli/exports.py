@@ -75,8 +75,13 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> Non
     others = [p for p in paths if p.suffix.lower() != ".qdpx"]
     if others:
         raise UsageError(f"import .qdpx projects on their own, not together with '{others[0].name}'")
+    from ..refi.reader import read_project
+
+    # Read and check every file before the database is opened (or created), so a bad
+    # archive leaves nothing behind.
+    projects = [read_project(path) for path in paths]
     conn = open_db(db, create=True)
-    results = [import_project(conn, path, source=source) for path in paths]
+    results = [import_project(conn, path, source=source, project=pr) for path, pr in zip(paths, projects)]
     if as_json:
         print_json([r.__dict__ for r in results])
         return

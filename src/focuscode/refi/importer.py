@@ -67,12 +67,15 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
     return out
 
 
-def import_project(db, path: str | Path, *, source: str | None = None) -> RefiImportResult:
-    """Import a .qdpx into the project; nothing is written when anything fails."""
+def import_project(db, path: str | Path, *, source: str | None = None, project: RefiProject | None = None) -> RefiImportResult:
+    """Import a .qdpx into the project; nothing is written when anything fails.
+
+    `project` is the already read file, so a caller can check it before opening a database.
+    """
     p = Path(path)
     if source is not None and source not in SOURCES:
         raise ExchangeError(f"--source must be one of {', '.join(SOURCES)}, not '{source}'")
-    project = read_project(p)
+    project = project or read_project(p)
     result = RefiImportResult(str(p), project.name, project.origin)
     names = [s.name for s in project.sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -168,12 +171,15 @@ def import_project(db, path: str | Path, *, source: str | None = None) -> RefiIm
                 _memo(project, g, memo_rows, users, stamp, target="code", code_id=code_ids[code.guid])
         for g in project.project_notes:
             _memo(project, g, memo_rows, users, stamp, target="project")
-        used = {m.pop("_guid") for m in memo_rows}
-        for g, note in project.notes.items():
-            if g not in used and note.text:  # notes nobody refers to belong to the project
-                memo_rows.append(_memo_row(note, users, stamp, target="project"))
+        # Memos keep the order of the file's notes; a note nobody refers to belongs to the project.
+        placed = {}
         for m in memo_rows:
-            m.pop("_guid", None)
+            placed.setdefault(m.pop("_guid"), m)
+        memo_rows = []
+        for g, note in project.notes.items():
+            if note.text:
+                memo_rows.append(placed.get(g) or _memo_row(note, users, stamp, target="project"))
+                memo_rows[-1].pop("_guid", None)
         db.table("memos").insert_all(memo_rows, batch_size=500)
         result.memos = len(memo_rows)
     if result.sources_without_text:
