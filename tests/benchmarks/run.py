@@ -1,0 +1,404 @@
+"""focuscode benchmarks at study scale: one command, one table.
+
+    python tests/benchmarks/run.py --quick          # small sizes, about two minutes
+    python tests/benchmarks/run.py --full           # 1,000,000 words; 30,000 segments
+    python tests/benchmarks/run.py --full --out tests/benchmarks/RESULTS.md
+
+Every command is timed as a subprocess, as a researcher waits for it, and the
+median of several runs is shown next to its goal. Throughput is compared with
+its limit: the same spaCy pipeline's raw `nlp.pipe` for `suggest`, raw deduce
+plus raw `nlp.pipe` for `import`. A command this checkout does not have yet is
+shown as "n/a: not available". Not part of the test suite (pytest does not
+collect these files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "src"))
+
+import synth  # noqa: E402
+
+MAIN = "import sys; sys.argv[0] = 'focuscode'; from focuscode.cli import main; main()"
+# Peak memory of a child: run it under this wrapper and read RUSAGE_CHILDREN.
+RSS_WRAPPER = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
+    "e = time.perf_counter() - t; "
+    "print(r.returncode, e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+    "sys.stderr.write(r.stderr[-2000:])"
+)
+
+QUICK = {"words": 20_000, "segments": 3_000, "codings": 6_000, "reps": 3, "heavy_reps": 1, "deduce_words": 5_000}
+FULL = {"words": 1_000_000, "segments": 30_000, "codings": 60_000, "reps": 5, "heavy_reps": 3, "deduce_words": 30_000}
+
+
+@dataclass
+class Row:
+    section: str
+    measure: str
+    result: str
+    goal: str = ""
+    verdict: str = ""
+    note: str = ""
+
+
+@dataclass
+class Run:
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, *args, **kwargs) -> Row:
+        row = Row(*args, **kwargs)
+        self.rows.append(row)
+        print(f"  {row.measure}: {row.result} {row.verdict}".rstrip(), file=sys.stderr, flush=True)
+        return row
+
+
+def focuscode_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("focuscode")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("focuscode")
+    return [found] if found else [sys.executable, "-c", MAIN]
+
+
+FC = focuscode_cmd()
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.pop("FOCUSCODE_DB", None)
+    e["NO_COLOR"] = "1"
+    return e
+
+
+def run(args: list[str], *, cwd: Path | None = None) -> tuple[int, float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run([*FC, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env(), cwd=cwd)
+    return proc.returncode, time.perf_counter() - start, proc.stderr
+
+
+def run_measured(args: list[str]) -> tuple[int, float, int, str]:
+    """(exit code, seconds, peak RSS in bytes, stderr) of one focuscode run."""
+    proc = subprocess.run([sys.executable, "-c", RSS_WRAPPER, *FC, *args], capture_output=True, text=True, env=env())
+    code, seconds, rss_kb = proc.stdout.split()
+    return int(code), float(seconds), int(rss_kb) * 1024, proc.stderr
+
+
+def available(words: list[str]) -> bool:
+    code, _, _ = run([*words, "--help"])
+    return code == 0
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:140] if lines else "no message"
+
+
+def timed(args: list[str], reps: int, *, cwd: Path | None = None) -> tuple[float | None, str]:
+    """Median seconds of `reps` runs after one warm-up run, or (None, why)."""
+    code, _, err = run(args, cwd=cwd)
+    if code != 0:
+        return None, f"error (exit {code}): {last_line(err)}"
+    times = []
+    for _ in range(reps):
+        code, seconds, err = run(args, cwd=cwd)
+        if code != 0:
+            return None, f"error (exit {code}): {last_line(err)}"
+        times.append(seconds)
+    return statistics.median(times), ""
+
+
+def verdict_time(seconds: float, goal: float) -> str:
+    return "met" if seconds <= goal else f"missed by {seconds / goal:.1f}x"
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds:.3f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def startup(out: Run, work: Path, reps: int) -> None:
+    print("start-up", file=sys.stderr)
+    small = work / "small.db"
+    synth.build_study(small, segments=200, codings=400)
+    for label, args in (("focuscode --help", ["--help"]), ("focuscode segments --json (200 segments)", ["segments", "--json", "--db", str(small)])):
+        seconds, why = timed(args, reps)
+        if seconds is None:
+            out.add("3. start-up", label, why, "< 0.3 s", "n/a")
+        else:
+            out.add("3. start-up", label, fmt_s(seconds), "< 0.3 s", verdict_time(seconds, 0.3), f"median of {reps}")
+
+
+QUERIES = [
+    ("segments --code {code} --json", ["segments"], ["segments", "--code", "{code}", "--json"]),
+    ("stats", ["stats"], ["stats"]),
+    ("cooccurrence", ["cooccurrence"], ["cooccurrence"]),
+    ("agreement (2 coders)", ["agreement"], ["agreement", "--coder", "anna", "--coder", "bram"]),
+    ("export summary --format md", ["export", "summary"], ["export", "summary", "--format", "md", "--out", "{out}"]),
+    ("export refi", ["export", "refi"], ["export", "refi", "--out", "{out}/study.qdpx"]),
+]
+
+
+def queries(out: Run, work: Path, segments: int, codings: int, reps: int) -> None:
+    print(f"queries at {segments} segments / {codings} codings", file=sys.stderr)
+    db = work / "study.db"
+    start = time.perf_counter()
+    facts = synth.build_study(db, segments=segments, codings=codings)
+    built = time.perf_counter() - start
+    conn = sqlite3.connect(db)
+    code = conn.execute(
+        "SELECT k.name FROM codes k WHERE k.parent_id IS NULL ORDER BY (SELECT count(*) FROM codings c "
+        "JOIN codes s ON s.id = c.code_id WHERE s.parent_id = k.id OR s.id = k.id) DESC LIMIT 1"
+    ).fetchone()[0]
+    conn.close()
+    section = f"2. queries ({facts['segments']:,} segments, {facts['codings']:,} codings)"
+    print(f"  built the study in {built:.1f} s: {facts}", file=sys.stderr)
+    exports = work / "exports"
+    exports.mkdir(exist_ok=True)
+    for label, probe, template in QUERIES:
+        label = label.format(code=code)
+        if not available(probe):
+            out.add(section, label, "n/a: not available", "< 0.3 s", "n/a")
+            continue
+        args = [a.format(code=code, out=exports) for a in template] + ["--db", str(db)]
+        seconds, why = timed(args, reps, cwd=work)
+        if seconds is None:
+            out.add(section, label, why, "< 0.3 s", "n/a")
+        else:
+            out.add(section, label, fmt_s(seconds), "< 0.3 s", verdict_time(seconds, 0.3), f"median of {reps}")
+
+
+def _texts(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [r[0] for r in conn.execute("SELECT text FROM segments ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def _raw_pipe(model: str | None, texts: list[str], reps: int) -> tuple[float, str]:
+    from focuscode.nlp.pipeline import load_pipeline
+
+    pipeline = load_pipeline(model)
+    list(pipeline.nlp.pipe(texts[:200]))  # warm caches
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        for _doc in pipeline.nlp.pipe(texts, batch_size=256):
+            pass
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), pipeline.name
+
+
+def _raw_deduce(texts: list[str], words: int) -> tuple[float | None, float, int]:
+    """(words/s, seconds to build deduce, words used) of Deduce().deidentify per text."""
+    try:
+        from deduce import Deduce
+    except ImportError:
+        return None, 0.0, 0
+    start = time.perf_counter()
+    engine = Deduce()
+    build = time.perf_counter() - start
+    subset, n = [], 0
+    for text in texts:
+        if n >= words:
+            break
+        subset.append(text)
+        n += len(text.split())
+    start = time.perf_counter()
+    for text in subset:
+        engine.deidentify(text)
+    return n / (time.perf_counter() - start), build, n
+
+
+def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -> None:
+    print(f"throughput and memory at {words:,} words", file=sys.stderr)
+    corpus = work / "corpus"
+    files, total = synth.write_corpus(corpus, words)
+    section = f"1. throughput ({total:,} words, {len(files)} transcripts)"
+    import_args = ["import", *map(str, files), "--source", "focusgroep"]
+    times, peaks, db, why = [], [], None, ""
+    for i in range(reps + 1):  # the first run builds deduce's cache: not counted
+        db = work / f"import-{i}.db"
+        code, seconds, rss, err = run_measured([*import_args, "--db", str(db)])
+        if code != 0:
+            why = f"error (exit {code}): {last_line(err)}"
+            break
+        peaks.append(rss)
+        if i:
+            times.append(seconds)
+    imported = None
+    if times:
+        imported = statistics.median(times)
+        out.add(section, "import (fallback pipeline)", f"{total / imported:,.0f} words/s ({fmt_s(imported)})", "", "",
+                f"median of {len(times)}; deduce privacy gate included")
+    else:
+        out.add(section, "import", why or "n/a", "", "n/a")
+    # The limits run on the stored segments, or on the files' turns if import failed.
+    if times:
+        code, _, err = run(["codebook", "load", str(synth.codebook_path(work)), "--db", str(db)])
+        if code != 0:
+            why = f"codebook load failed: {last_line(err)}"
+    texts = _texts(db) if times else [line.split(":", 1)[1].strip() for f in files
+                                      for line in f.read_text(encoding="utf-8").splitlines() if ":" in line]
+    suggested = None
+    if times and available(["suggest"]):
+        s_times = []
+        for i in range(reps + 1):
+            code, seconds, err = run(["suggest", "--db", str(db)])
+            if code != 0:
+                why = f"error (exit {code}): {last_line(err)}"
+                break
+            if i:
+                s_times.append(seconds)
+        if s_times:
+            suggested = statistics.median(s_times)
+    pipe = _raw_pipe(None, texts, reps) if texts else None
+    if pipe:
+        pipe_wps = total / pipe[0]
+        out.add(section, "raw nlp.pipe (fallback pipeline)", f"{pipe_wps:,.0f} words/s", "limit", "", pipe[1])
+    if suggested is not None and pipe:
+        wps = total / suggested
+        ratio = pipe_wps / wps
+        out.add(section, "suggest (fallback pipeline)", f"{wps:,.0f} words/s ({fmt_s(suggested)})", "within 1.25x of raw nlp.pipe",
+                "met" if ratio <= 1.25 else f"missed: {ratio:.2f}x slower than the limit", f"median of {reps}; includes start-up and storing")
+    elif texts:
+        out.add(section, "suggest", why or "n/a: not available", "", "n/a")
+    deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
+    if deduce_wps:
+        out.add(section, "raw deduce (Deduce().deidentify per text)", f"{deduce_wps:,.0f} words/s", "limit", "",
+                f"on {used:,} words; building deduce took {build:.0f} s (cached after first use)")
+    if deduce_wps and pipe and imported:
+        limit_wps = 1 / (1 / deduce_wps + 1 / pipe_wps)
+        ratio = limit_wps / (total / imported)
+        out.add(section, "import vs raw deduce + raw nlp.pipe", f"limit {limit_wps:,.0f} words/s", "within 1.25x",
+                "met" if ratio <= 1.25 else f"missed: {ratio:.2f}x slower than the limit")
+    from focuscode.nlp.pipeline import DEFAULT_MODEL, model_installed
+
+    if model_installed(DEFAULT_MODEL):
+        sm = _raw_pipe(DEFAULT_MODEL, texts, reps)
+        out.add(section, f"raw nlp.pipe ({DEFAULT_MODEL})", f"{total / sm[0]:,.0f} words/s", "limit", "", sm[1])
+        code, seconds, err = run(["suggest", "--model", DEFAULT_MODEL, "--db", str(db)])
+        out.add(section, f"suggest ({DEFAULT_MODEL})", f"{total / seconds:,.0f} words/s" if code == 0 else last_line(err))
+    else:
+        out.add(section, f"{DEFAULT_MODEL}", "n/a: not installed", "", "n/a")
+    if imported is not None and suggested is not None:
+        both = imported + suggested
+        scaled = both * 1_000_000 / total
+        note = "measured" if total >= 1_000_000 else f"scaled linearly from {total:,} words"
+        out.add(section, "1,000,000 words imported + suggested", fmt_s(scaled), "< 30 s on 2 cores",
+                verdict_time(scaled, 30), note)
+    if peaks:
+        peak = max(peaks)
+        out.add(f"4. memory ({total:,} words)", "peak RSS of import", f"{peak / 2**20:,.0f} MB", "< 1 GB",
+                "met" if peak < 2**30 else f"missed by {peak / 2**30:.1f}x", "ru_maxrss of the import process")
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+        ram = f"{kb / 2**20:.1f} GB"
+    except (OSError, StopIteration):
+        pass
+    try:
+        import spacy
+
+        spacy_version = spacy.__version__
+    except ImportError:
+        spacy_version = "not installed"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = "?"
+    return [
+        f"- date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, commit {commit or '?'}",
+        f"- machine: {os.cpu_count()} cores ({cpu}), {ram} RAM, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, spaCy {spacy_version}, SQLite {sqlite3.sqlite_version}",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| Section | Measure | Result | Goal / limit | Verdict | Note |", "|---|---|---|---|---|---|"]
+    last = None
+    for r in rows:
+        section = r.section if r.section != last else ""
+        last = r.section
+        cells = [section, r.measure, r.result, r.goal, r.verdict, r.note]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="focuscode benchmarks at study scale.")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="Small sizes (default): about two minutes.")
+    mode.add_argument("--full", action="store_true", help="1,000,000 words; 30,000 segments and 60,000 codings.")
+    parser.add_argument("--words", type=int, help="Corpus size for import/suggest/memory.")
+    parser.add_argument("--segments", type=int, help="Segments in the query study.")
+    parser.add_argument("--codings", type=int, help="Codings in the query study.")
+    parser.add_argument("--reps", type=int, help="Repetitions per measure (median shown).")
+    parser.add_argument("--only", default="startup,queries,throughput", help="Sections to run (comma-separated).")
+    parser.add_argument("--out", type=Path, help="Also write the table as Markdown to this file.")
+    parser.add_argument("--keep", type=Path, help="Work in this folder and keep it (default: a temp folder).")
+    args = parser.parse_args(argv)
+    size = dict(FULL if args.full else QUICK)
+    for key in ("words", "segments", "codings", "reps"):
+        if getattr(args, key):
+            size[key] = getattr(args, key)
+    sections = {s.strip() for s in args.only.split(",")}
+    work = args.keep or Path(tempfile.mkdtemp(prefix="focuscode-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    out = Run()
+    try:
+        if "throughput" in sections:
+            throughput(out, work, size["words"], size["heavy_reps"], size["deduce_words"])
+        if "queries" in sections:
+            queries(out, work, size["segments"], size["codings"], size["reps"])
+        if "startup" in sections:
+            startup(out, work, size["reps"])
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    out.rows.sort(key=lambda r: r.section)
+    header = machine() + [f"- mode: {'full' if args.full else 'quick'} {size}; run took {time.perf_counter() - started:.0f} s"]
+    report = "\n".join(header) + "\n\n" + table(out.rows) + "\n"
+    print(report)
+    if args.out:
+        args.out.write_text(f"# focuscode benchmark results\n\nCommand: `python tests/benchmarks/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n\n" + report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
