@@ -59,8 +59,7 @@ def open_project(
     on_backup: Callable[[Path], None] | None = None,
 ):
     """Open (or create) the project database and bring its schema up to date."""
-    from sqlite_utils import Database
-
+    Database = _sqlite_utils_database()
     p = resolve_path(path)
     exists = p.exists()
     if not exists and not create:
@@ -90,6 +89,27 @@ def open_project(
         raise ProjectError(f"not a usable focuscode project database ({msg})", path=str(p)) from None
     db.path = p  # type: ignore[attr-defined]
     return db
+
+
+def _sqlite_utils_database():
+    """sqlite_utils.Database without the ~0.7 s sqlite-utils spends importing pandas and
+    numpy at import time (only to map their column types, which focuscode never stores).
+    Commands that need pandas still import it normally afterwards."""
+    import sys
+
+    if "sqlite_utils" not in sys.modules:
+        blocked = [name for name in ("pandas", "numpy") if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail fast
+        try:
+            import sqlite_utils  # noqa: F401
+        finally:
+            for name in blocked:
+                if sys.modules.get(name, 0) is None:
+                    del sys.modules[name]
+    from sqlite_utils import Database
+
+    return Database
 
 
 def _migrate(db, path: Path, on_backup) -> None:
