@@ -174,19 +174,18 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
     # Dutch Excel saves CSV with semicolons; a comma anywhere in the first line means commas.
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = ";" if ";" in first and "," not in first else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     changes: list[Change] = []
     memos = 0
     done: set[tuple[int, int]] = set()
     with transaction(db):
-        for line, row in enumerate(rows, start=1):
+        for row in reader:
+            line = reader.line_num
             cells = [c.strip() for c in row]
             if not any(cells) or cells[0].startswith("#"):
                 continue
             if line == 1 and cells[0].lower() in ("segment", "segment_id", "id"):
                 continue
-            if len(cells) < 2 or not cells[1]:
-                raise InputFileError(f"expected segment,code[,memo], got '{','.join(row)}'", path=str(p), line=line)
             if len(cells) > 3 and any(cells[3:]):
                 raise InputFileError(
                     f"too many columns ({len(cells)}); quote a memo that holds commas", path=str(p), line=line
@@ -194,25 +193,14 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
             sid = _segment_ref(db, cells[0])
             if sid is None:
                 raise InputFileError(f"no segment '{cells[0]}' (use an id or transcript:turn)", path=str(p), line=line)
-            try:
-                cid = code_id(db, cells[1])
-            except FocuscodeError as exc:
-                raise InputFileError(exc.message, path=str(p), line=line) from None
-            name = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
-            if (sid, cid) not in done:
-                done.add((sid, cid))
+            if len(cells) < 2 or not cells[1]:
                 if uncode:
-                    old = db.execute(
-                        "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
-                    ).fetchone()
-                    if old is not None and old[0] == "accepted":
-                        set_decision(db, sid, cid, coder, "rejected")
-                        changes.append(Change(sid, name, coder, "uncoded", "rejected"))
-                    else:
-                        changes.append(Change(sid, name, coder, "unchanged", old[0] if old else None))
-                else:
-                    old, _ = set_decision(db, sid, cid, coder, "accepted")
-                    changes.append(Change(sid, name, coder, "unchanged" if old == "accepted" else "coded", "accepted"))
+                    raise InputFileError(f"no code given for segment '{cells[0]}'", path=str(p), line=line)
+                # A segment without a code: looked at, no code applies (counts for agreement).
+                cur = db.execute("INSERT OR IGNORE INTO seen (segment_id, coder, at) VALUES (?, ?, ?)", [sid, coder, now()])
+                changes.append(Change(sid, "", coder, "seen" if cur.rowcount else "unchanged", None))
+            else:
+                _apply_row(db, p, line, sid, cells[1], coder, uncode, done, changes)
             memo = cells[2] if len(cells) > 2 else ""
             if memo:
                 stamp = now()
@@ -220,6 +208,31 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
                     {"target": "segment", "segment_id": sid, "coder": coder, "text": memo, "created_at": stamp, "updated_at": stamp}
                 )
                 memos += 1
-    if not rows or not changes:
-        raise InputFileError("no segment,code rows found", path=str(p))
+        if not changes:
+            raise InputFileError("no segment,code rows found", path=str(p))
     return FileCodingResult(changes, memos)
+
+
+def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:
+    from .errors import InputFileError
+
+    try:
+        cid = code_id(db, code)
+    except FocuscodeError as exc:
+        raise InputFileError(exc.message, path=str(p), line=line) from None
+    name = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
+    if (sid, cid) in done:
+        return
+    done.add((sid, cid))
+    if uncode:
+        old = db.execute(
+            "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
+        ).fetchone()
+        if old is not None and old[0] == "accepted":
+            set_decision(db, sid, cid, coder, "rejected")
+            changes.append(Change(sid, name, coder, "uncoded", "rejected"))
+        else:
+            changes.append(Change(sid, name, coder, "unchanged", old[0] if old else None))
+    else:
+        old, _ = set_decision(db, sid, cid, coder, "accepted")
+        changes.append(Change(sid, name, coder, "unchanged" if old == "accepted" else "coded", "accepted"))

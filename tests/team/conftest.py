@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
-from teamkit import build_project
+
+# teamkit (helpers shared with tests/review) lives beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from teamkit import build_project  # noqa: E402
 
 
 @pytest.fixture
