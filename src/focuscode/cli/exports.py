@@ -14,24 +14,30 @@ export_app = typer.Typer(help="Export summaries and exchange files.", no_args_is
 
 @export_app.command()
 def summary(
-    fmt: Annotated[str, typer.Option("--format", help="Output format: md.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md, docx, html, xlsx, csv or json.")] = "md",
     out: Annotated[Path, typer.Option("--out", help="Folder for the file.")] = Path("exports"),
     per_theme: Annotated[int, typer.Option("--per-theme", help="Quotes per theme.")] = 5,
     coder: CoderOption = None,
     code: Annotated[Optional[str], typer.Option("--code", help="Only this theme or code.")] = None,
     sector: Annotated[Optional[str], typer.Option("--sector", help="Only po or vo.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
-    include_suggested: Annotated[bool, typer.Option("--include-suggested", help="Also quote suggested codings.")] = False,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source (focusgroep, dialoogtafel, interview, enquete).")] = None,
+    include_suggested: Annotated[bool, typer.Option("--include-suggested", help="Also count and quote suggested codings.")] = False,
+    min_words: Annotated[int, typer.Option("--min-words", help="Shortest quote, in words.")] = 15,
+    max_words: Annotated[int, typer.Option("--max-words", help="Longest quote, in words.")] = 80,
     lang: Annotated[str, typer.Option("--lang", help="Labels: nl or en.")] = "nl",
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Per theme: counts by sector and role, and representative attributed quotes."""
+    """Per theme and subcode: counts by sector and role, and representative attributed quotes."""
     from ..export.summary import SummaryOptions, write_summary
 
     conn = open_db(db)
     opts = SummaryOptions(per_theme=per_theme, coder=coder, code=code, sector=sector, source=source,
-                          include_suggested=include_suggested, lang=lang)
-    path = write_summary(conn, opts, out, fmt)
+                          include_suggested=include_suggested, min_words=min_words, max_words=max_words, lang=lang)
+    path = write_summary(conn, opts, out, fmt.lower())
+    if as_json:
+        print_json({"path": str(path), "format": fmt.lower()})
+        return
     stdout.print(f"Summary written to {path}")
 
 

@@ -1,94 +1,199 @@
 """Choosing representative quotes for a theme.
 
-Quotes come from accepted codings only (unless asked otherwise), are whole
-sentences of a readable length, and are spread over participants and sectors.
+A quote is a window of whole sentences from one coded segment, 15-80 words by
+default, marked "[...]" where sentences were left out. Candidates are ranked by
+centrality: the cosine similarity of the window's lemma vector to the theme's
+centroid (TF-IDF weighted lemma counts over all segments coded with the
+theme). Lemmas come from focuscode's table-based Dutch lemmatizer (the same one
+the offline pipeline uses, no model needed); if that is unavailable, lowercased
+word forms are used instead. Stop words are left out.
+
+Selection is greedy and deterministic: never the same participant twice in a
+theme; the next quote comes from the least represented sector, then the least
+represented source, then the most central candidate, then the lowest segment id.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý\"'‘“(\[])")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+ELLIPSIS = "[...]"
+MAX_SENTENCES = 40  # windows are searched within this many sentences of a segment
+
+# A fallback when spaCy's Dutch stop list cannot be imported.
+_FALLBACK_STOP = set(
+    "de het een en van in op te dat die is ik je we wij jij hij zij ze er niet met voor aan als bij "
+    "om ook maar dan nog wel dus zo of want was waren zijn heb hebben heeft had wordt worden kan kunnen "
+    "moet moeten gaat gaan doe doen nu al wat wie waar hoe me mij mijn ons onze jullie hun haar zijn "
+    "eh ehm nou ja nee gewoon eigenlijk echt even heel veel meer".split()
+)
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
 
 
-def trim_quote(text: str, min_words: int = 15, max_words: int = 80, focus: tuple[int, int] | None = None) -> str | None:
-    """Whole sentences within the word limits, '[...]' where sentences were cut.
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset:
+    try:
+        from spacy.lang.nl.stop_words import STOP_WORDS
 
-    Keeps the sentence window around `focus` (a character span, e.g. the rule
-    evidence) when given; returns None when no window reaches min_words.
-    """
-    parts = sentences(text)
-    if not parts:
-        return None
-    counts = [len(p.split()) for p in parts]
-    if sum(counts) <= max_words:
-        return " ".join(parts) if sum(counts) >= min_words else None
-    anchor = 0
-    if focus is not None:
-        pos = 0
-        flat = " ".join(text.split())
-        for i, p in enumerate(parts):
-            start = flat.find(p, pos)
-            if start <= focus[0] < start + len(p) + 1:
-                anchor = i
-                break
-            pos = max(pos, start)
-    best = None
-    for lo in range(len(parts)):
-        total = 0
-        for hi in range(lo, len(parts)):
-            total += counts[hi]
-            if total > max_words:
-                break
-            if total >= min_words and lo <= anchor <= hi:
-                span = (hi - lo, total)
-                if best is None or span > best[0]:
-                    best = (span, lo, hi)
-    if best is None:
-        return None
-    _, lo, hi = best
-    out = " ".join(parts[lo : hi + 1])
-    if lo > 0:
-        out = "[...] " + out
-    if hi < len(parts) - 1:
-        out = out + " [...]"
+        return frozenset(STOP_WORDS) | frozenset(_FALLBACK_STOP)
+    except Exception:  # spaCy missing or broken: the small list still removes the worst noise
+        return frozenset(_FALLBACK_STOP)
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer():
+    try:
+        from ..nlp.lexicon import lemmatize_lower
+
+        lemmatize_lower("scholen")  # loads the tables once; fails early if they are missing
+        return lemmatize_lower, "lemmas (focuscode lookup lemmatizer)"
+    except Exception:
+        return (lambda w: w), "lowercased words (lemmatizer unavailable)"
+
+
+def vector_basis() -> str:
+    """Which token basis centrality uses, for the report's method note."""
+    return _lemmatizer()[1]
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    return _lemmatizer()[0](word)
+
+
+def lemma_counts(text: str) -> Counter:
+    stop = _stop_words()
+    out: Counter = Counter()
+    for m in _WORD.finditer(text.lower()):
+        word = m.group(0)
+        if len(word) < 2 or word in stop:
+            continue
+        lemma = _lemma(word)
+        if lemma and lemma not in stop:
+            out[lemma] += 1
     return out
 
 
-def pick_quotes(candidates: list[dict], n: int, *, min_words: int = 15, max_words: int = 80) -> list[dict]:
-    """candidates: dicts with text, participant_key, sector, source, score, span.
+@dataclass
+class Centroid:
+    idf: dict[str, float]
+    vector: dict[str, float]
+    norm: float
 
-    Deterministic: ranked by score then by id; one quote per participant;
-    alternating over sectors and sources while the data allow.
-    """
-    ranked = []
-    for c in candidates:
-        quote = trim_quote(c["text"], min_words, max_words, c.get("span"))
-        if quote:
-            ranked.append({**c, "quote": quote})
-    ranked.sort(key=lambda c: (-(c.get("score") or 0.0), c["id"]))
-    chosen: list[dict] = []
-    used_people: set = set()
-    groups: dict[tuple, list[dict]] = {}
-    for c in ranked:
-        groups.setdefault((c.get("sector") or "", c.get("source") or ""), []).append(c)
-    order = sorted(groups, key=lambda g: groups[g][0]["id"] if groups[g] else 0)
-    # Round-robin over sector/source groups, best first within each.
-    while len(chosen) < n and any(groups[g] for g in order):
-        progressed = False
-        for g in sorted(order, key=lambda g: (sum(1 for c in chosen if (c.get("sector") or "", c.get("source") or "") == g), -(groups[g][0].get("score") or 0) if groups[g] else 0, g)):
-            while groups[g] and groups[g][0]["participant_key"] in used_people:
-                groups[g].pop(0)
-            if groups[g] and len(chosen) < n:
-                c = groups[g].pop(0)
-                chosen.append(c)
-                used_people.add(c["participant_key"])
-                progressed = True
+    def cosine(self, counts: Counter) -> float:
+        if not counts or not self.norm:
+            return 0.0
+        dot = 0.0
+        sq = 0.0
+        for lemma, n in counts.items():
+            w = n * self.idf.get(lemma, 0.0)
+            sq += w * w
+            dot += w * self.vector.get(lemma, 0.0)
+        return dot / (math.sqrt(sq) * self.norm) if sq else 0.0
+
+
+def idf_table(documents: list[Counter]) -> dict[str, float]:
+    df: Counter = Counter()
+    for doc in documents:
+        df.update(doc.keys())
+    n = len(documents)
+    return {lemma: math.log((1 + n) / (1 + d)) + 1.0 for lemma, d in df.items()}
+
+
+def centroid(documents: list[Counter], idf: dict[str, float]) -> Centroid:
+    """Mean of the unit-length TF-IDF vectors of the theme's segments."""
+    total: dict[str, float] = {}
+    for doc in documents:
+        weights = {lemma: n * idf.get(lemma, 0.0) for lemma, n in doc.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        if not norm:
+            continue
+        for lemma, w in weights.items():
+            total[lemma] = total.get(lemma, 0.0) + w / norm
+    count = max(1, len(documents))
+    vector = {k: v / count for k, v in total.items()}
+    return Centroid(idf, vector, math.sqrt(sum(v * v for v in vector.values())))
+
+
+@dataclass
+class Window:
+    text: str
+    words: int
+    counts: Counter = field(default_factory=Counter)
+
+
+def windows(text: str, min_words: int = 15, max_words: int = 80) -> list[Window]:
+    """Every run of whole sentences within the word limits, with '[...]' where cut."""
+    parts = sentences(text)[:MAX_SENTENCES]
+    if not parts:
+        return []
+    words = [len(p.split()) for p in parts]
+    counts = [lemma_counts(p) for p in parts]
+    all_parts = len(sentences(text))
+    out = []
+    for lo in range(len(parts)):
+        total = 0
+        acc: Counter = Counter()
+        for hi in range(lo, len(parts)):
+            total += words[hi]
+            if total > max_words:
                 break
-        if not progressed:
+            acc = acc + counts[hi]
+            if total >= min_words:
+                quote = " ".join(parts[lo : hi + 1])
+                if lo > 0:
+                    quote = f"{ELLIPSIS} {quote}"
+                if hi < all_parts - 1:
+                    quote = f"{quote} {ELLIPSIS}"
+                out.append(Window(quote, total, acc))
+    return out
+
+
+def trim_quote(text: str, min_words: int = 15, max_words: int = 80, focus=None) -> str | None:
+    """The longest window of whole sentences (kept for callers without a centroid)."""
+    found = windows(text, min_words, max_words)
+    if not found:
+        return None
+    return max(found, key=lambda w: (w.words, -found.index(w))).text
+
+
+def best_window(text: str, center: Centroid, min_words: int = 15, max_words: int = 80) -> tuple[Window, float] | None:
+    found = windows(text, min_words, max_words)
+    if not found:
+        return None
+    scored = [(center.cosine(w.counts), -i, w) for i, w in enumerate(found)]
+    score, _, window = max(scored, key=lambda s: (s[0], s[1]))
+    return window, score
+
+
+def pick_quotes(candidates: list[dict], n: int) -> list[dict]:
+    """candidates: dicts with id, participant_key, sector, source, centrality.
+
+    Greedy and deterministic, see the module docstring.
+    """
+    remaining = sorted(candidates, key=lambda c: (-c["centrality"], c["id"]))
+    chosen: list[dict] = []
+    used: set = set()
+    sectors: Counter = Counter()
+    sources: Counter = Counter()
+    while len(chosen) < n:
+        pool = [c for c in remaining if c["participant_key"] not in used]
+        if not pool:
             break
+        best = min(pool, key=lambda c: (sectors[c.get("sector") or ""], sources[c.get("source") or ""],
+                                        -c["centrality"], c["id"]))
+        chosen.append(best)
+        used.add(best["participant_key"])
+        sectors[best.get("sector") or ""] += 1
+        sources[best.get("source") or ""] += 1
+        remaining.remove(best)
     return chosen

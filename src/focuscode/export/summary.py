@@ -1,46 +1,86 @@
-"""Theme summaries: counts per theme and representative, attributed quotes."""
+"""Theme summaries: counts per theme and subcode, and representative, attributed quotes.
+
+All coded rows come from one query; everything else is computed in memory, so
+a summary of a large project costs one pass over its codings.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..codes import require_codebook
-from ..errors import FocuscodeError
+from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
 from .attribution import attribution
-from .quotes import pick_quotes
+from .quotes import best_window, centroid, idf_table, lemma_counts, pick_quotes, vector_basis
+
+FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
+SECTORS = ("po", "vo")
 
 LABELS = {
     "nl": {
         "title": "Samenvatting per thema",
+        "theme": "Thema",
+        "code": "Code",
         "segments": "Fragmenten",
         "participants": "Deelnemers",
         "sessions": "Bronnen",
         "by_sector": "Per sector",
         "by_role": "Per rol",
+        "by_source": "Per soort bron",
         "quotes": "Representatieve citaten",
+        "quote": "Citaat",
         "no_quotes": "Geen citaten die aan de criteria voldoen.",
         "subcodes": "Subcodes",
         "generated": "Gemaakt met focuscode op",
         "basis": "Op basis van geaccepteerde coderingen",
         "suggested": "inclusief suggesties",
         "coder": "codeur",
+        "method": "Citaten: hele zinnen van {min}-{max} woorden, gekozen op centraliteit binnen het thema ({basis}), "
+                  "nooit twee van dezelfde deelnemer, sectoren en bronnen zo gelijk mogelijk verdeeld.",
+        "filters": "Filter",
+        "centrality": "Centraliteit",
+        "attribution": "Toeschrijving",
+        "role": "Rol",
+        "sector": "Sector",
+        "source": "Bron",
+        "rank": "Nr",
+        "kind": "Soort",
+        "sheet_themes": "Thema's",
+        "sheet_quotes": "Citaten",
     },
     "en": {
         "title": "Summary per theme",
+        "theme": "Theme",
+        "code": "Code",
         "segments": "Segments",
         "participants": "Participants",
         "sessions": "Sources",
         "by_sector": "By sector",
         "by_role": "By role",
+        "by_source": "By kind of source",
         "quotes": "Representative quotes",
+        "quote": "Quote",
         "no_quotes": "No quotes meet the criteria.",
         "subcodes": "Subcodes",
         "generated": "Made with focuscode on",
         "basis": "Based on accepted codings",
         "suggested": "including suggestions",
         "coder": "coder",
+        "method": "Quotes: whole sentences of {min}-{max} words, chosen by centrality within the theme ({basis}), "
+                  "never two from the same participant, sectors and sources balanced as far as the data allow.",
+        "filters": "Filter",
+        "centrality": "Centrality",
+        "attribution": "Attribution",
+        "role": "Role",
+        "sector": "Sector",
+        "source": "Source",
+        "rank": "No",
+        "kind": "Kind",
+        "sheet_themes": "Themes",
+        "sheet_quotes": "Quotes",
     },
 }
 
@@ -59,7 +99,7 @@ class SummaryOptions:
 
 
 @dataclass
-class ThemeSummary:
+class CodeSummary:
     name: str
     description: str
     segments: int
@@ -67,15 +107,37 @@ class ThemeSummary:
     sessions: int
     by_sector: dict[str, int]
     by_role: dict[str, int]
-    subcodes: list[dict] = field(default_factory=list)
+    by_source: dict[str, int]
+    subcodes: list["CodeSummary"] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+ThemeSummary = CodeSummary  # the name older callers use
+
+
+def _check(db, opts: SummaryOptions) -> None:
+    if opts.lang not in LABELS:
+        raise UsageError(f"--lang must be nl or en, not '{opts.lang}'")
+    if opts.per_theme < 0:
+        raise UsageError("--per-theme must be 0 or more")
+    if not 1 <= opts.min_words <= opts.max_words:
+        raise UsageError(f"quote length {opts.min_words}-{opts.max_words} words is not a range")
+    if opts.sector and opts.sector.lower() not in SECTORS:
+        raise UsageError(f"--sector must be po or vo, not '{opts.sector}'")
+    if opts.coder and not db.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", [opts.coder]).fetchone():
+        raise UnknownCoderError(f"no codings by coder '{opts.coder}'")
+    if opts.source and not db.execute("SELECT 1 FROM transcripts WHERE source = ? LIMIT 1", [opts.source]).fetchone():
+        raise FocuscodeError(f"no transcripts with source '{opts.source}'")
 
 
 def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
     statuses = ("accepted", "suggested") if opts.include_suggested else ("accepted",)
     sql = f"""
-    SELECT s.id, s.text, s.transcript_id, s.participant_id, t.source, t.name AS transcript,
-           p.role, p.sector, p.label, c.code_id, c.score, c.span_start, c.span_end, c.status
+    SELECT s.id, s.text, s.transcript_id, s.participant_id, t.source,
+           p.role, p.sector, c.code_id, c.status
     FROM codings c
     JOIN segments s ON s.id = c.segment_id
     JOIN transcripts t ON t.id = s.transcript_id
@@ -88,18 +150,15 @@ def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
         params.append(opts.coder)
     if opts.sector:
         sql += " AND p.sector = ?"
-        params.append(opts.sector)
+        params.append(opts.sector.lower())
     if opts.source:
         sql += " AND t.source = ?"
         params.append(opts.source)
     return [dict(r) for r in db.query(sql + " ORDER BY s.id", params)]
 
 
-def build_summary(db, opts: SummaryOptions) -> list[ThemeSummary]:
-    if opts.lang not in LABELS:
-        raise FocuscodeError(f"--lang must be nl or en, not '{opts.lang}'")
-    if opts.coder and not db.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", [opts.coder]).fetchone():
-        raise FocuscodeError(f"no codings by coder '{opts.coder}'")
+def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+    _check(db, opts)
     book = require_codebook(db)
     ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes")}
     rows = _coded_rows(db, opts)
@@ -107,112 +166,132 @@ def build_summary(db, opts: SummaryOptions) -> list[ThemeSummary]:
     if opts.code:
         by_name = book.by_name()
         if opts.code not in by_name:
-            raise FocuscodeError(f"unknown code '{opts.code}'; see 'focuscode codebook show'")
+            raise UnknownCodeError(f"unknown code '{opts.code}'; see 'focuscode codebook show'")
         themes = [by_name[opts.code]]
+    by_code: dict[int, list[dict]] = {}
+    for r in rows:
+        by_code.setdefault(r["code_id"], []).append(r)
+    # IDF over every coded segment in scope: words common to all themes weigh little.
+    texts: dict[int, str] = {r["id"]: r["text"] for r in rows}
+    counts = {sid: lemma_counts(text) for sid, text in texts.items()}
+    idf = idf_table(list(counts.values()))
     out = []
     for theme in themes:
-        members = {ids[c.name] for c in theme.walk() if c.name in ids}
-        theme_rows = [r for r in rows if r["code_id"] in members]
+        theme_rows = [r for c in theme.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
         summary = _summarise(theme.name, theme.description, theme_rows)
         for child in theme.children:
-            child_ids = {ids[c.name] for c in child.walk() if c.name in ids}
-            child_rows = [r for r in theme_rows if r["code_id"] in child_ids]
-            summary.subcodes.append({"name": child.name, "segments": len({r["id"] for r in child_rows})})
-        summary.quotes = _quotes(theme_rows, opts)
+            child_rows = [r for c in child.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
+            summary.subcodes.append(_summarise(child.name, child.description, child_rows))
+        summary.quotes = _quotes(theme_rows, counts, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
         out.append(summary)
     return out
 
 
-def _summarise(name: str, description: str, rows: list[dict]) -> ThemeSummary:
+def _summarise(name: str, description: str, rows: list[dict]) -> CodeSummary:
     segs: dict[int, dict] = {}
     for r in rows:
         segs.setdefault(r["id"], r)
-    by_sector: dict[str, int] = {}
-    by_role: dict[str, int] = {}
-    for r in segs.values():
-        by_sector[r["sector"] or "?"] = by_sector.get(r["sector"] or "?", 0) + 1
-        by_role[r["role"] or "?"] = by_role.get(r["role"] or "?", 0) + 1
-    return ThemeSummary(
+    by_sector: Counter = Counter(r["sector"] or "?" for r in segs.values())
+    by_role: Counter = Counter(r["role"] or "?" for r in segs.values())
+    by_source: Counter = Counter(r["source"] for r in segs.values())
+    return CodeSummary(
         name=name,
         description=description,
         segments=len(segs),
-        participants=len({(r["transcript_id"], r["participant_id"]) for r in segs.values()}),
+        participants=len({(r["transcript_id"], r["participant_id"]) for r in segs.values() if r["participant_id"]}),
         sessions=len({r["transcript_id"] for r in segs.values()}),
         by_sector=dict(sorted(by_sector.items())),
-        by_role=dict(sorted(by_role.items())),
+        by_role=dict(sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_source=dict(sorted(by_source.items())),
     )
 
 
-def _quotes(rows: list[dict], opts: SummaryOptions) -> list[dict]:
-    best: dict[int, dict] = {}
+def _quotes(rows: list[dict], counts: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
+    if not rows or opts.per_theme == 0:
+        return []
+    segs: dict[int, dict] = {}
+    codes_of: dict[int, set] = {}
+    accepted: set = set()
     for r in rows:
-        score = r["score"] if r["score"] is not None else 0.5
+        segs.setdefault(r["id"], r)
+        codes_of.setdefault(r["id"], set()).add(names.get(r["code_id"], "?"))
         if r["status"] == "accepted":
-            score += 1.0  # a coder's decision outranks any suggestion
-        if r["id"] not in best or score > best[r["id"]]["score"]:
-            best[r["id"]] = {
-                "id": r["id"],
-                "text": r["text"],
-                "participant_key": (r["transcript_id"], r["participant_id"] or r["label"]),
-                "sector": r["sector"],
-                "source": r["source"],
-                "role": r["role"],
-                "score": score,
-                "span": (r["span_start"], r["span_end"]) if r["span_start"] is not None else None,
-            }
-    chosen = pick_quotes(list(best.values()), opts.per_theme, min_words=opts.min_words, max_words=opts.max_words)
+            accepted.add(r["id"])
+    center = centroid([counts[sid] for sid in segs], idf)
+    candidates = []
+    for sid, r in segs.items():
+        found = best_window(r["text"], center, opts.min_words, opts.max_words)
+        if found is None:
+            continue
+        window, score = found
+        candidates.append({
+            "id": sid,
+            "quote": window.text,
+            "words": window.words,
+            "centrality": round(score, 4),
+            "participant_key": (r["transcript_id"], r["participant_id"]) if r["participant_id"] else ("segment", sid),
+            "sector": r["sector"],
+            "source": r["source"],
+            "role": r["role"],
+            "status": "accepted" if sid in accepted else "suggested",
+            "codes": sorted(codes_of[sid]),
+        })
+    chosen = pick_quotes(candidates, opts.per_theme)
     return [
         {
             "segment_id": c["id"],
             "text": c["quote"],
+            "words": c["words"],
             "attribution": attribution(c["role"], c["sector"], c["source"], opts.lang),
             "role": c["role"],
             "sector": c["sector"],
             "source": c["source"],
+            "centrality": c["centrality"],
+            "status": c["status"],
+            "codes": c["codes"],
         }
         for c in chosen
     ]
 
 
-def render_markdown(themes: list[ThemeSummary], opts: SummaryOptions) -> str:
+def basis_line(opts: SummaryOptions) -> str:
     L = LABELS[opts.lang]
-    lines = [f"# {L['title']}", ""]
     basis = L["basis"] + (f" ({L['suggested']})" if opts.include_suggested else "")
     if opts.coder:
         basis += f", {L['coder']} {opts.coder}"
-    lines += [f"_{basis}. {L['generated']} {dt.date.today().isoformat()}._", ""]
-    for t in themes:
-        lines += [f"## {t.name}", ""]
-        if t.description:
-            lines += [t.description, ""]
-        lines += [
-            f"| {L['segments']} | {L['participants']} | {L['sessions']} | {L['by_sector']} | {L['by_role']} |",
-            "|---:|---:|---:|---|---|",
-            f"| {t.segments} | {t.participants} | {t.sessions} | "
-            + ", ".join(f"{k}: {v}" for k, v in t.by_sector.items())
-            + " | "
-            + ", ".join(f"{k}: {v}" for k, v in t.by_role.items())
-            + " |",
-            "",
-        ]
-        if t.subcodes:
-            lines += [f"**{L['subcodes']}:** " + "; ".join(f"{s['name']} ({s['segments']})" for s in t.subcodes), ""]
-        lines += [f"### {L['quotes']}", ""]
-        if not t.quotes:
-            lines += [f"_{L['no_quotes']}_", ""]
-        for q in t.quotes:
-            lines += [f"> \"{q['text']}\" {q['attribution']}", ""]
-    return "\n".join(lines).rstrip() + "\n"
+    filters = [f"{k} {v}" for k, v in (("code", opts.code), ("sector", opts.sector), ("bron" if opts.lang == "nl" else "source", opts.source)) if v]
+    if filters:
+        basis += f"; {L['filters'].lower()}: " + ", ".join(filters)
+    return f"{basis}. {L['generated']} {dt.date.today().isoformat()}."
+
+
+def method_line(opts: SummaryOptions) -> str:
+    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis())
+
+
+def render_markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
+    from .render import markdown
+
+    return markdown(themes, opts)
 
 
 def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
-    if fmt != "md":
-        raise FocuscodeError(f"unknown summary format '{fmt}'")
+    """Write the summary in `fmt` into out_dir; returns the file written."""
+    from . import render
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
     themes = build_summary(db, opts)
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FocuscodeError("--out must be a folder", path=str(out))
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"samenvatting.{fmt}" if opts.lang == "nl" else out / f"summary.{fmt}"
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    tmp.write_text(render_markdown(themes, opts), encoding="utf-8")
-    tmp.replace(target)
+    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        render.WRITERS[fmt](themes, opts, tmp)
+        tmp.replace(target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return target

@@ -1,0 +1,253 @@
+"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON.
+
+Every writer takes (themes, options, path). Word uses real headings and the
+"Quote" style, HTML is one self-contained file (inline CSS, no scripts, no
+external assets). Labels follow --lang (Dutch by default).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from pathlib import Path
+
+from .summary import LABELS, SECTORS, CodeSummary, SummaryOptions, basis_line, method_line
+
+
+def _fmt_counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-"
+
+
+def _sector(counts: dict[str, int], sector: str) -> int:
+    return counts.get(sector, 0)
+
+
+def _count_rows(themes: list[CodeSummary]):
+    """(kind, theme, code summary) for every theme and its subcodes."""
+    for t in themes:
+        yield "thema", t.name, t
+        for s in t.subcodes:
+            yield "subcode", t.name, s
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
+    L = LABELS[opts.lang]
+    lines = [f"# {L['title']}", "", f"_{basis_line(opts)}_", "", f"_{method_line(opts)}_", ""]
+    for t in themes:
+        lines += [f"## {t.name}", ""]
+        if t.description:
+            lines += [t.description, ""]
+        lines += [
+            f"| {L['code']} | {L['segments']} | {L['participants']} | {L['sessions']} | po | vo | {L['by_role']} |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for c in [t, *t.subcodes]:
+            name = f"**{c.name}**" if c is t else f"↳ {c.name}"
+            lines.append(f"| {name} | {c.segments} | {c.participants} | {c.sessions} | {_sector(c.by_sector, 'po')} | "
+                         f"{_sector(c.by_sector, 'vo')} | {_fmt_counts(c.by_role)} |")
+        lines += ["", f"### {L['quotes']}", ""]
+        if not t.quotes:
+            lines += [f"_{L['no_quotes']}_", ""]
+        for q in t.quotes:
+            lines += [f"> {q['text']} {q['attribution']}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_md(themes, opts, path: Path) -> None:
+    path.write_text(markdown(themes, opts), encoding="utf-8")
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
+h1{border-bottom:2px solid #1f77b4;padding-bottom:.3rem}h2{margin-top:2.5rem;color:#1f4e79}
+table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+td.n{text-align:right}th{background:#f0f4f8}tr.sub td:first-child{padding-left:1.5rem}
+blockquote{margin:1rem 0;padding:.6rem 1rem;border-left:4px solid #1f77b4;background:#f7f9fb;font-style:italic}
+blockquote .who{font-style:normal;color:#555;white-space:nowrap}.meta{color:#666;font-size:.9rem}
+"""
+
+
+def html_page(themes: list[CodeSummary], opts: SummaryOptions) -> str:
+    L = LABELS[opts.lang]
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{opts.lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(L['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(L['title'])}</h1>",
+        f'<p class="meta">{e(basis_line(opts))}</p>',
+        f'<p class="meta">{e(method_line(opts))}</p>',
+    ]
+    for t in themes:
+        out.append(f"<h2>{e(t.name)}</h2>")
+        if t.description:
+            out.append(f"<p>{e(t.description)}</p>")
+        out.append(
+            f"<table><thead><tr><th>{e(L['code'])}</th><th>{e(L['segments'])}</th><th>{e(L['participants'])}</th>"
+            f"<th>{e(L['sessions'])}</th><th>po</th><th>vo</th><th>{e(L['by_role'])}</th></tr></thead><tbody>"
+        )
+        for c in [t, *t.subcodes]:
+            cls = "" if c is t else ' class="sub"'
+            out.append(
+                f"<tr{cls}><td>{e(c.name)}</td><td class=\"n\">{c.segments}</td><td class=\"n\">{c.participants}</td>"
+                f"<td class=\"n\">{c.sessions}</td><td class=\"n\">{_sector(c.by_sector, 'po')}</td>"
+                f"<td class=\"n\">{_sector(c.by_sector, 'vo')}</td><td>{e(_fmt_counts(c.by_role))}</td></tr>"
+            )
+        out.append("</tbody></table>")
+        out.append(f"<h3>{e(L['quotes'])}</h3>")
+        if not t.quotes:
+            out.append(f"<p><em>{e(L['no_quotes'])}</em></p>")
+        for q in t.quotes:
+            out.append(f'<blockquote>{e(q["text"])} <span class="who">{e(q["attribution"])}</span></blockquote>')
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_html(themes, opts, path: Path) -> None:
+    path.write_text(html_page(themes, opts), encoding="utf-8")
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def write_docx(themes, opts, path: Path) -> None:
+    import docx
+    from docx.shared import Pt
+
+    L = LABELS[opts.lang]
+    doc = docx.Document()
+    doc.core_properties.title = L["title"]
+    doc.core_properties.author = "focuscode"
+    doc.add_heading(L["title"], level=0)
+    for line in (basis_line(opts), method_line(opts)):
+        p = doc.add_paragraph()
+        run = p.add_run(line)
+        run.italic = True
+        run.font.size = Pt(9)
+    for t in themes:
+        doc.add_heading(t.name, level=1)
+        if t.description:
+            doc.add_paragraph(t.description)
+        headers = [L["code"], L["segments"], L["participants"], L["sessions"], "po", "vo", L["by_role"]]
+        table = doc.add_table(rows=1, cols=len(headers))
+        table.style = "Light Grid Accent 1"
+        for cell, text in zip(table.rows[0].cells, headers):
+            cell.text = text
+        for c in [t, *t.subcodes]:
+            values = [c.name if c is t else f"  {c.name}", c.segments, c.participants, c.sessions,
+                      _sector(c.by_sector, "po"), _sector(c.by_sector, "vo"), _fmt_counts(c.by_role)]
+            for cell, value in zip(table.add_row().cells, values):
+                cell.text = str(value)
+        doc.add_heading(L["quotes"], level=2)
+        if not t.quotes:
+            doc.add_paragraph(L["no_quotes"]).runs[0].italic = True
+        for q in t.quotes:
+            p = doc.add_paragraph(style="Quote")
+            p.add_run(q["text"] + " ")
+            who = p.add_run(q["attribution"])
+            who.italic = False
+            who.font.size = Pt(9)
+    doc.save(str(path))
+
+
+# --- Tables: Excel, CSV, JSON -----------------------------------------------------------------
+
+
+def _theme_table(themes, opts) -> tuple[list[str], list[list]]:
+    L = LABELS[opts.lang]
+    roles = sorted({r for _k, _t, c in _count_rows(themes) for r in c.by_role})
+    sources = sorted({s for _k, _t, c in _count_rows(themes) for s in c.by_source})
+    header = [L["kind"], L["theme"], L["code"], L["segments"], L["participants"], L["sessions"], *SECTORS,
+              *[f"{L['role'].lower()}: {r}" for r in roles], *[f"{L['source'].lower()}: {s}" for s in sources]]
+    rows = []
+    for kind, theme, c in _count_rows(themes):
+        rows.append([kind if opts.lang == "nl" else {"thema": "theme"}.get(kind, kind), theme, c.name, c.segments,
+                     c.participants, c.sessions, *[c.by_sector.get(s, 0) for s in SECTORS],
+                     *[c.by_role.get(r, 0) for r in roles], *[c.by_source.get(s, 0) for s in sources]])
+    return header, rows
+
+
+def _quote_table(themes, opts) -> tuple[list[str], list[list]]:
+    L = LABELS[opts.lang]
+    header = [L["theme"], L["rank"], L["quote"], L["attribution"], L["role"], L["sector"], L["source"],
+              L["centrality"], L["subcodes"], "segment_id"]
+    rows = []
+    for t in themes:
+        for i, q in enumerate(t.quotes, start=1):
+            rows.append([t.name, i, q["text"], q["attribution"], q["role"], q["sector"], q["source"],
+                         q["centrality"], "; ".join(c for c in q["codes"] if c != t.name), q["segment_id"]])
+    return header, rows
+
+
+def write_xlsx(themes, opts, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    L = LABELS[opts.lang]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L["sheet_themes"]
+    header, rows = _theme_table(themes, opts)
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["C"].width = 22
+    qs = wb.create_sheet(L["sheet_quotes"])
+    header, rows = _quote_table(themes, opts)
+    qs.append(header)
+    for row in rows:
+        qs.append(row)
+    for cell in qs[1]:
+        cell.font = Font(bold=True)
+    qs.column_dimensions["C"].width = 90
+    qs.column_dimensions["D"].width = 28
+    for row in qs.iter_rows(min_row=2, min_col=3, max_col=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    qs.freeze_panes = "A2"
+    wb.save(str(path))
+
+
+def write_csv(themes, opts, path: Path) -> None:
+    """One row per quote, with the theme's counts beside it; themes without quotes get one row."""
+    L = LABELS[opts.lang]
+    header = [L["theme"], L["segments"], L["participants"], L["sessions"], "po", "vo",
+              L["rank"], L["quote"], L["attribution"], L["role"], L["sector"], L["source"], L["centrality"], "segment_id"]
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Dutch text correctly
+        w = csv.writer(fh)
+        w.writerow(header)
+        for t in themes:
+            counts = [t.name, t.segments, t.participants, t.sessions, t.by_sector.get("po", 0), t.by_sector.get("vo", 0)]
+            if not t.quotes:
+                w.writerow(counts + ["", "", "", "", "", "", "", ""])
+            for i, q in enumerate(t.quotes, start=1):
+                w.writerow(counts + [i, q["text"], q["attribution"], q["role"], q["sector"], q["source"], q["centrality"], q["segment_id"]])
+
+
+def summary_json(themes, opts) -> dict:
+    return {
+        "title": LABELS[opts.lang]["title"],
+        "basis": basis_line(opts),
+        "method": method_line(opts),
+        "options": {k: getattr(opts, k) for k in ("per_theme", "coder", "code", "sector", "source", "include_suggested",
+                                                  "min_words", "max_words", "lang")},
+        "themes": [t.to_json() for t in themes],
+    }
+
+
+def write_json(themes, opts, path: Path) -> None:
+    path.write_text(json.dumps(summary_json(themes, opts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+WRITERS = {"md": write_md, "html": write_html, "docx": write_docx, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
