@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from project_builder import build_project, copy_project
+# project_builder.py sits beside this file; with --import-mode=importlib it is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from project_builder import build_project, copy_project  # noqa: E402
 
 
 @pytest.fixture(scope="session")
