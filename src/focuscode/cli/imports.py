@@ -1,4 +1,4 @@
-"""import: transcripts and survey answers into the project."""
+"""import: transcripts, captions, Word files, survey answers and folders into the project."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import DbOption, JsonOption, open_db, print_json, stdout
+from .common import DbOption, JsonOption, info, open_db, print_json, progress_bar, report_error, stdout
 
 
 def import_(
-    paths: Annotated[List[Path], typer.Argument(help="Transcript files (txt, md).", show_default=False)],
+    paths: Annotated[
+        List[Path],
+        typer.Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them.", show_default=False),
+    ],
     source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete (optional for .qdpx).")] = None,
     participants: Annotated[
         Optional[Path], typer.Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
@@ -22,11 +25,34 @@ def import_(
     allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Import unknown speakers with role 'onbekend'.")] = False,
     role: Annotated[Optional[str], typer.Option("--role", help="Default role for speakers without one.")] = None,
     sector: Annotated[Optional[str], typer.Option("--sector", help="Default sector (po/vo) for the whole file.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace a changed transcript, keeping codings of unchanged turns.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
+    names: Annotated[
+        Optional[Path], typer.Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear.")
+    ] = None,
+    allow_pii: Annotated[bool, typer.Option("--allow-pii", help="Import even when personal data is found (reported as a warning).")] = False,
+    text_column: Annotated[
+        Optional[List[str]], typer.Option("--text-column", help="Survey: column with open answers; repeat for several questions.")
+    ] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id-column", help="Survey: respondent id column (kept as external_id).")] = None,
+    role_column: Annotated[Optional[str], typer.Option("--role-column", help="Survey: column with the respondent's role.")] = None,
+    sector_column: Annotated[Optional[str], typer.Option("--sector-column", help="Survey: column with the sector (po/vo).")] = None,
+    meta_column: Annotated[
+        Optional[List[str]], typer.Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
+    ] = None,
+    codes_column: Annotated[
+        Optional[str], typer.Option("--codes-column", help="Survey: codes already assigned, separated by ';' (needs --coder).")
+    ] = None,
+    coder: Annotated[Optional[str], typer.Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import transcripts. Re-importing an unchanged file adds nothing."""
+    """Import transcripts and survey answers. Re-importing an unchanged file adds nothing.
+
+    Every file passes the anonymisation gate first (deduce, plus --names); a file
+    with personal data is not imported. A folder imports every supported file in
+    it; a bad file is reported and skipped, and the command then exits with 1.
+    """
     if any(p.suffix.lower() == ".qdpx" for p in paths):
         from .exports import import_refi  # a REFI-QDA project: codebook, sources, codings, cases, memos
 
@@ -35,20 +61,84 @@ def import_(
         from ..errors import UsageError
 
         raise UsageError("--source is required: focusgroep, dialoogtafel, interview or enquete")
-    from ..importers.store import ImportOptions, import_file
+    from ..importers.store import ImportFailure, ImportOptions, expand_paths, import_many
 
     conn = open_db(db, create=True)
     options = ImportOptions(
         source=source, participants=participants, speaker_pattern=speaker_pattern, allow_unknown=allow_unknown,
-        role=role, sector=sector, replace=replace,
+        role=role, sector=sector, replace=replace, names=names, allow_pii=allow_pii,
+        text_columns=list(text_column or []), id_column=id_column, role_column=role_column,
+        sector_column=sector_column, meta_columns=list(meta_column or []), codes_column=codes_column,
+        coder=coder, sheet=sheet,
     )
-    results = [import_file(conn, path, options) for path in paths]
+    files = list(expand_paths(paths))
+    if not files:
+        raise_nothing(paths)
+    several = len(files) > 1
+
+    def show(result) -> None:
+        if as_json:
+            return
+        if isinstance(result, ImportFailure):
+            if several:
+                report_error(str(result.error))
+            return
+        extra = []
+        if result.encoding:
+            extra.append(result.encoding)
+        if result.source_type:
+            extra.append(result.source_type)
+        if result.kept_codings:
+            extra.append(f"{result.kept_codings} codings kept")
+        if result.imported_codings:
+            extra.append(f"{result.imported_codings} codings imported")
+        unit = "answers" if result.source_type in ("csv", "xlsx") else "turns"
+        tail = f" ({', '.join(extra)})" if extra else ""
+        stdout.print(f"{result.path}: {result.status}, {result.segments} {unit}{tail}")
+        for warning in result.warnings:
+            info(f"Warning: {result.path}: {warning}")
+
+    with progress_bar("Importing") as bar:
+        task = bar.add_task("Importing", total=len(files))
+
+        def on_result(result) -> None:
+            bar.advance(task)
+            show(result)
+
+        results = import_many(conn, files, options, on_result=on_result)
+    failures = [r for r in results if isinstance(r, ImportFailure)]
+    done = [r for r in results if not isinstance(r, ImportFailure)]
     if as_json:
-        print_json([r.__dict__ for r in results])
-        return
-    for r in results:
-        enc = f", {r.encoding}" if r.encoding else ""
-        stdout.print(f"{r.path}: {r.status}, {r.segments} turns{enc}")
+        print_json(
+            [
+                {"path": r.path, "status": "error", "error": str(r.error)} if isinstance(r, ImportFailure) else r.__dict__
+                for r in results
+            ]
+        )
+    elif several:
+        counts = {s: sum(r.status == s for r in done) for s in ("imported", "replaced", "unchanged")}
+        segments = sum(r.segments for r in done if r.status != "unchanged")
+        stdout.print(
+            f"{len(files)} files: {counts['imported']} imported, {counts['replaced']} replaced, "
+            f"{counts['unchanged']} unchanged, {len(failures)} failed; {segments} segments added"
+        )
+    if failures:
+        if not several:
+            # A single file: its error is the one line, as for every command.
+            raise failures[0].error
+        if as_json:
+            for failure in failures:
+                report_error(str(failure.error))
+        raise typer.Exit(1)
+
+
+def raise_nothing(paths) -> None:
+    from ..errors import InputFileError
+    from ..importers.store import SUPPORTED_SUFFIXES
+
+    raise InputFileError(
+        f"no supported files found (looked for {', '.join(SUPPORTED_SUFFIXES)})", path=", ".join(str(p) for p in paths)
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -108,8 +108,6 @@ def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data:
         from .survey import parse_survey
 
         return parse_survey(data, str(path), _survey_columns(options), xlsx=suffix == ".xlsx")
-    if options.text_columns:
-        raise UsageError("--text-column is for .csv and .xlsx survey files")
     if suffix == ".docx":
         from .word import parse_docx
 
@@ -338,7 +336,7 @@ def _store_participants(db, transcript_id, turns, resolved, options) -> dict[tup
                 "label": turn.speaker,
                 "role": turn.role or (base.role if base else None) or options.role or "onbekend",
                 "sector": turn.sector or (base.sector if base else None) or options.sector,
-                "school_type": base.school_type if base else None,
+                "school_type": _school_type(turn.attributes) or (base.school_type if base else None),
                 "is_facilitator": 0,
                 "attributes": dumps(turn.attributes),
             }
@@ -352,6 +350,17 @@ def _store_participants(db, transcript_id, turns, resolved, options) -> dict[tup
             continue
         ids[key] = db.table("participants").insert(record).last_pk
     return ids
+
+
+_SCHOOL_TYPE_KEYS = ("school_type", "schooltype", "schoolsoort", "type school")
+
+
+def _school_type(attributes: dict) -> str | None:
+    # A survey meta column that names the school type fills the participant's school_type too.
+    for key, value in attributes.items():
+        if key.strip().lower() in _SCHOOL_TYPE_KEYS and value:
+            return value
+    return None
 
 
 def _code_ids(db, turns: list[Turn], path: Path) -> dict[str, int]:

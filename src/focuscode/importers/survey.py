@@ -71,7 +71,7 @@ def _read_xlsx(data: bytes, path: str, sheet: str | None):
         listed = ", ".join(f"'{n}'" for n in names)
         raise InputFileError(f"no sheet '{sheet}' in the workbook (sheets: {listed})", path=path)
     try:
-        frame = book.parse(sheet, dtype=str, keep_default_na=False)
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
     except Exception as exc:  # noqa: BLE001
         raise InputFileError(f"cannot read sheet '{sheet}' ({type(exc).__name__})", path=path) from None
     return frame, sheet
@@ -88,15 +88,13 @@ def _clean(value) -> str:
 
 def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) -> ParsedSource:
     if not columns.text:
-        raise UsageError("survey files need --text-column (repeat it for several questions)")
+        raise InputFileError("a survey file needs --text-column NAME (repeat it for several questions)", path=path)
     if columns.codes and len(columns.text) > 1:
         raise UsageError("--codes-column works with a single --text-column")
     if xlsx:
         frame, sheet = _read_xlsx(data, path, columns.sheet)
         encoding = None
     else:
-        if columns.sheet:
-            raise UsageError("--sheet is for .xlsx files")
         frame, encoding = _read_csv(data, path)
         sheet = None
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -77,7 +77,10 @@ def parse_text(
     *,
     speaker_pattern: str | None = None,
     known_speakers: set[str] | None = None,
+    line_is_paragraph: bool = False,
 ) -> list[Turn]:
+    """Speaker turns of a transcript. With `line_is_paragraph` (Word), every line is
+    its own paragraph instead of a wrapped line that continues the previous one."""
     custom = None
     if speaker_pattern:
         try:
@@ -112,7 +115,8 @@ def parse_text(
         if current.text.strip():
             turns.append(current)
 
-    for lineno, raw in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             if paragraphs and paragraphs[-1]:
@@ -121,20 +125,43 @@ def parse_text(
         if current is None and line.startswith("#") and custom is None:
             continue  # a Markdown title above the first turn
         opened = match_opener(line, custom, known_speakers)
+        if opened is None and custom is None:
+            before = lines[lineno - 2].strip() if lineno >= 2 else ""
+            after = lines[lineno].strip() if lineno < len(lines) else ""
+            if _bare_label(line, before, after, known_speakers):
+                opened = (line, "", None)
         if opened is not None:
             close()
             speaker, first, time_ms = opened
             current = Turn(speaker=speaker, text="", line=lineno, start_ms=time_ms)
             paragraphs = [[(lineno, first)]] if first else [[]]
+            if first and line_is_paragraph:
+                paragraphs.append([])
             continue
         if current is None:
             raise TranscriptError(f"a turn without a speaker: '{_shorten(line)}'", path=path, line=lineno)
         paragraphs[-1].append((lineno, line))
+        if line_is_paragraph:
+            paragraphs.append([])
     close()
     if not turns:
         raise TranscriptError("no speaker turns found (expected lines like 'Naam: tekst')", path=path)
     _check_times(turns, path)
     return turns
+
+
+def _bare_label(line: str, before: str, after: str, known: set[str] | None) -> bool:
+    """A speaker label alone on its line, with the turn's paragraphs below it.
+
+    Known labels always count. Otherwise only a label-like line (capital, at most
+    five words, no sentence punctuation, no final full stop) that stands after a
+    blank line or another turn's end and has text right below it.
+    """
+    if known is not None and line in known:
+        return True
+    if not after or not line[0].isupper() or line[-1] in ".?!,;:-—…'\"" or not _plausible_label(line):
+        return False
+    return not before or before[-1] in ".?!…\"”'" or before.startswith("#")
 
 
 def _check_times(turns: list[Turn], path: str) -> None:

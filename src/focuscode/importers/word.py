@@ -128,7 +128,8 @@ def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None
     document = _open(data, path)
     try:
         tables = [[_cells(row) for row in table.rows] for table in document.tables]
-        paragraphs = [" ".join(p.text.split()) for p in document.paragraphs]
+        # Headings and titles are not turns; they stay as blank lines so numbering holds.
+        paragraphs = ["" if _is_heading(p) else " ".join(p.text.split()) for p in document.paragraphs]
     except Exception as exc:  # noqa: BLE001 - malformed XML inside a package that opened
         raise InputFileError(f"not a readable .docx (damaged content: {type(exc).__name__})", path=path) from None
     turns = _table_turns(tables, path) if tables and speaker_pattern is None else None
@@ -137,7 +138,15 @@ def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None
         return turns, "table"
     if not any(paragraphs):
         raise InputFileError("the document is empty (no paragraphs or transcript table)", path=path)
-    return parse_text("\n".join(paragraphs), path, speaker_pattern=speaker_pattern, known_speakers=known_speakers), "paragraphs"
+    turns = parse_text(
+        "\n".join(paragraphs), path, speaker_pattern=speaker_pattern, known_speakers=known_speakers, line_is_paragraph=True
+    )
+    return turns, "paragraphs"
+
+
+def _is_heading(paragraph) -> bool:
+    name = (getattr(paragraph.style, "name", "") or "").lower()
+    return name.startswith(("heading", "kop", "title", "titel", "subtitle", "ondertitel"))
 
 
 def _check_order(turns: list[Turn], path: str) -> None:

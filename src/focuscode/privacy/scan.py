@@ -151,6 +151,52 @@ def entity_pipeline():
     return pipeline
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;…—–\-\"“”'(]\s*)$")
+_word_lists: tuple[set[str], set[str]] | None = None
+
+
+def _words() -> tuple[set[str], set[str]]:
+    """(common Dutch words, first names deduce knows), loaded once."""
+    global _word_lists
+    if _word_lists is None:
+        import gzip
+        import json
+        from importlib import resources
+
+        common: set[str] = set()
+        try:
+            data = resources.files("spacy_lookups_data") / "data" / "nl_lemma_index.json.gz"
+            common = {w for words in json.loads(gzip.decompress(data.read_bytes())).values() for w in words}
+        except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
+            pass
+        first: set[str] = set()
+        try:
+            import deduce
+
+            names = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "names" / "lst_first_name" / "items.txt"
+            first = {line.strip().lower() for line in names.read_text(encoding="utf-8").splitlines() if line.strip()}
+        except (ModuleNotFoundError, OSError):
+            pass
+        _word_lists = (common, first)
+    return _word_lists
+
+
+def _capitalised_word_noise(text: str, span: Span) -> bool:
+    """deduce reads a capitalised common word at the start of a sentence ("Scholing is...",
+    "Bond zegt...") as a surname or place. Such a single word is only a finding when it
+    is also a known first name or is found elsewhere in the same file mid-sentence."""
+    if span.detector != "deduce" or span.category not in ("persoon", "locatie", "instelling"):
+        return False
+    word = span.text
+    if not word[:1].isupper() or not word.isalpha():
+        return False
+    if not _SENTENCE_START.search(text[: span.start]):
+        return False
+    common, first = _words()
+    lowered = word.lower()
+    return lowered in common and lowered not in first
+
+
 def scan_texts(
     texts: Sequence[str],
     *,
@@ -177,7 +223,13 @@ def scan_texts(
         if pipeline is not None:
             spans.extend(_spacy_spans(next(docs)))
         results.append(_resolve(text, spans))
-    return results
+    # A sentence-initial common word counts when the batch (one file) confirms it elsewhere.
+    noise = [[_capitalised_word_noise(text, sp) for sp in spans] for text, spans in zip(texts, results)]
+    confirmed = {sp.text for spans, flags in zip(results, noise) for sp, flag in zip(spans, flags) if not flag}
+    return [
+        [sp for sp, flag in zip(spans, flags) if not flag or sp.text in confirmed]
+        for spans, flags in zip(results, noise)
+    ]
 
 
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
