@@ -30,7 +30,9 @@ def project(db_path, codebook_file) -> Path:
 
     db = open_project(db_path)
     load_codebook_into(db, load_codebook(codebook_file))
-    import_file(db, SAMPLE / "focusgroep-oop-po.txt", ImportOptions(source="focusgroep"))
+    # allow_pii skips the deduce gate (10 s to load): these tests are about storage, and
+    # the sample is anonymised already.
+    import_file(db, SAMPLE / "focusgroep-oop-po.txt", ImportOptions(source="focusgroep", allow_pii=True))
     code_segments(db, [3, 4, 5], "invallen", "anna")
     code_segments(db, [4, 8], "doorgroei", "bram")
     db.close()

@@ -82,3 +82,67 @@ def count(path: Path, sql: str, params=()) -> int:
         return conn.execute(sql, params).fetchone()[0]
     finally:
         conn.close()
+
+
+# focuscode's own command line with one stall injected: on the Nth call of
+# sqlite-utils' insert/insert_all on one table it writes part of the rows, leaves a
+# marker file and sleeps, so the test can SIGKILL it in the middle of its transaction.
+HOOKED_MAIN = """
+import os, sys, time
+import sqlite_utils.db as sdb
+
+table, method, nth, mark = os.environ["FC_HOOK_TABLE"], os.environ["FC_HOOK_METHOD"], int(os.environ["FC_HOOK_CALL"]), os.environ["FC_HOOK_MARK"]
+calls = {"n": 0}
+original = getattr(sdb.Table, method)
+
+def stall(self, records, *args, **kwargs):
+    if self.name != table:
+        return original(self, records, *args, **kwargs)
+    calls["n"] += 1
+    if calls["n"] != nth:
+        return original(self, records, *args, **kwargs)
+    if method == "insert_all":
+        records = list(records)
+        original(self, records[: len(records) // 2], *args, **kwargs)
+    else:
+        original(self, records, *args, **kwargs)
+    with open(mark, "w") as fh:
+        fh.write(str(os.getpid()))
+    time.sleep(120)
+    raise SystemExit("not killed")
+
+setattr(sdb.Table, method, stall)
+sys.argv = ["focuscode"] + sys.argv[1:]
+from focuscode.cli import main
+main()
+"""
+
+
+def kill_midway(args, *, table: str, method: str, call: int, tmp_path: Path, timeout: float = 90) -> None:
+    """Run focuscode `args`, wait until it is inside its write, then SIGKILL it."""
+    import signal
+    import time
+
+    mark = tmp_path / f"stalled-{table}-{method}-{call}"
+    mark.unlink(missing_ok=True)
+    env = child_env(FC_HOOK_TABLE=table, FC_HOOK_METHOD=method, FC_HOOK_CALL=str(call), FC_HOOK_MARK=str(mark))
+    proc = subprocess.Popen([sys.executable, "-c", HOOKED_MAIN, *map(str, args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while not mark.exists():
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                raise AssertionError(f"focuscode ended (exit {proc.returncode}) before the stall: {err[-800:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError("focuscode never reached the stall")
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        assert proc.returncode == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
