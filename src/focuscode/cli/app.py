@@ -8,6 +8,7 @@ from .. import __version__
 from . import codebook, coding, exports, imports, project, review, segments, suggest, team
 from .common import FocuscodeGroup
 from . import check as check_cli
+from . import analysis as analysis_cli
 
 app = typer.Typer(
     name="focuscode",
@@ -43,6 +44,7 @@ exports.register(app)
 review.register(app)
 team.register(app)
 check_cli.register(app)
+analysis_cli.register(app)
 
 
 def main() -> None:

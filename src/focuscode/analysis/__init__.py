@@ -1,0 +1,1 @@
+"""The numbers behind a report: code frequencies, co-occurrence and their charts."""

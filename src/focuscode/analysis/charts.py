@@ -1,0 +1,93 @@
+"""Charts for the report: themes by sector (bars) and code co-occurrence (heat map).
+
+matplotlib runs on the Agg backend (no display needed) and DejaVu Sans, which
+has every Dutch character (ë, é, ï, ’). Files are written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import FocuscodeError
+
+SECTOR_COLORS = {"po": "#1f77b4", "vo": "#ff7f0e", "?": "#9e9e9e"}
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12})
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise FocuscodeError(f"--plot needs a .png, .svg or .pdf file name, not '{path.name}'")
+    if path.parent and not path.parent.exists():
+        raise FocuscodeError("the folder for the chart does not exist", path=str(path))
+    tmp = path.with_name(path.name + ".tmp" + path.suffix)
+    try:
+        fig.savefig(tmp, dpi=150, bbox_inches="tight")
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def themes_by_sector_chart(table, path: Path, *, title: str = "Thema's per sector", ylabel: str = "Aantal fragmenten") -> Path:
+    """Grouped bars: one group per theme, one bar per sector. `table` is a StatsTable for 'sector'."""
+    plt = _pyplot()
+    rows = [r for r in table.rows if r["depth"] == 0]
+    if not rows:
+        raise FocuscodeError("nothing to plot: no codes in the codebook")
+    values = table.values or ["?"]
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(rows) + 2), 4.5))
+    width = 0.8 / len(values)
+    for k, value in enumerate(values):
+        xs = [i + (k - (len(values) - 1) / 2) * width for i in range(len(rows))]
+        heights = [r["by"][value].segments for r in rows]
+        bars = ax.bar(xs, heights, width, label=value, color=SECTOR_COLORS.get(value))
+        ax.bar_label(bars, padding=2, fontsize=8)
+    ax.set_xticks(range(len(rows)), [r["code"] for r in rows], rotation=20 if len(rows) > 5 else 0, ha="right" if len(rows) > 5 else "center")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(title="sector", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(y=0.12)
+    try:
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
+
+
+def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | None = None) -> Path:
+    plt = _pyplot()
+    n = len(matrix.codes)
+    if n == 0:
+        raise FocuscodeError("nothing to plot: no codes in the codebook")
+    data = matrix.values(measure)
+    size = max(5.0, 0.55 * n + 2.5)
+    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    image = ax.imshow(data, cmap="Blues", vmin=0, vmax=1 if measure == "jaccard" else None)
+    ax.set_xticks(range(n), matrix.codes, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(n), matrix.codes)
+    top = max((max(row) for row in data), default=0) or 1
+    if n <= 25:
+        for i in range(n):
+            for j in range(n):
+                v = data[i][j]
+                text = f"{v:.2f}" if measure == "jaccard" else str(v)
+                ax.text(j, i, text, ha="center", va="center", fontsize=8 if n <= 12 else 6,
+                        color="white" if v > 0.6 * top else "#222")
+    level = {"segment": "fragment", "transcript": "transcript"}.get(matrix.level, matrix.level)
+    ax.set_title(title or f"Samen voorkomen van codes per {level} ({'Jaccard' if measure == 'jaccard' else 'aantal'})")
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    try:
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
