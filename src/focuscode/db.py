@@ -57,8 +57,13 @@ def open_project(
     *,
     create: bool = True,
     on_backup: Callable[[Path], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ):
-    """Open (or create) the project database and bring its schema up to date."""
+    """Open (or create) the project database and bring its schema up to date.
+
+    `on_wait` hears once per transaction when a write has to wait for another
+    process's lock, so a coder sees why a command pauses instead of silence.
+    """
     Database = _sqlite_utils_database()
     p = resolve_path(path)
     exists = p.exists()
@@ -75,6 +80,7 @@ def open_project(
     try:
         conn = sqlite3.connect(str(p), timeout=0.2)
         db = Database(conn)
+        db.on_wait = on_wait  # type: ignore[attr-defined]  # read by transaction(), migrations included
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 200")
         with db.ensure_autocommit_on():
@@ -169,6 +175,8 @@ def transaction(db, *, on_wait: Callable[[str], None] | None = None, timeout: fl
             yield db
         return
     limit = LOCK_TIMEOUT_S if timeout is None else timeout
+    if on_wait is None:
+        on_wait = getattr(db, "on_wait", None)
     start = time.monotonic()
     told = False
     while True:

@@ -68,7 +68,8 @@ class FocuscodeGroup(TyperGroup):
 def open_db(path: Path | None, *, create: bool = False):
     from ..db import open_project
 
-    return open_project(path, create=create, on_backup=lambda p: info(f"Backed up the database to {p} before upgrading it"))
+    return open_project(path, create=create, on_backup=lambda p: info(f"Backed up the database to {p} before upgrading it"),
+                        on_wait=info)
 
 
 def print_json(data: Any) -> None:
