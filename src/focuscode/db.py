@@ -50,6 +50,20 @@ def _check_file(path: Path) -> None:
         raise ProjectError("not a focuscode project database (not an SQLite file)", path=str(path))
     if len(header) < 100:
         raise ProjectError("the project database is truncated", path=str(path))
+    # The header says how many pages the file holds (when its change counter is
+    # current). A shorter file was cut off, e.g. by an interrupted copy. With
+    # frames in a -wal file beside it a checkpoint may be growing the file: skip.
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]
+    wal = path.with_name(path.name + "-wal")
+    wal_frames = wal.exists() and wal.stat().st_size > 32  # 32 bytes: a WAL header alone
+    if counter_valid and pages and size < page_size * pages and not wal_frames:
+        raise ProjectError(
+            f"the project database is truncated ({size:,} of {page_size * pages:,} bytes); restore a backup",
+            path=str(path),
+        )
 
 
 def open_project(
@@ -136,6 +150,7 @@ def _migrate(db, path: Path, on_backup) -> None:
     pending = [fn for fn in MIGRATIONS if fn.__name__ not in applied]
     if not pending:
         return
+    backup = None
     if applied:
         backup = backup_database(db, path)
         if on_backup:
@@ -144,7 +159,15 @@ def _migrate(db, path: Path, on_backup) -> None:
         if MIGRATIONS_TABLE not in tables:
             db.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
         for fn in pending:
-            fn(db)
+            try:
+                fn(db)
+            except sqlite3.DatabaseError as exc:
+                # The transaction rolls back: the database stays as it was.
+                kept = f"; a backup is at {backup}" if backup else ""
+                raise ProjectError(
+                    f"upgrading the database failed in {fn.__name__} ({exc}); nothing was changed{kept}",
+                    path=str(path),
+                ) from None
             db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", [fn.__name__, now()])
 
 
