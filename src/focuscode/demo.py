@@ -69,5 +69,10 @@ def run_demo(
         say(f"Reference coding: {n} codings by coder '{REFERENCE_CODER}'")
     result.summary = write_summary(db, SummaryOptions(), out_dir, "md")
     result.outputs.append(result.summary)
+    # The report set: summary as Word and HTML, the stats table and both charts.
+    from .export.report import write_report
+
+    result.outputs += write_report(db, out_dir, formats=("docx", "html"))
+    say("Report: " + ", ".join(p.name for p in result.outputs))
     db.close()
     return result

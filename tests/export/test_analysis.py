@@ -138,7 +138,7 @@ def _png_size(path):
 
 def test_charts_render_dutch_labels_without_missing_glyphs(small, tmp_path):
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font"
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*")  # "Glyph ... missing from font"
         bars = themes_by_sector_chart(code_stats(small, ["sector"])[0], tmp_path / "thema's.png")
         heat = heatmap_chart(cooccurrence(small), tmp_path / "heat.png", measure="jaccard")
     for path in (bars, heat):
@@ -153,3 +153,17 @@ def test_plot_option_on_both_commands(cli, coded_db, tmp_path):
     assert "role: fragmenten" in result.stdout and "sector:" not in result.stdout
     assert cli("cooccurrence", "--themes", "--plot", heat, db=coded_db).exit_code == 0
     assert _png_size(bars)[0] > 600 and _png_size(heat)[0] > 600
+
+
+def test_report_set_written_by_the_demo(coded_db, tmp_path):
+    """run_demo calls write_report: Word and HTML summaries, the stats table and both charts."""
+    from focuscode.export.report import write_report
+
+    db = open_project(coded_db)
+    written = write_report(db, tmp_path / "exports", formats=("docx", "html"))
+    names = sorted(p.name for p in written)
+    assert names == ["samen-voorkomen.png", "samenvatting.docx", "samenvatting.html", "statistieken.csv",
+                     "statistieken.md", "themas-per-sector.png"]
+    assert all(p.stat().st_size > 1000 for p in written)
+    stats = (tmp_path / "exports" / "statistieken.md").read_text(encoding="utf-8")
+    assert "| ↳ invallen |" in stats and "### sector" in stats

@@ -14,7 +14,13 @@ SECTOR_COLORS = {"po": "#1f77b4", "vo": "#ff7f0e", "?": "#9e9e9e"}
 
 
 def _pyplot():
+    import logging
+
     import matplotlib
+
+    # Another library may have turned on DEBUG logging for everything; font matching
+    # chatter from matplotlib would then flood stderr.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
@@ -73,19 +79,32 @@ def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | No
     data = matrix.values(measure)
     size = max(5.0, 0.55 * n + 2.5)
     fig, ax = plt.subplots(figsize=(size + 1.2, size))
-    image = ax.imshow(data, cmap="Blues", vmin=0, vmax=1 if measure == "jaccard" else None)
+    # The diagonal (units per code) would swamp the colour scale: it is drawn grey and
+    # labelled, and the colours show how codes occur together.
+    import numpy as np
+
+    shown = np.array(data, dtype=float)
+    np.fill_diagonal(shown, np.nan)
+    cmap = plt.get_cmap("Blues").with_extremes(bad="#e6e6e6")
+    off = np.nanmax(shown) if n > 1 and not np.all(np.isnan(shown)) else 0
+    vmax = (off if off > 0 else 1) if measure == "jaccard" else max(1, off)
+    image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=vmax)
     ax.set_xticks(range(n), matrix.codes, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(n), matrix.codes)
-    top = max((max(row) for row in data), default=0) or 1
+    top = vmax
     if n <= 25:
         for i in range(n):
             for j in range(n):
                 v = data[i][j]
                 text = f"{v:.2f}" if measure == "jaccard" else str(v)
+                if not v and i != j and n > 12:
+                    continue  # empty cells stay empty in a large matrix, so the pairs stand out
                 ax.text(j, i, text, ha="center", va="center", fontsize=8 if n <= 12 else 6,
-                        color="white" if v > 0.6 * top else "#222")
+                        fontweight="bold" if i == j else "normal",
+                        color="white" if i != j and v > 0.6 * top else "#222")
     level = {"segment": "fragment", "transcript": "transcript"}.get(matrix.level, matrix.level)
     ax.set_title(title or f"Samen voorkomen van codes per {level} ({'Jaccard' if measure == 'jaccard' else 'aantal'})")
+    ax.set_xlabel(f"grijze diagonaal: aantal {level}en met de code" if measure == "count" else "grijze diagonaal: 1", fontsize=8, color="#555")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     try:
         return _save(fig, path)
