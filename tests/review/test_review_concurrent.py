@@ -122,7 +122,9 @@ def test_code_on_a_database_locked_by_a_review_fails_with_one_line(project, db_p
         holder.close()
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "locked by another focuscode process" in lines[0] and str(db_path) in lines[0]
+    # A notice that it waits, then one error line.
+    assert lines[:-1] == ["waiting for the project database: another focuscode process is writing to it"]
+    assert lines[-1].startswith("Error: ") and "locked by another focuscode process" in lines[-1] and str(db_path) in lines[-1]
     assert db_snapshot(db_path) == before
 
 

@@ -212,6 +212,6 @@ def test_merge_on_a_locked_database_waits_then_fails_cleanly(project, db_path, t
         holder.execute("ROLLBACK")
         holder.close()
     assert result.exit_code == 1 and "locked by another focuscode process" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == result.stderr.strip().splitlines()[-1:]
     assert db_snapshot(db_path) == before
     assert json.loads(cli("merge", other, "--json").stdout)["codings_added"] == 1  # nothing lost: it merges later

@@ -150,7 +150,10 @@ class ReviewLoop:
             if code is None:
                 self.message = "cancelled"
                 return True
-            s.decide("add", sid, code)
+            action = s.decide("add", sid, code)
+            if action.old_status == "accepted":
+                self.message = f"{code} was already one of your codes"
+                return True
             self._count("add")
             self.message = f"added {code}"
         elif key == "x":
