@@ -154,20 +154,25 @@ def looked_at(db, coder: str) -> set[int]:
     return {r[0] for r in rows}
 
 
-def accepted_codes(db, coder: str) -> dict[int, frozenset[str]]:
+def accepted_codes(db, coder: str, *, themes: bool = False) -> dict[int, frozenset[str]]:
+    """segment id -> the coder's codes on it; with themes, each code counts as its theme."""
+    from .codes import theme_map
+
+    rollup = theme_map(db) if themes else {}
     out: dict[int, set[str]] = {}
-    for sid, name in db.execute(
-        "SELECT c.segment_id, k.name FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.coder = ? AND c.status = 'accepted'",
+    for sid, cid, name in db.execute(
+        "SELECT c.segment_id, k.id, k.name FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.coder = ? AND c.status = 'accepted'",
         [coder],
     ):
-        out.setdefault(sid, set()).add(name)
+        out.setdefault(sid, set()).add(rollup[cid][1] if themes else name)
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def compute(db, coders: list[str]) -> Report:
+def compute(db, coders: list[str], *, themes: bool = False) -> Report:
+    """Agreement per code (or per theme, codes rolled up to their theme) and overall."""
     coders = check_coders(db, coders)
     seen = {c: looked_at(db, c) for c in coders}
-    codes = {c: accepted_codes(db, c) for c in coders}
+    codes = {c: accepted_codes(db, c, themes=themes) for c in coders}
     unit_ids = sorted(s for s in set().union(*seen.values()) if sum(s in seen[c] for c in coders) >= 2)
     if not unit_ids:
         raise FocuscodeError(

@@ -187,3 +187,17 @@ def test_coders_without_common_segments(cli, db_path):
     assert cli("code", "--ids", "3", "visie", "--coder", "y").exit_code == 0
     result = cli("agreement", "--coder", "x", "--coder", "y")
     assert result.exit_code == 1 and "no segment was looked at by at least two of x, y" in result.stderr
+
+
+def test_theme_level_agreement_rolls_codes_up(cli, db_path):
+    build_project(db_path).close()
+    # A codes the subcode, B only the theme: they differ per code but agree per theme.
+    assert cli("code", "--ids", "4,5", "invallen", "--coder", "a").exit_code == 0
+    assert cli("code", "--ids", "4,5", "ad-hoctaken", "--coder", "b").exit_code == 0
+    assert cli("code", "--ids", "6", "visie", "--coder", "a").exit_code == 0
+    assert cli("code", "--ids", "6", "visie", "--coder", "b").exit_code == 0
+    per_code = json.loads(cli("agreement", "--coder", "a", "--coder", "b", "--json").stdout)
+    assert per_code["overall"]["percent"] == pytest.approx(100 / 3, abs=1e-3)
+    per_theme = json.loads(cli("agreement", "--coder", "a", "--coder", "b", "--themes", "--json").stdout)
+    assert per_theme["overall"]["percent"] == 100.0
+    assert [c["code"] for c in per_theme["codes"]] == ["visie", "ad-hoctaken"]

@@ -83,6 +83,7 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 def agreement(
     coder: Annotated[List[str], typer.Option("--coder", help="A coder to compare (give two or more).", show_default=False)],
     disagreements: Annotated[bool, typer.Option("--disagreements", help="List the segments where the coders differ.")] = False,
+    themes: Annotated[bool, typer.Option("--themes", help="Compare themes: every code counts as its top-level theme.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -94,7 +95,7 @@ def agreement(
     if as_csv and as_json:
         raise UsageError("choose --json or --csv, not both")
     conn = open_db(db)
-    report = compute(conn, coder)
+    report = compute(conn, coder, themes=themes)
     if as_json:
         print_json(report.as_json(disagreements=disagreements))
         return
