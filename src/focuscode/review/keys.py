@@ -80,10 +80,18 @@ class ScriptedKeys:
 
 
 class TerminalKeys:
-    """Single keys from a real terminal (cbreak: no echo, no Enter needed, Ctrl-C still works)."""
+    """Single keys from a real terminal (cbreak: no echo, no Enter needed, Ctrl-C still works).
+
+    Reads are buffered: fast typing or a paste arrives as one read, and no key
+    in it may be lost.
+    """
 
     def __init__(self, fd: int):
+        import codecs
+
         self.fd = fd
+        self._buf = ""
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def __enter__(self):
         import termios
@@ -98,37 +106,48 @@ class TerminalKeys:
 
         termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
-    def _getch(self) -> str:
-        data = os.read(self.fd, 4)
-        return data.decode("utf-8", errors="ignore") if data else ""
+    def _fill(self) -> bool:
+        while not self._buf:
+            data = os.read(self.fd, 256)
+            if not data:
+                return False
+            self._buf += self._decoder.decode(data)
+        return True
+
+    def _take(self) -> str:
+        if not self._fill():
+            return ""
+        ch, self._buf = self._buf[0], self._buf[1:]
+        return ch
 
     def read_key(self) -> str:
-        ch = self._getch()
-        if ch.startswith(ESC) and len(ch) > 1:
-            return ARROWS.get(ch[1:3], "")
-        return _normal(ch[:1]) if ch else ""
+        ch = self._take()
+        if ch == ESC and self._buf[:1] == "[" and len(self._buf) >= 2:
+            seq, self._buf = self._buf[:2], self._buf[2:]
+            return ARROWS.get(seq, "")
+        return _normal(ch) if ch else ""
 
     def read_line(self, prompt: str, echo=None) -> str | None:
         chars: list[str] = []
         out = echo or (lambda s: (sys.stdout.write(s), sys.stdout.flush()))
         out(prompt)
         while True:
-            ch = self._getch()
-            if ch.startswith(ESC):
+            c = self._take()
+            if c == ESC:
+                self._buf = self._buf[2:] if self._buf[:1] == "[" else self._buf
                 out("\n")
                 return None
-            for c in ch:
-                c = _normal(c)
-                if c in ("", ENTER):
-                    out("\n")
-                    return "".join(chars)
-                if c in ("\x7f", "\b"):
-                    if chars:
-                        chars.pop()
-                        out("\b \b")
-                elif c.isprintable():
-                    chars.append(c)
-                    out(c)
+            c = _normal(c) if c else ""
+            if c in ("", ENTER):
+                out("\n")
+                return "".join(chars)
+            if c in ("\x7f", "\b"):
+                if chars:
+                    chars.pop()
+                    out("\b \b")
+            elif c.isprintable():
+                chars.append(c)
+                out(c)
 
 
 def terminal_keys(stdin=None):

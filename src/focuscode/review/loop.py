@@ -72,6 +72,11 @@ class ReviewLoop:
     def _waiting(self, message: str) -> None:
         self.console.print(message, style="bold", markup=False)
 
+    def _echo(self, text: str) -> None:
+        # Typed characters go where the screen is (stderr under --json), never into stdout data.
+        self.console.file.write(text)
+        self.console.file.flush()
+
     def _show(self, lines) -> None:
         if self.console.is_terminal:
             self.console.clear()
@@ -138,7 +143,7 @@ class ReviewLoop:
             if int(key) <= len(view.suggestions):
                 self.cursor = int(key) - 1
         elif key == "c":
-            typed = self.keys.read_line("code (part of its name): ")
+            typed = self.keys.read_line("code (part of its name): ", self._echo)
             if typed is None or not typed.strip():
                 self.message = "cancelled"
                 return True
@@ -168,7 +173,7 @@ class ReviewLoop:
             self._count("remove")
             self.message = f"removed {code}"
         elif key == "m":
-            text = self.keys.read_line("memo: ")
+            text = self.keys.read_line("memo: ", self._echo)
             if text is None or not text.strip():
                 self.message = "no memo written"
                 return True
