@@ -25,7 +25,13 @@ def review(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Walk through segments by keyboard: accept, reject, add codes, memos, undo. Resumes where you left off."""
+    """Walk through segments by keyboard: accept, reject, add codes, memos, undo. Resumes where you left off.
+
+    Keys: a accept, r reject, 1-9 pick a suggestion, c add a code (type part of its
+    name), x remove a code, m memo, Enter done, s skip, b back, u undo, v whole
+    text, ? help, q quit. Every key is saved at once; without a terminal the keys
+    are read from stdin.
+    """
     from rich.console import Console
 
     from ..errors import UsageError

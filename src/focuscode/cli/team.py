@@ -15,7 +15,7 @@ from .common import DbOption, JsonOption, info, open_db, print_json, stdout
 def merge(
     other: Annotated[Path, typer.Argument(help="The other coder's project database.", show_default=False)],
     prefer: Annotated[str, typer.Option("--prefer", help="When one coder decided differently in both: newer, ours or theirs.")] = "newer",
-    coder: Annotated[Optional[List[str]], typer.Option("--coder", help="Only merge this coder's work (repeatable).")] = None,
+    coder: Annotated[Optional[List[str]], typer.Option("--coder", metavar="NAME", help="Only merge this coder's work (repeatable).")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -53,7 +53,7 @@ def merge(
 
 def replicate(
     out: Annotated[Path, typer.Option("--out", help="The new database for the coder.", show_default=False)],
-    coder: Annotated[str, typer.Option("--coder", help="The coder the blind copy is for.", show_default=False)],
+    coder: Annotated[str, typer.Option("--coder", metavar="NAME", help="The coder the blind copy is for.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -81,7 +81,7 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 
 
 def agreement(
-    coder: Annotated[List[str], typer.Option("--coder", help="A coder to compare (give two or more).", show_default=False)],
+    coder: Annotated[List[str], typer.Option("--coder", metavar="NAME", help="A coder to compare (repeat: two or more).", show_default=False)],
     disagreements: Annotated[bool, typer.Option("--disagreements", help="List the segments where the coders differ.")] = False,
     themes: Annotated[bool, typer.Option("--themes", help="Compare themes: every code counts as its top-level theme.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
