@@ -88,6 +88,75 @@ def make_corpus(n_words: int, seed: int = 0, novel_rate: float = 0.05) -> list[s
     return turns
 
 
+# Clauses per theme for generated coded material; each is plausible on its own in a turn.
+CLAUSES: dict[str, list[str]] = {
+    "ad-hoctaken": [
+        "moet ik weer invallen voor een zieke collega",
+        "krijg ik allerlei klusjes die eigenlijk niet bij mijn taak horen",
+        "sta ik bij toetsen te surveilleren",
+        "haal ik het kopieerpapier en zet ik de materialen klaar",
+        "neem ik soms de hele les over",
+        "wordt er van alles over de schutting gegooid",
+        "doe ik taken die boven mijn schaal liggen",
+        "vang ik de groep op als de juf er niet is",
+    ],
+    "doorgroei": [
+        "zou ik graag de pabo willen doen",
+        "zie ik voor mezelf geen doorgroeimogelijkheden",
+        "heb ik in mijn ontwikkelgesprek naar scholing gevraagd",
+        "is er geen hogere functieschaal voor ons",
+        "wil ik me verder specialiseren in gedrag",
+        "denk ik na over zij-instroom om docent te worden",
+        "is het professionaliseringsbudget nooit besproken",
+        "mis ik een loopbaanperspectief",
+    ],
+    "visie": [
+        "heeft de directie geen visie op onze inzet",
+        "is niet opgeschreven waarom de school onderwijsassistenten heeft",
+        "weet niemand het verschil tussen assistent en lerarenondersteuner",
+        "zou een landelijk beroepsbeeld helpen",
+        "is de visie van het bestuur eigenlijk de algemene onderwijsvisie",
+        "ontbreekt een functieprofiel voor ons werk",
+    ],
+    "afstemming": [
+        "stem ik elke ochtend af met de leerkracht",
+        "is het overleg altijd buiten mijn werktijd",
+        "bepaalt de IB'er welke leerlingen ik begeleid",
+        "blijft de leraar eindverantwoordelijk voor de klas",
+        "weet de schoolleider niet wat wij allemaal doen",
+        "hebben we een vast moment om met de docent te overleggen",
+    ],
+    "": [
+        "vind ik het contact met de kinderen het mooiste",
+        "werk ik met kleine groepjes bij rekenen",
+        "zijn de leerlingen blij met de extra aandacht",
+        "is het na de vakantie altijd even wennen",
+        "loop ik 's ochtends eerst even de klassen langs",
+        "help ik bij het lezen in groep drie",
+    ],
+}
+_OPENERS = ["Bij ons", "Op mijn school", "Eerlijk gezegd", "Meestal", "Soms", "Vaak", "In de bovenbouw", "Nou,"]
+
+
+def make_coded_segments(n: int, seed: int = 0, undecided: float = 0.15):
+    """`n` (text, decisions) pairs: decisions[code] is True for the themes the text is
+    built from, False for the others, and some pairs are left undecided."""
+    rng = random.Random(seed)
+    themes = [t for t in CLAUSES if t]
+    out = []
+    for _ in range(n):
+        chosen = rng.sample(themes, rng.choice([0, 1, 1, 1, 2]))
+        clauses = [rng.choice(CLAUSES[t]) for t in chosen]
+        if not clauses or rng.random() < 0.4:
+            clauses.append(rng.choice(CLAUSES[""]))
+        rng.shuffle(clauses)
+        text = " en ".join(clauses)
+        text = f"{rng.choice(_OPENERS)} {text}."
+        decisions = {t: t in chosen for t in themes if rng.random() >= undecided}
+        out.append((text, decisions))
+    return out
+
+
 @pytest.fixture(scope="session")
 def fallback():
     from focuscode.nlp.pipeline import load_pipeline
@@ -98,3 +167,10 @@ def fallback():
 @pytest.fixture(scope="session")
 def segments() -> list[tuple[str, set[str]]]:
     return list(SEGMENTS)
+
+
+@pytest.fixture(scope="session")
+def coded_segments():
+    """The generator `make_coded_segments(n, seed)`; a fixture because test modules
+    cannot import this conftest under --import-mode=importlib."""
+    return make_coded_segments

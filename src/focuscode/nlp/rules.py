@@ -1,0 +1,326 @@
+"""The codebook's keywords and token patterns as spaCy matchers on lemmas.
+
+Three matchers, each for what it does fastest: a dict of single-word keyword lemmas
+(checked once per distinct lemma in a text, which also covers Dutch closed compounds),
+a PhraseMatcher on LEMMA for multi-word keywords and exclude phrases, and a Matcher for
+the codebook's token patterns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, NamedTuple
+
+from ..codebook import Code
+from ..errors import CodebookError, ModelError
+from . import compounds
+from .lexicon import lemmatize
+
+
+@dataclass
+class RuleHit:
+    code: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class _Rule:
+    code: int  # index into RuleMatcher.codes
+    kind: str  # "keyword" or "pattern"
+    label: Any  # the keyword as written, or the pattern as given
+    source: int  # distinct per keyword/pattern: what counts as a separately firing rule
+
+
+class _Found(NamedTuple):
+    rule: _Rule
+    start: int  # token offsets
+    end: int
+    compound: bool
+
+
+class RuleMatcher:
+    """Matches one compiled codebook against docs of `nlp` (which must set lemmas)."""
+
+    def __init__(self, nlp, codes: Iterable[Code]):
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.nlp = nlp
+        self.codes = list(codes)
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._excludes = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._keys: dict[int, _Rule] = {}  # matcher key hash -> rule
+        self._exclude_keys: dict[int, tuple[int, str]] = {}  # key hash -> (code, phrase)
+        self._index = compounds.KeywordIndex()
+        # Per lemma/lower hash: the (rule, compound) pairs that a token with it fires.
+        self._by_lemma: dict[int, tuple] = {}
+        self._by_lower: dict[int, tuple] = {}
+        self._fallback_lemmas = "focuscode_lemmatizer" in nlp.pipe_names
+        # A Matcher run costs more than everything else together, so each pattern has its
+        # own and runs only on docs that hold the words it cannot do without.
+        self._patterns: list[tuple[Any, list[set[int]]]] = []  # (matcher, required words)
+        source = 0
+        for ci, code in enumerate(self.codes):
+            terms = [k.term for k in code.keywords]
+            for kw, doc in zip(code.keywords, nlp.pipe(terms)):
+                words = _word_span(doc, code.name, kw.term, "keyword")
+                rule = _Rule(ci, "keyword", kw.term, source)
+                source += 1
+                if len(words) == 1:
+                    token = words[0]
+                    self._index.add(rule, token.lemma_.lower(), token.lower_, kw.compound)
+                else:
+                    self._add_key(self._phrases, f"k{rule.source}", rule, [words.as_doc()])
+            for pattern in code.patterns:
+                rule = _Rule(ci, "pattern", pattern, source)
+                source += 1
+                self._add_pattern(code.name, rule, pattern)
+            for j, (phrase, doc) in enumerate(zip(code.exclude_keywords, nlp.pipe(code.exclude_keywords))):
+                words = _word_span(doc, code.name, phrase, "exclude keyword")
+                key = nlp.vocab.strings.add(f"x{ci}:{j}")
+                self._exclude_keys[key] = (ci, phrase)
+                self._excludes.add(f"x{ci}:{j}", [words.as_doc()])
+
+    # -- compiling -----------------------------------------------------------------
+
+    def _add_key(self, matcher, key: str, rule: _Rule, patterns, **kwargs) -> None:
+        self._keys[self.nlp.vocab.strings.add(key)] = rule
+        matcher.add(key, patterns, **kwargs)
+
+    def _add_pattern(self, code: str, rule: _Rule, pattern: list[dict]) -> None:
+        from spacy.matcher import Matcher
+
+        spacy_pattern = [self._normalise_token(t) for t in pattern] if self._fallback_lemmas else pattern
+        matcher = Matcher(self.nlp.vocab, validate=True)
+        try:
+            self._add_key(matcher, f"p{rule.source}", rule, [spacy_pattern], greedy="LONGEST")
+        except Exception as exc:  # MatchPatternError, ValueError, TypeError for odd values
+            raise ModelError(
+                f"code '{code}': spaCy rejects pattern {json.dumps(pattern, ensure_ascii=False)}: {_one_line(exc)}"
+            ) from None
+        required = []
+        for attr, words in _required_words(spacy_pattern):
+            if attr != "LEMMA" and self._fallback_lemmas:
+                # our lemmas are a function of the lowercase form, so check the lemma;
+                # with a model pipeline the doc's lowercase forms are collected as well
+                words = {lemmatize(w) for w in words}
+            required.append({self.nlp.vocab.strings.add(w) for w in words})
+        self._patterns.append((matcher, required))
+
+    def _normalise_token(self, token: dict) -> dict:
+        # Patterns name dictionary lemmas ("invallen"); the fallback lemmatizer has its own
+        # idea of some lemmas, so the values go through the same cascade as the text.
+        if "LEMMA" not in token:
+            return token
+        value = token["LEMMA"]
+        if isinstance(value, str):
+            value = lemmatize(value)
+        elif isinstance(value, dict):
+            value = {
+                op: [lemmatize(v) if isinstance(v, str) else v for v in arg]
+                if op in ("IN", "NOT_IN") and isinstance(arg, list)
+                else arg
+                for op, arg in value.items()
+            }
+        return {**token, "LEMMA": value}
+
+    # -- matching ------------------------------------------------------------------
+
+    def match(self, doc, text: str | None = None) -> list[RuleHit]:
+        """The codes whose rules fire on `doc` (a Doc of this pipeline, or a text).
+
+        `text` is the doc's text if the caller has it: Doc.text rebuilds it from the
+        tokens on every access, which costs more than the matching itself.
+        """
+        if isinstance(doc, str):
+            doc, text = self.nlp(doc), doc
+        found: dict[int, list[_Found]] = {}
+        words = self._token_matches(doc, found)
+        if len(self._phrases):
+            for key, start, end in self._phrases(doc):
+                rule = self._keys[key]
+                found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
+        for matcher, required in self._patterns:
+            if all(not req.isdisjoint(words) for req in required):
+                for key, start, end in matcher(doc):
+                    rule = self._keys[key]
+                    found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
+        if not found:
+            return []
+        excludes: dict[int, list[tuple[str, int, int]]] = {}
+        if len(self._excludes):
+            for key, start, end in self._excludes(doc):
+                ci, phrase = self._exclude_keys[key]
+                excludes.setdefault(ci, []).append((phrase, start, end))
+        hits = []
+        if text is None:
+            text = doc.text
+        for ci in sorted(found):
+            hit = self._hit(doc, text, ci, found[ci], excludes.get(ci, []))
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def match_many(
+        self, texts: Iterable[str], *, batch_size: int = 256, n_process: int = 1
+    ) -> Iterator[list[RuleHit]]:
+        """One list of hits per text, streaming through `nlp.pipe`."""
+        pairs = ((text, text) for text in texts)
+        for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            yield self.match(doc, text)
+
+    def _token_matches(self, doc, found: dict[int, list[_Found]]) -> set[int]:
+        """Add single-word keyword matches to `found`; return the doc's word hashes.
+
+        One dict probe per distinct lemma instead of per token: most texts fire nothing
+        and cost only these probes. With our own lemmatizer a token's lemma depends on
+        its lowercase form alone, so a lowercase pass would find nothing new.
+        """
+        from spacy.attrs import LEMMA, LOWER
+
+        if not len(doc):
+            return set()
+        strings = doc.vocab.strings
+        lemmas = doc.to_array(LEMMA).tolist()
+        words = set(lemmas)
+        fired = self._fired(words, self._by_lemma, self._index.lookup_lemma, strings, True)
+        lowers: list[int] = []
+        fired_lower: dict[int, tuple] = {}
+        if not self._fallback_lemmas:
+            lowers = doc.to_array(LOWER).tolist()
+            unique_lowers = set(lowers)
+            words |= unique_lowers
+            fired_lower = self._fired(unique_lowers, self._by_lower, self._index.lookup_form, strings, False)
+        if not fired and not fired_lower:
+            return words
+        for i, lemma in enumerate(lemmas):
+            pairs = fired.get(lemma, ())
+            if fired_lower:
+                pairs += fired_lower.get(lowers[i], ())
+            if not pairs:
+                continue
+            seen = set()
+            for rule, compound in pairs:
+                if rule.source not in seen:
+                    seen.add(rule.source)
+                    found.setdefault(rule.code, []).append(_Found(rule, i, i + 1, compound))
+        return words
+
+    @staticmethod
+    def _fired(hashes, cache, lookup, strings, lower: bool) -> dict[int, tuple]:
+        fired = {}
+        for h in hashes:
+            rules = cache.get(h)
+            if rules is None:
+                text = strings[h]
+                rules = cache[h] = lookup(text.lower() if lower else text)
+            if rules:
+                fired[h] = rules
+        return fired
+
+    def _hit(self, doc, text: str, ci: int, found: list[_Found], excludes: list[tuple[str, int, int]]) -> RuleHit | None:
+        matches, vetoed = [], []
+        seen = set()
+        for f in sorted(found, key=lambda f: (f.start, f.end, f.rule.source)):
+            if (f.rule.source, f.start, f.end) in seen:
+                continue
+            seen.add((f.rule.source, f.start, f.end))
+            cover = next((x for x in excludes if x[1] <= f.start and f.end <= x[2]), None)
+            (matches if cover is None else vetoed).append((f, cover))
+        if not matches:
+            return None
+        evidence_matches = [_describe(doc, text, f) for f, _ in matches]
+        distinct = {(f.rule.source, m["lemma"]) for (f, _), m in zip(matches, evidence_matches)}
+        sources = {f.rule.source for f, _ in matches}
+        # Each distinct piece of evidence halves the remaining doubt; a second keyword or
+        # pattern agreeing counts for a little more than a second form of the same one.
+        score = 1.0 - 0.5 ** (len(distinct) + 0.5 * (len(sources) - 1))
+        excluded = []
+        for phrase, start, end in excludes:
+            span = doc[start:end]
+            covered = [_label(f.rule) for f, cover in vetoed if cover == (phrase, start, end)]
+            excluded.append(
+                {
+                    "text": span.text,
+                    "exclude_keyword": phrase,
+                    "start": span.start_char,
+                    "end": span.end_char,
+                    "vetoed": covered,
+                }
+            )
+        if excludes:
+            score *= 0.5
+        return RuleHit(
+            code=self.codes[ci].name,
+            score=round(score, 4),
+            evidence={"matches": evidence_matches, "excluded": excluded},
+            start=min(m["start"] for m in evidence_matches),
+            end=max(m["end"] for m in evidence_matches),
+        )
+
+
+def _describe(doc, text: str, f: _Found) -> dict[str, Any]:
+    first, last = doc[f.start], doc[f.end - 1]
+    start, end = first.idx, last.idx + len(last)
+    lemma = first.lemma_ if f.end - f.start == 1 else " ".join(t.lemma_ for t in doc[f.start : f.end])
+    return {
+        "text": text[start:end],
+        "lemma": lemma,
+        f.rule.kind: f.rule.label,
+        "start": start,
+        "end": end,
+        "compound": f.compound,
+    }
+
+
+_ANCHOR_ATTRS = ("LEMMA", "LOWER", "ORTH", "TEXT")
+
+
+def _required_words(pattern: list[dict]) -> list[tuple[str, set[str]]]:
+    """For each token that must be present and names its word(s): (attribute, words).
+
+    A doc that lacks all words of one of these sets cannot match the pattern, so its
+    Matcher need not run. ORTH and TEXT are lowercased because the doc side offers
+    lemma and lowercase hashes; an empty list means the pattern cannot be pre-checked.
+    """
+    required = []
+    for token in pattern:
+        op = str(token.get("OP", ""))
+        if op in ("?", "*", "!") or op.startswith("{0") or op.startswith("{,"):
+            continue
+        for attr in _ANCHOR_ATTRS:
+            value = token.get(attr)
+            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                values = value["IN"]
+            elif isinstance(value, str):
+                values = [value]
+            else:
+                continue
+            if values and all(isinstance(v, str) for v in values):
+                if attr == "LEMMA":
+                    required.append((attr, set(values)))
+                else:
+                    required.append(("LOWER", {v.lower() for v in values}))
+                break
+    return required
+
+
+def _label(rule: _Rule) -> Any:
+    return rule.label if rule.kind == "keyword" else {"pattern": rule.label}
+
+
+def _word_span(doc, code: str, term: str, what: str):
+    """The keyword's words without surrounding punctuation; a keyword of none is an error."""
+    words = [t.i for t in doc if not (t.is_punct or t.is_space)]
+    if not words:
+        raise CodebookError(f"{what} '{term}' of code '{code}' has no word to match (only punctuation or spaces)")
+    return doc[words[0] : words[-1] + 1]
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc)
+    details = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
+    return "; ".join(details) if details else " ".join(text.split())
