@@ -68,8 +68,16 @@ def _open_other(path: Path):
     return conn
 
 
-def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] | None = None) -> MergeReport:
-    """Merge OTHER's decisions, seen marks, memos and missing codes into db, in one transaction."""
+class _DryRun(Exception):
+    pass
+
+
+def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] | None = None,
+                   dry_run: bool = False) -> MergeReport:
+    """Merge OTHER's decisions, seen marks, memos and missing codes into db, in one transaction.
+
+    With dry_run the same work is done and then rolled back, so the report says
+    what a merge would do."""
     if prefer not in PREFER:
         raise FocuscodeError(f"--prefer must be one of {', '.join(PREFER)}, not '{prefer}'")
     other_path = Path(other_path)
@@ -85,6 +93,10 @@ def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] |
             _merge_codings(db, other, seg_map, code_map, report, prefer, coders)
             _merge_seen(db, other, seg_map, report, coders)
             _merge_memos(db, other, seg_map, code_map, report, coders)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     finally:
         other.close()
     return report

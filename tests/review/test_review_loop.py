@@ -191,3 +191,18 @@ def test_unknown_code_and_cancel_write_nothing(project):
     assert "you have no code on this segment to remove" in text
     assert decisions(project, "anna") == set()
     assert project.execute("SELECT count(*) FROM memos").fetchone()[0] == 0
+
+
+def test_digit_picks_a_suggestion_and_capital_a_accepts_all_pending(project):
+    s1 = build_queue(project, "anna", ReviewFilter()).segment_ids[0]
+    first = suggested_code(project, s1)
+    stamp = "2026-01-01T00:00:00+00:00"
+    for code, score in (("afstemming", 0.9), ("visie", 0.7)):
+        project.execute(
+            "INSERT INTO codings (segment_id, code_id, coder, status, method, score, created_at, updated_at) "
+            "SELECT ?, id, NULL, 'suggested', 'rules', ?, ?, ? FROM codes WHERE name = ?", [s1, score, stamp, stamp, code]
+        )
+    project.conn.commit()
+    # Suggestions are shown by score: afstemming 0.9, then the 0.8 one, then visie 0.7.
+    run_review(project, "anna", keys=ScriptedKeys(["3", "r", "A", "q"]), console=console())
+    assert decisions(project, "anna") == {(s1, "visie", "rejected"), (s1, "afstemming", "accepted"), (s1, first, "accepted")}

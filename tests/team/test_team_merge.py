@@ -215,3 +215,14 @@ def test_merge_on_a_locked_database_waits_then_fails_cleanly(project, db_path, t
     assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == result.stderr.strip().splitlines()[-1:]
     assert db_snapshot(db_path) == before
     assert json.loads(cli("merge", other, "--json").stdout)["codings_added"] == 1  # nothing lost: it merges later
+
+
+def test_dry_run_reports_and_changes_nothing(project, db_path, tmp_path, cli):
+    s4 = segment_id(project, PO, 4)
+    project.close()
+    student = _student(tmp_path, cli)
+    assert cli("code", str(s4), "visie", db=student).exit_code == 0
+    before = db_snapshot(db_path)
+    result = cli("merge", student, "--dry-run")
+    assert result.exit_code == 0 and "Would merge" in result.stdout and "codings: 1 added" in result.stdout
+    assert db_snapshot(db_path) == before

@@ -16,6 +16,7 @@ def merge(
     other: Annotated[Path, typer.Argument(help="The other coder's project database.", show_default=False)],
     prefer: Annotated[str, typer.Option("--prefer", help="When one coder decided differently in both: newer, ours or theirs.")] = "newer",
     coder: Annotated[Optional[List[str]], typer.Option("--coder", metavar="NAME", help="Only merge this coder's work (repeatable).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be merged, change nothing.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -23,12 +24,13 @@ def merge(
     from ..merge import merge_database
 
     conn = open_db(db)
-    report = merge_database(conn, other, prefer=prefer, coders=coder or None)
+    report = merge_database(conn, other, prefer=prefer, coders=coder or None, dry_run=dry_run)
     if as_json:
         print_json(report.as_json())
         return
     who = ", ".join(report.coders) or "no coder"
-    stdout.print(f"Merged {other} ({who}): {report.transcripts_matched} transcripts matched", markup=False)
+    verb = "Would merge" if dry_run else "Merged"
+    stdout.print(f"{verb} {other} ({who}): {report.transcripts_matched} transcripts matched", markup=False)
     stdout.print(
         f"  codings: {report.codings_added} added, {report.codings_matched} already here, "
         f"{len(report.conflicts)} conflicted, {sum(1 for u in report.unplaced if 'code' in u)} not placed",
