@@ -9,6 +9,7 @@ from . import codebook, coding, exports, imports, project, review, segments, sug
 from .common import FocuscodeGroup
 from . import check as check_cli
 from . import analysis as analysis_cli
+from . import anonymise as anonymise_cli
 
 app = typer.Typer(
     name="focuscode",
@@ -36,6 +37,7 @@ def _root(
 
 project.register(app)
 imports.register(app)
+anonymise_cli.register(app)
 codebook.register(app)
 segments.register(app)
 coding.register(app)

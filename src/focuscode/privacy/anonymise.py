@@ -1,0 +1,328 @@
+"""Pseudonymised copies of source files: every finding becomes a stable placeholder.
+
+The same name gets the same placeholder in every file of a run ("Jan de Vries"
+is [PERSOON-1] everywhere), and a run that reuses an existing key file keeps
+its numbering. Replacement works on whole words only: "Jan" never turns
+"Janneke" into "[PERSOON-1]neke". Placeholders already in the text ([school],
+[PERSOON-3]) are left alone and their numbers are not reused. The key linking
+placeholders to real names goes to a separate file that must stay out of the project.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from ..errors import InputFileError, UsageError
+from ..textio import decode_bytes, read_bytes
+from .scan import PLACEHOLDER, Finding, NameEntry, Span, scan_texts
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".csv")
+SUPPORTED = TEXT_SUFFIXES + (".docx",)
+PREFIXES = {
+    "persoon": "PERSOON", "school": "SCHOOL", "instelling": "INSTELLING", "locatie": "PLAATS",
+    "datum": "DATUM", "leeftijd": "LEEFTIJD", "telefoonnummer": "TELEFOON", "emailadres": "EMAIL",
+    "url": "URL", "id-nummer": "ID",
+}
+# Forms of address stay in the text: "mevrouw [PERSOON-2]" reads better than "[PERSOON-2]".
+_TITLES = {"collega", "mevrouw", "meneer", "meester", "juf", "juffrouw", "dhr", "dhr.", "mw", "mw.", "mevr",
+           "mevr.", "dokter", "dr.", "drs.", "ir.", "mr.", "broer", "zus", "moeder", "vader"}
+_NUMBERED = re.compile(r"\[([A-Z]+)-(\d+)\]")
+_CUE_TIMING = re.compile(r"^\s*[\d:.,]+\s*-->\s*[\d:.,]+")
+# VTT voice tags: the name inside stays visible to the scanner, the markup does not.
+_MARKUP = re.compile(r"</?[a-zA-Z]+(?:\.[^\s>]*)?\s?|>")
+KEY_WARNING = (
+    "the key file links placeholders to real names: keep it out of the project folder "
+    "and never share it with the pseudonymised files"
+)
+
+
+@dataclass
+class FileReport:
+    path: str
+    out: str | None
+    replacements: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class AnonymiseResult:
+    files: list[FileReport]
+    key: Path | None
+    placeholders: dict[str, str]  # placeholder -> original
+
+
+class Pseudonyms:
+    """Original text -> placeholder, stable within a run and across runs sharing a key file."""
+
+    def __init__(self) -> None:
+        self.by_original: dict[tuple[str, str], str] = {}
+        self.originals: dict[str, str] = {}
+        self.categories: dict[str, str] = {}
+        self.counters: dict[str, int] = {}
+
+    @staticmethod
+    def _norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    def reserve(self, text: str) -> None:
+        """Placeholders already in the sources keep their numbers."""
+        for prefix, number in _NUMBERED.findall(text):
+            self.counters[prefix] = max(self.counters.get(prefix, 0), int(number))
+
+    def placeholder(self, category: str, original: str) -> str:
+        prefix = PREFIXES.get(category, category.upper().replace("-", ""))
+        key = (prefix, self._norm(original))
+        found = self.by_original.get(key)
+        if found is None:
+            self.counters[prefix] = self.counters.get(prefix, 0) + 1
+            found = f"[{prefix}-{self.counters[prefix]}]"
+            self.by_original[key] = found
+            self.originals[found] = original
+            self.categories[found] = category
+        return found
+
+    def load_key(self, path: Path) -> None:
+        text, _ = decode_bytes(read_bytes(path), str(path))
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not {"placeholder", "categorie", "origineel"} <= set(reader.fieldnames):
+            raise InputFileError("not a focuscode key file (needs columns placeholder, categorie, origineel)", path=str(path))
+        for row in reader:
+            m = _NUMBERED.fullmatch(row["placeholder"] or "")
+            if not m:
+                raise InputFileError(f"not a placeholder: '{row['placeholder']}'", path=str(path), line=reader.line_num)
+            self.by_original[(m.group(1), self._norm(row["origineel"]))] = row["placeholder"]
+            self.originals[row["placeholder"]] = row["origineel"]
+            self.categories[row["placeholder"]] = row["categorie"]
+            self.counters[m.group(1)] = max(self.counters.get(m.group(1), 0), int(m.group(2)))
+
+    def write_key(self, path: Path) -> None:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["placeholder", "categorie", "origineel"])
+        for placeholder, original in sorted(self.originals.items(), key=lambda kv: _sort_key(kv[0])):
+            writer.writerow([placeholder, self.categories[placeholder], original])
+        # Created readable by its owner only: it is the one file that undoes the pseudonymisation.
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(buf.getvalue())
+
+
+def _sort_key(placeholder: str):
+    m = _NUMBERED.fullmatch(placeholder)
+    return (m.group(1), int(m.group(2))) if m else (placeholder, 0)
+
+
+def _trim_titles(span: Span) -> Span:
+    if span.category != "persoon":
+        return span
+    words = span.text.split(" ")
+    cut = 0
+    while cut < len(words) - 1 and words[cut].lower() in _TITLES:
+        cut += 1
+    if not cut:
+        return span
+    skipped = len(" ".join(words[:cut])) + 1
+    return Span(span.start + skipped, span.end, span.category, span.text[skipped:], span.detector)
+
+
+def _scan_view(line: str) -> str:
+    """The line as the scanner should see it: VTT markup blanked, same length and offsets."""
+    return _MARKUP.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _skip_line(line: str, suffix: str) -> bool:
+    stripped = line.strip()
+    if suffix in (".vtt", ".srt"):
+        return not stripped or stripped.isdigit() or stripped.startswith("WEBVTT") or bool(_CUE_TIMING.match(stripped))
+    return not stripped
+
+
+@dataclass
+class _Source:
+    path: Path
+    kind: str  # text | docx
+    units: list[str]  # lines (text) or paragraphs (docx)
+    lines: list[int]
+    encoding: str | None = None
+    document: object = None
+    paragraphs: list = field(default_factory=list)
+
+
+def _load(path: Path) -> _Source:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputFileError(f"cannot pseudonymise '{suffix or path.name}' files (supported: {', '.join(SUPPORTED)})",
+                             path=str(path))
+    data = read_bytes(path)
+    if suffix == ".docx":
+        from ..importers.word import _open
+
+        document = _open(data, str(path))
+        paragraphs = list(document.paragraphs)
+        for table in document.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    paragraphs.extend(p for p in cell.paragraphs if p not in paragraphs)
+        units = [p.text for p in paragraphs]
+        return _Source(path, "docx", units, list(range(1, len(units) + 1)), None, document, paragraphs)
+    text, encoding = decode_bytes(data, str(path))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _Source(path, "text", lines, list(range(1, len(lines) + 1)), encoding)
+
+
+def _find(source: _Source, names: Sequence[NameEntry], pipeline) -> list[list[Span]]:
+    suffix = source.path.suffix.lower()
+    todo = [i for i, unit in enumerate(source.units) if not _skip_line(unit, suffix)]
+    spans = scan_texts([_scan_view(source.units[i]) for i in todo], names=names, pipeline=pipeline)
+    out: list[list[Span]] = [[] for _ in source.units]
+    for i, found in zip(todo, spans):
+        out[i] = [_trim_titles(s) for s in found]
+    return out
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(c for c in sorted(p.iterdir()) if c.is_file() and c.suffix.lower() in SUPPORTED
+                       and ".participants." not in c.name and not c.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def _replace_all(text: str, pattern: re.Pattern | None, mapping: dict[str, str]) -> tuple[str, int]:
+    """Replace every known original (whole words) outside existing placeholders."""
+    if pattern is None:
+        return text, 0
+    count = 0
+    pieces: list[str] = []
+    last = 0
+    for hole in list(PLACEHOLDER.finditer(text)) + [None]:
+        end = hole.start() if hole else len(text)
+        chunk = text[last:end]
+
+        def sub(m: re.Match) -> str:
+            nonlocal count
+            count += 1
+            return mapping[m.group(0)]
+
+        pieces.append(pattern.sub(sub, chunk))
+        if hole:
+            pieces.append(hole.group(0))
+            last = hole.end()
+    return "".join(pieces), count
+
+
+def _pattern(mapping: dict[str, str]) -> re.Pattern | None:
+    if not mapping:
+        return None
+    # Longest first, so "Jan de Vries" is replaced before "Jan"; whole words only.
+    alternatives = "|".join(re.escape(o) for o in sorted(mapping, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + alternatives + r")(?![\w])")
+
+
+def anonymise(
+    paths: Sequence[str | Path],
+    out_dir: Path | None,
+    *,
+    names: Sequence[NameEntry] = (),
+    key_path: Path | None = None,
+    check_only: bool = False,
+    pipeline=None,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> AnonymiseResult:
+    files = expand(paths)
+    if not files:
+        raise InputFileError("no files to pseudonymise", path=", ".join(str(p) for p in paths))
+    if not check_only:
+        if out_dir is None:
+            raise UsageError("--out DIR is needed (or --check to only list findings)")
+        out_dir = Path(out_dir)
+        for f in files:
+            if (out_dir / f.name).resolve() == f.resolve():
+                raise UsageError("--out must not be the folder of the originals (they would be overwritten)")
+        if key_path is not None and key_path.resolve().parent == out_dir.resolve():
+            raise UsageError("the key file must not be written into the --out folder with the pseudonymised files")
+    pseudonyms = Pseudonyms()
+    if key_path is not None and key_path.exists() and not check_only:
+        pseudonyms.load_key(key_path)
+    # Pass 1: read and scan every file, so one name gets one placeholder across the run.
+    sources: list[tuple[_Source, list[list[Span]]]] = []
+    for path in files:
+        source = _load(path)
+        for unit in source.units:
+            pseudonyms.reserve(unit)
+        sources.append((source, _find(source, names, pipeline)))
+    reports: list[FileReport] = []
+    # Every spelling found maps to its placeholder ("Jan", "JAN" -> the same one).
+    mapping = {original: placeholder for placeholder, original in pseudonyms.originals.items()}
+    for source, spans in sources:
+        findings = [Finding(str(source.path), source.lines[i], s.category, s.text, s.detector)
+                    for i, found in enumerate(spans) for s in found]
+        for f in findings:
+            mapping[f.text] = pseudonyms.placeholder(f.category, f.text)
+        reports.append(FileReport(str(source.path), None, 0, findings))
+    if check_only:
+        for report in reports:
+            if on_file:
+                on_file(report)
+        return AnonymiseResult(reports, None, {})
+    # Pass 2: replace every known original everywhere, also where the scanner missed it.
+    pattern = _pattern(mapping)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for (source, _spans), report in zip(sources, reports):
+        target = out_dir / source.path.name
+        if source.kind == "docx":
+            total = 0
+            for paragraph in source.paragraphs:
+                total += _replace_paragraph(paragraph, pattern, mapping)
+            source.document.save(target)
+        else:
+            new_lines = []
+            total = 0
+            for line in source.units:
+                if _skip_line(line, source.path.suffix.lower()):
+                    new_lines.append(line)
+                    continue
+                new, n = _replace_all(line, pattern, mapping)
+                new_lines.append(new)
+                total += n
+            target.write_text("\n".join(new_lines), encoding="utf-8")
+        report.out, report.replacements = str(target), total
+        if on_file:
+            on_file(report)
+    if key_path is None:
+        key_path = out_dir.resolve().parent / f"{out_dir.name}-sleutel.csv"
+    pseudonyms.write_key(key_path)
+    return AnonymiseResult(reports, key_path, dict(pseudonyms.originals))
+
+
+def _replace_paragraph(paragraph, pattern, mapping) -> int:
+    """Replace inside a Word paragraph, keeping run formatting where a name sits in one run."""
+    text = paragraph.text
+    new, count = _replace_all(text, pattern, mapping)
+    if not count:
+        return 0
+    runs = paragraph.runs
+    if "".join(r.text for r in runs) != text:
+        paragraph.text = new  # hyperlinks or fields: rewrite the paragraph as plain text
+        return count
+    run_texts = [r.text for r in runs]
+    changed = [_replace_all(t, pattern, mapping) for t in run_texts]
+    if "".join(t for t, _ in changed) == new:
+        for run, (t, _) in zip(runs, changed):
+            run.text = t
+    else:
+        # A name split over runs (spell-check marks, formatting): keep the first run's style.
+        runs[0].text = new
+        for run in runs[1:]:
+            run.text = ""
+    return count
