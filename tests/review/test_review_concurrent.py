@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from teamkit import db_snapshot, decisions
+from team.teamkit import db_snapshot, decisions
 
 from focuscode.review import ReviewFilter, build_queue
 

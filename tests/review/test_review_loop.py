@@ -7,7 +7,7 @@ import re
 
 import pytest
 from rich.console import Console
-from teamkit import decisions
+from team.teamkit import decisions
 
 from focuscode.review import ReviewFilter, ScriptedKeys, build_queue, run_review
 from focuscode.review.loop import match_codes

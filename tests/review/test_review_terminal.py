@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from teamkit import decisions
+from team.teamkit import decisions
 
 from focuscode.review import ReviewFilter, build_queue
 

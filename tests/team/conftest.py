@@ -1,18 +1,3 @@
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-import pytest
-
-# teamkit (helpers shared with tests/review) lives beside this file.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from teamkit import build_project  # noqa: E402
-
-
-@pytest.fixture
-def project(db_path):
-    db = build_project(db_path)
-    yield db
-    db.close()
+# tests/ is on sys.path (pytest pythonpath), so the shared helpers import as
+# team.teamkit without putting tests/team, and its conftest.py, on sys.path.
+from team.teamkit import project  # noqa: F401  (the fixture)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from focuscode.codebook import parse_codebook
 from focuscode.codes import load_codebook_into
 from focuscode.db import now, open_project
@@ -102,3 +104,11 @@ def decisions(db, coder: str) -> set[tuple[int, str, str]]:
             "SELECT c.segment_id, k.name, c.status FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.coder = ?", [coder]
         )
     }
+
+
+@pytest.fixture
+def project(db_path):
+    """A fresh small project per test (conftests in tests/team and tests/review import this)."""
+    db = build_project(db_path)
+    yield db
+    db.close()

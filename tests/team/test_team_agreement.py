@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from teamkit import build_project, db_snapshot
+from team.teamkit import build_project, db_snapshot
 
 from focuscode.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
 

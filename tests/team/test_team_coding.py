@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from teamkit import db_snapshot, decisions, segment_id
+from team.teamkit import db_snapshot, decisions, segment_id
 
 from focuscode.db import open_project
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from teamkit import CODEBOOK, build_project, db_snapshot, decisions, segment_id
+from team.teamkit import CODEBOOK, build_project, db_snapshot, decisions, segment_id
 
 from focuscode.codebook import parse_codebook
 from focuscode.codes import load_codebook_into
