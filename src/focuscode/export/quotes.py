@@ -131,28 +131,45 @@ class Window:
     counts: Counter = field(default_factory=Counter)
 
 
-def windows(text: str, min_words: int = 15, max_words: int = 80) -> list[Window]:
+@dataclass
+class Profile:
+    """A segment's sentences with their word and lemma counts, computed once."""
+
+    parts: list[str]
+    words: list[int]
+    counts: list[Counter]
+
+    def total(self) -> Counter:
+        out: Counter = Counter()
+        for c in self.counts:
+            out.update(c)
+        return out
+
+
+def profile(text: str) -> Profile:
+    parts = sentences(text)
+    return Profile(parts, [len(p.split()) for p in parts], [lemma_counts(p) for p in parts])
+
+
+def windows(text_or_profile, min_words: int = 15, max_words: int = 80) -> list[Window]:
     """Every run of whole sentences within the word limits, with '[...]' where cut."""
-    parts = sentences(text)[:MAX_SENTENCES]
-    if not parts:
-        return []
-    words = [len(p.split()) for p in parts]
-    counts = [lemma_counts(p) for p in parts]
-    all_parts = len(sentences(text))
+    prof = text_or_profile if isinstance(text_or_profile, Profile) else profile(text_or_profile)
+    n_all = len(prof.parts)
+    n = min(n_all, MAX_SENTENCES)
     out = []
-    for lo in range(len(parts)):
+    for lo in range(n):
         total = 0
         acc: Counter = Counter()
-        for hi in range(lo, len(parts)):
-            total += words[hi]
+        for hi in range(lo, n):
+            total += prof.words[hi]
             if total > max_words:
                 break
-            acc = acc + counts[hi]
+            acc = acc + prof.counts[hi]
             if total >= min_words:
-                quote = " ".join(parts[lo : hi + 1])
+                quote = " ".join(prof.parts[lo : hi + 1])
                 if lo > 0:
                     quote = f"{ELLIPSIS} {quote}"
-                if hi < all_parts - 1:
+                if hi < n_all - 1:
                     quote = f"{quote} {ELLIPSIS}"
                 out.append(Window(quote, total, acc))
     return out
@@ -166,8 +183,8 @@ def trim_quote(text: str, min_words: int = 15, max_words: int = 80, focus=None) 
     return max(found, key=lambda w: (w.words, -found.index(w))).text
 
 
-def best_window(text: str, center: Centroid, min_words: int = 15, max_words: int = 80) -> tuple[Window, float] | None:
-    found = windows(text, min_words, max_words)
+def best_window(text_or_profile, center: Centroid, min_words: int = 15, max_words: int = 80) -> tuple[Window, float] | None:
+    found = windows(text_or_profile, min_words, max_words)
     if not found:
         return None
     scored = [(center.cosine(w.counts), -i, w) for i, w in enumerate(found)]

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
 from .attribution import attribution
-from .quotes import best_window, centroid, idf_table, lemma_counts, pick_quotes, vector_basis
+from .quotes import best_window, centroid, idf_table, lemma_counts, pick_quotes, profile, vector_basis
 
 FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
 SECTORS = ("po", "vo")
@@ -174,6 +174,7 @@ def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
     # IDF over every coded segment in scope: words common to all themes weigh little.
     texts: dict[int, str] = {r["id"]: r["text"] for r in rows}
     counts = {sid: lemma_counts(text) for sid, text in texts.items()}
+    profiles: dict = {}  # sentence profiles, made only for shortlisted segments
     idf = idf_table(list(counts.values()))
     out = []
     for theme in themes:
@@ -182,7 +183,7 @@ def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
         for child in theme.children:
             child_rows = [r for c in child.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
             summary.subcodes.append(_summarise(child.name, child.description, child_rows))
-        summary.quotes = _quotes(theme_rows, counts, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
+        summary.quotes = _quotes(theme_rows, counts, profiles, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
         out.append(summary)
     return out
 
@@ -206,7 +207,12 @@ def _summarise(name: str, description: str, rows: list[dict]) -> CodeSummary:
     )
 
 
-def _quotes(rows: list[dict], counts: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
+# Windows are searched only in each sector/source group's most central segments: quotes
+# come from the top anyway, and a theme with 20,000 segments stays quick.
+SHORTLIST = 60
+
+
+def _quotes(rows: list[dict], counts: dict, profiles: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
     if not rows or opts.per_theme == 0:
         return []
     segs: dict[int, dict] = {}
@@ -218,9 +224,17 @@ def _quotes(rows: list[dict], counts: dict, idf: dict, opts: SummaryOptions, nam
         if r["status"] == "accepted":
             accepted.add(r["id"])
     center = centroid([counts[sid] for sid in segs], idf)
-    candidates = []
+    groups: dict[tuple, list] = {}
     for sid, r in segs.items():
-        found = best_window(r["text"], center, opts.min_words, opts.max_words)
+        groups.setdefault((r["sector"] or "", r["source"]), []).append((-center.cosine(counts[sid]), sid))
+    keep = max(SHORTLIST, 10 * opts.per_theme)
+    shortlist = sorted(sid for group in groups.values() for _score, sid in sorted(group)[:keep])
+    candidates = []
+    for sid in shortlist:
+        r = segs[sid]
+        if sid not in profiles:
+            profiles[sid] = profile(r["text"])
+        found = best_window(profiles[sid], center, opts.min_words, opts.max_words)
         if found is None:
             continue
         window, score = found
