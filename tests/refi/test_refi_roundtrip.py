@@ -119,3 +119,17 @@ def test_wrong_suffix_is_a_usage_error(cli, coded_db, tmp_path):
     result = cli("export", "refi", "--out", tmp_path / "p.zip", db=coded_db)
     assert result.exit_code == 2 and "p.zip" in result.stderr
     assert not (tmp_path / "p.zip").exists()
+
+
+def test_control_characters_in_memos_do_not_break_the_xml(cli, coded_db, tmp_path, shared_dir):
+    xmlschema = pytest.importorskip("xmlschema")
+    conn = sqlite3.connect(coded_db)
+    conn.execute("UPDATE memos SET text = 'Piep\x07 en\x0b tab\tklaar' WHERE target = 'project'")
+    conn.commit()
+    conn.close()
+    path = tmp_path / "p.qdpx"
+    assert cli("export", "refi", "--out", path, db=coded_db).exit_code == 0
+    with zipfile.ZipFile(path) as zf:
+        xmlschema.XMLSchema(str(shared_dir / "refi-qda" / "Project.xsd")).validate(zf.read("project.qde").decode("utf-8"))
+    notes = {n.text for n in read_project(path).notes.values()}
+    assert "Piep en tab\tklaar" in notes

@@ -34,7 +34,9 @@ def summary(
     conn = open_db(db)
     opts = SummaryOptions(per_theme=per_theme, coder=coder, code=code, sector=sector, source=source,
                           include_suggested=include_suggested, min_words=min_words, max_words=max_words, lang=lang)
-    path = write_summary(conn, opts, out, fmt.lower())
+    with progress_bar("Summary") as bar:
+        bar.add_task("Summary", total=None)
+        path = write_summary(conn, opts, out, fmt.lower())
     if as_json:
         print_json({"path": str(path), "format": fmt.lower()})
         return
@@ -87,7 +89,12 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> Non
     # archive leaves nothing behind.
     projects = [read_project(path) for path in paths]
     conn = open_db(db, create=True)
-    results = [import_project(conn, path, source=source, project=pr) for path, pr in zip(paths, projects)]
+    with progress_bar("Import") as bar:
+        task = bar.add_task("Import", total=len(paths))
+        results = []
+        for path, pr in zip(paths, projects):
+            results.append(import_project(conn, path, source=source, project=pr))
+            bar.advance(task)
     if as_json:
         print_json([r.__dict__ for r in results])
         return

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
 
 from .. import __version__
 from ..codes import project_codebook
@@ -28,6 +29,18 @@ from . import CODEBOOK_NS, ORIGIN_PREFIX, PROJECT_NS, make_guid
 TURN_SEPARATOR = "\n\n"
 SELECTION_PREFIX = "beurt"  # selections named "beurt 12" are whole turns (segments)
 CORE_VARIABLES = ("rol", "sector", "schooltype", "gespreksleider")
+
+
+# Characters XML 1.0 cannot carry at all; a stray one in a memo would make the file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    return _escape(_NOT_XML.sub("", text))
+
+
+def quoteattr(text: str) -> str:
+    return _quoteattr(_NOT_XML.sub("", text))
 
 
 def _attrs(**values) -> str:
