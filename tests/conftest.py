@@ -41,7 +41,7 @@ def cli(runner, db_path):
 
     def run(*args: str, input: str | None = None, db: Path | None = None, env: dict | None = None):
         argv = [str(a) for a in args]
-        takes_db = argv[:2] != ["codebook", "validate"] and not {"--help", "--version"} & set(argv)
+        takes_db = argv[:2] != ["codebook", "validate"] and argv[:1] != ["anonymise"] and not {"--help", "--version"} & set(argv)
         if takes_db and "--db" not in argv:
             argv += ["--db", str(db or db_path)]
         return runner.invoke(app, argv, input=input, env=env, catch_exceptions=False)

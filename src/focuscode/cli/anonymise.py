@@ -33,7 +33,6 @@ def anonymise_(
     from ..privacy.scan import entity_pipeline, load_names
 
     entries = load_names(names) if names else []
-    info("Scanning for personal data (the first run builds deduce's tables and takes a while)...")
 
     def on_file(report) -> None:
         if as_json:

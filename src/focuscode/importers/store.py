@@ -222,7 +222,7 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
         resolved = {}
     else:
         resolved = _resolve_participants(parsed.turns, people, options, path, participants_path)
-    findings = [] if options.allow_pii and options.names is None else gate(parsed, path, options)
+    findings = gate(parsed, path, options)
     warnings = []
     if findings:
         warnings.append(f"imported despite {len(findings)} personal-data finding(s) (--allow-pii)")

@@ -118,8 +118,18 @@ def _deduce_spans(text: str) -> list[Span]:
     out = []
     for a in doc.annotations:
         category = _DEDUCE_CATEGORIES.get(a.tag.lower(), a.tag.lower())
-        out.append(Span(a.start_char, a.end_char, category, a.text, "deduce"))
+        # deduce joins adjacent names across a sentence end ("Sanne Vermeulen. Janneke");
+        # they are two people and get two placeholders. Initials ("J. de Vries") stay whole.
+        start = a.start_char
+        for part in _NAME_BREAK.split(a.text) if category == "persoon" else [a.text]:
+            offset = text.find(part, start)
+            if part.strip() and offset >= 0:
+                out.append(Span(offset, offset + len(part), category, part, "deduce"))
+                start = offset + len(part)
     return out
+
+
+_NAME_BREAK = re.compile(r"(?<=\w\w)[.!?;]\s+")
 
 
 def _spacy_spans(doc) -> list[Span]:

@@ -1,0 +1,183 @@
+"""The anonymisation gate on import and `focuscode anonymise`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+
+import pytest
+
+from importkit import SAMPLE, copy_fixture, db_snapshot, make_fixtures, one_line_error, segments
+
+LEAKY = (
+    "Gespreksleider: Welkom allemaal, stel je even voor.\n"
+    "OOP'er 1 (po): Ik werk al jaren op de Regenboogschool en mijn leerkracht is meester Bas.\n"
+    "Ik sprak er gisteren nog over met Sanne Vermeulen, de IB'er.\n"
+    "OOP'er 2 (po): Bij ons op [school] in [plaats] is dat precies hetzelfde, vraag het maar aan [PERSOON-3].\n"
+    "Mailen kan via a.devries@regenboog-school.nl of bel 06-12345678.\n"
+)
+
+
+@pytest.fixture
+def leaky(tmp_path):
+    path = tmp_path / "fg-lek.txt"
+    path.write_text(LEAKY, encoding="utf-8")
+    return path
+
+
+def test_gate_stops_a_file_with_personal_data_and_names_each_finding(cli, leaky, db_path):
+    cli("init")
+    before = db_snapshot(db_path)
+    line = one_line_error(cli("import", leaky, "--source", "focusgroep", "--allow-unknown"),
+                          "fg-lek.txt", "personal data found, nothing imported", "--allow-pii")
+    # Each finding: file and line, category and the matched text (the line inside the turn).
+    assert "fg-lek.txt:2 persoon 'Bas'" in line
+    assert "fg-lek.txt:3 persoon 'Sanne Vermeulen'" in line
+    assert "fg-lek.txt:5 emailadres 'a.devries@regenboog-school.nl'" in line
+    assert "fg-lek.txt:5 telefoonnummer '06-12345678'" in line
+    # Placeholders are never findings.
+    assert "[school]" not in line and "PERSOON-3" not in line and "'plaats'" not in line
+    assert db_snapshot(db_path) == before
+
+
+def test_names_file_catches_what_deduce_does_not(cli, leaky, tmp_path, db_path):
+    names = tmp_path / "namen.txt"
+    names.write_text("# echte namen, nooit in het project\nschool: Regenboogschool\n", encoding="utf-8")
+    r = cli("import", leaky, "--source", "focusgroep", "--allow-unknown", "--names", names)
+    assert r.exit_code == 1 and "fg-lek.txt:2 school 'Regenboogschool'" in r.stderr
+
+
+def test_names_file_matches_whole_words_only(cli, tmp_path):
+    names = tmp_path / "namen.txt"
+    names.write_text("Jan\n", encoding="utf-8")
+    path = tmp_path / "fg.txt"
+    path.write_text("OOP'er 1 (po): In januari begon de nieuwe collega met de scholing.\n", encoding="utf-8")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown", "--names", names)
+    assert r.exit_code == 0, r.output
+
+
+def test_speaker_labels_are_scanned_too(cli, tmp_path):
+    path = tmp_path / "labels.txt"
+    path.write_text("Gespreksleider: Wie begint?\nMarieke Jansen: Ik begin wel, ik ben onderwijsassistent.\n", encoding="utf-8")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 1 and "labels.txt:2 persoon (sprekerlabel) 'Marieke Jansen'" in r.stderr
+
+
+def test_allow_pii_imports_with_a_warning(cli, leaky):
+    r = cli("import", leaky, "--source", "focusgroep", "--allow-unknown", "--allow-pii")
+    assert r.exit_code == 0, r.output
+    assert "Warning:" in r.stderr and "personal-data finding" in r.stderr
+    assert len(segments(cli)) == 3
+
+
+def test_common_words_at_sentence_start_are_not_names(cli, tmp_path):
+    path = tmp_path / "woorden.txt"
+    path.write_text(
+        "OOP'er 1 (vo): Scholing is er nauwelijks voor ons. Bond en raad zeggen het ook.\n"
+        "OOP'er 2 (vo): Punt is dat niemand het regelt. Stapel werk ligt er elke ochtend.\n",
+        encoding="utf-8",
+    )
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+
+
+def test_bundled_sample_corpus_passes_the_gate(cli):
+    for path in sorted(SAMPLE.glob("*.txt")):
+        r = cli("import", path, "--source", "focusgroep")
+        assert r.exit_code == 0, (path.name, r.output)
+
+
+def test_fixtures_pass_the_gate(cli, tmp_path):
+    folder = tmp_path / "fx"
+    folder.mkdir()
+    for name in ("fg-vo-dubbelepunt.txt", "dialoogtafel-markdown.md", "teams-fg-systeem.vtt", "zoom-fg-po.vtt", "interview-oop.srt"):
+        copy_fixture(name, folder)
+    make_fixtures.write_docx_table(folder / "tabel.docx")
+    r = cli("import", folder, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+
+
+# --- anonymise ----------------------------------------------------------------------------
+
+
+def test_anonymise_writes_stable_placeholders_and_a_separate_key(cli, tmp_path):
+    a = tmp_path / "in" / "fg-1.txt"
+    a.parent.mkdir()
+    a.write_text(
+        "Gespreksleider: Wie wil beginnen?\n"
+        "OOP'er 1 (po): Ik overleg veel met Sanne Vermeulen. Janneke, onze stagiaire, doet ook mee.\n"
+        "OOP'er 2 (po): Op [school] werkt Sanne Vermeulen ook, zegt [PERSOON-2].\n",
+        encoding="utf-8",
+    )
+    b = tmp_path / "in" / "fg-2.vtt"
+    b.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Sanne Vermeulen>Ik werk in Zwolle.</v>\n", encoding="utf-8")
+    names = tmp_path / "namen.txt"
+    names.write_text("Jan\nschool: De Regenboog\n", encoding="utf-8")
+    out = tmp_path / "uit"
+    r = cli("anonymise", a.parent, "--out", out, "--names", names)
+    assert r.exit_code == 0, r.output
+    one = (out / "fg-1.txt").read_text(encoding="utf-8").splitlines()
+    two = (out / "fg-2.vtt").read_text(encoding="utf-8")
+    # Numbering continues after the placeholder already present; Janneke is not "Jan" + "neke".
+    assert one[1] == "OOP'er 1 (po): Ik overleg veel met [PERSOON-3]. [PERSOON-4], onze stagiaire, doet ook mee."
+    assert one[2] == "OOP'er 2 (po): Op [school] werkt [PERSOON-3] ook, zegt [PERSOON-2]."
+    # The same name in another file gets the same placeholder, also inside a voice tag.
+    assert "<v [PERSOON-3]>Ik werk in [PLAATS-1].</v>" in two
+    key = tmp_path / "uit-sleutel.csv"
+    assert key.exists() and not (out / "uit-sleutel.csv").exists()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    rows = list(csv.DictReader(key.open(encoding="utf-8")))
+    assert {(r["placeholder"], r["origineel"]) for r in rows} == {
+        ("[PERSOON-3]", "Sanne Vermeulen"), ("[PERSOON-4]", "Janneke"), ("[PLAATS-1]", "Zwolle")}
+    assert "keep it out of the project" in r.stderr
+    # A second run with the same key keeps the numbering.
+    c = tmp_path / "in2" / "fg-3.txt"
+    c.parent.mkdir()
+    c.write_text("OOP'er 3 (vo): Ik ken Sanne Vermeulen ook, en Pieter Bakker.\n", encoding="utf-8")
+    r = cli("anonymise", c, "--out", tmp_path / "uit2", "--key", key)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "uit2" / "fg-3.txt").read_text(encoding="utf-8") == \
+        "OOP'er 3 (vo): Ik ken [PERSOON-3] ook, en [PERSOON-5].\n"
+
+
+def test_anonymised_copy_passes_the_import_gate(cli, tmp_path, leaky):
+    out = tmp_path / "schoon"
+    assert cli("anonymise", leaky, "--out", out).exit_code == 0
+    r = cli("import", out / "fg-lek.txt", "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    assert "[PERSOON-" in segments(cli)[1]["text"] and "Sanne" not in json.dumps(segments(cli))
+
+
+def test_anonymise_docx_keeps_paragraphs(cli, tmp_path):
+    import docx
+
+    path = tmp_path / "fg.docx"
+    document = docx.Document()
+    document.add_paragraph("Gespreksleider: Welkom.")
+    p = document.add_paragraph("OOP'er 1 (po): Ik werk met ")
+    p.add_run("Sanne Vermeulen").bold = True
+    p.add_run(" in Zwolle.")
+    document.save(path)
+    out = tmp_path / "uit"
+    assert cli("anonymise", path, "--out", out).exit_code == 0
+    paragraphs = [q.text for q in docx.Document(out / "fg.docx").paragraphs]
+    assert paragraphs == ["Gespreksleider: Welkom.", "OOP'er 1 (po): Ik werk met [PERSOON-1] in [PLAATS-1]."]
+    assert docx.Document(out / "fg.docx").paragraphs[1].runs[1].bold is True
+
+
+def test_anonymise_check_lists_findings(cli, leaky):
+    r = cli("anonymise", leaky, "--check")
+    assert r.exit_code == 1
+    assert "fg-lek.txt:3 persoon 'Sanne Vermeulen'" in r.stdout
+
+
+def test_anonymise_refuses_to_overwrite_originals(cli, leaky):
+    r = cli("anonymise", leaky, "--out", leaky.parent)
+    assert r.exit_code == 2 and "overwritten" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_anonymise_bad_names_file(cli, leaky, tmp_path):
+    names = tmp_path / "namen.txt"
+    names.write_text("# alleen commentaar\n", encoding="utf-8")
+    one_line_error(cli("anonymise", leaky, "--out", tmp_path / "uit", "--names", names), "namen.txt", "no names")
