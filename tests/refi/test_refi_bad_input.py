@@ -100,3 +100,25 @@ def test_bad_codebook_file_is_refused(cli, tmp_path):
     not_refi.write_text('<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>', encoding="utf-8")
     result = cli("codebook", "load", not_refi)
     assert result.exit_code == 1 and "expected <CodeBook>" in result.stderr
+
+
+def test_importing_the_same_project_twice_is_refused_without_change(cli, coded_db, tmp_path):
+    path = tmp_path / "p.qdpx"
+    assert cli("export", "refi", "--out", path, db=coded_db).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    assert cli("import", path, db=fresh).exit_code == 0
+    before = db_snapshot(fresh)
+    result = cli("import", path, db=fresh)
+    assert result.exit_code == 1
+    assert "p.qdpx" in result.stderr and "is already in the project" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert db_snapshot(fresh) == before
+
+
+def test_source_option_must_be_known(cli, coded_db, tmp_path):
+    path = tmp_path / "p.qdpx"
+    cli("export", "refi", "--out", path, db=coded_db)
+    fresh = tmp_path / "fresh.db"
+    result = cli("import", path, "--source", "webinar", db=fresh)
+    assert result.exit_code == 2 and "--source must be one of" in result.stderr
+    assert not fresh.exists()

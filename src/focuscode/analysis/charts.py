@@ -77,7 +77,7 @@ def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | No
     if n == 0:
         raise FocuscodeError("nothing to plot: no codes in the codebook")
     data = matrix.values(measure)
-    size = max(5.0, 0.55 * n + 2.5)
+    size = min(30.0, max(5.0, 0.55 * n + 2.5))  # a 262-code NVivo codebook must not ask for a 150-inch figure
     fig, ax = plt.subplots(figsize=(size + 1.2, size))
     # The diagonal (units per code) would swamp the colour scale: it is drawn grey and
     # labelled, and the colours show how codes occur together.
@@ -89,8 +89,9 @@ def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | No
     off = np.nanmax(shown) if n > 1 and not np.all(np.isnan(shown)) else 0
     vmax = (off if off > 0 else 1) if measure == "jaccard" else max(1, off)
     image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=vmax)
-    ax.set_xticks(range(n), matrix.codes, rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(n), matrix.codes)
+    tick = 10 if n <= 30 else max(3, int(10 * 30 / n))
+    ax.set_xticks(range(n), matrix.codes, rotation=45, ha="right", rotation_mode="anchor", fontsize=tick)
+    ax.set_yticks(range(n), matrix.codes, fontsize=tick)
     top = vmax
     if n <= 25:
         for i in range(n):

@@ -83,8 +83,11 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> Non
     others = [p for p in paths if p.suffix.lower() != ".qdpx"]
     if others:
         raise UsageError(f"import .qdpx projects on their own, not together with '{others[0].name}'")
+    from ..importers import SOURCES
     from ..refi.reader import read_project
 
+    if source is not None and source not in SOURCES:
+        raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{source}'")
     # Read and check every file before the database is opened (or created), so a bad
     # archive leaves nothing behind.
     projects = [read_project(path) for path in paths]
