@@ -55,14 +55,20 @@ def _lemmatizer():
         from ..nlp.lexicon import lemmatize_lower
 
         lemmatize_lower("scholen")  # loads the tables once; fails early if they are missing
-        return lemmatize_lower, "lemmas (focuscode lookup lemmatizer)"
+        return lemmatize_lower, "lemmas"
     except Exception:
-        return (lambda w: w), "lowercased words (lemmatizer unavailable)"
+        return (lambda w: w), "words"
 
 
-def vector_basis() -> str:
+_BASIS = {
+    "nl": {"lemmas": "TF-IDF van lemma's (focuscode-lemmatiser)", "words": "TF-IDF van woorden in kleine letters (geen lemmatiser beschikbaar)"},
+    "en": {"lemmas": "TF-IDF of lemmas (focuscode lookup lemmatizer)", "words": "TF-IDF of lowercased words (no lemmatizer available)"},
+}
+
+
+def vector_basis(lang: str = "en") -> str:
     """Which token basis centrality uses, for the report's method note."""
-    return _lemmatizer()[1]
+    return _BASIS.get(lang, _BASIS["en"])[_lemmatizer()[1]]
 
 
 @lru_cache(maxsize=200_000)

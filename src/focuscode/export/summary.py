@@ -280,7 +280,7 @@ def basis_line(opts: SummaryOptions) -> str:
 
 
 def method_line(opts: SummaryOptions) -> str:
-    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis())
+    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang))
 
 
 def render_markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
