@@ -199,3 +199,38 @@ def test_known_limitation_needs_an_exclude_keyword(fallback):
     vetoed = RuleMatcher(fallback.nlp, [Code("raden", keywords=[Keyword("raad")], exclude_keywords=["voorraad"])])
     assert vetoed.match("De voorraad kopieerpapier is op.") == []
     assert codes(vetoed.match("De PO-raad heeft functiebeschrijvingen gepubliceerd.")) == {"raden"}
+
+
+def test_match_many_with_two_processes(matcher, segments):
+    texts = [text for text, _ in segments][:12]
+    assert list(matcher.match_many(texts, batch_size=3, n_process=2)) == [matcher.match(t) for t in texts]
+
+
+@pytest.fixture(scope="module")
+def lookup_pipeline(tmp_path_factory):
+    """A saved pipeline with spaCy's own lookup lemmatizer, standing in for a real model."""
+    import spacy
+
+    from focuscode.nlp.pipeline import load_pipeline
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    path = tmp_path_factory.mktemp("pipelines") / "lookup"
+    nlp.to_disk(path)
+    return load_pipeline(str(path))
+
+
+def test_model_pipeline_keeps_its_own_lemmas(lookup_pipeline):
+    assert "focuscode_lemmatizer" not in lookup_pipeline.components
+    assert "lemmatizer" in lookup_pipeline.lemmatizer_info
+    doc = lookup_pipeline.nlp("De invaltaken zijn saai.")
+    assert doc[1].lemma_ == "invaltaken"  # the lookup table does not know this compound
+
+
+def test_model_pipeline_still_matches_compounds_and_patterns(lookup_pipeline):
+    m = RuleMatcher(lookup_pipeline.nlp, list(parse_codebook(CODEBOOK).walk()))
+    hits = {h.code: h for h in m.match("De invaltaken zijn saai en de leraar blijft eindverantwoordelijk.")}
+    assert "taak" in keywords(hits["ad-hoctaken"])
+    assert hits["afstemming"].evidence["matches"][0]["pattern"][1] == {"LOWER": "blijft"}
+    assert m.match("We kijken televisie.") == []

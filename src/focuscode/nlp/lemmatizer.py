@@ -14,6 +14,9 @@ from spacy.vocab import Vocab
 from .lexicon import lemmatize_lower, lookups_version, tables
 
 FACTORY = "focuscode_lemmatizer"
+# doc.user_data key of the lemma hashes in token order: the rule matcher reads them
+# instead of calling Doc.to_array, whose fixed cost is a quarter of matching a short text.
+LEMMA_HASHES = "focuscode_lemma_hashes"
 DESCRIPTION = "lookup lemmatizer cascade over spacy-lookups-data (nl) with compound heads"
 
 
@@ -31,6 +34,7 @@ class FocuscodeLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         cache = self._by_lower
         strings = doc.vocab.strings
+        lemmas = []
         for token in doc:
             lower = token.lower
             lemma = cache.get(lower)
@@ -38,6 +42,8 @@ class FocuscodeLemmatizer:
                 lemma = strings.add(lemmatize_lower(token.lower_))
                 cache[lower] = lemma
             token.lemma = lemma
+            lemmas.append(lemma)
+        doc.user_data[LEMMA_HASHES] = lemmas
         return doc
 
     def info(self) -> str:

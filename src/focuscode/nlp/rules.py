@@ -1,9 +1,13 @@
 """The codebook's keywords and token patterns as spaCy matchers on lemmas.
 
-Three matchers, each for what it does fastest: a dict of single-word keyword lemmas
-(checked once per distinct lemma in a text, which also covers Dutch closed compounds),
-a PhraseMatcher on LEMMA for multi-word keywords and exclude phrases, and a Matcher for
-the codebook's token patterns.
+Each kind of rule goes where it is checked fastest: single-word keywords in a dict of
+lemmas, probed once per distinct lemma of a text (which is also where Dutch closed
+compounds are recognised, see `compounds`); multi-word keywords and exclude phrases in
+PhraseMatchers on LEMMA; each token pattern in a Matcher of its own that runs only on
+texts holding the words the pattern cannot do without.
+
+The caller handles the codebook's hierarchy: a hit on a subcode is not a hit on its
+theme. A multi-word keyword matches as a phrase only; `compound` applies to single words.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from ..codebook import Code
 from ..errors import CodebookError, ModelError
 from . import compounds
+from .lemmatizer import LEMMA_HASHES
 from .lexicon import lemmatize
 
 
@@ -46,7 +51,7 @@ class RuleMatcher:
     """Matches one compiled codebook against docs of `nlp` (which must set lemmas)."""
 
     def __init__(self, nlp, codes: Iterable[Code]):
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import PhraseMatcher
 
         self.nlp = nlp
         self.codes = list(codes)
@@ -59,8 +64,8 @@ class RuleMatcher:
         self._by_lemma: dict[int, tuple] = {}
         self._by_lower: dict[int, tuple] = {}
         self._fallback_lemmas = "focuscode_lemmatizer" in nlp.pipe_names
-        # A Matcher run costs more than everything else together, so each pattern has its
-        # own and runs only on docs that hold the words it cannot do without.
+        # A Matcher run costs more than all other matching of a text together, so each
+        # pattern has its own and runs only on docs holding the words it needs.
         self._patterns: list[tuple[Any, list[set[int]]]] = []  # (matcher, required words)
         source = 0
         for ci, code in enumerate(self.codes):
@@ -184,7 +189,9 @@ class RuleMatcher:
         if not len(doc):
             return set()
         strings = doc.vocab.strings
-        lemmas = doc.to_array(LEMMA).tolist()
+        lemmas = doc.user_data.get(LEMMA_HASHES)
+        if lemmas is None or len(lemmas) != len(doc):
+            lemmas = doc.to_array(LEMMA).tolist()
         words = set(lemmas)
         fired = self._fired(words, self._by_lemma, self._index.lookup_lemma, strings, True)
         lowers: list[int] = []
@@ -196,17 +203,14 @@ class RuleMatcher:
             fired_lower = self._fired(unique_lowers, self._by_lower, self._index.lookup_form, strings, False)
         if not fired and not fired_lower:
             return words
-        for i, lemma in enumerate(lemmas):
-            pairs = fired.get(lemma, ())
-            if fired_lower:
-                pairs += fired_lower.get(lowers[i], ())
-            if not pairs:
-                continue
-            seen = set()
-            for rule, compound in pairs:
-                if rule.source not in seen:
-                    seen.add(rule.source)
-                    found.setdefault(rule.code, []).append(_Found(rule, i, i + 1, compound))
+        seen: set[tuple[int, int]] = set()  # (token, rule): lemma and lowercase may both fire
+        for values, hits in ((lemmas, fired), (lowers, fired_lower)):
+            for h, pairs in hits.items():
+                for i in _positions(values, h):
+                    for rule, compound in pairs:
+                        if (i, rule.source) not in seen:
+                            seen.add((i, rule.source))
+                            found.setdefault(rule.code, []).append(_Found(rule, i, i + 1, compound))
         return words
 
     @staticmethod
@@ -222,50 +226,82 @@ class RuleMatcher:
         return fired
 
     def _hit(self, doc, text: str, ci: int, found: list[_Found], excludes: list[tuple[str, int, int]]) -> RuleHit | None:
-        matches, vetoed = [], []
-        seen = set()
-        for f in sorted(found, key=lambda f: (f.start, f.end, f.rule.source)):
-            if (f.rule.source, f.start, f.end) in seen:
+        # Runs once per (doc, code) that fired, so it avoids spaCy spans and generators.
+        if len(found) > 1:
+            found.sort(key=_order)
+        matches: list[_Found] = []
+        vetoed: list[tuple[_Found, tuple[str, int, int]]] = []
+        previous = None
+        for f in found:
+            key = (f.start, f.end, f.rule.source)
+            if key == previous:  # the same rule on the same tokens, e.g. via lemma and lowercase
                 continue
-            seen.add((f.rule.source, f.start, f.end))
-            cover = next((x for x in excludes if x[1] <= f.start and f.end <= x[2]), None)
-            (matches if cover is None else vetoed).append((f, cover))
+            previous = key
+            for x in excludes:
+                if x[1] <= f.start and f.end <= x[2]:
+                    vetoed.append((f, x))
+                    break
+            else:
+                matches.append(f)
         if not matches:
             return None
-        evidence_matches = [_describe(doc, text, f) for f, _ in matches]
-        distinct = {(f.rule.source, m["lemma"]) for (f, _), m in zip(matches, evidence_matches)}
-        sources = {f.rule.source for f, _ in matches}
-        # Each distinct piece of evidence halves the remaining doubt; a second keyword or
-        # pattern agreeing counts for a little more than a second form of the same one.
-        score = 1.0 - 0.5 ** (len(distinct) + 0.5 * (len(sources) - 1))
+        evidence = [_describe(doc, text, f) for f in matches]
+        if len(matches) == 1:
+            score = 0.5
+        else:
+            distinct = {(f.rule.source, m["lemma"]) for f, m in zip(matches, evidence)}
+            sources = {f.rule.source for f in matches}
+            # Each distinct piece of evidence halves the remaining doubt; a second keyword
+            # or pattern agreeing counts for a little more than a second form of one.
+            score = 1.0 - 0.5 ** (len(distinct) + 0.5 * (len(sources) - 1))
         excluded = []
-        for phrase, start, end in excludes:
-            span = doc[start:end]
-            covered = [_label(f.rule) for f, cover in vetoed if cover == (phrase, start, end)]
-            excluded.append(
-                {
-                    "text": span.text,
-                    "exclude_keyword": phrase,
-                    "start": span.start_char,
-                    "end": span.end_char,
-                    "vetoed": covered,
-                }
-            )
         if excludes:
             score *= 0.5
+            for x in excludes:
+                phrase, start, end = x
+                first, last = doc[start], doc[end - 1]
+                begin, stop = first.idx, last.idx + len(last)
+                excluded.append(
+                    {
+                        "text": text[begin:stop],
+                        "exclude_keyword": phrase,
+                        "start": begin,
+                        "end": stop,
+                        "vetoed": [_label(f.rule) for f, cover in vetoed if cover is x],
+                    }
+                )
         return RuleHit(
             code=self.codes[ci].name,
             score=round(score, 4),
-            evidence={"matches": evidence_matches, "excluded": excluded},
-            start=min(m["start"] for m in evidence_matches),
-            end=max(m["end"] for m in evidence_matches),
+            evidence={"matches": evidence, "excluded": excluded},
+            start=min(m["start"] for m in evidence),
+            end=max(m["end"] for m in evidence),
         )
 
 
+def _order(f: _Found) -> tuple[int, int, int]:
+    return (f.start, f.end, f.rule.source)
+
+
+def _positions(values: list[int], value: int) -> Iterator[int]:
+    # list.index searches in C: much faster than enumerating the tokens in Python
+    i = -1
+    while True:
+        try:
+            i = values.index(value, i + 1)
+        except ValueError:
+            return
+        yield i
+
+
 def _describe(doc, text: str, f: _Found) -> dict[str, Any]:
-    first, last = doc[f.start], doc[f.end - 1]
-    start, end = first.idx, last.idx + len(last)
-    lemma = first.lemma_ if f.end - f.start == 1 else " ".join(t.lemma_ for t in doc[f.start : f.end])
+    first = doc[f.start]
+    start = first.idx
+    if f.end - f.start == 1:
+        end, lemma = start + len(first), first.lemma_
+    else:
+        last = doc[f.end - 1]
+        end, lemma = last.idx + len(last), " ".join(t.lemma_ for t in doc[f.start : f.end])
     return {
         "text": text[start:end],
         "lemma": lemma,
