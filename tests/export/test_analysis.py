@@ -64,7 +64,7 @@ def test_stats_human_table(cli, coded_db):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["stats", "--by", "schoolnaam"], 2, "--by 'schoolnaam' is not a participant attribute"),
+    (["stats", "--by", "functies"], 2, "--by 'functies' is not a participant attribute"),
     (["stats", "--coder", "niemand"], 1, "no codings by coder 'niemand'"),
     (["stats", "--json", "--csv"], 2, "--json and --csv do not go together"),
     (["cooccurrence", "--level", "zin"], 2, "--level must be segment or transcript, not 'zin'"),
@@ -167,3 +167,23 @@ def test_report_set_written_by_the_demo(coded_db, tmp_path):
     assert all(p.stat().st_size > 1000 for p in written)
     stats = (tmp_path / "exports" / "statistieken.md").read_text(encoding="utf-8")
     assert "| ↳ invallen |" in stats and "### sector" in stats
+
+
+def test_private_attributes_never_reach_stats_or_refi(cli, coded_db, tmp_path):
+    import zipfile
+
+    conn = sqlite3.connect(coded_db)
+    conn.execute("""UPDATE participants SET attributes = json_set(attributes, '$.schoolnaam', 'De Regenboog', '$.naam', 'Fatima')
+                    WHERE label = 'OOP''er 1 (po)'""")
+    conn.commit()
+    conn.close()
+    result = cli("stats", "--by", "schoolnaam", db=coded_db)
+    assert result.exit_code == 2 and "would show names or schools" in result.stderr
+    listed = cli("stats", "--by", "nope", db=coded_db).stderr
+    assert "schoolnaam" not in listed and "functie" in listed
+    path = tmp_path / "p.qdpx"
+    assert cli("export", "refi", "--out", path, db=coded_db).exit_code == 0
+    with zipfile.ZipFile(path) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert "De Regenboog" not in qde and "Fatima" not in qde and "schoolnaam" not in qde
+    assert "functie" in qde

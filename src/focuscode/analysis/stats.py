@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from ..export.attribution import is_private
 from .units import UNKNOWN, code_tree, coded_segments
 
 DEFAULT_DIMENSIONS = ("sector", "role", "source", "transcript")
@@ -49,7 +50,7 @@ def known_dimensions(db) -> list[str]:
         import json
 
         keys.update(json.loads(raw or "{}").keys())
-    return sorted(BUILTIN | keys)
+    return sorted(BUILTIN | {k for k in keys if not is_private(k)})
 
 
 def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, include_suggested: bool = False,
@@ -57,6 +58,8 @@ def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, i
     dims = list(dict.fromkeys(d.strip() for d in dimensions if d and d.strip()))
     known = known_dimensions(db)
     for d in dims:
+        if is_private(d):
+            raise UsageError(f"--by '{d}' would show names or schools; exports show only role, sector and source")
         if d not in known:
             raise UsageError(f"--by '{d}' is not a participant attribute (known: {', '.join(known)})")
     tree = code_tree(db)

@@ -15,3 +15,12 @@ def attribution(role: str | None, sector: str | None, source: str, lang: str = "
         role = UNKNOWN_ROLE[lang]
     who = f"{role} {sector}" if sector else role
     return f"[{who}, {SOURCE_LABELS[lang].get(source, source)}]"
+
+
+# Participant attributes that hold names or schools: never exported, never a --by.
+PRIVATE_ATTRIBUTES = {"naam", "name", "voornaam", "achternaam", "school", "schoolnaam", "school_name",
+                      "email", "e-mail", "mail", "telefoon", "phone", "adres", "address", "plaats", "woonplaats"}
+
+
+def is_private(key: str) -> bool:
+    return key.strip().lower().replace(" ", "_") in PRIVATE_ATTRIBUTES

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,6 +25,7 @@ from .. import __version__
 from ..codes import project_codebook
 from ..codebook import Code
 from ..errors import FocuscodeError
+from ..export.attribution import is_private
 from . import CODEBOOK_NS, ORIGIN_PREFIX, PROJECT_NS, make_guid
 
 TURN_SEPARATOR = "\n\n"
@@ -156,7 +158,8 @@ def _participants(db) -> list[dict]:
     )]
     for number, r in enumerate(rows, start=1):
         r["case"] = case_name(number, r["role"], r["sector"])
-        r["attributes"] = json.loads(r["attributes"] or "{}")
+        # Names and schools never leave the project, whatever the participants file held.
+        r["attributes"] = {k: v for k, v in json.loads(r["attributes"] or "{}").items() if not is_private(k)}
     return rows
 
 
@@ -200,8 +203,6 @@ def write_project(db, out: str | Path, *, progress: Callable[[int, int], None] |
 
     # The schema orders Cases before Sources, so the sources section is built
     # into a temporary file first and spliced in after the cases.
-    import tempfile
-
     def _sources(sink) -> dict[int, list[str]]:
         """Writes <Sources> into sink; returns participant id -> selection guids."""
         refs: dict[int, list[str]] = {}
