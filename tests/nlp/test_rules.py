@@ -234,3 +234,10 @@ def test_model_pipeline_still_matches_compounds_and_patterns(lookup_pipeline):
     assert "taak" in keywords(hits["ad-hoctaken"])
     assert hits["afstemming"].evidence["matches"][0]["pattern"][1] == {"LOWER": "blijft"}
     assert m.match("We kijken televisie.") == []
+
+
+def test_model_pipeline_keyword_written_inflected(lookup_pipeline):
+    # spaCy's lookup table has no 'taken', so the pipeline's own lemma of the keyword is
+    # 'taken'; indexing the keyword by our cascade's lemma as well still finds 'taak'
+    m = RuleMatcher(lookup_pipeline.nlp, [Code("ad-hoctaken", keywords=[Keyword("taken")])])
+    assert codes(m.match("Dat is eigenlijk niet mijn taak.")) == {"ad-hoctaken"}

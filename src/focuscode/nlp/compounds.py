@@ -44,12 +44,17 @@ class KeywordIndex:
         self.ends: dict[str, list] = {}  # may end a compound (the head)
 
     def add(self, rule, lemma: str, lower: str, compound: bool) -> None:
-        self.direct.setdefault(lemma, []).append(rule)
-        if lower != lemma:
+        """Index a keyword by its lemma in the pipeline, its lowercase form, and its
+        lemma by our cascade (a model may lemmatise a lone keyword differently from
+        the same word in a sentence; the cascade is context-free on both sides)."""
+        lemmas = {lemma, lemmatize_lower(lower)}
+        for form in lemmas:
+            self.direct.setdefault(form, []).append(rule)
+        if lower not in lemmas:
             self.surface.setdefault(lower, []).append(rule)
         if not compound:
             return
-        forms = {f for f in (lemma, lower) if len(f) >= MIN_PART and f.isalpha()}
+        forms = {f for f in lemmas | {lower} if len(f) >= MIN_PART and f.isalpha()}
         for form in forms:
             self.ends.setdefault(form, []).append(rule)
         # As modifier a verb appears as its stem: doorgroeien -> doorgroeimogelijkheid.
@@ -60,7 +65,7 @@ class KeywordIndex:
         """(rule, is_compound) pairs for a token lemma."""
         pairs = [(r, False) for r in self.direct.get(lemma, ())]
         pairs += self._compound(lemma)
-        return tuple(pairs)
+        return _unique(pairs)
 
     def lookup_form(self, lower: str) -> tuple:
         """(rule, is_compound) pairs for a lowercase token, via its fallback lemma.
@@ -73,7 +78,7 @@ class KeywordIndex:
             lemma = lemmatize_lower(lower)
             pairs += [(r, False) for r in self.direct.get(lemma, ())]
             pairs += self._compound(lemma)
-        return tuple(pairs)
+        return _unique(pairs)
 
     def _compound(self, word: str) -> list:
         if len(word) < 2 * MIN_PART or not (self.starts or self.ends):
@@ -88,6 +93,16 @@ class KeywordIndex:
                 if plausible_modifier(first):
                     out.append((rule, True))
         return out
+
+
+def _unique(pairs: list) -> tuple:
+    # one entry per rule, a whole-word match before a compound one
+    seen, out = set(), []
+    for rule, compound in pairs:
+        if id(rule) not in seen:
+            seen.add(id(rule))
+            out.append((rule, compound))
+    return tuple(out)
 
 
 def _verb_stem(form: str) -> str | None:
