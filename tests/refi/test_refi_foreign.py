@@ -77,3 +77,17 @@ def test_other_tools_project_with_text_selections_cases_and_notes(cli, tmp_path)
     assert conn.execute("SELECT color FROM codes WHERE name = 'afstemming'").fetchone() == ("#d62728",)
     memo = conn.execute("SELECT target, segment_id, text FROM memos").fetchone()
     assert memo == ("segment", segs[1][0], "Overleg buiten werktijd.")
+
+
+def test_codings_of_codes_missing_from_the_codebook_are_reported_not_fatal(cli, tmp_path):
+    qde = QDE.format(s1=60, e1=70, s2=80, e2=90).replace(
+        'targetGUID="C0000000-0000-0000-0000-000000000002"', 'targetGUID="C0000000-0000-0000-0000-0000000000FF"')
+    path = tmp_path / "rommelig.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde.encode("utf-8"))
+        zf.writestr("sources/d0.txt", TEXT.encode("utf-8"))
+    result = cli("import", path, db=tmp_path / "p.db")
+    assert result.exit_code == 0, result.output
+    assert "1 codings refer to codes that are not in the project's codebook" in result.stderr
+    conn = sqlite3.connect(tmp_path / "p.db")
+    assert conn.execute("SELECT count(*) FROM codings").fetchone()[0] == 1

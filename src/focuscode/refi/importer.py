@@ -93,6 +93,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
         seen_names: dict[str, int] = {}
         coding_rows: list[dict] = []
         segment_transcript: dict[int, int] = {}
+        unknown_codes = 0
         memo_rows: list[dict] = []
         for src in project.sources:
             name = src.name
@@ -140,7 +141,8 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                 for coding in sel.codings:
                     cid = code_ids.get(coding.code_guid)
                     if cid is None:
-                        raise ExchangeError(f"a coding in source '{src.name}' refers to code {coding.code_guid}, which is not in the codebook", path=str(p))
+                        unknown_codes += 1  # some tools export codings of codes they left out of the codebook
+                        continue
                     if not hit:
                         result.codings_not_placed += 1
                         continue
@@ -186,6 +188,9 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
         result.notices.append(
             f"{result.sources_without_text} of {result.sources} sources carry no text in the archive; kept by name, without segments"
         )
+    if unknown_codes:
+        result.codings_not_placed += unknown_codes
+        result.notices.append(f"{unknown_codes} codings refer to codes that are not in the project's codebook; left out")
     if result.codings_not_placed:
         result.notices.append(f"{result.codings_not_placed} codings on media, PDF regions or missing text could not be placed on text")
     return result

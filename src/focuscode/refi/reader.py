@@ -334,6 +334,9 @@ def _selection(el) -> RefiSelection:
         start, end = int(el.get("startPosition")), int(el.get("endPosition"))
     except (TypeError, ValueError):
         raise ValueError(f"selection '{el.get('name') or el.get('guid')}' has no valid start/end position") from None
+    if start < 0 or end < 0:
+        raise ValueError(f"selection '{el.get('name') or el.get('guid')}' has a negative position")
+    start, end = min(start, end), max(start, end)
     return RefiSelection(
         guid=_guid(el.get("guid")),
         name=el.get("name") or "",
@@ -460,6 +463,10 @@ def _read(archive: Archive, p: Path) -> RefiProject:
 
 
 def _decode(data: bytes, where: str) -> str:
+    import codecs
+
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")  # the standard says UTF-8; some Windows tools differ
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
