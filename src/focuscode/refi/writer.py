@@ -109,8 +109,9 @@ def write_codebook(db, out: str | Path) -> Path:
 
 
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    if target.parent and not target.parent.exists():
-        raise FocuscodeError("the folder for the export does not exist", path=str(target))
+    if target.exists() and target.is_dir():
+        raise FocuscodeError("--out names a folder; give a file name ending in .qdpx or .qdc", path=str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)  # like export summary's --out folder
     tmp = target.with_name(target.name + ".tmp")
     try:
         write(tmp)
