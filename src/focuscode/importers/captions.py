@@ -16,13 +16,13 @@ from pathlib import Path
 from ..errors import TranscriptError
 from ..textio import read_text_file
 from .model import ParsedSource, Turn
+from .text import plausible_label, shorten
 
 _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(r"^\s*" + _TS + r"\s*-->\s*" + _TS + r"(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
 _PREFIX = re.compile(r"^(?P<speaker>[^:<>\[\]]{1,60}?):\s+(?P<text>\S.*)$", re.DOTALL)
-_SENTENCE_CHARS = re.compile(r"[.?!,;\"“”]")
 
 
 def _ms(groups: tuple) -> int:
@@ -33,11 +33,7 @@ def _ms(groups: tuple) -> int:
 
 def _plausible(label: str, known: set[str] | None) -> bool:
     label = label.strip()
-    if known is not None and label in known:
-        return True
-    if not label or len(label.split()) > 5 or _SENTENCE_CHARS.search(re.sub(r"\([^)]*\)", "", label)):
-        return False
-    return label[0].isalpha() or label[0].isdigit()
+    return (known is not None and label in known) or plausible_label(label)
 
 
 def _speaker_and_text(payload: list[str], known: set[str] | None) -> tuple[str | None, str]:
@@ -82,13 +78,13 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
         timing_at = next((k for k, (_, line) in enumerate(block[:2]) if "-->" in line), None)
         if timing_at is None:
             raise TranscriptError(
-                f"expected a cue timing line like '00:00:01.000 --> 00:00:04.000', found '{_shorten(head)}'",
+                f"expected a cue timing line like '00:00:01.000 --> 00:00:04.000', found '{shorten(head)}'",
                 path=path, line=block_start + 1,
             )
         lineno, timing = block[timing_at]
         m = _TIMING.match(timing)
         if not m:
-            raise TranscriptError(f"not a valid cue timing: '{_shorten(timing.strip())}'", path=path, line=lineno)
+            raise TranscriptError(f"not a valid cue timing: '{shorten(timing.strip())}'", path=path, line=lineno)
         start, end = _ms(m.groups()[:4]), _ms(m.groups()[4:])
         if end < start:
             raise TranscriptError("a cue ends before it starts", path=path, line=lineno)
@@ -105,7 +101,7 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
         if speaker is None:
             if previous is None:
                 raise TranscriptError(
-                    f"the first cue has no speaker (no <v Naam> tag or 'Naam: ' prefix): '{_shorten(cue_text)}'",
+                    f"the first cue has no speaker (no <v Naam> tag or 'Naam: ' prefix): '{shorten(cue_text)}'",
                     path=path, line=text_line,
                 )
             speaker = previous.speaker
@@ -119,10 +115,6 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
         what = "cues" if cues == 0 else "cue text"
         raise TranscriptError(f"no {what} found in this {kind.upper()} file", path=path)
     return turns
-
-
-def _shorten(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def read_captions(path: Path, *, known_speakers: set[str] | None = None) -> ParsedSource:

@@ -36,7 +36,7 @@ def parse_time(value: str) -> int:
     return int(round((hours * 3600 + minutes * 60 + seconds) * 1000))
 
 
-def _plausible_label(label: str) -> bool:
+def plausible_label(label: str) -> bool:
     """A speaker label is short and not prose: at most five words, no sentence punctuation."""
     stripped = re.sub(r"\([^)]*\)", "", label).strip()
     if not stripped or len(stripped.split()) > 5:
@@ -64,7 +64,7 @@ def match_opener(line: str, custom: re.Pattern | None = None, known: set[str] | 
         speaker = m.group("speaker").strip().rstrip(":").strip()
         if known is not None and speaker in known:
             pass
-        elif not _plausible_label(speaker):
+        elif not plausible_label(speaker):
             continue
         time = m.groupdict().get("time")
         return speaker, (m.groupdict().get("text") or "").strip(), parse_time(time) if time else None
@@ -139,14 +139,14 @@ def parse_text(
                 paragraphs.append([])
             continue
         if current is None:
-            raise TranscriptError(f"a turn without a speaker: '{_shorten(line)}'", path=path, line=lineno)
+            raise TranscriptError(f"a turn without a speaker: '{shorten(line)}'", path=path, line=lineno)
         paragraphs[-1].append((lineno, line))
         if line_is_paragraph:
             paragraphs.append([])
     close()
     if not turns:
         raise TranscriptError("no speaker turns found (expected lines like 'Naam: tekst')", path=path)
-    _check_times(turns, path)
+    check_times(turns, path)
     return turns
 
 
@@ -159,12 +159,13 @@ def _bare_label(line: str, before: str, after: str, known: set[str] | None) -> b
     """
     if known is not None and line in known:
         return True
-    if not after or not line[0].isupper() or line[-1] in ".?!,;:-—…'\"" or not _plausible_label(line):
+    if not after or not line[0].isupper() or line[-1] in ".?!,;:-—…'\"" or not plausible_label(line):
         return False
     return not before or before[-1] in ".?!…\"”'" or before.startswith("#")
 
 
-def _check_times(turns: list[Turn], path: str) -> None:
+def check_times(turns: list[Turn], path: str) -> None:
+    """Turn start times, where given, must not go back."""
     last = None
     for turn in turns:
         if turn.start_ms is None:
@@ -174,7 +175,7 @@ def _check_times(turns: list[Turn], path: str) -> None:
         last = turn.start_ms
 
 
-def _shorten(text: str, width: int = 60) -> str:
+def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import InputFileError, TranscriptError
 from ..textio import read_bytes
 from .model import ParsedSource, Turn
-from .text import parse_text, parse_time
+from .text import check_times, parse_text, parse_time
 
 _TIME_CELL = re.compile(r"^\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)?$")
 _HEADER_WORDS = {
@@ -134,7 +134,7 @@ def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None
         raise InputFileError(f"not a readable .docx (damaged content: {type(exc).__name__})", path=path) from None
     turns = _table_turns(tables, path) if tables and speaker_pattern is None else None
     if turns:
-        _check_order(turns, path)
+        check_times(turns, path)
         return turns, "table"
     if not any(paragraphs):
         raise InputFileError("the document is empty (no paragraphs or transcript table)", path=path)
@@ -147,16 +147,6 @@ def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None
 def _is_heading(paragraph) -> bool:
     name = (getattr(paragraph.style, "name", "") or "").lower()
     return name.startswith(("heading", "kop", "title", "titel", "subtitle", "ondertitel"))
-
-
-def _check_order(turns: list[Turn], path: str) -> None:
-    last = None
-    for turn in turns:
-        if turn.start_ms is None:
-            continue
-        if last is not None and turn.start_ms < last:
-            raise TranscriptError("timestamps out of order", path=path, line=turn.line)
-        last = turn.start_ms
 
 
 def read_docx_transcript(path: Path, *, speaker_pattern: str | None = None,
