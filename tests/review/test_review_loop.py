@@ -176,10 +176,11 @@ def test_fuzzy_code_lookup(typed, expected):
 
 def test_ambiguous_part_asks_which_code(project):
     s1 = build_queue(project, "anna", ReviewFilter()).segment_ids[0]
-    assert len(match_codes("a", ["ad-hoctaken", "afstemming", "visie"])) == 2
+    assert match_codes("a", ["visie", "invallen", "ad-hoctaken", "afstemming"]) == ["ad-hoctaken", "afstemming", "invallen"]
     out = console()
-    run_review(project, "anna", keys=ScriptedKeys(["c", "a", "4", "q"]), console=out)
-    assert "'a': 1 ad-hoctaken, 2 invallen, 3 toelage, 4 afstemming" in out.file.getvalue()
+    run_review(project, "anna", keys=ScriptedKeys(["c", "a", "2", "q"]), console=out)
+    # Codes starting with what was typed come first.
+    assert "'a': 1 ad-hoctaken, 2 afstemming, 3 invallen, 4 toelage" in out.file.getvalue()
     assert decisions(project, "anna") == {(s1, "afstemming", "accepted")}
 
 
@@ -206,3 +207,18 @@ def test_digit_picks_a_suggestion_and_capital_a_accepts_all_pending(project):
     # Suggestions are shown by score: afstemming 0.9, then the 0.8 one, then visie 0.7.
     run_review(project, "anna", keys=ScriptedKeys(["3", "r", "A", "q"]), console=console())
     assert decisions(project, "anna") == {(s1, "visie", "rejected"), (s1, "afstemming", "accepted"), (s1, first, "accepted")}
+
+
+def test_many_matching_codes_offer_only_what_fits_on_one_line(project):
+    from focuscode.codebook import parse_codebook
+    from focuscode.codes import load_codebook_into
+    from team.teamkit import CODEBOOK
+
+    extra = "".join(f"  - name: overleg over onderwerp nummer {i}\n" for i in range(1, 10))
+    load_codebook_into(project, parse_codebook(CODEBOOK + extra, "lang.yaml"))
+    out = console()
+    run_review(project, "anna", keys=ScriptedKeys(["c", "overleg", "9", "q"]), console=out)
+    line = next(ln for ln in out.file.getvalue().splitlines() if ln.startswith("'overleg':"))
+    assert len(line) <= 80 and "(other key: cancel)" in line and "1 overleg over onderwerp nummer 1" in line
+    assert "9 overleg" not in line
+    assert decisions(project, "anna") == set()  # 9 was not on offer, so nothing was coded

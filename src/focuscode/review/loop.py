@@ -41,13 +41,13 @@ def match_codes(query: str, names: list[str], limit: int = 9) -> list[str]:
     if exact:
         return exact[:1]
     contains = [n for n in names if q in norm(n)]
-    if len(contains) == 1:
-        return contains
+    if contains:
+        # Codes that start with what was typed first: "over" -> "overlegstructuur" before "zicht ... over".
+        return sorted(contains, key=lambda n: not norm(n).startswith(q))[:limit]
     from rapidfuzz import fuzz, process
 
-    fuzzy = [m[2] for m in process.extract(q, {n: norm(n) for n in names}, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)]
-    out = list(dict.fromkeys(contains + fuzzy))
-    return out[:limit]
+    found = process.extract(q, {n: norm(n) for n in names}, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
+    return [m[2] for m in found]
 
 
 class ReviewLoop:
@@ -111,8 +111,16 @@ class ReviewLoop:
         """A numbered choice on the message line, so the frame keeps its size; one key picks."""
         if len(options) == 1:
             return options[0]
-        choices = ", ".join(f"{i} {name}" for i, name in enumerate(options[:9], start=1))
-        self.message = f"{title} {choices}  (other key: cancel)"
+        # Only as many as fit on the one message line of an 80-column screen.
+        shown: list[str] = []
+        room = self.console.width - len(title) - 24
+        for i, name in enumerate(options[:9], start=1):
+            item = f"{i} {name}"
+            if shown and len(", ".join(shown + [item])) > room:
+                break
+            shown.append(item)
+        options = options[: len(shown)]
+        self.message = f"{title} {', '.join(shown)}  (other key: cancel)"
         self._draw(view)
         key = self.keys.read_key()
         if key.isdigit() and 1 <= int(key) <= len(options[:9]):
