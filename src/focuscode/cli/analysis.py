@@ -107,7 +107,8 @@ def cooccurrence(
     from rich.table import Table
 
     values = matrix.values(measure)
-    table = Table(title=f"{'Jaccard' if measure == 'jaccard' else 'samen gecodeerd'} per {level} ({matrix.units} {level}s)",
+    unit, units = {"segment": ("fragment", "fragmenten"), "transcript": ("transcript", "transcripten")}[level]
+    table = Table(title=f"{'Jaccard' if measure == 'jaccard' else 'samen gecodeerd'} per {unit} ({matrix.units} {units})",
                   title_justify="left")
     table.add_column("")
     for name in matrix.codes:
