@@ -21,6 +21,7 @@ from ..errors import CodebookError, ModelError
 from . import compounds
 from .lemmatizer import LEMMA_HASHES
 from .lexicon import lemmatize
+from .patterns import SimplePattern, _positions, compile_simple
 
 
 @dataclass
@@ -66,7 +67,8 @@ class RuleMatcher:
         self._fallback_lemmas = "focuscode_lemmatizer" in nlp.pipe_names
         # A Matcher run costs more than all other matching of a text together, so each
         # pattern has its own and runs only on docs holding the words it needs.
-        self._patterns: list[tuple[Any, list[set[int]]]] = []  # (matcher, required words)
+        # (rule, SimplePattern or Matcher, sets of words of which a doc must hold one each)
+        self._patterns: list[tuple[_Rule, Any, list[set[int]]]] = []
         source = 0
         for ci, code in enumerate(self.codes):
             terms = [k.term for k in code.keywords]
@@ -113,7 +115,8 @@ class RuleMatcher:
                 # with a model pipeline the doc's lowercase forms are collected as well
                 words = {lemmatize(w) for w in words}
             required.append({self.nlp.vocab.strings.add(w) for w in words})
-        self._patterns.append((matcher, required))
+        simple = compile_simple(spacy_pattern, self.nlp.vocab.strings)
+        self._patterns.append((rule, simple or matcher, required))
 
     def _normalise_token(self, token: dict) -> dict:
         # Patterns name dictionary lemmas ("invallen"); the fallback lemmatizer has its own
@@ -140,19 +143,27 @@ class RuleMatcher:
         `text` is the doc's text if the caller has it: Doc.text rebuilds it from the
         tokens on every access, which costs more than the matching itself.
         """
+        from spacy.attrs import LOWER
+
         if isinstance(doc, str):
             doc, text = self.nlp(doc), doc
         found: dict[int, list[_Found]] = {}
-        words = self._token_matches(doc, found)
+        words, lemmas, lowers = self._token_matches(doc, found)
         if len(self._phrases):
             for key, start, end in self._phrases(doc):
                 rule = self._keys[key]
                 found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
-        for matcher, required in self._patterns:
-            if all(not req.isdisjoint(words) for req in required):
-                for key, start, end in matcher(doc):
-                    rule = self._keys[key]
-                    found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
+        for rule, pattern, required in self._patterns:
+            if not all(not req.isdisjoint(words) for req in required):
+                continue
+            if isinstance(pattern, SimplePattern):
+                if lowers is None and "LOWER" in pattern.attrs:
+                    lowers = doc.to_array(LOWER).tolist()
+                spans = pattern.find(lemmas, lowers)
+            else:
+                spans = [(start, end) for _, start, end in pattern(doc)]
+            for start, end in spans:
+                found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
         if not found:
             return []
         excludes: dict[int, list[tuple[str, int, int]]] = {}
@@ -177,8 +188,11 @@ class RuleMatcher:
         for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield self.match(doc, text)
 
-    def _token_matches(self, doc, found: dict[int, list[_Found]]) -> set[int]:
-        """Add single-word keyword matches to `found`; return the doc's word hashes.
+    def _token_matches(self, doc, found: dict[int, list[_Found]]) -> tuple[set[int], list[int], list[int] | None]:
+        """Add single-word keyword matches to `found`.
+
+        Returns the doc's distinct word hashes, its lemma hashes and, for a model
+        pipeline, its lowercase hashes (None otherwise: our lemmas depend on them alone).
 
         One dict probe per distinct lemma instead of per token: most texts fire nothing
         and cost only these probes. With our own lemmatizer a token's lemma depends on
@@ -187,14 +201,14 @@ class RuleMatcher:
         from spacy.attrs import LEMMA, LOWER
 
         if not len(doc):
-            return set()
+            return set(), [], []
         strings = doc.vocab.strings
         lemmas = doc.user_data.get(LEMMA_HASHES)
         if lemmas is None or len(lemmas) != len(doc):
             lemmas = doc.to_array(LEMMA).tolist()
         words = set(lemmas)
         fired = self._fired(words, self._by_lemma, self._index.lookup_lemma, strings, True)
-        lowers: list[int] = []
+        lowers: list[int] | None = None
         fired_lower: dict[int, tuple] = {}
         if not self._fallback_lemmas:
             lowers = doc.to_array(LOWER).tolist()
@@ -202,16 +216,16 @@ class RuleMatcher:
             words |= unique_lowers
             fired_lower = self._fired(unique_lowers, self._by_lower, self._index.lookup_form, strings, False)
         if not fired and not fired_lower:
-            return words
+            return words, lemmas, lowers
         seen: set[tuple[int, int]] = set()  # (token, rule): lemma and lowercase may both fire
-        for values, hits in ((lemmas, fired), (lowers, fired_lower)):
+        for values, hits in ((lemmas, fired), (lowers or [], fired_lower)):
             for h, pairs in hits.items():
                 for i in _positions(values, h):
                     for rule, compound in pairs:
                         if (i, rule.source) not in seen:
                             seen.add((i, rule.source))
                             found.setdefault(rule.code, []).append(_Found(rule, i, i + 1, compound))
-        return words
+        return words, lemmas, lowers
 
     @staticmethod
     def _fired(hashes, cache, lookup, strings, lower: bool) -> dict[int, tuple]:
@@ -281,17 +295,6 @@ class RuleMatcher:
 
 def _order(f: _Found) -> tuple[int, int, int]:
     return (f.start, f.end, f.rule.source)
-
-
-def _positions(values: list[int], value: int) -> Iterator[int]:
-    # list.index searches in C: much faster than enumerating the tokens in Python
-    i = -1
-    while True:
-        try:
-            i = values.index(value, i + 1)
-        except ValueError:
-            return
-        yield i
 
 
 def _describe(doc, text: str, f: _Found) -> dict[str, Any]:
