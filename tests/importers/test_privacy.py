@@ -64,10 +64,12 @@ def test_speaker_labels_are_scanned_too(cli, tmp_path):
     assert r.exit_code == 1 and "labels.txt:2 persoon (sprekerlabel) 'Marieke Jansen'" in r.stderr
 
 
-def test_allow_pii_imports_with_a_warning(cli, leaky):
-    r = cli("import", leaky, "--source", "focusgroep", "--allow-unknown", "--allow-pii")
+def test_allow_pii_imports_and_warns_about_listed_names(cli, leaky, tmp_path):
+    names = tmp_path / "namen.txt"
+    names.write_text("Sanne Vermeulen\n", encoding="utf-8")
+    r = cli("import", leaky, "--source", "focusgroep", "--allow-unknown", "--allow-pii", "--names", names)
     assert r.exit_code == 0, r.output
-    assert "Warning:" in r.stderr and "personal-data finding" in r.stderr
+    assert "Warning:" in r.stderr and "fg-lek.txt:3 persoon 'Sanne Vermeulen'" in r.stderr
     assert len(segments(cli)) == 3
 
 
@@ -181,3 +183,38 @@ def test_anonymise_bad_names_file(cli, leaky, tmp_path):
     names = tmp_path / "namen.txt"
     names.write_text("# alleen commentaar\n", encoding="utf-8")
     one_line_error(cli("anonymise", leaky, "--out", tmp_path / "uit", "--names", names), "namen.txt", "no names")
+
+
+# --- spaCy entities -----------------------------------------------------------------------
+
+
+def test_spacy_entities_join_the_gate_when_a_pipeline_has_them():
+    import spacy
+
+    from focuscode.privacy.scan import scan_texts
+
+    nlp = spacy.blank("nl")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "ORG", "pattern": "Het Baken"}, {"label": "ORG", "pattern": "CAO"},
+                        {"label": "PERSON", "pattern": "school"}])
+
+    class Pipeline:  # the shape of focuscode.nlp.pipeline.Pipeline that the gate uses
+        def __init__(self, nlp):
+            self.nlp = nlp
+
+    texts = ["Ik werk op Het Baken, volgens de CAO.", "Op [school] is dat anders."]
+    spans = scan_texts(texts, pipeline=Pipeline(nlp), use_deduce=False)
+    # An organisation is found; a domain term (CAO) and a placeholder never are.
+    assert [(s.category, s.text, s.detector) for s in spans[0]] == [("instelling", "Het Baken", "spacy")]
+    assert spans[1] == []
+
+
+def test_entity_pipeline_is_only_a_full_model():
+    from focuscode.nlp.pipeline import DEFAULT_MODEL, model_installed
+    from focuscode.privacy.scan import entity_pipeline
+
+    pipeline = entity_pipeline()
+    if model_installed(DEFAULT_MODEL):
+        assert pipeline is not None and not pipeline.is_fallback and "ner" in pipeline.nlp.pipe_names
+    else:
+        assert pipeline is None  # the fallback has no entity recogniser and nothing is downloaded

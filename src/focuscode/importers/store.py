@@ -177,13 +177,23 @@ def _names(options: ImportOptions) -> list:
 
 
 def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
-    """Findings of personal data in a parsed file; raises PrivacyError unless allow_pii."""
+    """Findings of personal data in a parsed file; raises PrivacyError unless allow_pii.
+
+    With allow_pii only the user's names list is checked (cheap; findings become
+    warnings): deduce and the entity model are skipped, which is the point of the
+    option on a large corpus that is known to be clean or will be pseudonymised later.
+    """
     from ..privacy.scan import entity_pipeline, scan_turns, summarise
 
-    pipeline = options.entity_pipeline
-    if pipeline == "auto":
-        pipeline = options.entity_pipeline = entity_pipeline()
-    findings = scan_turns(parsed.turns, str(path), names=_names(options), pipeline=pipeline)
+    names = _names(options)
+    if options.allow_pii and not names:
+        return []
+    pipeline = None
+    if not options.allow_pii:
+        pipeline = options.entity_pipeline
+        if pipeline == "auto":
+            pipeline = options.entity_pipeline = entity_pipeline()
+    findings = scan_turns(parsed.turns, str(path), names=names, pipeline=pipeline, use_deduce=not options.allow_pii)
     if findings and not options.allow_pii:
         raise PrivacyError(
             f"personal data found, nothing imported ({len(findings)} finding{'s' if len(findings) != 1 else ''}; "
@@ -225,7 +235,10 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     findings = gate(parsed, path, options)
     warnings = []
     if findings:
-        warnings.append(f"imported despite {len(findings)} personal-data finding(s) (--allow-pii)")
+        warnings.append(
+            f"imported despite {len(findings)} finding(s) from the names list (--allow-pii): "
+            + "; ".join(f.describe() for f in findings[:5])
+        )
     with transaction(db):
         code_ids = _code_ids(db, parsed.turns, path)
         old = _detach(db, existing[0]) if existing is not None else None

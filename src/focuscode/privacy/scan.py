@@ -258,11 +258,15 @@ def _resolve(text: str, spans: list[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
-def scan_turns(turns, path: str, *, names: Sequence[NameEntry] = (), pipeline: Any = None) -> list[Finding]:
-    """Findings in the turns of one parsed file: their texts and each speaker label once."""
+def scan_turns(
+    turns, path: str, *, names: Sequence[NameEntry] = (), pipeline: Any = None, use_deduce: bool = True
+) -> list[Finding]:
+    """Findings in the turns of one parsed file: their texts and each speaker label once.
+
+    All texts of the file go to the scanner as one batch."""
     findings: list[Finding] = []
     texts = [t.text for t in turns]
-    for turn, spans in zip(turns, scan_texts(texts, names=names, pipeline=pipeline)):
+    for turn, spans in zip(turns, scan_texts(texts, names=names, pipeline=pipeline, use_deduce=use_deduce)):
         for s in spans:
             findings.append(Finding(path, turn.line_at(s.start), s.category, s.text, s.detector))
     labels: dict[str, int | None] = {}
@@ -270,7 +274,8 @@ def scan_turns(turns, path: str, *, names: Sequence[NameEntry] = (), pipeline: A
         if turn.speaker and turn.speaker not in labels and turn.question is None:
             labels[turn.speaker] = turn.line
     if labels:
-        for (label, line), spans in zip(labels.items(), scan_texts(list(labels), names=names, pipeline=pipeline)):
+        label_spans = scan_texts(list(labels), names=names, pipeline=pipeline, use_deduce=use_deduce)
+        for (label, line), spans in zip(labels.items(), label_spans):
             for s in spans:
                 findings.append(Finding(path, line, f"{s.category} (sprekerlabel)", s.text, s.detector))
     findings.sort(key=lambda f: (f.line or 0))
