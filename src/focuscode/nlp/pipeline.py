@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import ModelError
+from .lexicon import lemmatize, lookups_version  # noqa: F401  lemmatize is part of this module's API
 
 DEFAULT_MODEL = "nl_core_news_sm"
 FALLBACK_NAME = "fallback: blank nl + sentencizer + lookup lemmatizer cascade"
@@ -148,17 +149,8 @@ def _fallback() -> Pipeline:
     return _describe(nlp, FALLBACK_NAME, True, None, FACTORY)
 
 
-def lemmatize(word: str) -> str:
-    """Lemma of one Dutch word by the fallback cascade (also used for codebook keywords)."""
-    from .lexicon import lemmatize as _lemmatize
-
-    return _lemmatize(word)
-
-
 def pipeline_info(p: Pipeline) -> dict:
     """What `doctor` shows about the active pipeline."""
-    from .lexicon import lookups_version
-
     return {
         "name": p.name,
         "is_fallback": p.is_fallback,

@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple
 
+from spacy.attrs import LEMMA, LOWER
+
 from ..codebook import Code
 from ..errors import CodebookError, ModelError
 from . import compounds
@@ -143,8 +145,6 @@ class RuleMatcher:
         `text` is the doc's text if the caller has it: Doc.text rebuilds it from the
         tokens on every access, which costs more than the matching itself.
         """
-        from spacy.attrs import LOWER
-
         if isinstance(doc, str):
             doc, text = self.nlp(doc), doc
         found: dict[int, list[_Found]] = {}
@@ -198,8 +198,6 @@ class RuleMatcher:
         and cost only these probes. With our own lemmatizer a token's lemma depends on
         its lowercase form alone, so a lowercase pass would find nothing new.
         """
-        from spacy.attrs import LEMMA, LOWER
-
         if not len(doc):
             return set(), [], []
         strings = doc.vocab.strings
@@ -284,13 +282,11 @@ class RuleMatcher:
                         "vetoed": [_label(f.rule) for f, cover in vetoed if cover is x],
                     }
                 )
-        return RuleHit(
-            code=self.codes[ci].name,
-            score=round(score, 4),
-            evidence={"matches": evidence, "excluded": excluded},
-            start=min(m["start"] for m in evidence),
-            end=max(m["end"] for m in evidence),
-        )
+        if len(evidence) == 1:
+            start, end = evidence[0]["start"], evidence[0]["end"]
+        else:
+            start, end = min(m["start"] for m in evidence), max(m["end"] for m in evidence)
+        return RuleHit(self.codes[ci].name, round(score, 4), {"matches": evidence, "excluded": excluded}, start, end)
 
 
 def _order(f: _Found) -> tuple[int, int, int]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from spacy.tokens import Doc
+
 from ..errors import FocuscodeError
 from .lexicon import lemmatize_lower
 
@@ -92,8 +94,6 @@ def _feature_words(text: str, features: str) -> list[str]:
 
 
 def _feature_doc(nlp, text: str, features: str):
-    from spacy.tokens import Doc
-
     words = _feature_words(text, features)
     return Doc(nlp.vocab, words=words)
 
