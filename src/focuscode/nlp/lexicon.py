@@ -3,15 +3,21 @@
 Pure Python on purpose: no spaCy import, so codebook keywords can be lemmatised and
 the tables shared by the spaCy component, the rule matcher and the text classifier.
 
-Why the cascade is not spaCy's own Dutch rule lemmatizer: that one needs a POS tag,
-which the fallback pipeline does not have, and its plain lookup table misses common
-forms (taken, leraren, krijgt). Without a tag we have to guess the word class, and the
-tables make that awkward: the verb index also lists generated "verbs" such as
-`taken`, `leraren`, `kinderen` (with made-up paradigms), and the verb exception table
-maps noun lemmas to them (`taak -> taken`). So nouns are tried first: a form that is a
-noun lemma is kept, a form that is a known irregular noun plural is mapped to its
-singular. The few very frequent verbs whose forms collide with that rule (`werken`,
-`heeft`, `wil`) are listed in `_VERB_FIRST`.
+Why not spaCy's own Dutch rule lemmatizer: it needs a POS tag, which the fallback
+pipeline does not have, and its plain lookup table misses common forms (taken,
+leraren, krijgt). Without a tag we guess the word class, and the tables make that
+awkward: the verb index also lists generated "verbs" such as `taken`, `leraren`,
+`kinderen` (with made-up paradigms), and the verb exception table maps noun lemmas to
+them (`taak -> taken`). So, per lowercase form (see `_cascade` for the exact order):
+
+1. a short list of frequent verb forms and function words (`_VERB_FIRST`, `_CLOSED`);
+2. a noun lemma is kept, a known irregular noun plural becomes its singular;
+3. the corpus lookup table, then verb exceptions, then the other lemma indexes;
+4. suffix rules whose result is a known lemma, and present-tense verb forms;
+5. for a word still unknown, the head of a compound, lemmatised by the same steps
+   (invaltaken -> invaltaak, ad-hoctaken -> ad-hoctaak).
+
+Results are cached per form: the cascade runs once per distinct word of a corpus.
 """
 
 from __future__ import annotations
@@ -116,38 +122,25 @@ def lookups_version() -> str | None:
         return None
 
 
-def _verb_t_candidates(word: str):
-    # krijgt -> krijgen, maakt -> maken, leeft -> leven, reist -> reizen, zit -> zitten
-    stems = [word[:-1]] if word.endswith("t") else []
-    stems.append(word)
-    for stem in stems:
-        if len(stem) < 2:
-            continue
-        m = _LONG_VOWEL.search(stem)
-        bases = [stem]
-        if m:
-            bases.append(stem[: m.start()] + m.group(1)[0] + m.group(2))
-        for base in bases:
-            yield base + "en"
-            if base.endswith("f"):
-                yield base[:-1] + "ven"
-            if base.endswith("s"):
-                yield base[:-1] + "zen"
-        yield stem + stem[-1] + "en"
-
-
-def _stem_infinitives(stem: str) -> set[str]:
+def _stem_infinitives(stem: str) -> list[str]:
     """Infinitives that have `stem` as their first person: leuk -> leuken, heel -> helen."""
     m = _LONG_VOWEL.search(stem)
     bases = [stem] + ([stem[: m.start()] + m.group(1)[0] + m.group(2)] if m else [])
-    out = {stem + stem[-1] + "en"} if stem else set()
+    out = []
     for base in bases:
-        out.add(base + "en")
+        out.append(base + "en")
         if base.endswith("f"):
-            out.add(base[:-1] + "ven")
+            out.append(base[:-1] + "ven")
         if base.endswith("s"):
-            out.add(base[:-1] + "zen")
+            out.append(base[:-1] + "zen")
+    out.append(stem + stem[-1] + "en")
     return out
+
+
+def _verb_t_candidates(word: str) -> list[str]:
+    # krijgt -> krijgen, maakt -> maken, leeft -> leven, reist -> reizen, zit -> zitten
+    stems = ([word[:-1]] if word.endswith("t") else []) + [word]
+    return [form for stem in stems if len(stem) >= 2 for form in _stem_infinitives(stem)]
 
 
 def _cascade(word: str) -> str | None:
