@@ -41,7 +41,8 @@ RSS_WRAPPER = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
     "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
     "e = time.perf_counter() - t; "
-    "print(r.returncode, e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(r.returncode, e, u.ru_maxrss, u.ru_utime + u.ru_stime); "
     "sys.stderr.write(r.stderr[-2000:])"
 )
 
@@ -88,16 +89,29 @@ def env() -> dict:
     return e
 
 
+CPU: list[float] = [0.0]  # CPU seconds (user + system) of the last run(): wall time on a busy machine says less
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(args: list[str], *, cwd: Path | None = None) -> tuple[int, float, str]:
+    before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run([*FC, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env(), cwd=cwd)
+    CPU[0] = _children_cpu() - before
     return proc.returncode, time.perf_counter() - start, proc.stderr
 
 
 def run_measured(args: list[str]) -> tuple[int, float, int, str]:
     """(exit code, seconds, peak RSS in bytes, stderr) of one focuscode run."""
     proc = subprocess.run([sys.executable, "-c", RSS_WRAPPER, *FC, *args], capture_output=True, text=True, env=env())
-    code, seconds, rss_kb = proc.stdout.split()
+    code, seconds, rss_kb, cpu = proc.stdout.split()
+    CPU[0] = float(cpu)
     return int(code), float(seconds), int(rss_kb) * 1024, proc.stderr
 
 
@@ -121,12 +135,14 @@ def timed(args: list[str], reps: int, *, cwd: Path | None = None) -> tuple[float
         return None, f"error (exit {code}): {last_line(err)}"
     if first > SLOW:
         reps = 1
-    times = []
+    times, cpus = [], []
     for _ in range(reps):
         code, seconds, err = run(args, cwd=cwd)
         if code != 0:
             return None, f"error (exit {code}): {last_line(err)}"
         times.append(seconds)
+        cpus.append(CPU[0])
+    CPU[0] = statistics.median(cpus)
     return statistics.median(times), ""
 
 
@@ -150,7 +166,7 @@ def startup(out: Run, work: Path, reps: int) -> None:
         if seconds is None:
             out.add("3. start-up", label, why, "< 0.3 s", "n/a")
         else:
-            out.add("3. start-up", label, fmt_s(seconds), "< 0.3 s", verdict_time(seconds, 0.3), f"median of {reps}")
+            out.add("3. start-up", label, fmt_s(seconds), "< 0.3 s", verdict_time(seconds, 0.3), f"median of {reps}; CPU {CPU[0]:.2f} s")
 
 
 QUERIES = [
@@ -189,7 +205,7 @@ def queries(out: Run, work: Path, segments: int, codings: int, reps: int) -> Non
         if seconds is None:
             out.add(section, label, why, "< 0.3 s", "n/a")
         else:
-            note = f"median of {reps}" if seconds <= SLOW else "one run after a warm-up (slow)"
+            note = (f"median of {reps}" if seconds <= SLOW else "one run after a warm-up (slow)") + f"; CPU {CPU[0]:.2f} s"
             out.add(section, label, fmt_s(seconds), "< 0.3 s", verdict_time(seconds, 0.3), note)
 
 
@@ -251,26 +267,28 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
     else:
         peaks.append(rss)
         times.append(seconds)
+        gated_cpu = CPU[0]
     imported = None
     if times:
         imported = statistics.median(times)
         out.add(section, "import (deduce privacy gate)", f"{total / imported:,.0f} words/s ({fmt_s(imported)})", "", "",
-                "one run; includes start-up and loading deduce")
+                f"one run; CPU {gated_cpu:.1f} s; includes start-up and loading deduce")
     else:
         out.add(section, "import", why or "n/a", "", "n/a")
     # The limits run on the stored segments, or on the files' turns if import failed.
     # The same import without the deduce gate (--allow-pii skips it): what storing costs.
-    bare_times, bare_peak = [], 0
+    bare_times, bare_cpus, bare_peak = [], [], 0
     for i in range(reps):
         code, seconds, rss, err = run_measured([*import_args, "--allow-pii", "--db", str(work / f"bare-{i}.db")])
         if code != 0:
             break
         bare_times.append(seconds)
+        bare_cpus.append(CPU[0])
         bare_peak = max(bare_peak, rss)
     if bare_times:
         bare = statistics.median(bare_times)
         out.add(section, "import --allow-pii (no privacy gate)", f"{total / bare:,.0f} words/s ({fmt_s(bare)})", "", "",
-                f"median of {len(bare_times)}; peak {bare_peak / 2**20:,.0f} MB")
+                f"median of {len(bare_times)}; CPU {statistics.median(bare_cpus):.1f} s; peak {bare_peak / 2**20:,.0f} MB")
     if times:
         code, _, err = run(["codebook", "load", str(synth.codebook_path(work)), "--db", str(db)])
         if code != 0:
@@ -279,7 +297,7 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
                                       for line in f.read_text(encoding="utf-8").splitlines() if ":" in line]
     suggested = None
     if times and available(["suggest"]):
-        s_times = []
+        s_times, s_cpus = [], []
         for i in range(reps + 1):
             code, seconds, err = run(["suggest", "--db", str(db)])
             if code != 0:
@@ -287,6 +305,7 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
                 break
             if i:
                 s_times.append(seconds)
+                s_cpus.append(CPU[0])
         if s_times:
             suggested = statistics.median(s_times)
     pipe = _raw_pipe(None, texts, reps) if texts else None
@@ -297,7 +316,8 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
         wps = total / suggested
         ratio = pipe_wps / wps
         out.add(section, "suggest (fallback pipeline)", f"{wps:,.0f} words/s ({fmt_s(suggested)})", "within 1.25x of raw nlp.pipe",
-                "met" if ratio <= 1.25 else f"missed: {ratio:.2f}x slower than the limit", f"median of {reps}; includes start-up and storing")
+                "met" if ratio <= 1.25 else f"missed: {ratio:.2f}x slower than the limit",
+                f"median of {reps}; CPU {statistics.median(s_cpus):.1f} s; includes start-up and storing")
     elif texts:
         out.add(section, "suggest", why or "n/a: not available", "", "n/a")
     deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
