@@ -122,3 +122,17 @@ def test_writer_gives_up_after_the_lock_timeout_with_one_line(project, tmp_path)
     assert str(project) in lines[1]
     assert "Traceback" not in result.stderr
     assert count(project, "SELECT count(*) FROM codings WHERE coder = 'carla'") == 0
+
+
+def test_check_reads_while_a_coder_is_writing(project, tmp_path):
+    holder = _hold(project, tmp_path, 60)
+    try:
+        start = time.monotonic()
+        result = run_focuscode("check", "--json", "--db", project, env=child_env(FOCUSCODE_LOCK_TIMEOUT="30"))
+        waited = time.monotonic() - start
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "waiting for the project database" not in result.stderr
+    assert waited < 20  # it never queued behind the writer's lock
