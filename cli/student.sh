@@ -43,9 +43,8 @@ fc() { "$FOCUSCODE" "$@"; }
 
 step "1. Reference project from the sample corpus (import, codebook, suggestions, coder 'referentie')"
 fc demo --db reference.db --out exports --sample "$REPO"
-# The reference coder read every non-facilitator turn (transcripts/README.md), so
-# every turn counts as looked at, also those without a code. Enter = done, next.
-printf '\n%.0s' $(seq 400) | fc review --coder referentie --all --db reference.db >/dev/null
+# The reference coder read every non-facilitator turn (transcripts/README.md); loading
+# the reference coding marks those turns as looked at, also those without a code.
 
 step "2. Blind copy for the student"
 fc replicate --coder student --out student.db --db reference.db

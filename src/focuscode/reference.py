@@ -18,7 +18,12 @@ from .textio import read_text_file
 
 
 def load_reference_coding(db, path: str | Path, coder: str) -> int:
-    """Store each row as an accepted coding by `coder`; returns the number stored."""
+    """Store each row as an accepted coding by `coder`; returns the number stored.
+
+    A reference coder read every participant turn of the transcripts it names,
+    so those turns are marked seen: for agreement, a turn without a reference
+    code means "no code", not "not looked at".
+    """
     p = Path(path)
     text, _ = read_text_file(p)
     reader = csv.DictReader(io.StringIO(text))
@@ -26,6 +31,7 @@ def load_reference_coding(db, path: str | Path, coder: str) -> int:
     if not reader.fieldnames or not needed <= {f.strip() for f in reader.fieldnames}:
         raise InputFileError("a coding file needs the columns transcript, turn, code", path=str(p), line=1)
     count = 0
+    transcripts: set[str] = set()
     with transaction(db):
         for row in reader:
             line = reader.line_num
@@ -51,4 +57,14 @@ def load_reference_coding(db, path: str | Path, coder: str) -> int:
                     {"target": "segment", "segment_id": seg[0], "coder": coder, "text": memo, "created_at": stamp, "updated_at": stamp}
                 )
             count += 1
+            transcripts.add(row["transcript"].strip())
+        stamp = now()
+        for name in sorted(transcripts):
+            db.execute(
+                """INSERT OR IGNORE INTO seen (segment_id, coder, at)
+                   SELECT s.id, ?, ? FROM segments s JOIN transcripts t ON t.id = s.transcript_id
+                   LEFT JOIN participants p ON p.id = s.participant_id
+                   WHERE t.name = ? AND COALESCE(p.is_facilitator, 0) = 0""",
+                [coder, stamp, name],
+            )
     return count
