@@ -218,3 +218,15 @@ def test_entity_pipeline_is_only_a_full_model():
         assert pipeline is not None and not pipeline.is_fallback and "ner" in pipeline.nlp.pipe_names
     else:
         assert pipeline is None  # the fallback has no entity recogniser and nothing is downloaded
+
+
+def test_importing_deduce_leaves_logging_alone():
+    import subprocess
+    import sys
+
+    code = ("import logging; from focuscode.privacy.scan import import_deduce; import_deduce(); "
+            "logging.getLogger('matplotlib').debug('debugregel'); logging.getLogger('x').warning('waarschuwing')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""  # deduce's basicConfig would print both lines on stdout
+    assert "debugregel" not in r.stderr

@@ -73,13 +73,27 @@ def deduce_engine():
     """The process's one deduce object, built on first use."""
     global _engine
     if _engine is None:
-        import logging
-
-        from deduce import Deduce
-
-        logging.getLogger("deduce").setLevel(logging.ERROR)
-        _engine = Deduce()
+        _engine = import_deduce()()
     return _engine
+
+
+def import_deduce():
+    """The Deduce class, imported without its side effect on logging.
+
+    Importing deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG), which
+    would pour every library's debug messages into our stdout (and break --json).
+    """
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    from deduce import Deduce
+
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("deduce").setLevel(logging.ERROR)
+    return Deduce
 
 
 def name_pattern(name: str) -> re.Pattern:
