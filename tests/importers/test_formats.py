@@ -137,6 +137,8 @@ def test_docx_paragraphs(cli, tmp_path):
     assert segs[2]["text"].startswith("Bij ons gaat het professionaliseringsbudget")
     assert segs[-1]["text"] == "Ik wel, maar het was een afvinklijstje."
     assert segs[1]["role"] == "OOP'er" and segs[1]["sector"] == "po"
+    # Without a participants file the facilitator is still known by the label.
+    assert segs[0]["role"] == "gespreksleider" and segs[0]["facilitator"] is True
 
 
 def test_docx_table_with_time_column(cli, tmp_path):

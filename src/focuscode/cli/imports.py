@@ -13,7 +13,7 @@ from .common import DbOption, JsonOption, info, open_db, print_json, progress_ba
 def import_(
     paths: Annotated[
         List[Path],
-        typer.Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them.", show_default=False),
+        typer.Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them; or a REFI-QDA .qdpx project.", show_default=False),
     ],
     source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete (optional for .qdpx).")] = None,
     participants: Annotated[

@@ -8,6 +8,7 @@ one). Files are parsed one at a time, so memory holds one file's turns at most.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -17,7 +18,7 @@ from ..errors import FocuscodeError, InputFileError, ParticipantsError, PrivacyE
 from ..textio import read_bytes
 from . import SOURCES
 from .model import ParsedSource, Turn
-from .participants import SECTORS, Participant, load_participants, participants_beside
+from .participants import FACILITATOR_ROLES, SECTORS, Participant, load_participants, participants_beside
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 CAPTION_SUFFIXES = (".vtt", ".srt")
@@ -141,7 +142,12 @@ def _resolve_participants(
         raise ParticipantsError(f"speakers not {where}: {listed}", path=str(path))
     resolved = dict(people)
     for speaker in unknown:
-        resolved[speaker] = Participant(label=speaker, role=options.role or "onbekend", sector=options.sector)
+        # "Gespreksleider", "Interviewer 2": the label says who leads the conversation.
+        word = re.sub(r"[\d()\[\]*:.\s]+", " ", speaker).strip().lower()
+        if word in FACILITATOR_ROLES:
+            resolved[speaker] = Participant(label=speaker, role=word, is_facilitator=True)
+        else:
+            resolved[speaker] = Participant(label=speaker, role=options.role or "onbekend", sector=options.sector)
     return resolved
 
 
