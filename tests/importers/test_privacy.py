@@ -230,3 +230,35 @@ def test_importing_deduce_leaves_logging_alone():
     assert r.returncode == 0, r.stderr
     assert r.stdout == ""  # deduce's basicConfig would print both lines on stdout
     assert "debugregel" not in r.stderr
+
+
+def test_pseudonymised_folder_with_participants_imports_cleanly(cli, tmp_path):
+    raw = tmp_path / "ruw"
+    raw.mkdir()
+    (raw / "fg.txt").write_text(
+        "Gespreksleider: Wie bepaalt bij jullie wat je doet?\n"
+        "Sanne Vermeulen: De leerkracht, eigenlijk elke ochtend opnieuw.\n"
+        "Pieter Bakker: Bij ons de teamleider, maar die zie ik bijna nooit.\n",
+        encoding="utf-8",
+    )
+    (raw / "fg.participants.csv").write_text(
+        "label,role,sector\nGespreksleider,gespreksleider,\nSanne Vermeulen,OOP'er,po\nPieter Bakker,OOP'er,vo\n",
+        encoding="utf-8",
+    )
+    (raw / "zoom.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nSanne Vermeulen: Dat herken ik.\n\n"
+        "00:00:04.000 --> 00:00:06.000\nPieter Bakker: Ik ook.\n",
+        encoding="utf-8",
+    )
+    (raw / "zoom.participants.csv").write_text(
+        "label,role,sector\nSanne Vermeulen,OOP'er,po\nPieter Bakker,OOP'er,vo\n", encoding="utf-8")
+    out = tmp_path / "schoon"
+    assert cli("anonymise", raw, "--out", out).exit_code == 0
+    assert "Sanne" not in (out / "fg.participants.csv").read_text(encoding="utf-8")
+    r = cli("import", out, "--source", "focusgroep")
+    assert r.exit_code == 0, r.output
+    segs = segments(cli)
+    assert [(s["speaker"], s["role"], s["sector"]) for s in segs] == [
+        ("Gespreksleider", "gespreksleider", None), ("[PERSOON-1]", "OOP'er", "po"), ("[PERSOON-2]", "OOP'er", "vo"),
+        ("[PERSOON-1]", "OOP'er", "po"), ("[PERSOON-2]", "OOP'er", "vo")]
+    assert segs[3]["text"] == "Dat herken ik."

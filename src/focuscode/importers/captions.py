@@ -22,7 +22,7 @@ _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(r"^\s*" + _TS + r"\s*-->\s*" + _TS + r"(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
-_PREFIX = re.compile(r"^(?P<speaker>[^:<>\[\]]{1,60}?):\s+(?P<text>\S.*)$", re.DOTALL)
+_PREFIX = re.compile(r"^(?P<speaker>[^:<>\[\]]{1,60}?|\[[A-Z]+-\d+\]):\s+(?P<text>\S.*)$", re.DOTALL)
 
 
 def _ms(groups: tuple) -> int:
@@ -33,6 +33,8 @@ def _ms(groups: tuple) -> int:
 
 def _plausible(label: str, known: set[str] | None) -> bool:
     label = label.strip()
+    if label.startswith("["):
+        return True  # a pseudonymised speaker such as [PERSOON-1]
     return (known is not None and label in known) or plausible_label(label)
 
 

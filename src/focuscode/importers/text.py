@@ -25,6 +25,7 @@ _OPENERS = [
 ]
 # Placeholders from anonymisation look like bracketed labels but open no turn.
 _PLACEHOLDER = re.compile(r"^\[(?:[a-zà-ý][^\]]*|[A-Z]+-\d+)\]")
+_PSEUDONYM_LABEL = re.compile(r"^(?P<speaker>\[[A-Z]+-\d+\])\s*(?:\(" + _TIME + r"\))?\s*:\s*(?P<text>.*)$")
 _SENTENCE_CHARS = re.compile(r"[.?!,;\"“”‘]")
 
 
@@ -56,7 +57,12 @@ def match_opener(line: str, custom: re.Pattern | None = None, known: set[str] | 
         time = groups.get("time")
         return groups["speaker"].strip(), (groups.get("text") or "").strip(), parse_time(time) if time else None
     if _PLACEHOLDER.match(line):
-        return None
+        # A pseudonymised speaker ("[PERSOON-1]: tekst") opens a turn; "[school] is..." does not.
+        m = _PSEUDONYM_LABEL.match(line)
+        if m is None:
+            return None
+        time = m.group("time")
+        return m.group("speaker"), m.group("text").strip(), parse_time(time) if time else None
     for pattern in _OPENERS:
         m = pattern.match(line)
         if not m:

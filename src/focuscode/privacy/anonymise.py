@@ -22,7 +22,8 @@ from ..errors import InputFileError, UsageError
 from ..textio import decode_bytes, read_bytes
 from .scan import PLACEHOLDER, Finding, NameEntry, Span, scan_texts
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".csv")
+# Participants files (.csv, .yaml) are pseudonymised with their transcripts, so labels keep matching.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".csv", ".yaml", ".yml")
 SUPPORTED = TEXT_SUFFIXES + (".docx",)
 PREFIXES = {
     "persoon": "PERSOON", "school": "SCHOOL", "instelling": "INSTELLING", "locatie": "PLAATS",
@@ -192,7 +193,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
         p = Path(raw)
         if p.is_dir():
             out.extend(c for c in sorted(p.iterdir()) if c.is_file() and c.suffix.lower() in SUPPORTED
-                       and ".participants." not in c.name and not c.name.startswith("."))
+                       and not c.name.startswith("."))
         else:
             out.append(p)
     return out
