@@ -50,6 +50,16 @@ class _Found(NamedTuple):
     compound: bool
 
 
+class _FiringCache:
+    """Which word hashes fire which rules, remembered for every hash ever looked up."""
+
+    def __init__(self, lookup):
+        self.lookup = lookup  # str -> tuple of (rule, is_compound)
+        self.checked: set[int] = set()
+        self.firing: set[int] = set()
+        self.rules: dict[int, tuple] = {}
+
+
 class RuleMatcher:
     """Matches one compiled codebook against docs of `nlp` (which must set lemmas)."""
 
@@ -64,8 +74,8 @@ class RuleMatcher:
         self._exclude_keys: dict[int, tuple[int, str]] = {}  # key hash -> (code, phrase)
         self._index = compounds.KeywordIndex()
         # Per lemma/lower hash: the (rule, compound) pairs that a token with it fires.
-        self._by_lemma: dict[int, tuple] = {}
-        self._by_lower: dict[int, tuple] = {}
+        self._by_lemma = _FiringCache(lambda s: self._index.lookup_lemma(s.lower()))
+        self._by_lower = _FiringCache(self._index.lookup_form)
         self._fallback_lemmas = "focuscode_lemmatizer" in nlp.pipe_names
         # A Matcher run costs more than all other matching of a text together, so each
         # pattern has its own and runs only on docs holding the words it needs.
@@ -194,9 +204,10 @@ class RuleMatcher:
         Returns the doc's distinct word hashes, its lemma hashes and, for a model
         pipeline, its lowercase hashes (None otherwise: our lemmas depend on them alone).
 
-        One dict probe per distinct lemma instead of per token: most texts fire nothing
-        and cost only these probes. With our own lemmatizer a token's lemma depends on
-        its lowercase form alone, so a lowercase pass would find nothing new.
+        The doc's distinct lemmas are intersected with those known to fire instead of
+        looking at each token: most texts fire nothing and cost only that. With our own
+        lemmatizer a token's lemma depends on its lowercase form alone, so a lowercase
+        pass would find nothing new.
         """
         if not len(doc):
             return set(), [], []
@@ -205,14 +216,14 @@ class RuleMatcher:
         if lemmas is None or len(lemmas) != len(doc):
             lemmas = doc.to_array(LEMMA).tolist()
         words = set(lemmas)
-        fired = self._fired(words, self._by_lemma, self._index.lookup_lemma, strings, True)
+        fired = self._fired(words, self._by_lemma, strings)
         lowers: list[int] | None = None
         fired_lower: dict[int, tuple] = {}
         if not self._fallback_lemmas:
             lowers = doc.to_array(LOWER).tolist()
             unique_lowers = set(lowers)
             words |= unique_lowers
-            fired_lower = self._fired(unique_lowers, self._by_lower, self._index.lookup_form, strings, False)
+            fired_lower = self._fired(unique_lowers, self._by_lower, strings)
         if not fired and not fired_lower:
             return words, lemmas, lowers
         seen: set[tuple[int, int]] = set()  # (token, rule): lemma and lowercase may both fire
@@ -226,16 +237,16 @@ class RuleMatcher:
         return words, lemmas, lowers
 
     @staticmethod
-    def _fired(hashes, cache, lookup, strings, lower: bool) -> dict[int, tuple]:
-        fired = {}
-        for h in hashes:
-            rules = cache.get(h)
-            if rules is None:
-                text = strings[h]
-                rules = cache[h] = lookup(text.lower() if lower else text)
-            if rules:
-                fired[h] = rules
-        return fired
+    def _fired(hashes: set[int], cache: "_FiringCache", strings) -> dict[int, tuple]:
+        new = hashes - cache.checked  # set algebra in C: most words were seen before
+        if new:
+            for h in new:
+                rules = cache.lookup(strings[h])
+                if rules:
+                    cache.rules[h] = rules
+                    cache.firing.add(h)
+            cache.checked |= new
+        return {h: cache.rules[h] for h in hashes & cache.firing}
 
     def _hit(self, doc, text: str, ci: int, found: list[_Found], excludes: list[tuple[str, int, int]]) -> RuleHit | None:
         # Runs once per (doc, code) that fired, so it avoids spaCy spans and generators.
