@@ -262,3 +262,25 @@ def test_pseudonymised_folder_with_participants_imports_cleanly(cli, tmp_path):
         ("Gespreksleider", "gespreksleider", None), ("[PERSOON-1]", "OOP'er", "po"), ("[PERSOON-2]", "OOP'er", "vo"),
         ("[PERSOON-1]", "OOP'er", "po"), ("[PERSOON-2]", "OOP'er", "vo")]
     assert segs[3]["text"] == "Dat herken ik."
+
+
+def test_anonymise_survey_spreadsheet(cli, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "quickscan.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["respondent", "toelichting"])
+    sheet.append(["X1", "Mijn leidinggevende Pieter Bakker weet niet wat ik doe."])
+    sheet.append(["X2", "Geen opmerkingen."])
+    sheet.append(["X3", "Ik werk in Zwolle, net als Pieter Bakker."])
+    book.save(path)
+    out = tmp_path / "uit"
+    r = cli("anonymise", path, "--out", out)
+    assert r.exit_code == 0, r.output
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(out / "quickscan.xlsx").active.iter_rows()]
+    assert rows[1] == ["X1", "Mijn leidinggevende [PERSOON-1] weet niet wat ik doe."]
+    assert rows[2] == ["X2", "Geen opmerkingen."]
+    assert rows[3] == ["X3", "Ik werk in [PLAATS-1], net als [PERSOON-1]."]
+    r = cli("import", out / "quickscan.xlsx", "--source", "enquete", "--text-column", "toelichting", "--id-column", "respondent")
+    assert r.exit_code == 0, r.output

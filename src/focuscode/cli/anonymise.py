@@ -11,7 +11,7 @@ from .common import JsonOption, info, print_json, stdout
 
 
 def anonymise_(
-    paths: Annotated[List[Path], typer.Argument(help="Files (.txt .md .vtt .srt .csv .docx) or folders.", show_default=False)],
+    paths: Annotated[List[Path], typer.Argument(help="Files (.txt .md .vtt .srt .csv .xlsx .docx, participants .csv/.yaml) or folders.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the pseudonymised copies.")] = None,
     names: Annotated[
         Optional[Path], typer.Option("--names", help="File of real names (one a line, optionally 'school: Naam') to replace too.")

@@ -24,7 +24,7 @@ from .scan import PLACEHOLDER, Finding, NameEntry, Span, scan_texts
 
 # Participants files (.csv, .yaml) are pseudonymised with their transcripts, so labels keep matching.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".vtt", ".srt", ".csv", ".yaml", ".yml")
-SUPPORTED = TEXT_SUFFIXES + (".docx",)
+SUPPORTED = TEXT_SUFFIXES + (".docx", ".xlsx")
 PREFIXES = {
     "persoon": "PERSOON", "school": "SCHOOL", "instelling": "INSTELLING", "locatie": "PLAATS",
     "datum": "DATUM", "leeftijd": "LEEFTIJD", "telefoonnummer": "TELEFOON", "emailadres": "EMAIL",
@@ -147,8 +147,8 @@ def _skip_line(line: str, suffix: str) -> bool:
 @dataclass
 class _Source:
     path: Path
-    kind: str  # text | docx
-    units: list[str]  # lines (text) or paragraphs (docx)
+    kind: str  # text | docx | xlsx
+    units: list[str]  # lines (text), paragraphs (docx) or text cells (xlsx)
     lines: list[int]
     encoding: str | None = None
     document: object = None
@@ -172,9 +172,26 @@ def _load(path: Path) -> _Source:
                     paragraphs.extend(p for p in cell.paragraphs if p not in paragraphs)
         units = [p.text for p in paragraphs]
         return _Source(path, "docx", units, list(range(1, len(units) + 1)), None, document, paragraphs)
+    if suffix == ".xlsx":
+        return _load_xlsx(path, data)
     text, encoding = decode_bytes(data, str(path))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return _Source(path, "text", lines, list(range(1, len(lines) + 1)), encoding)
+
+
+def _load_xlsx(path: Path, data: bytes) -> _Source:
+    import openpyxl
+
+    if not data.strip():
+        raise InputFileError("the file is empty", path=str(path))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - openpyxl/zipfile raise many types for one meaning
+        raise InputFileError(f"not a readable .xlsx (truncated or damaged: {type(exc).__name__})", path=str(path)) from None
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value.strip()]
+    # Line numbers are spreadsheet rows, as in the import's messages.
+    return _Source(path, "xlsx", [c.value for c in cells], [c.row for c in cells], None, book, cells)
 
 
 def _find(source: _Source, names: Sequence[NameEntry], pipeline) -> list[list[Span]]:
@@ -285,6 +302,12 @@ def anonymise(
             total = 0
             for paragraph in source.paragraphs:
                 total += _replace_paragraph(paragraph, pattern, mapping)
+            source.document.save(target)
+        elif source.kind == "xlsx":
+            total = 0
+            for cell in source.paragraphs:
+                cell.value, n = _replace_all(cell.value, pattern, mapping)
+                total += n
             source.document.save(target)
         else:
             new_lines = []
