@@ -284,3 +284,13 @@ def test_anonymise_survey_spreadsheet(cli, tmp_path):
     assert rows[3] == ["X3", "Ik werk in [PLAATS-1], net als [PERSOON-1]."]
     r = cli("import", out / "quickscan.xlsx", "--source", "enquete", "--text-column", "toelichting", "--id-column", "respondent")
     assert r.exit_code == 0, r.output
+
+
+def test_anonymise_bad_key_file_and_unknown_type(cli, leaky, tmp_path):
+    key = tmp_path / "sleutel.csv"
+    key.write_text("naam,code\nJan,1\n", encoding="utf-8")
+    one_line_error(cli("anonymise", leaky, "--out", tmp_path / "uit", "--key", key), "sleutel.csv", "not a focuscode key file")
+    assert not (tmp_path / "uit").exists()
+    pdf = tmp_path / "verslag.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    one_line_error(cli("anonymise", pdf, "--out", tmp_path / "uit"), "verslag.pdf", "cannot pseudonymise '.pdf'")

@@ -118,3 +118,14 @@ def test_fixtures_parse_without_errors():
     assert layout == "table" and len(turns) == 4
     assert len(parse_survey(_xlsx, "t.xlsx", SurveyColumns(text=["toelichting"]), xlsx=True).turns) == 3
     assert len(parse_captions((FIXTURES / "teams-fg-systeem.vtt").read_text(encoding="utf-8"), kind="vtt")) == 5
+
+
+@SETTINGS
+@given(st.binary(max_size=300), st.sampled_from([".txt", ".vtt", ".csv", ".yaml", ".docx", ".xlsx", ".pdf"]))
+def test_anonymise_reader(data, suffix):
+    from focuscode.privacy.anonymise import _load
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"bestand{suffix}"
+        path.write_bytes(data)
+        _only_ours(_load, path)
