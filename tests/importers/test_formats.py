@@ -222,6 +222,8 @@ def test_folder_imports_every_supported_file_with_a_tally(cli, tmp_path):
     for name in ("fg-vo-dubbelepunt.txt", "teams-fg-systeem.vtt", "interview-oop.srt", "zoom-fg-po.vtt"):
         copy_fixture(name, folder)
     (folder / "notities.pdf").write_bytes(b"%PDF-1.4 niet voor import")
+    (folder / "README.md").write_text("# Sessies van het voorjaar\n\nNog twee te doen.\n", encoding="utf-8")
+    copy_fixture("enquete-toelichting.csv", folder)  # without --text-column a .csv here is not a survey
     r = _import(cli, folder)
     lines = r.stdout.strip().splitlines()
     assert len(lines) == 5 and all(": imported," in line for line in lines[:4])
@@ -237,3 +239,12 @@ def test_json_output(cli, tmp_path):
     (result,) = json.loads(r.stdout)
     assert result["status"] == "imported" and result["segments"] == 4 and result["source_type"] == "vtt"
     assert result["name"] == "zoom-fg-po.vtt" and result["encoding"] == "utf-8"
+
+
+def test_bundled_sample_folder_imports_as_a_whole(cli):
+    from importkit import SAMPLE
+
+    r = cli("import", SAMPLE, "--source", "focusgroep")
+    assert r.exit_code == 0, r.output
+    tally = r.stdout.strip().splitlines()[-1]
+    assert tally.startswith(f"{len(list(SAMPLE.glob('*.txt')))} files: ") and " 0 failed" in tally

@@ -71,7 +71,7 @@ def import_(
         sector_column=sector_column, meta_columns=list(meta_column or []), codes_column=codes_column,
         coder=coder, sheet=sheet,
     )
-    files = list(expand_paths(paths))
+    files = list(expand_paths(paths, surveys=bool(options.text_columns)))
     if not files:
         raise_nothing(paths)
     several = len(files) > 1

@@ -290,19 +290,27 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     )
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given; a folder gives every supported file in it (participants files excluded)."""
+def expand_paths(paths: Iterable[str | Path], *, surveys: bool = True) -> Iterator[Path]:
+    """Files as given; a folder gives every supported file in it.
+
+    In a folder, participants files and READMEs are not sources, and spreadsheets
+    count only when `surveys` (a --text-column was given): without one a .csv in a
+    transcript folder is a participants list or a coding table, not a survey.
+    """
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for child in sorted(p.iterdir()):
-                if not child.is_file() or child.name.startswith("."):
-                    continue
-                if ".participants." in child.name or child.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    continue
-                yield child
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        for child in sorted(p.iterdir()):
+            suffix = child.suffix.lower()
+            if not child.is_file() or child.name.startswith(".") or child.name.lower().startswith("readme"):
+                continue
+            if ".participants." in child.name or suffix not in SUPPORTED_SUFFIXES:
+                continue
+            if suffix in SURVEY_SUFFIXES and not surveys:
+                continue
+            yield child
 
 
 def import_many(
@@ -312,7 +320,7 @@ def import_many(
     _check_options(options)
     results: list[ImportResult | ImportFailure] = []
     with transaction(db):
-        for path in expand_paths(paths):
+        for path in expand_paths(paths, surveys=bool(options.text_columns)):
             try:
                 with db.atomic():  # a savepoint: this file's writes only
                     result: ImportResult | ImportFailure = import_file(db, path, options)

@@ -210,7 +210,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
         p = Path(raw)
         if p.is_dir():
             out.extend(c for c in sorted(p.iterdir()) if c.is_file() and c.suffix.lower() in SUPPORTED
-                       and not c.name.startswith("."))
+                       and not c.name.startswith(".") and not c.name.lower().startswith("readme"))
         else:
             out.append(p)
     return out
