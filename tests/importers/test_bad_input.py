@@ -152,3 +152,25 @@ def test_folder_without_supported_files(cli, project, tmp_path):
     folder.mkdir()
     (folder / "foto.jpg").write_bytes(b"\xff\xd8\xff")
     _fails(cli, project, [folder, "--source", "focusgroep"], "no supported files")
+
+
+def test_invalid_speaker_pattern(cli, project, tmp_path):
+    path = copy_fixture("fg-vo-dubbelepunt.txt", tmp_path)
+    _fails(cli, project, [path, "--source", "focusgroep", "--speaker-pattern", "(?P<speaker>[a-z"],
+           "fg-vo-dubbelepunt.txt", "--speaker-pattern is not a valid regular expression")
+    _fails(cli, project, [path, "--source", "focusgroep", "--speaker-pattern", r"^(\w+): (.*)$"],
+           "fg-vo-dubbelepunt.txt", "(?P<speaker>...)")
+
+
+def test_vtt_first_cue_without_speaker(cli, project, tmp_path):
+    path = tmp_path / "anoniem.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nen dan valt het hele rooster om.\n", encoding="utf-8")
+    _fails(cli, project, [path, "--source", "focusgroep", "--allow-unknown"], "anoniem.vtt:4", "first cue has no speaker")
+
+
+def test_yaml_participants_with_a_duplicate_label(cli, project, tmp_path):
+    path = copy_fixture("dialoogtafel-markdown.md", tmp_path)
+    people = tmp_path / "dialoogtafel-markdown.participants.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "  - label: Vakbond\n    role: bond\n", encoding="utf-8")
+    _fails(cli, project, [path, "--source", "dialoogtafel"], "dialoogtafel-markdown.participants.yaml:18",
+           "duplicate label 'Vakbond'")
