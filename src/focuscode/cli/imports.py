@@ -69,7 +69,7 @@ def import_(
         role=role, sector=sector, replace=replace, names=names, allow_pii=allow_pii,
         text_columns=list(text_column or []), id_column=id_column, role_column=role_column,
         sector_column=sector_column, meta_columns=list(meta_column or []), codes_column=codes_column,
-        coder=coder, sheet=sheet,
+        coder=coder, sheet=sheet, notify=info,
     )
     files = list(expand_paths(paths, surveys=bool(options.text_columns)))
     if not files:

@@ -50,6 +50,8 @@ class ImportOptions:
     codes_column: str | None = None
     sheet: str | None = None
     coder: str | None = None
+    # Told (once per process) when the gate starts loading deduce's tables, which takes a while.
+    notify: Callable[[str], None] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -189,11 +191,13 @@ def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
     warnings): deduce and the entity model are skipped, which is the point of the
     option on a large corpus that is known to be clean or will be pseudonymised later.
     """
-    from ..privacy.scan import entity_pipeline, scan_turns, summarise
+    from ..privacy.scan import deduce_needs_build, entity_pipeline, scan_turns, summarise
 
     names = _names(options)
     if options.allow_pii and not names:
         return []
+    if not options.allow_pii and options.notify is not None and deduce_needs_build():
+        options.notify("Building deduce's name and place tables for the privacy check (once, takes a few minutes)")
     pipeline = None
     if not options.allow_pii:
         pipeline = options.entity_pipeline

@@ -77,6 +77,18 @@ def deduce_engine():
     return _engine
 
 
+def deduce_needs_build() -> bool:
+    """True when deduce has no cached lookup tables yet: the first use then takes minutes."""
+    if _engine is not None:
+        return False
+    import importlib.util
+
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or not spec.origin:
+        return False
+    return not (Path(spec.origin).parent / "data" / "lookup" / "cache" / "lookup_structs.pickle").exists()
+
+
 def import_deduce():
     """The Deduce class, imported without its side effect on logging.
 
