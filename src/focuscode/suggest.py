@@ -2,7 +2,10 @@
 
 Suggestions are coding rows without a coder (status 'suggested'). A run
 replaces the previous rule suggestions in one transaction; coders' decisions
-are separate rows and are never touched.
+are separate rows and are never touched. Given a coder, the run also learns
+from that coder's decisions (see `learning`) and stores the classifier's
+suggestions with method 'model', replacing the previous ones in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Callable
 
 from .codes import require_codebook
 from .db import dumps, get_setting, now, transaction
+from .errors import FocuscodeError
 
 
 @dataclass
@@ -21,6 +25,8 @@ class SuggestResult:
     suggestions: int
     by_code: dict[str, int] = field(default_factory=dict)
     model: dict | None = None
+    model_suggestions: int = 0
+    model_by_code: dict[str, int] = field(default_factory=dict)
 
 
 def _segments_to_scan(db, include_facilitator: bool) -> list[tuple[int, str]]:
@@ -39,11 +45,21 @@ def run_suggest(
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = 256,
     n_process: int = 1,
+    coder: str | None = None,
+    threshold: float = 0.5,
+    seed: int = 0,
 ) -> SuggestResult:
+    """Rule suggestions for every segment; with `coder`, model suggestions learned from them too.
+
+    `notify` hears which pipeline runs and, with a coder, which codes were learned and
+    which were skipped for too few decisions.
+    """
     from .nlp.pipeline import load_pipeline
     from .nlp.rules import RuleMatcher
 
     codebook = require_codebook(db)
+    if not 0.0 < threshold <= 1.0:
+        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {threshold}")
     pipeline = load_pipeline(model or get_setting(db, "model"), notify=notify)
     matcher = RuleMatcher(pipeline.nlp, list(codebook.walk()))
     code_ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes WHERE active = 1")}
@@ -73,7 +89,65 @@ def run_suggest(
             by_code[hit.code] = by_code.get(hit.code, 0) + 1
         if progress and (i % 200 == 0 or i == len(segments)):
             progress(i, len(segments))
+    result = SuggestResult(pipeline.name, len(segments), len(rows), by_code)
+    learned = _learn(db, coder, seed, notify) if coder else None
     with transaction(db):
         db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'rules'")
         db.table("codings").insert_all(rows, batch_size=1000)
-    return SuggestResult(pipeline.name, len(segments), len(rows), by_code)
+        if learned is not None and learned.model is not None:
+            _store_model_suggestions(db, learned, segments, code_ids, pipeline.name, threshold, stamp, result)
+    return result
+
+
+def _learn(db, coder: str, seed: int, notify):
+    from .learning import MIN_EXAMPLES, learn
+
+    learned = learn(db, coder, seed=seed)
+    if notify:
+        if learned.trained:
+            notify(f"Learned from {learned.coder}'s decisions ({learned.n_examples} segments): {', '.join(learned.trained)}")
+        else:
+            notify(f"No model trained: no code has {MIN_EXAMPLES} accepted and {MIN_EXAMPLES} rejected segments by {learned.coder} yet")
+        if learned.skipped:
+            notify(
+                f"Skipped for too few decisions (need {MIN_EXAMPLES} accepted and {MIN_EXAMPLES} rejected): "
+                + ", ".join(f"{code} ({a}/{r})" for code, (a, r) in learned.skipped.items())
+            )
+    return learned
+
+
+def _store_model_suggestions(db, learned, segments, code_ids, pipeline_name, threshold, stamp, result) -> None:
+    from .learning import model_evidence, model_suggestions, store_model
+
+    model_id = store_model(db, learned, pipeline=pipeline_name, threshold=threshold)
+    found = model_suggestions(learned, segments, threshold=threshold)
+    db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'model'")
+    db.table("codings").insert_all(
+        (
+            {
+                "segment_id": segment_id,
+                "code_id": code_ids[code],
+                "coder": None,
+                "status": "suggested",
+                "method": "model",
+                "score": round(p, 4),
+                "evidence": dumps(model_evidence(model_id, learned.n_examples, p, terms)),
+                "model_id": model_id,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            for segment_id, code, p, terms in found
+        ),
+        batch_size=1000,
+    )
+    for _, code, _, _ in found:
+        result.model_by_code[code] = result.model_by_code.get(code, 0) + 1
+    result.model_suggestions = len(found)
+    result.model = {
+        "id": model_id,
+        "coder": learned.coder,
+        "trained": learned.trained,
+        "skipped": {code: {"accepted": a, "rejected": r} for code, (a, r) in learned.skipped.items()},
+        "trained_on": learned.n_examples,
+        "threshold": threshold,
+    }

@@ -10,6 +10,8 @@ from .common import FocuscodeGroup
 from . import check as check_cli
 from . import analysis as analysis_cli
 from . import anonymise as anonymise_cli
+from . import doctor as doctor_cli
+from . import evaluate as evaluate_cli
 
 app = typer.Typer(
     name="focuscode",
@@ -42,6 +44,8 @@ codebook.register(app)
 segments.register(app)
 coding.register(app)
 suggest.register(app)
+evaluate_cli.register(app)
+doctor_cli.register(app)
 exports.register(app)
 review.register(app)
 team.register(app)

@@ -47,6 +47,10 @@ def segments(
                 line += " evidence: " + ", ".join(
                     f"{m.get('text')}≈{m.get('keyword') or m.get('pattern')}" for m in c["evidence"]["matches"][:4]
                 )
+            elif c["evidence"] and "model" in c["evidence"]:
+                ev = c["evidence"]
+                line += f" model {ev['model']} (learned from {ev.get('trained_on', '?')} segments)"
+                line += ": " + ", ".join(ev["terms"]) if ev.get("terms") else ""
             stdout.print(line, markup=False)
         for m in r.get("memos", []):
             stdout.print(f"  memo ({m['coder'] or '-'}): {m['text']}", markup=False)

@@ -1,4 +1,4 @@
-"""suggest: code suggestions from the codebook's rules."""
+"""suggest: code suggestions from the codebook's rules and, given a coder, a model learned from them."""
 
 from __future__ import annotations
 
@@ -6,27 +6,51 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import DbOption, JsonOption, info, open_db, print_json, stdout
+from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, stdout
+
+ModelOption = Annotated[
+    Optional[str],
+    typer.Option("--model", help="spaCy model name or path [default: nl_core_news_sm, else the offline fallback]."),
+]
 
 
 def suggest(
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model name or path [default: nl_core_news_sm, else the offline fallback].")] = None,
+    model: ModelOption = None,
+    coder: CoderOption = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Store model suggestions with at least this probability.")] = 0.5,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for training (same seed, same scores).")] = 0,
     include_facilitator: Annotated[bool, typer.Option("--include-facilitator", help="Also suggest codes for the facilitator's turns.")] = False,
     n_process: Annotated[int, typer.Option("--n-process", help="Processes for spaCy on large projects.")] = 1,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Suggest codes for segments, with the evidence that fired."""
+    """Suggest codes for segments, with the evidence that fired.
+
+    With --coder (or FOCUSCODE_CODER) a text classifier also learns from that coder's
+    accepted and rejected codings (codes with at least 5 of each) and suggests codes for
+    the segments the coder has not decided yet (method 'model').
+    """
     from ..suggest import run_suggest
 
     conn = open_db(db)
-    result = run_suggest(conn, model=model, include_facilitator=include_facilitator, notify=info, n_process=n_process)
+    result = run_suggest(
+        conn, model=model, include_facilitator=include_facilitator, notify=info, n_process=n_process,
+        coder=coder, threshold=threshold, seed=seed,
+    )
     if as_json:
         print_json(result.__dict__)
         return
-    stdout.print(f"{result.suggestions} suggestions in {result.segments} segments ({result.pipeline})")
-    for name, n in sorted(result.by_code.items(), key=lambda kv: -kv[1]):
+    stdout.print(f"{result.suggestions} rule suggestions in {result.segments} segments ({result.pipeline})")
+    for name, n in sorted(result.by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         stdout.print(f"  {name}: {n}")
+    if result.model:
+        m = result.model
+        stdout.print(
+            f"{result.model_suggestions} model suggestions (model {m['id']}, learned from {m['coder']}'s "
+            f"decisions on {m['trained_on']} segments, probability >= {m['threshold']:g})"
+        )
+        for name, n in sorted(result.model_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
+            stdout.print(f"  {name}: {n}")
 
 
 def register(app: typer.Typer) -> None:

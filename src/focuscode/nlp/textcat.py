@@ -10,6 +10,7 @@ spaCy pipeline the suggestions ran on.
 
 from __future__ import annotations
 
+import math
 import random
 import zlib
 from dataclasses import dataclass, field
@@ -46,6 +47,28 @@ class TrainedModel:
         for doc in self.nlp.pipe(docs, batch_size=batch_size):
             yield {label: float(doc.cats.get(label, 0.0)) for label in self.meta["labels"]}
 
+    def feature_words(self, text: str) -> list[str]:
+        """The words the classifier sees in `text` (lemmas or lowercase forms, no punctuation)."""
+        return _feature_words(text, self.meta["features"])
+
+    def predict_words(self, word_lists: Iterable[list[str]], *, batch_size: int = 256) -> Iterator[dict[str, float]]:
+        """`predict_iter` for texts already reduced to `feature_words`."""
+        docs = (Doc(self.nlp.vocab, words=words) for words in word_lists)
+        for doc in self.nlp.pipe(docs, batch_size=batch_size):
+            yield {label: float(doc.cats.get(label, 0.0)) for label in self.meta["labels"]}
+
+    def word_weights(self, words: Iterable[str]) -> dict[str, dict[str, float]]:
+        """Per word, how far it alone moves each label's log-odds.
+
+        The bag-of-words model is linear in word counts before its sigmoid, so a text of
+        one word minus an empty text is exactly that word's weight; probing is cheaper
+        and safer than reading spaCy's hashed weight table.
+        """
+        words = sorted(set(words))
+        scores = list(self.predict_words([[]] + [[w] for w in words]))
+        base = {label: _logit(p) for label, p in scores[0].items()}
+        return {w: {label: _logit(p) - base[label] for label, p in s.items()} for w, s in zip(words, scores[1:])}
+
     def to_bytes(self) -> bytes:
         """The model and its metadata as one blob (for a SQLite BLOB column)."""
         import srsly
@@ -75,6 +98,11 @@ class TrainedModel:
         except Exception as exc:  # zlib.error, msgpack errors, spaCy config errors
             raise FocuscodeError(f"stored text classifier cannot be read: {' '.join(str(exc).split())[:200]}") from None
         return cls(nlp=nlp, meta=payload["meta"])
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-7), 1 - 1e-7)
+    return math.log(p / (1 - p))
 
 
 @lru_cache(maxsize=1)

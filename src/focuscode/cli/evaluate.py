@@ -1,0 +1,85 @@
+"""evaluate: precision, recall, F1 and kappa of the suggestions against one coder, by cross-validation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, stdout
+
+METHODS = ("rules", "model", "combined")
+
+
+def evaluate(
+    coder: CoderOption = None,
+    k: Annotated[int, typer.Option("--k", help="Number of cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the folds and the training.")] = 0,
+    threshold: Annotated[float, typer.Option("--threshold", help="Model probability that counts as a suggestion.")] = 0.5,
+    themes: Annotated[bool, typer.Option("--themes", help="Evaluate per theme (subcodes rolled up).")] = False,
+    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the rules when none are stored.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How well rules, model and both together reproduce a coder's decisions (k-fold)."""
+    from ..coding import check_coder
+    from ..evaluation import evaluate_coder
+
+    conn = open_db(db)
+    coder = check_coder(coder or "")
+    info(f"Cross-validating against {coder}'s decisions ({k} folds)...")
+    report = evaluate_coder(conn, coder, k=k, seed=seed, threshold=threshold, themes=themes, model=model, notify=info)
+    if as_json:
+        print_json(report)
+        return
+    _print(report)
+
+
+def _f(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _print(report: dict) -> None:
+    from rich import box
+    from rich.table import Table
+
+    level = "theme" if report["level"] == "themes" else "code"
+    stdout.print(
+        f"Suggestions against {report['coder']}: {report['k']}-fold cross-validation over "
+        f"{report['segments']} segments, {report['pairs']} decided (segment, {level}) pairs",
+        markup=False,
+    )
+    overall = Table(box=box.SIMPLE_HEAD, title="Overall", title_justify="left")
+    overall.add_column("method")
+    for col in ("micro P", "R", "F1", "macro P", "R", "F1", "κ", "N"):
+        overall.add_column(col, justify="right")
+    for method in METHODS:
+        r = report[method]
+        overall.add_row(method, *(_f(r["micro"][m]) for m in ("precision", "recall", "f1")),
+                        *(_f(r["macro"][m]) for m in ("precision", "recall", "f1")), _f(r["kappa"]), str(r["micro"]["support"]))
+    stdout.print(overall)
+    per = Table(box=box.SIMPLE_HEAD, title=f"Per {level} (precision, recall, F1)", title_justify="left")
+    per.add_column(level)
+    per.add_column("N", justify="right")
+    for method in METHODS:
+        per.add_column(f"{method} P", justify="right")
+        per.add_column("R", justify="right")
+        per.add_column("F1", justify="right")
+    for label in report["labels"]:
+        row = [label + ("" if label in report["learned"] else " *"), str(report["rules"][label]["support"])]
+        for method in METHODS:
+            row += [_f(report[method][label][m]) for m in ("precision", "recall", "f1")]
+        per.add_row(*row)
+    stdout.print(per)
+    stdout.print(
+        f"N = accepted {level}s. κ = Cohen's kappa between suggestion and coder over the decided pairs "
+        f"(per {level} in --json). * = fewer than {report['min_examples']} accepted or rejected: the model does not "
+        f"learn it. Model threshold {report['threshold']:g}, seed {report['seed']}; rules: "
+        + ("the stored suggestions" if report["rules_from"] == "stored" else f"run now ({report['rules_from']})"),
+        style="dim",
+        markup=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(evaluate)

@@ -1,0 +1,113 @@
+"""How good are the suggestions on this project? Cross-validation against one coder.
+
+The gold standard is the coder's decisions, assembled as for learning (`learning`):
+accepted and rejected codes, and every other code on a segment marked seen. Rule
+predictions are the stored rule suggestions, rolled up like the decisions (a rule hit on
+a subcode also predicts its theme); the model is retrained on each fold, on the codes
+with enough decisions in that fold, exactly as `suggest --coder` would train it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .db import get_setting
+from .errors import FocuscodeError
+from .learning import MIN_EXAMPLES, _hierarchy, coder_examples, restrict
+
+
+def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bool = False,
+                     model: str | None = None, notify: Callable[[str], None] | None = None) -> tuple[list[set[str]], str]:
+    """Codes the rules suggest per segment, rolled up; from the stored suggestions, else run now.
+
+    Returns the predictions and where they came from ("stored" or the pipeline name).
+    Rules run here are not stored: evaluating never changes the project.
+    """
+    names, ancestors, _ = _hierarchy(db)
+
+    def roll(cid: int) -> list[int]:
+        return [ancestors[cid][-1] if ancestors[cid] else cid] if themes else [cid, *ancestors[cid]]
+
+    stored = db.execute("SELECT count(*) FROM codings WHERE coder IS NULL AND method = 'rules'").fetchone()[0]
+    if stored:
+        wanted = set(segment_ids)
+        by_segment: dict[int, set[str]] = {}
+        for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND method = 'rules'"):
+            if sid in wanted:
+                by_segment.setdefault(sid, set()).update(names[c] for c in roll(cid))
+        return [by_segment.get(sid, set()) for sid in segment_ids], "stored"
+    from .codes import require_codebook
+    from .nlp.pipeline import load_pipeline
+    from .nlp.rules import RuleMatcher
+
+    pipeline = load_pipeline(model or get_setting(db, "model"), notify=notify)
+    matcher = RuleMatcher(pipeline.nlp, list(require_codebook(db).walk()))
+    ids = {name: cid for cid, name in names.items()}
+    out = []
+    for hits in matcher.match_many(texts):
+        out.append({names[c] for hit in hits for c in roll(ids[hit.code])})
+    return out, pipeline.name
+
+
+def _trainer(minimum: int) -> Callable:
+    """train_textcat on the codes with enough decisions in the training folds only."""
+    from .nlp.textcat import train_textcat
+
+    class _Nothing:
+        def predict(self, texts):
+            return [{} for _ in texts]
+
+    def train(examples, seed=0):
+        counts: dict[str, list[int]] = {}
+        for _, cats in examples:
+            for code, value in cats.items():
+                counts.setdefault(code, [0, 0])[0 if value else 1] += 1
+        enough = [c for c, (a, r) in counts.items() if a >= minimum and r >= minimum]
+        data = restrict(examples, enough)
+        return train_textcat(data, seed=seed) if data else _Nothing()
+
+    return train
+
+
+def evaluate_coder(
+    db,
+    coder: str,
+    *,
+    k: int = 5,
+    seed: int = 0,
+    threshold: float = 0.5,
+    themes: bool = False,
+    model: str | None = None,
+    minimum: int = MIN_EXAMPLES,
+    notify: Callable[[str], None] | None = None,
+) -> dict:
+    """cross_validate over the coder's decisions; the report of nlp.evaluate plus context."""
+    from .nlp.evaluate import cross_validate
+
+    if k < 2:
+        raise FocuscodeError(f"--k must be at least 2, not {k}")
+    if not 0.0 < threshold <= 1.0:
+        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {threshold}")
+    examples = coder_examples(db, coder, themes=themes)
+    if len(examples.segment_ids) < k:
+        raise FocuscodeError(
+            f"too few decisions to evaluate: coder '{examples.coder}' decided {len(examples.segment_ids)} segments, "
+            f"{k}-fold cross-validation needs at least {k}"
+        )
+    if not examples.enough(minimum):
+        raise FocuscodeError(
+            f"too few decisions to evaluate: no code has {minimum} accepted and {minimum} rejected segments "
+            f"by '{examples.coder}' yet"
+        )
+    rules, source = rule_predictions(db, examples.segment_ids, examples.texts, themes=themes, model=model, notify=notify)
+    report = cross_validate(examples.texts, examples.labels, rules, k=k, seed=seed, threshold=threshold,
+                            train=_trainer(minimum))
+    report.update(
+        coder=examples.coder,
+        level="themes" if themes else "codes",
+        rules_from=source,
+        min_examples=minimum,
+        counts={c: {"accepted": a, "rejected": r} for c, (a, r) in examples.counts().items()},
+        learned=examples.enough(minimum),
+    )
+    return report

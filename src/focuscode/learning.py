@@ -1,0 +1,277 @@
+"""Learning from a coder: their decisions as training examples, a text classifier, its suggestions.
+
+A coder's decisions are only evidence where the coder looked: an accepted code is a
+positive, a rejected one a negative, and a segment the coder marked seen (finished) is a
+negative for every code they did not accept there. A subcode rolls up: a segment
+accepted for `invallen en lessen overnemen` is also a positive for its theme
+`ad-hoctaken`, since themes are codes too and get suggested in their own right.
+
+The model is stored in the `models` table with what it learned from, so every model
+suggestion can later be traced to the decisions behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .db import dumps, now
+from .errors import FocuscodeError, UnknownCoderError
+
+KIND = "textcat"
+MIN_EXAMPLES = 5  # accepted and rejected segments a code needs before it is learned
+DEFAULT_THRESHOLD = 0.5
+SEED = 0
+TERMS = 3  # words shown as the reason for a model suggestion
+
+
+@dataclass
+class Examples:
+    """A coder's decided segments: texts[i] and labels[i] ({code: accepted?}) for segment_ids[i]."""
+
+    coder: str
+    segment_ids: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    labels: list[dict[str, bool]] = field(default_factory=list)
+    coding_ids: list[int] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Per code: (accepted, rejected) segments."""
+        out: dict[str, list[int]] = {}
+        for cats in self.labels:
+            for code, value in cats.items():
+                out.setdefault(code, [0, 0])[0 if value else 1] += 1
+        return {code: (a, r) for code, (a, r) in sorted(out.items())}
+
+    def enough(self, minimum: int = MIN_EXAMPLES) -> list[str]:
+        return [code for code, (a, r) in self.counts().items() if a >= minimum and r >= minimum]
+
+
+def _hierarchy(db) -> tuple[dict[int, str], dict[int, list[int]], set[int]]:
+    """code id -> name, code id -> its ancestors (nearest first), and the active code ids."""
+    rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT id, name, parent_id, active FROM codes")}
+    names = {cid: row[0] for cid, row in rows.items()}
+    ancestors: dict[int, list[int]] = {}
+    for cid in rows:
+        chain, parent = [], rows[cid][1]
+        while parent is not None and parent in rows and parent not in chain and len(chain) < 100:
+            chain.append(parent)
+            parent = rows[parent][1]
+        ancestors[cid] = chain
+    active = {cid for cid, row in rows.items() if row[2]}
+    return names, ancestors, active
+
+
+def coder_names(db) -> list[str]:
+    rows = db.execute("SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1")
+    return [r[0] for r in rows]
+
+
+def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
+    """The coder's decisions as (text, {code: accepted?}) examples, subcodes rolled up.
+
+    With `themes` every label is a theme (a top-level code): a segment is positive for a
+    theme when any code under it was accepted.
+    """
+    coder = (coder or "").strip()
+    if not coder:
+        raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
+    names, ancestors, active = _hierarchy(db)
+    decisions = list(
+        db.execute(
+            "SELECT id, segment_id, code_id, status FROM codings WHERE coder = ? AND status IN ('accepted', 'rejected') "
+            "ORDER BY segment_id, id",
+            [coder],
+        )
+    )
+    seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
+    if not decisions and not seen:
+        known = coder_names(db)
+        raise UnknownCoderError(
+            f"coder '{coder}' has no decisions in this project"
+            + (f"; coders: {', '.join(known)}" if known else "; nobody has coded yet")
+        )
+
+    def theme(cid: int) -> int:
+        return ancestors[cid][-1] if ancestors[cid] else cid
+
+    if themes:
+        label_ids = sorted({theme(cid) for cid in active} & active)
+    else:
+        label_ids = sorted(active)
+    positive: dict[int, set[int]] = {}
+    negative: dict[int, set[int]] = {}
+    coding_ids: dict[int, list[int]] = {}
+    for coding_id, segment_id, cid, status in decisions:
+        if cid not in active:
+            continue  # a code taken out of the codebook is no longer something to learn
+        coding_ids.setdefault(segment_id, []).append(coding_id)
+        if status == "accepted":
+            targets = [theme(cid)] if themes else [cid, *ancestors[cid]]
+            positive.setdefault(segment_id, set()).update(t for t in targets if t in active)
+        elif not themes or theme(cid) == cid:
+            # rejecting a subcode says nothing about its theme: another subcode may apply
+            negative.setdefault(segment_id, set()).add(cid)
+    segment_ids = sorted(set(positive) | set(negative) | seen)
+    texts = _texts(db, coder)
+    out = Examples(coder=coder, seen=seen)
+    for sid in segment_ids:
+        if sid not in texts:
+            continue
+        pos = positive.get(sid, set())
+        cats = {names[c]: True for c in pos}
+        nos = label_ids if sid in seen else negative.get(sid, ())
+        for c in nos:
+            if c not in pos:
+                cats[names[c]] = False
+        if not cats:
+            continue
+        out.segment_ids.append(sid)
+        out.texts.append(texts[sid])
+        out.labels.append(cats)
+        out.coding_ids.extend(coding_ids.get(sid, []))
+    return out
+
+
+def _texts(db, coder: str) -> dict[int, str]:
+    rows = db.execute(
+        """SELECT id, text FROM segments WHERE id IN (
+               SELECT segment_id FROM codings WHERE coder = ? UNION SELECT segment_id FROM seen WHERE coder = ?)""",
+        [coder, coder],
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def restrict(examples: Iterable[tuple[str, dict[str, bool]]], labels: Iterable[str]) -> list[tuple[str, dict[str, bool]]]:
+    """Keep only `labels` in each example; examples left with no label are dropped."""
+    keep = set(labels)
+    out = []
+    for text, cats in examples:
+        kept = {k: v for k, v in cats.items() if k in keep}
+        if kept:
+            out.append((text, kept))
+    return out
+
+
+@dataclass
+class Learned:
+    """What `learn` did: the model (None when no code had enough decisions) and why."""
+
+    coder: str
+    trained: list[str]
+    skipped: dict[str, tuple[int, int]]  # code -> (accepted, rejected) when too few
+    model: object | None = None  # nlp.textcat.TrainedModel
+    examples: Examples | None = None
+    n_examples: int = 0
+
+
+def learn(db, coder: str, *, seed: int = SEED, minimum: int = MIN_EXAMPLES) -> Learned:
+    """Train a classifier on the coder's decisions for every code with enough of them."""
+    from .nlp.textcat import train_textcat
+
+    examples = coder_examples(db, coder)
+    counts = examples.counts()
+    trained = examples.enough(minimum)
+    skipped = {code: c for code, c in counts.items() if code not in trained}
+    result = Learned(coder=examples.coder, trained=trained, skipped=skipped, examples=examples)
+    if not trained:
+        return result
+    data = restrict(zip(examples.texts, examples.labels), trained)
+    result.model = train_textcat(data, seed=seed)
+    result.n_examples = len(data)
+    return result
+
+
+def store_model(db, learned: Learned, *, pipeline: str, threshold: float) -> int:
+    """Insert the trained model (call inside the command's transaction); returns its id."""
+    import spacy
+
+    model = learned.model
+    ex = learned.examples
+    trained = set(learned.trained)
+    used = [sid for sid, cats in zip(ex.segment_ids, ex.labels) if trained & set(cats)]
+    metadata = {
+        **model.meta,
+        "threshold": threshold,
+        "min_examples": MIN_EXAMPLES,
+        "skipped": {code: {"accepted": a, "rejected": r} for code, (a, r) in learned.skipped.items()},
+        "spacy_version": spacy.__version__,
+        "trained_at": now(),
+    }
+    row = {
+        "kind": KIND,
+        "coder": learned.coder,
+        "pipeline": pipeline,
+        "labels": dumps(model.labels),
+        "trained_on": dumps({"segment_ids": used, "coding_ids": ex.coding_ids}),
+        "metadata": dumps(metadata),
+        "data": model.to_bytes(),
+        "created_at": now(),
+    }
+    return db.table("models").insert(row).last_pk
+
+
+def model_suggestions(
+    learned: Learned,
+    segments: list[tuple[int, str]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[int, str, float, list[str]]]:
+    """(segment id, code, probability, terms) for every undecided pair at or above `threshold`.
+
+    A segment the coder marked seen is decided for every code; elsewhere only the codes
+    the coder already accepted or rejected there are skipped.
+    """
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    model = learned.model
+    ex = learned.examples
+    decided = {sid: cats for sid, cats in zip(ex.segment_ids, ex.labels)}
+    todo = [(sid, text) for sid, text in segments if sid not in ex.seen]
+    words = [model.feature_words(text) for _, text in todo]
+    out: list[tuple[int, str, float, list[str]]] = []
+    hits: list[tuple[int, str, float, list[str]]] = []
+    for i, ((sid, _), scores) in enumerate(zip(todo, model.predict_words(words)), start=1):
+        known = decided.get(sid, {})
+        for code, p in scores.items():
+            if p >= threshold and code not in known:
+                hits.append((i - 1, code, p, []))
+        if progress and (i % 200 == 0 or i == len(todo)):
+            progress(i, len(todo))
+    # Only the words of suggested segments need a weight: one batch for all of them.
+    vocab = {w for i, _, _, _ in hits for w in words[i] if w not in STOP_WORDS and any(ch.isalpha() for ch in w)}
+    weights = model.word_weights(vocab) if vocab else {}
+    for i, code, p, _ in hits:
+        ranked = sorted({w for w in words[i] if w in weights and weights[w][code] > 0}, key=lambda w: -weights[w][code])
+        out.append((todo[i][0], code, p, ranked[:TERMS]))
+    return out
+
+
+def model_evidence(model_id: int, n_examples: int, probability: float, terms: list[str]) -> dict:
+    evidence = {"model": model_id, "trained_on": n_examples, "probability": round(probability, 4)}
+    if terms:
+        evidence["terms"] = terms
+    return evidence
+
+
+def load_model(db, model_id: int):
+    """A stored classifier by id."""
+    from .nlp.textcat import TrainedModel
+
+    row = db.execute("SELECT data FROM models WHERE id = ? AND kind = ?", [model_id, KIND]).fetchone()
+    if row is None or row[0] is None:
+        raise FocuscodeError(f"no stored text classifier with id {model_id}")
+    return TrainedModel.from_bytes(row[0])
+
+
+def model_info(db, model_id: int) -> dict:
+    row = db.execute("SELECT id, coder, pipeline, labels, trained_on, metadata, created_at FROM models WHERE id = ?", [model_id]).fetchone()
+    if row is None:
+        raise FocuscodeError(f"no stored model with id {model_id}")
+    return {
+        "id": row[0], "coder": row[1], "pipeline": row[2], "labels": json.loads(row[3]),
+        "trained_on": json.loads(row[4]), "metadata": json.loads(row[5]), "created_at": row[6],
+    }

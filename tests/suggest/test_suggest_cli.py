@@ -1,0 +1,161 @@
+"""suggest: rules over the sample corpus, and a model learned from the reference coder."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import yaml
+
+from tests.conftest import db_snapshot
+from tests.suggest.conftest import CODER, UNDECIDED
+
+THEMES = ("visie", "ad-hoctaken", "doorgroei", "afstemming")
+
+
+def _themes_of_oop() -> set[str]:
+    from tests.suggest.conftest import CODEBOOK
+
+    return {c["name"] for c in yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))}
+
+
+def _rows(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_rules_suggest_every_theme_with_evidence_in_segments_json(cli, sample_db):
+    assert set(THEMES) == _themes_of_oop()
+    result = cli("segments", "--json")
+    assert result.exit_code == 0, result.output
+    segments = json.loads(result.stdout)
+    suggested = [c for s in segments for c in s["codings"] if c["status"] == "suggested"]
+    assert {c["theme"] for c in suggested} == set(THEMES)
+    for c in suggested:
+        assert c["method"] == "rules" and 0 < c["score"] <= 1
+        match = c["evidence"]["matches"][0]
+        assert match.get("keyword") or match.get("pattern")
+        assert match["text"] and match["end"] > match["start"]
+    # Dutch compounds are matched through their head or tail
+    assert any(m["compound"] for c in suggested for m in c["evidence"]["matches"])
+
+
+def test_human_segments_output_shows_rule_evidence(cli, sample_db):
+    out = cli("segments", "--limit", "40").stdout
+    assert "[suggested, rules, 0." in out and "evidence: " in out and "≈" in out
+
+
+def test_suggest_with_coder_trains_stores_and_suggests(cli, sample_db):
+    result = cli("suggest", "--coder", CODER, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert "Learned from referentie's decisions" in result.stderr
+    assert "Skipped for too few decisions" in result.stderr
+    model = report["model"]
+    assert set(THEMES) <= set(model["trained"])
+    assert report["model_suggestions"] > 0
+
+    (row,) = _rows(sample_db, "SELECT id, kind, coder, pipeline, labels, trained_on, metadata, length(data) FROM models")
+    model_id, kind, coder, pipeline, labels, trained_on, metadata, size = row
+    assert (model_id, kind, coder) == (model["id"], "textcat", CODER)
+    assert "fallback" in pipeline and size > 1000
+    assert json.loads(labels) == model["trained"]
+    trained_on = json.loads(trained_on)
+    decided = _rows(sample_db, "SELECT segment_id FROM seen WHERE coder = ?", [CODER])
+    assert set(trained_on["segment_ids"]) == {r[0] for r in decided}
+    assert len(trained_on["coding_ids"]) == _rows(sample_db, "SELECT count(*) FROM codings WHERE coder = ?", [CODER])[0][0]
+    meta = json.loads(metadata)
+    assert meta["seed"] == 0 and meta["threshold"] == 0.5 and meta["spacy_version"] and meta["trained_at"]
+    assert meta["label_counts"]["visie"]["accepted"] >= 5
+
+    suggestions = _rows(
+        sample_db,
+        """SELECT c.segment_id, k.name, c.score, c.evidence, c.model_id, t.name FROM codings c
+           JOIN codes k ON k.id = c.code_id JOIN segments s ON s.id = c.segment_id
+           JOIN transcripts t ON t.id = s.transcript_id WHERE c.method = 'model'""",
+    )
+    assert len(suggestions) == report["model_suggestions"]
+    # only segments the coder has not decided: those of the transcript left out of the reference
+    assert {r[5] for r in suggestions} == {UNDECIDED}
+    for _, code, score, evidence, mid, _ in suggestions:
+        ev = json.loads(evidence)
+        assert mid == model_id and ev["model"] == model_id
+        assert ev["trained_on"] == len(trained_on["segment_ids"])
+        assert score >= 0.5 and abs(ev["probability"] - score) < 1e-3
+        assert code in model["trained"]
+    with_terms = [json.loads(r[3])["terms"] for r in suggestions if "terms" in json.loads(r[3])]
+    assert with_terms and all(1 <= len(t) <= 3 for t in with_terms)
+
+
+def test_model_suggestions_show_in_segments(cli, sample_db):
+    assert cli("suggest", "--coder", CODER).exit_code == 0
+    segments = json.loads(cli("segments", "--transcript", UNDECIDED, "--json").stdout)
+    model = [c for s in segments for c in s["codings"] if c["method"] == "model"]
+    assert model and all(c["status"] == "suggested" and c["coder"] is None for c in model)
+    assert all({"model", "trained_on", "probability"} <= set(c["evidence"]) for c in model)
+    human = cli("segments", "--transcript", UNDECIDED).stdout
+    assert "[suggested, model, 0." in human and "learned from" in human
+
+
+def test_training_is_reproducible_and_a_rerun_replaces(cli, sample_db):
+    assert cli("suggest", "--coder", CODER).exit_code == 0
+    sql = "SELECT segment_id, code_id, score FROM codings WHERE method = 'model' ORDER BY 1, 2"
+    first = _rows(sample_db, sql)
+    rules_before = _rows(sample_db, "SELECT count(*) FROM codings WHERE method = 'rules'")
+    assert cli("suggest", "--coder", CODER).exit_code == 0
+    second = _rows(sample_db, sql)
+    assert first == second and first
+    assert _rows(sample_db, "SELECT count(*) FROM codings WHERE method = 'rules'") == rules_before
+    # the second run's suggestions point at the second model
+    assert _rows(sample_db, "SELECT DISTINCT model_id FROM codings WHERE method = 'model'") == [(2,)]
+
+
+def test_rule_and_model_suggestions_for_one_pair_coexist(cli, sample_db):
+    assert cli("suggest", "--coder", CODER, "--threshold", "0.3").exit_code == 0
+    both = _rows(
+        sample_db,
+        """SELECT segment_id, code_id FROM codings WHERE coder IS NULL GROUP BY segment_id, code_id
+           HAVING count(DISTINCT method) = 2""",
+    )
+    assert both
+
+
+def test_threshold_filters_model_suggestions(cli, sample_db):
+    assert cli("suggest", "--coder", CODER, "--threshold", "0.9").exit_code == 0
+    scores = [r[0] for r in _rows(sample_db, "SELECT score FROM codings WHERE method = 'model'")]
+    assert all(s >= 0.9 for s in scores)
+    assert cli("suggest", "--coder", CODER, "--threshold", "0.3").exit_code == 0
+    assert len(_rows(sample_db, "SELECT score FROM codings WHERE method = 'model'")) > len(scores)
+
+
+def test_without_coder_rules_only(cli, sample_db):
+    result = cli("suggest")
+    assert result.exit_code == 0
+    assert "model suggestions" not in result.stdout
+    assert _rows(sample_db, "SELECT count(*) FROM models") == [(0,)]
+
+
+def test_coder_with_too_few_decisions_gets_rules_and_a_notice(cli, sample_db):
+    conn = sqlite3.connect(sample_db)
+    with conn:
+        conn.execute(
+            "INSERT INTO codings (segment_id, code_id, coder, status, method, created_at, updated_at) "
+            "VALUES (1, 1, 'nieuw', 'accepted', 'manual', 'x', 'x')"
+        )
+    conn.close()
+    result = cli("suggest", "--coder", "nieuw")
+    assert result.exit_code == 0
+    assert "No model trained" in result.stderr and "visie (1/0)" in result.stderr
+    assert _rows(sample_db, "SELECT count(*) FROM models") == [(0,)]
+
+
+def test_unknown_coder_is_one_line_and_changes_nothing(cli, sample_db):
+    before = db_snapshot(sample_db)
+    result = cli("suggest", "--coder", "niemand")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "niemand" in result.stderr and "referentie" in result.stderr
+    assert db_snapshot(sample_db) == before
