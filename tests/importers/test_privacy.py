@@ -294,3 +294,13 @@ def test_anonymise_bad_key_file_and_unknown_type(cli, leaky, tmp_path):
     pdf = tmp_path / "verslag.pdf"
     pdf.write_bytes(b"%PDF-1.7")
     one_line_error(cli("anonymise", pdf, "--out", tmp_path / "uit"), "verslag.pdf", "cannot pseudonymise '.pdf'")
+
+
+def test_json_lists_every_finding(cli, leaky):
+    r = cli("import", leaky, "--source", "focusgroep", "--allow-unknown", "--json")
+    assert r.exit_code == 1
+    (failure,) = json.loads(r.stdout)
+    assert failure["status"] == "error" and failure["path"].endswith("fg-lek.txt")
+    found = {(f["line"], f["category"], f["text"]) for f in failure["findings"]}
+    assert (3, "persoon", "Sanne Vermeulen") in found and (5, "telefoonnummer", "06-12345678") in found
+    assert len(r.stderr.strip().splitlines()) == 1

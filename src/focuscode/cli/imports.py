@@ -111,7 +111,7 @@ def import_(
     if as_json:
         print_json(
             [
-                {"path": r.path, "status": "error", "error": str(r.error)} if isinstance(r, ImportFailure) else r.__dict__
+                _failure_json(r) if isinstance(r, ImportFailure) else r.__dict__
                 for r in results
             ]
         )
@@ -130,6 +130,15 @@ def import_(
             for failure in failures:
                 report_error(str(failure.error))
         raise typer.Exit(1)
+
+
+def _failure_json(failure) -> dict:
+    out = {"path": failure.path, "status": "error", "error": str(failure.error)}
+    findings = getattr(failure.error, "findings", None)
+    if findings:
+        # Every finding, where the one-line error shows the first ten.
+        out["findings"] = [{"line": f.line, "category": f.category, "text": f.text, "detector": f.detector} for f in findings]
+    return out
 
 
 def raise_nothing(paths) -> None:
