@@ -10,10 +10,7 @@ from typer.testing import CliRunner
 
 from focuscode.cli import app
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "transcripts"
-CODEBOOK = REPO / "codebook" / "oop.yaml"
-SHARED = REPO.parent / "shared"
+from fctest import CODEBOOK, REPO, SAMPLE, SHARED, db_snapshot  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(autouse=True)
@@ -54,17 +51,3 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"reference material not found at {SHARED} (../shared beside the repository)")
     return SHARED
-
-
-def db_snapshot(path: Path) -> list:
-    """Every row of every table, to assert a failed command changed nothing."""
-    import sqlite3
-
-    if not path.exists():
-        return []
-    conn = sqlite3.connect(path)
-    out = []
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'segments_fts%' ORDER BY name"):
-        out.append((name, sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"')))))
-    conn.close()
-    return out

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from conftest import db_snapshot
+from fctest import db_snapshot
 
 TRANSCRIPT = textwrap.dedent(
     """\

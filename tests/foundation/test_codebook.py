@@ -7,7 +7,7 @@ import pytest
 from focuscode.codebook import parse_codebook
 from focuscode.errors import CodebookError
 
-from conftest import CODEBOOK
+from fctest import CODEBOOK
 
 GOOD = textwrap.dedent(
     """\

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import REPO
+from fctest import REPO
 
 
 def _setup_commands():

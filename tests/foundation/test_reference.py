@@ -1,6 +1,6 @@
 """cli/reference.md is generated from the app; it must match the app as it is now."""
 
-from conftest import REPO
+from fctest import REPO
 
 from focuscode.cli.reference import render_reference
 

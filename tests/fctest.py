@@ -1,0 +1,25 @@
+"""Constants and helpers shared by tests. A module with a unique name: several
+test folders have a conftest.py, so `from conftest import ...` is ambiguous."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "transcripts"
+CODEBOOK = REPO / "codebook" / "oop.yaml"
+SHARED = REPO.parent / "shared"
+
+
+def db_snapshot(path: Path) -> list:
+    """Every row of every table, to assert a failed command changed nothing."""
+    import sqlite3
+
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path)
+    out = []
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'segments_fts%' ORDER BY name"):
+        out.append((name, sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"')))))
+    conn.close()
+    return out
