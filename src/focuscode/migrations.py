@@ -188,3 +188,14 @@ def m001_initial(db) -> None:
         "INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.id, old.text); "
         "INSERT INTO segments_fts(rowid, text) VALUES (new.id, new.text); END"
     )
+
+
+@migration
+def m002_index_coding_references(db) -> None:
+    # Foreign-key checks look up child rows by these columns. Without an index,
+    # deleting N suggestions (every `suggest` re-run) scanned all codings N times
+    # for rows pointing back through suggestion_id: minutes at 40,000 suggestions.
+    # The partial decision index cannot serve lookups by segment_id alone.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_codings_suggestion_ref ON codings(suggestion_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_codings_segment ON codings(segment_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_memos_segment ON memos(segment_id)")

@@ -85,3 +85,13 @@ def test_not_sqlite_and_foreign_sqlite_are_refused(tmp_path):
     conn.close()
     with pytest.raises(ProjectError, match="not a focuscode project"):
         open_project(other)
+
+
+def test_foreign_key_lookups_use_an_index(db_path):
+    # SQLite checks a foreign key by looking up child rows by the referencing
+    # column; without an index every deleted suggestion scanned all codings.
+    db = open_project(db_path)
+    for sql in ("SELECT 1 FROM codings WHERE suggestion_id = ?", "SELECT 1 FROM codings WHERE segment_id = ?",
+                "SELECT 1 FROM codings WHERE code_id = ?", "SELECT 1 FROM memos WHERE segment_id = ?"):
+        plan = " ".join(str(r[-1]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, [1]))
+        assert "USING" in plan and "INDEX" in plan, (sql, plan)

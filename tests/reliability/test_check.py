@@ -148,14 +148,14 @@ def test_search_index_gap_is_found_and_rebuilt(project, cli):
 
 
 def test_damaged_file_fails_the_check(project, cli):
-    # Overwrite a page in the middle of the file: SQLite's own check must notice.
+    # Overwrite the segments table's root page: SQLite's own check must notice.
     conn = sqlite3.connect(project)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page = conn.execute("PRAGMA page_size").fetchone()[0]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'segments'").fetchone()[0]
     conn.close()
     data = bytearray(project.read_bytes())
-    start = page * (pages // 2)
+    start = page * (root - 1)
     data[start + 8 : start + page] = b"\x07" * (page - 8)
     project.write_bytes(bytes(data))
     result = cli("check", "--json")
