@@ -113,8 +113,6 @@ def test_summary_exports_never_name_a_participant(cli, named_project, fmt):
     _assert_nobody_named(written[0])
 
 
-@pytest.mark.xfail(strict=True, reason="privacy bug: export refi writes every participants-file column "
-                   "(here naam and school) as a case variable; remove when fixed")
 def test_refi_export_never_names_a_participant(cli, named_project):
     out = named_project / "studie.qdpx"
     result = cli("export", "refi", "--out", out)
