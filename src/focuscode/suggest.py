@@ -72,31 +72,36 @@ def run_suggest(
     for i, ((segment_id, _), hits) in enumerate(zip(segments, hits_iter), start=1):
         for hit in hits:
             rows.append(
-                {
-                    "segment_id": segment_id,
-                    "code_id": code_ids[hit.code],
-                    "coder": None,
-                    "status": "suggested",
-                    "method": "rules",
-                    "score": round(float(hit.score), 4),
-                    "evidence": dumps(hit.evidence),
-                    "span_start": hit.start,
-                    "span_end": hit.end,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
+                (segment_id, code_ids[hit.code], "rules", round(float(hit.score), 4), dumps(hit.evidence),
+                 hit.start, hit.end, None, stamp, stamp)
             )
             by_code[hit.code] = by_code.get(hit.code, 0) + 1
         if progress and (i % 200 == 0 or i == len(segments)):
             progress(i, len(segments))
     result = SuggestResult(pipeline.name, len(segments), len(rows), by_code)
     learned = _learn(db, coder, seed, notify) if coder else None
+    found = None
+    if learned is not None and learned.model is not None:
+        from .learning import model_suggestions
+
+        # predicted before the transaction, so the write lock is held only for writing
+        found = model_suggestions(learned, segments, threshold=threshold)
     with transaction(db):
         db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'rules'")
-        db.table("codings").insert_all(rows, batch_size=1000)
-        if learned is not None and learned.model is not None:
-            _store_model_suggestions(db, learned, segments, code_ids, pipeline.name, threshold, stamp, result)
+        _insert_suggestions(db, rows)
+        if found is not None:
+            _store_model_suggestions(db, learned, found, code_ids, pipeline.name, threshold, stamp, result)
     return result
+
+
+def _insert_suggestions(db, rows) -> None:
+    # Plain executemany: sqlite-utils' insert_all inspects every dict, which costs more
+    # than the rule matching on a large project.
+    db.conn.executemany(
+        "INSERT INTO codings (segment_id, code_id, coder, status, method, score, evidence, span_start, span_end, "
+        "model_id, created_at, updated_at) VALUES (?, ?, NULL, 'suggested', ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def _learn(db, coder: str, seed: int, notify):
@@ -116,29 +121,18 @@ def _learn(db, coder: str, seed: int, notify):
     return learned
 
 
-def _store_model_suggestions(db, learned, segments, code_ids, pipeline_name, threshold, stamp, result) -> None:
-    from .learning import model_evidence, model_suggestions, store_model
+def _store_model_suggestions(db, learned, found, code_ids, pipeline_name, threshold, stamp, result) -> None:
+    from .learning import model_evidence, store_model
 
     model_id = store_model(db, learned, pipeline=pipeline_name, threshold=threshold)
-    found = model_suggestions(learned, segments, threshold=threshold)
     db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'model'")
-    db.table("codings").insert_all(
+    _insert_suggestions(
+        db,
         (
-            {
-                "segment_id": segment_id,
-                "code_id": code_ids[code],
-                "coder": None,
-                "status": "suggested",
-                "method": "model",
-                "score": round(p, 4),
-                "evidence": dumps(model_evidence(model_id, learned.n_examples, p, terms)),
-                "model_id": model_id,
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
+            (segment_id, code_ids[code], "model", round(p, 4), dumps(model_evidence(model_id, learned.n_examples, p, terms)),
+             None, None, model_id, stamp, stamp)
             for segment_id, code, p, terms in found
         ),
-        batch_size=1000,
     )
     for _, code, _, _ in found:
         result.model_by_code[code] = result.model_by_code.get(code, 0) + 1
