@@ -86,8 +86,16 @@ def test_suggest_with_coder_trains_stores_and_suggests(cli, sample_db):
         assert ev["trained_on"] == len(trained_on["segment_ids"])
         assert score >= 0.5 and abs(ev["probability"] - score) < 1e-3
         assert code in model["trained"]
-    with_terms = [json.loads(r[3])["terms"] for r in suggestions if "terms" in json.loads(r[3])]
-    assert with_terms and all(1 <= len(t) <= 3 for t in with_terms)
+    # the terms that explain a suggestion are lemmas of words in that very segment
+    from focuscode.nlp.lexicon import lemmatize_lower
+
+    texts = dict(_rows(sample_db, "SELECT id, text FROM segments"))
+    with_terms = [(sid, json.loads(ev)["terms"]) for sid, _, _, ev, _, _ in suggestions if "terms" in json.loads(ev)]
+    assert len(with_terms) > len(suggestions) // 2
+    for sid, terms in with_terms:
+        assert 1 <= len(terms) <= 3
+        words = {lemmatize_lower(w.strip(".,?!:;'\"()").lower()) for w in texts[sid].split()}
+        assert set(terms) <= words, (terms, texts[sid])
 
 
 def test_model_suggestions_show_in_segments(cli, sample_db):
