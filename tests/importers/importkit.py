@@ -22,7 +22,7 @@ def _load(name: str, path: Path):
     return module
 
 
-db_snapshot = _load("focuscode_tests_root_conftest", TESTS / "conftest.py").db_snapshot
+from fctest import db_snapshot  # noqa: E402,F401 - tests/ is on pytest's pythonpath
 make_fixtures = _load("focuscode_tests_make_fixtures", FIXTURES / "make_fixtures.py")
 
 
