@@ -104,6 +104,22 @@ def _insert_suggestions(db, rows) -> None:
     )
 
 
+def _prune_models(db, *, keep: int) -> None:
+    """Drop earlier classifiers nothing points to any more.
+
+    A model stays while a suggestion (model_id) or a coder's decision taken on one of
+    its suggestions (the copied evidence names the model) refers to it, so every
+    decision made on a model suggestion can still be traced to what the model learned.
+    """
+    db.execute(
+        """DELETE FROM models WHERE kind = 'textcat' AND id != ?
+             AND id NOT IN (SELECT model_id FROM codings WHERE model_id IS NOT NULL)
+             AND id NOT IN (SELECT json_extract(evidence, '$.model') FROM codings
+                            WHERE coder IS NOT NULL AND method = 'model' AND json_valid(evidence))""",
+        [keep],
+    )
+
+
 def _learn(db, coder: str, seed: int, notify):
     from .learning import MIN_EXAMPLES, learn
 
@@ -134,6 +150,7 @@ def _store_model_suggestions(db, learned, found, code_ids, pipeline_name, thresh
             for segment_id, code, p, terms in found
         ),
     )
+    _prune_models(db, keep=model_id)
     for _, code, _, _ in found:
         result.model_by_code[code] = result.model_by_code.get(code, 0) + 1
     result.model_suggestions = len(found)

@@ -167,3 +167,22 @@ def test_unknown_coder_is_one_line_and_changes_nothing(cli, sample_db):
     assert result.stderr.strip().count("\n") == 0
     assert "niemand" in result.stderr and "referentie" in result.stderr
     assert db_snapshot(sample_db) == before
+
+
+def test_models_behind_decisions_are_kept_the_rest_pruned(cli, sample_db):
+    assert cli("suggest", "--coder", CODER).exit_code == 0
+    assert cli("suggest", "--coder", CODER).exit_code == 0
+    # nobody decided on model 1's suggestions: only the current model remains
+    assert _rows(sample_db, "SELECT id FROM models") == [(2,)]
+    # another coder accepts one of model 2's suggestions; the decision keeps its evidence
+    segment, code = _rows(
+        sample_db,
+        "SELECT c.segment_id, k.name FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.method = 'model' "
+        "AND NOT EXISTS (SELECT 1 FROM codings r WHERE r.segment_id = c.segment_id AND r.code_id = c.code_id "
+        "AND r.method = 'rules') LIMIT 1",
+    )[0]
+    assert cli("code", str(segment), code, "--coder", "ans").exit_code == 0
+    (decision,) = _rows(sample_db, "SELECT method, evidence FROM codings WHERE coder = 'ans'")
+    assert decision[0] == "model" and json.loads(decision[1])["model"] == 2
+    assert cli("suggest", "--coder", CODER).exit_code == 0
+    assert _rows(sample_db, "SELECT id FROM models ORDER BY id") == [(2,), (3,)]

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, stdout
+from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, progress_bar, stdout
 
 ModelOption = Annotated[
     Optional[str],
@@ -33,10 +33,13 @@ def suggest(
     from ..suggest import run_suggest
 
     conn = open_db(db)
-    result = run_suggest(
-        conn, model=model, include_facilitator=include_facilitator, notify=info, n_process=n_process,
-        coder=coder, threshold=threshold, seed=seed,
-    )
+    with progress_bar("Suggesting") as bar:
+        task = bar.add_task("Suggesting", total=None)
+        result = run_suggest(
+            conn, model=model, include_facilitator=include_facilitator, notify=info, n_process=n_process,
+            coder=coder, threshold=threshold, seed=seed,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if as_json:
         print_json(result.__dict__)
         return
