@@ -49,7 +49,7 @@ def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bo
     return out, pipeline.name
 
 
-def _trainer(minimum: int) -> Callable:
+def _trainer(minimum: int, on_fold: Callable[[], None] | None = None) -> Callable:
     """train_textcat on the codes with enough decisions in the training folds only."""
     from .nlp.textcat import train_textcat
 
@@ -64,7 +64,10 @@ def _trainer(minimum: int) -> Callable:
                 counts.setdefault(code, [0, 0])[0 if value else 1] += 1
         enough = [c for c, (a, r) in counts.items() if a >= minimum and r >= minimum]
         data = restrict(examples, enough)
-        return train_textcat(data, seed=seed) if data else _Nothing()
+        model = train_textcat(data, seed=seed) if data else _Nothing()
+        if on_fold:
+            on_fold()
+        return model
 
     return train
 
@@ -80,6 +83,7 @@ def evaluate_coder(
     model: str | None = None,
     minimum: int = MIN_EXAMPLES,
     notify: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """cross_validate over the coder's decisions; the report of nlp.evaluate plus context."""
     from .nlp.evaluate import cross_validate
@@ -100,8 +104,15 @@ def evaluate_coder(
             f"by '{examples.coder}' yet"
         )
     rules, source = rule_predictions(db, examples.segment_ids, examples.texts, themes=themes, model=model, notify=notify)
+    folds_done = [0]
+
+    def on_fold() -> None:
+        folds_done[0] += 1
+        if progress:
+            progress(folds_done[0], k)
+
     report = cross_validate(examples.texts, examples.labels, rules, k=k, seed=seed, threshold=threshold,
-                            train=_trainer(minimum))
+                            train=_trainer(minimum, on_fold))
     report.update(
         coder=examples.coder,
         level="themes" if themes else "codes",

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, stdout
+from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, progress_bar, stdout
 
 METHODS = ("rules", "model", "combined")
 
@@ -28,7 +28,12 @@ def evaluate(
     conn = open_db(db)
     coder = check_coder(coder or "")
     info(f"Cross-validating against {coder}'s decisions ({k} folds)...")
-    report = evaluate_coder(conn, coder, k=k, seed=seed, threshold=threshold, themes=themes, model=model, notify=info)
+    with progress_bar("Folds") as bar:
+        task = bar.add_task("Training per fold", total=k)
+        report = evaluate_coder(
+            conn, coder, k=k, seed=seed, threshold=threshold, themes=themes, model=model, notify=info,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if as_json:
         print_json(report)
         return
