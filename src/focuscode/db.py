@@ -132,23 +132,27 @@ def _sqlite_utils_database():
     return Database
 
 
-def _migrate(db, path: Path, on_backup) -> None:
+def _applied_migrations(db, path: Path) -> list[str] | None:
+    """Names of applied migrations (None for a new, empty file); refuses foreign and newer files."""
     known = [fn.__name__ for fn in MIGRATIONS]
     tables = set(db.table_names())
     if MIGRATIONS_TABLE not in tables:
         if tables - {"sqlite_sequence"}:
             raise ProjectError("this SQLite file is not a focuscode project database", path=str(path))
-        applied: list[str] = []
-    else:
-        applied = [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
+        return None
+    applied = [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
     unknown = [name for name in applied if name not in known]
     if unknown:
         raise ProjectError(
             f"the project database was created by a newer focuscode (unknown migration {unknown[0]}); upgrade focuscode",
             path=str(path),
         )
-    pending = [fn for fn in MIGRATIONS if fn.__name__ not in applied]
-    if not pending:
+    return applied
+
+
+def _migrate(db, path: Path, on_backup) -> None:
+    applied = _applied_migrations(db, path)
+    if applied is not None and all(fn.__name__ in applied for fn in MIGRATIONS):
         return
     backup = None
     if applied:
@@ -156,9 +160,13 @@ def _migrate(db, path: Path, on_backup) -> None:
         if on_backup:
             on_backup(backup)
     with transaction(db):
-        if MIGRATIONS_TABLE not in tables:
+        # Read again under the write lock: two processes opening a new project at
+        # once must not both apply the same migrations.
+        applied = _applied_migrations(db, path)
+        if applied is None:
             db.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        for fn in pending:
+            applied = []
+        for fn in (fn for fn in MIGRATIONS if fn.__name__ not in applied):
             try:
                 fn(db)
             except sqlite3.DatabaseError as exc:
