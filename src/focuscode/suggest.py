@@ -121,9 +121,17 @@ def _prune_models(db, *, keep: int) -> None:
 
 
 def _learn(db, coder: str, seed: int, notify):
+    from .errors import UnknownCoderError
     from .learning import MIN_EXAMPLES, learn
 
-    learned = learn(db, coder, seed=seed)
+    try:
+        learned = learn(db, coder, seed=seed)
+    except UnknownCoderError as exc:
+        # FOCUSCODE_CODER is often set before a coder has decided anything: the rules
+        # are still wanted, so this is a notice, not an error.
+        if notify:
+            notify(f"No model trained: {exc}")
+        return None
     if notify:
         if learned.trained:
             notify(f"Learned from {learned.coder}'s decisions ({learned.n_examples} segments): {', '.join(learned.trained)}")
