@@ -146,6 +146,10 @@ def timed(args: list[str], reps: int, *, cwd: Path | None = None) -> tuple[float
     return statistics.median(times), ""
 
 
+def runs(n: int) -> str:
+    return "one run after a warm-up" if n == 1 else f"median of {n}"
+
+
 def verdict_time(seconds: float, goal: float) -> str:
     return "met" if seconds <= goal else f"missed by {seconds / goal:.1f}x"
 
@@ -288,7 +292,7 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
     if bare_times:
         bare = statistics.median(bare_times)
         out.add(section, "import --allow-pii (no privacy gate)", f"{total / bare:,.0f} words/s ({fmt_s(bare)})", "", "",
-                f"median of {len(bare_times)}; CPU {statistics.median(bare_cpus):.1f} s; peak {bare_peak / 2**20:,.0f} MB")
+                f"{runs(len(bare_times))}; CPU {statistics.median(bare_cpus):.1f} s; peak {bare_peak / 2**20:,.0f} MB")
     if times:
         code, _, err = run(["codebook", "load", str(synth.codebook_path(work)), "--db", str(db)])
         if code != 0:
@@ -317,7 +321,7 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
         ratio = pipe_wps / wps
         out.add(section, "suggest (fallback pipeline)", f"{wps:,.0f} words/s ({fmt_s(suggested)})", "within 1.25x of raw nlp.pipe",
                 "met" if ratio <= 1.25 else f"missed: {ratio:.2f}x slower than the limit",
-                f"median of {reps}; CPU {statistics.median(s_cpus):.1f} s; includes start-up and storing")
+                f"{runs(len(s_cpus))}; CPU {statistics.median(s_cpus):.1f} s; includes start-up and storing")
     elif texts:
         out.add(section, "suggest", why or "n/a: not available", "", "n/a")
     deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
