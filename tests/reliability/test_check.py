@@ -176,3 +176,21 @@ def test_missing_database_is_one_line(cli, tmp_path):
     assert result.stderr.strip().count("\n") == 0
     assert "nergens.db" in result.stderr
     assert not missing.exists()
+
+
+def test_check_never_migrates_an_older_database(project, cli):
+    # As if the database came from before the last migration: check reports it, changes nothing.
+    from focuscode.migrations import MIGRATIONS
+
+    latest = MIGRATIONS[-1].__name__
+    conn = sqlite3.connect(project)
+    conn.execute("DELETE FROM _focuscode_migrations WHERE name = ?", [latest])
+    conn.commit()
+    conn.close()
+    before = db_snapshot(project)
+    data = json.loads(cli("check", "--json").stdout)
+    assert data["pending_migrations"] == [latest]
+    assert db_snapshot(project) == before
+    assert not list(project.parent.glob("project.db.bak-*"))
+    human = cli("check")
+    assert f"schema not up to date ({latest} pending); run 'focuscode init'" in human.stdout
