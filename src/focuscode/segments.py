@@ -34,32 +34,52 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{w}"' for w in words if w)
 
 
+# The code itself and every code below it: filtering on a theme includes its subcodes.
+CODE_SUBTREE_SQL = (
+    "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT codes.id FROM codes JOIN sub ON codes.parent_id = sub.id) "
+    "SELECT id FROM sub"
+)
+
+
+def speaker_clauses(
+    *, role: str | None, sector: str | None, transcript: str | None, include_facilitator: bool
+) -> tuple[list[str], list]:
+    """WHERE clauses on who spoke, over aliases s (segments), t (transcripts), p (participants)."""
+    clauses, params = [], []
+    if role:
+        clauses.append("lower(p.role) = lower(?)")
+        params.append(role)
+    if sector:
+        clauses.append("p.sector = ?")
+        params.append(sector.lower())
+    if transcript:
+        clauses.append("t.name = ?")
+        params.append(transcript)
+    if not include_facilitator:
+        clauses.append("COALESCE(p.is_facilitator, 0) = 0")
+    return clauses, params
+
+
 def _where(db, f: SegmentFilter) -> tuple[str, list]:
     clauses, params = [], []
     if f.code:
         cid = code_id(db, f.code)
-        # A theme matches its subcodes too.
         clauses.append(
-            """s.id IN (SELECT c.segment_id FROM codings c WHERE c.status = 'accepted'
-                 AND c.code_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT codes.id FROM codes JOIN sub ON codes.parent_id = sub.id) SELECT id FROM sub)"""
+            f"s.id IN (SELECT c.segment_id FROM codings c WHERE c.status = 'accepted' AND c.code_id IN ({CODE_SUBTREE_SQL})"
             + (" AND c.coder = ?" if f.coder else "")
             + ")"
         )
         params.append(cid)
         if f.coder:
             params.append(f.coder)
-    if f.role:
-        clauses.append("lower(p.role) = lower(?)")
-        params.append(f.role)
-    if f.sector:
-        clauses.append("p.sector = ?")
-        params.append(f.sector.lower())
+    who, who_params = speaker_clauses(
+        role=f.role, sector=f.sector, transcript=f.transcript, include_facilitator=f.include_facilitator
+    )
+    clauses += who
+    params += who_params
     if f.source:
         clauses.append("t.source = ?")
         params.append(f.source)
-    if f.transcript:
-        clauses.append("t.name = ?")
-        params.append(f.transcript)
     if f.uncoded:
         clauses.append(
             "NOT EXISTS (SELECT 1 FROM codings c WHERE c.segment_id = s.id AND c.status = 'accepted'"
@@ -74,8 +94,6 @@ def _where(db, f: SegmentFilter) -> tuple[str, list]:
             raise FocuscodeError("--search needs at least one word")
         clauses.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?)")
         params.append(query)
-    if not f.include_facilitator:
-        clauses.append("COALESCE(p.is_facilitator, 0) = 0")
     if f.ids is not None:
         clauses.append(f"s.id IN ({','.join('?' * len(f.ids))})")
         params.extend(f.ids)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..codes import code_id
 from ..errors import FocuscodeError, UsageError
+from ..segments import CODE_SUBTREE_SQL, speaker_clauses
 
 MODES = ("pending", "uncoded", "all")
 
@@ -52,24 +53,17 @@ def build_queue(db, coder: str, f: ReviewFilter) -> Queue:
         cid = code_id(db, f.code)
         # A theme brings its subcodes; suggested or coded by anyone counts.
         clauses.append(
-            """s.id IN (SELECT c.segment_id FROM codings c WHERE c.status != 'rejected' AND c.code_id IN
-                 (WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT codes.id FROM codes JOIN sub ON codes.parent_id = sub.id)
-                  SELECT id FROM sub))"""
+            f"s.id IN (SELECT c.segment_id FROM codings c WHERE c.status != 'rejected' AND c.code_id IN ({CODE_SUBTREE_SQL}))"
         )
         params.append(cid)
     if f.transcript:
         if not db.execute("SELECT 1 FROM transcripts WHERE name = ?", [f.transcript]).fetchone():
             raise FocuscodeError(f"no transcript named '{f.transcript}'")
-        clauses.append("t.name = ?")
-        params.append(f.transcript)
-    if f.role:
-        clauses.append("lower(p.role) = lower(?)")
-        params.append(f.role)
-    if f.sector:
-        clauses.append("p.sector = ?")
-        params.append(f.sector.lower())
-    if not f.include_facilitator:
-        clauses.append("COALESCE(p.is_facilitator, 0) = 0")
+    who, who_params = speaker_clauses(
+        role=f.role, sector=f.sector, transcript=f.transcript, include_facilitator=f.include_facilitator
+    )
+    clauses += who
+    params += who_params
     sql = (
         "SELECT s.id, EXISTS (SELECT 1 FROM seen WHERE seen.segment_id = s.id AND seen.coder = ?) AS done "
         "FROM segments s JOIN transcripts t ON t.id = s.transcript_id LEFT JOIN participants p ON p.id = s.participant_id"
