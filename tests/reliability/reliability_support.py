@@ -5,7 +5,6 @@ Named so pytest does not collect it; imported by the tests as `reliability_suppo
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sqlite3
 import subprocess
@@ -37,14 +36,8 @@ CODEBOOK_YAML = """\
 """
 
 
-def _load_root_conftest():
-    spec = importlib.util.spec_from_file_location("_focuscode_root_conftest", REPO / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-db_snapshot = _load_root_conftest().db_snapshot
+sys.path.insert(0, str(REPO / "tests"))
+from fctest import db_snapshot  # noqa: E402,F401  (the project's shared test helpers)
 
 
 def child_env(**extra: str) -> dict:
@@ -84,48 +77,65 @@ def count(path: Path, sql: str, params=()) -> int:
         conn.close()
 
 
-# focuscode's own command line with one stall injected: on the Nth call of
-# sqlite-utils' insert/insert_all on one table it writes part of the rows, leaves a
-# marker file and sleeps, so the test can SIGKILL it in the middle of its transaction.
+# focuscode's own command line with one stall injected at the SQLite connection: on the
+# Nth INSERT statement into one table it writes (half of an executemany's rows, or the
+# whole statement), leaves a marker file and sleeps, so the test can SIGKILL it in the
+# middle of its transaction, whatever library call the code under test uses to insert.
 HOOKED_MAIN = """
-import os, sys, time
-import sqlite_utils.db as sdb
+import os, re, sqlite3, sys, time
 
-table, method, nth, mark = os.environ["FC_HOOK_TABLE"], os.environ["FC_HOOK_METHOD"], int(os.environ["FC_HOOK_CALL"]), os.environ["FC_HOOK_MARK"]
+table, nth, mark = os.environ["FC_HOOK_TABLE"], int(os.environ["FC_HOOK_CALL"]), os.environ["FC_HOOK_MARK"]
+insert = re.compile(r'\\s*INSERT\\s+(?:OR\\s+\\w+\\s+)?INTO\\s+[\\["`]?(\\w+)', re.IGNORECASE)
 calls = {"n": 0}
-original = getattr(sdb.Table, method)
 
-def stall(self, records, *args, **kwargs):
-    if self.name != table:
-        return original(self, records, *args, **kwargs)
-    calls["n"] += 1
-    if calls["n"] != nth:
-        return original(self, records, *args, **kwargs)
-    if method == "insert_all":
-        records = list(records)
-        original(self, records[: len(records) // 2], *args, **kwargs)
-    else:
-        original(self, records, *args, **kwargs)
+def stall():
     with open(mark, "w") as fh:
         fh.write(str(os.getpid()))
     time.sleep(120)
     raise SystemExit("not killed")
 
-setattr(sdb.Table, method, stall)
+def hit(sql):
+    m = insert.match(sql)
+    if not m or m.group(1) != table:
+        return False
+    calls["n"] += 1
+    return calls["n"] == nth
+
+class Stalling(sqlite3.Connection):
+    def execute(self, sql, *args):
+        cursor = super().execute(sql, *args)
+        if hit(sql):
+            stall()
+        return cursor
+
+    def executemany(self, sql, rows):
+        if hit(sql):
+            rows = list(rows)
+            super().executemany(sql, rows[: max(1, len(rows) // 2)])
+            stall()
+        return super().executemany(sql, rows)
+
+original = sqlite3.connect
+
+def connect(*args, **kwargs):
+    kwargs.setdefault("factory", Stalling)
+    return original(*args, **kwargs)
+
+sqlite3.connect = connect
 sys.argv = ["focuscode"] + sys.argv[1:]
 from focuscode.cli import main
 main()
 """
 
 
-def kill_midway(args, *, table: str, method: str, call: int, tmp_path: Path, timeout: float = 90) -> None:
+def kill_midway(args, *, table: str, call: int, tmp_path: Path, timeout: float = 90) -> None:
     """Run focuscode `args`, wait until it is inside its write, then SIGKILL it."""
     import signal
     import time
 
-    mark = tmp_path / f"stalled-{table}-{method}-{call}"
+    mark = tmp_path / f"stalled-{table}-{call}"
     mark.unlink(missing_ok=True)
-    env = child_env(FC_HOOK_TABLE=table, FC_HOOK_METHOD=method, FC_HOOK_CALL=str(call), FC_HOOK_MARK=str(mark))
+    env = child_env(FC_HOOK_TABLE=table, FC_HOOK_CALL=str(call), FC_HOOK_MARK=str(mark))
     proc = subprocess.Popen([sys.executable, "-c", HOOKED_MAIN, *map(str, args)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + timeout

@@ -24,7 +24,7 @@ def test_killed_import_leaves_no_half_transcript(tmp_path, db_path):
     done = run_focuscode(*args[:2], *args[3:])  # the first file, in an earlier command
     assert done.returncode == 0, done.stderr
     # Killed while the second file's segments are half inserted (the first is unchanged).
-    kill_midway(args, table="segments", method="insert_all", call=1, tmp_path=tmp_path)
+    kill_midway(args, table="segments", call=1, tmp_path=tmp_path)
 
     assert integrity(db_path) == "ok"
     assert count(db_path, "SELECT count(*) FROM transcripts") == 1
@@ -46,7 +46,7 @@ def test_killed_import_leaves_no_half_transcript(tmp_path, db_path):
 @pytest.mark.skipif(importlib.util.find_spec("focuscode.nlp.rules") is None, reason="the rule matcher is not in this checkout yet")
 def test_killed_suggest_keeps_the_previous_suggestions(project, tmp_path):
     args = ["suggest", "--db", project]
-    kill_midway(args, table="codings", method="insert_all", call=1, tmp_path=tmp_path)
+    kill_midway(args, table="codings", call=1, tmp_path=tmp_path)
     assert integrity(project) == "ok"
     assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL") == 0
     assert count(project, "SELECT count(*) FROM codings WHERE coder IS NOT NULL") == 5  # the coders' work
@@ -58,7 +58,7 @@ def test_killed_suggest_keeps_the_previous_suggestions(project, tmp_path):
     # One suggestion per segment, code and method: the killed run left nothing to double.
     assert count(project, "SELECT count(*) FROM (SELECT 1 FROM codings WHERE coder IS NULL GROUP BY segment_id, code_id, method)") == suggested
     # Killed again, now with suggestions stored: the old ones survive whole.
-    kill_midway(args, table="codings", method="insert_all", call=1, tmp_path=tmp_path)
+    kill_midway(args, table="codings", call=1, tmp_path=tmp_path)
     assert integrity(project) == "ok"
     assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL") == suggested
     assert count(project, "SELECT count(*) FROM codings WHERE coder IS NOT NULL") == 5
@@ -82,7 +82,7 @@ def test_killed_merge_is_all_or_nothing(project, tmp_path):
     before = count(project, "SELECT count(*) FROM codings")
     args = ["merge", other, "--db", project]
     # Killed after 30 of carla's codings were written inside the merge's transaction.
-    kill_midway(args, table="codings", method="insert", call=30, tmp_path=tmp_path)
+    kill_midway(args, table="codings", call=30, tmp_path=tmp_path)
 
     assert integrity(project) == "ok"
     assert count(project, "SELECT count(*) FROM codings") == before
