@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import db_snapshot
+from fctest import db_snapshot
 
 GOOD = """
 - name: visie

@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import db_snapshot
-from tests.suggest.conftest import CODER
+from fctest import db_snapshot
+from tests.suggest.sample_project import CODER
 
 METHODS = ("rules", "model", "combined")
 

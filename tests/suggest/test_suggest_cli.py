@@ -7,14 +7,14 @@ import sqlite3
 
 import yaml
 
-from tests.conftest import db_snapshot
-from tests.suggest.conftest import CODER, UNDECIDED
+from fctest import db_snapshot
+from tests.suggest.sample_project import CODER, UNDECIDED
 
 THEMES = ("visie", "ad-hoctaken", "doorgroei", "afstemming")
 
 
 def _themes_of_oop() -> set[str]:
-    from tests.suggest.conftest import CODEBOOK
+    from tests.suggest.sample_project import CODEBOOK
 
     return {c["name"] for c in yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))}
 
