@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, _count_elements  # C counting loop, as Counter() uses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -42,11 +42,27 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset:
     try:
-        from spacy.lang.nl.stop_words import STOP_WORDS
-
-        return frozenset(STOP_WORDS) | frozenset(_FALLBACK_STOP)
+        return frozenset(_spacy_dutch_stop_words()) | frozenset(_FALLBACK_STOP)
     except Exception:  # spaCy missing or broken: the small list still removes the worst noise
         return frozenset(_FALLBACK_STOP)
+
+
+def _spacy_dutch_stop_words() -> set:
+    """spaCy's Dutch stop list, read from its file without importing spaCy.
+
+    `import spacy.lang.nl.stop_words` runs spacy/__init__ first, which costs
+    about a second; the list itself is a plain module with no imports.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("spacy")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("spaCy is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "lang" / "nl" / "stop_words.py"
+    namespace: dict = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return set(namespace["STOP_WORDS"])
 
 
 @lru_cache(maxsize=1)
@@ -76,16 +92,35 @@ def _lemma(word: str) -> str:
     return _lemmatizer()[0](word)
 
 
-def lemma_counts(text: str) -> Counter:
+# Lowercase word form -> the lemma it counts as, or "" for a form that does not count
+# (too short, a stop word, or a stop word once lemmatised). Filled once per distinct form,
+# so counting a segment is a regex pass and dictionary look-ups.
+_FORM_LEMMA: dict[str, str] = {}
+
+
+def _form_lemma(word: str) -> str:
     stop = _stop_words()
+    lemma = ""
+    if len(word) >= 2 and word not in stop:
+        lemma = _lemma(word) or ""
+        if lemma in stop:
+            lemma = ""
+    _FORM_LEMMA[word] = lemma
+    return lemma
+
+
+def lemma_counts(text: str) -> Counter:
+    # Counting forms first keeps each lemma at the position of its first occurrence, as
+    # counting token by token would: float sums over the counts then add up in the same order.
+    forms: dict[str, int] = {}
+    _count_elements(forms, _WORD.findall(text.lower()))
     out: Counter = Counter()
-    for m in _WORD.finditer(text.lower()):
-        word = m.group(0)
-        if len(word) < 2 or word in stop:
-            continue
-        lemma = _lemma(word)
-        if lemma and lemma not in stop:
-            out[lemma] += 1
+    get = out.get
+    known = _FORM_LEMMA
+    for word, n in forms.items():
+        lemma = known[word] if word in known else _form_lemma(word)
+        if lemma:
+            out[lemma] = get(lemma, 0) + n
     return out
 
 
@@ -105,6 +140,57 @@ class Centroid:
             sq += w * w
             dot += w * self.vector.get(lemma, 0.0)
         return dot / (math.sqrt(sq) * self.norm) if sq else 0.0
+
+
+    def cosine_weighted(self, doc: "Weighted") -> float:
+        """cosine() for a segment whose weights were computed once with `weigh`: same result."""
+        if not doc.items or not self.norm or not doc.norm:
+            return 0.0
+        vector = self.vector
+        dot = 0.0
+        for lemma, w in doc.items:
+            dot += w * vector.get(lemma, 0.0)
+        return dot / (doc.norm * self.norm)
+
+
+@dataclass
+class Weighted:
+    """A segment's TF-IDF weights in lemma order and their norm.
+
+    The IDF table is shared by every theme of a summary, so a segment coded with
+    several themes is weighed once instead of once per theme and per comparison.
+    """
+
+    items: list[tuple[str, float]]
+    norm: float
+
+
+def weigh(counts: Counter, idf: dict[str, float]) -> Weighted:
+    # Summed in the same order, and the same way, as cosine() and centroid() do, so
+    # scores (and with them the quote choice) are identical to the unweighed path.
+    items = [(lemma, n * idf.get(lemma, 0.0)) for lemma, n in counts.items()]
+    sq = 0.0
+    for _lemma, w in items:
+        sq += w * w
+    return Weighted(items, math.sqrt(sq))
+
+
+def centroid_weighted(documents: list[Weighted], idf: dict[str, float]) -> Centroid:
+    """centroid() over segments already weighed with `weigh`."""
+    total: dict[str, float] = {}
+    get = total.get
+    for doc in documents:
+        norm = doc.norm
+        if not norm:
+            continue
+        for lemma, w in doc.items:
+            total[lemma] = get(lemma, 0.0) + w / norm
+    count = max(1, len(documents))
+    vector = {k: v / count for k, v in total.items()}
+    sq = 0.0
+    for v in vector.values():
+        sq += v * v
+    return Centroid(idf, vector, math.sqrt(sq))
 
 
 def idf_table(documents: list[Counter]) -> dict[str, float]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
 from .attribution import attribution
-from .quotes import best_window, centroid, idf_table, lemma_counts, pick_quotes, profile, vector_basis
+from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
 FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
 SECTORS = ("po", "vo")
@@ -134,27 +134,47 @@ def _check(db, opts: SummaryOptions) -> None:
 
 
 def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
+    """One dict per coding in scope (segment fields plus code_id and status), by segment id.
+
+    Two queries instead of one join: the codings, then each coded segment once. The
+    join copied a segment's text into every one of its codings' rows, which at study
+    scale (two coders, so two or more codings per segment) was most of the time.
+    """
     statuses = ("accepted", "suggested") if opts.include_suggested else ("accepted",)
-    sql = f"""
-    SELECT s.id, s.text, s.transcript_id, s.participant_id, t.source,
-           p.role, p.sector, c.code_id, c.status
-    FROM codings c
-    JOIN segments s ON s.id = c.segment_id
+    coding_where = f"c.status IN ({','.join('?' * len(statuses))})"
+    coding_params: list = list(statuses)
+    if opts.coder:
+        coding_where += " AND (c.coder = ? OR c.coder IS NULL)"
+        coding_params.append(opts.coder)
+    segment_sql = f"""
+    SELECT s.id, s.text, s.transcript_id, s.participant_id, t.source, p.role, p.sector
+    FROM segments s
     JOIN transcripts t ON t.id = s.transcript_id
     LEFT JOIN participants p ON p.id = s.participant_id
-    WHERE c.status IN ({','.join('?' * len(statuses))}) AND COALESCE(p.is_facilitator, 0) = 0
+    WHERE s.id IN (SELECT c.segment_id FROM codings c WHERE {coding_where})
+      AND COALESCE(p.is_facilitator, 0) = 0
     """
-    params: list = list(statuses)
-    if opts.coder:
-        sql += " AND (c.coder = ? OR c.coder IS NULL)"
-        params.append(opts.coder)
+    segment_params = list(coding_params)
     if opts.sector:
-        sql += " AND p.sector = ?"
-        params.append(opts.sector.lower())
+        segment_sql += " AND p.sector = ?"
+        segment_params.append(opts.sector.lower())
     if opts.source:
-        sql += " AND t.source = ?"
-        params.append(opts.source)
-    return [dict(r) for r in db.query(sql + " ORDER BY s.id", params)]
+        segment_sql += " AND t.source = ?"
+        segment_params.append(opts.source)
+    fields = ("id", "text", "transcript_id", "participant_id", "source", "role", "sector")
+    segments = {row[0]: row for row in db.execute(segment_sql, segment_params)}
+    rows = []
+    for sid, code_id, status in db.execute(
+        f"SELECT c.segment_id, c.code_id, c.status FROM codings c WHERE {coding_where} ORDER BY c.segment_id, c.id",
+        coding_params,
+    ):
+        seg = segments.get(sid)
+        if seg is not None:
+            row = dict(zip(fields, seg))
+            row["code_id"] = code_id
+            row["status"] = status
+            rows.append(row)
+    return rows
 
 
 def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
@@ -176,6 +196,7 @@ def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
     counts = {sid: lemma_counts(text) for sid, text in texts.items()}
     profiles: dict = {}  # sentence profiles, made only for shortlisted segments
     idf = idf_table(list(counts.values()))
+    weighted = {sid: weigh(c, idf) for sid, c in counts.items()}
     out = []
     for theme in themes:
         theme_rows = [r for c in theme.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
@@ -183,7 +204,7 @@ def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
         for child in theme.children:
             child_rows = [r for c in child.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
             summary.subcodes.append(_summarise(child.name, child.description, child_rows))
-        summary.quotes = _quotes(theme_rows, counts, profiles, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
+        summary.quotes = _quotes(theme_rows, weighted, profiles, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
         out.append(summary)
     return out
 
@@ -212,7 +233,7 @@ def _summarise(name: str, description: str, rows: list[dict]) -> CodeSummary:
 SHORTLIST = 60
 
 
-def _quotes(rows: list[dict], counts: dict, profiles: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
+def _quotes(rows: list[dict], weighted: dict, profiles: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
     if not rows or opts.per_theme == 0:
         return []
     segs: dict[int, dict] = {}
@@ -223,10 +244,10 @@ def _quotes(rows: list[dict], counts: dict, profiles: dict, idf: dict, opts: Sum
         codes_of.setdefault(r["id"], set()).add(names.get(r["code_id"], "?"))
         if r["status"] == "accepted":
             accepted.add(r["id"])
-    center = centroid([counts[sid] for sid in segs], idf)
+    center = centroid_weighted([weighted[sid] for sid in segs], idf)
     groups: dict[tuple, list] = {}
     for sid, r in segs.items():
-        groups.setdefault((r["sector"] or "", r["source"]), []).append((-center.cosine(counts[sid]), sid))
+        groups.setdefault((r["sector"] or "", r["source"]), []).append((-center.cosine_weighted(weighted[sid]), sid))
     keep = max(SHORTLIST, 10 * opts.per_theme)
     shortlist = sorted(sid for group in groups.values() for _score, sid in sorted(group)[:keep])
     candidates = []
