@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from .errors import FocuscodeError, UnknownCoderError
 
@@ -65,18 +64,89 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-# -- the statistics, on plain lists so they can be checked against textbook examples --------
+# -- the statistics ------------------------------------------------------------------------------
+#
+# Every figure is computed from a tally of unit patterns: a pattern is the tuple of
+# the coders' values on one unit (None = that coder did not look at it), and units
+# with the same pattern contribute the same amount. At study scale there are tens of
+# thousands of units but only a few thousand distinct patterns, and the coincidence
+# matrix behind nominal alpha never has to be built per unit (the krippendorff
+# package builds a units x values x values array, which ran into gigabytes).
+
+Patterns = Counter  # Counter[tuple]: pattern -> number of units
+
+
+def _value_counts(pattern: tuple) -> list[int]:
+    return list(Counter(v for v in pattern if v is not None).values())
+
+
+def percent_from_patterns(patterns: Patterns) -> float | None:
+    """Mean over units of the share of agreeing coder pairs; units with fewer than two values are no units."""
+    total = weight = 0.0
+    for pattern, n in patterns.items():
+        counts = _value_counts(pattern)
+        m = sum(counts)
+        if m < 2:
+            continue
+        total += n * sum(k * (k - 1) for k in counts) / (m * (m - 1))
+        weight += n
+    return 100.0 * total / weight if weight else None
+
+
+def kappa_from_pairs(pairs: Patterns) -> float | None:
+    """Cohen's kappa from a tally of (value of coder 1, value of coder 2); None when undefined."""
+    n = sum(pairs.values())
+    if n == 0:
+        return None
+    po = sum(k for (a, b), k in pairs.items() if a == b) / n
+    ca: Counter = Counter()
+    cb: Counter = Counter()
+    for (a, b), k in pairs.items():
+        ca[a] += k
+        cb[b] += k
+    pe = sum(ca[v] * cb[v] for v in ca) / (n * n)
+    if math.isclose(pe, 1.0):
+        return None
+    return (po - pe) / (1 - pe)
+
+
+def alpha_from_patterns(patterns: Patterns) -> float | None:
+    """Krippendorff's nominal alpha from the coincidences of the pattern tally.
+
+    With m_u values in unit u and n_uc of them equal to c, the coincidences
+    between different values add up to (m_u^2 - sum_c n_uc^2) / (m_u - 1) per
+    unit, and value c is pairable n_c = sum_u n_uc times; alpha = 1 - (n - 1) *
+    disagreeing coincidences / (n^2 - sum_c n_c^2). None when undefined, as
+    the package's ValueError or nan: fewer than two values, no unit with two.
+    """
+    domain: set = set()
+    pairable: Counter = Counter()
+    observed = 0.0
+    for pattern, n in patterns.items():
+        counter = Counter(v for v in pattern if v is not None)
+        domain.update(counter)
+        m = sum(counter.values())
+        if m < 2:
+            continue
+        observed += n * (m * m - sum(k * k for k in counter.values())) / (m - 1)
+        for value, k in counter.items():
+            pairable[value] += n * k
+    if len(domain) < 2 or not pairable:
+        return None
+    total = sum(pairable.values())
+    expected = total * total - sum(k * k for k in pairable.values())
+    if expected == 0:
+        return None
+    return 1 - (total - 1) * observed / expected
+
+
+# The same statistics on plain lists (one list of coder values per unit, None for a
+# missing value), so they can be checked against textbook examples.
 
 
 def percent_agreement(units: list[list]) -> float | None:
     """Mean over units of the share of agreeing coder pairs; None marks a missing value."""
-    shares = []
-    for values in units:
-        present = [v for v in values if v is not None]
-        pairs = list(combinations(present, 2))
-        if pairs:
-            shares.append(sum(a == b for a, b in pairs) / len(pairs))
-    return 100.0 * sum(shares) / len(shares) if shares else None
+    return percent_from_patterns(Counter(tuple(u) for u in units))
 
 
 def cohen_kappa(a: list, b: list) -> float | None:
@@ -84,45 +154,25 @@ def cohen_kappa(a: list, b: list) -> float | None:
     (both coders used one and the same category throughout)."""
     if len(a) != len(b):
         raise ValueError("both coders need a value for every unit")
-    n = len(a)
-    if n == 0:
-        return None
-    po = sum(x == y for x, y in zip(a, b)) / n
-    ca, cb = Counter(a), Counter(b)
-    pe = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
-    if math.isclose(pe, 1.0):
-        return None
-    return (po - pe) / (1 - pe)
+    return kappa_from_pairs(Counter(zip(a, b)))
 
 
 def krippendorff_alpha(units: list[list]) -> float | None:
-    """Nominal alpha via the krippendorff package; None when undefined (one value only,
-    or no unit with two values)."""
-    import numpy as np
-    import krippendorff
+    """Nominal alpha, equal to the krippendorff package's; None when undefined (one
+    value only, or no unit with two values)."""
+    return alpha_from_patterns(Counter(tuple(u) for u in units))
 
-    values = sorted({v for u in units for v in u if v is not None}, key=repr)
-    if len(values) < 2 or not any(sum(v is not None for v in u) >= 2 for u in units):
-        return None
-    index = {v: i for i, v in enumerate(values)}
-    coders = len(units[0]) if units else 0
-    data = np.full((coders, len(units)), np.nan)
-    for j, u in enumerate(units):
-        for i, v in enumerate(u):
-            if v is not None:
-                data[i, j] = index[v]
-    try:
-        result = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return None if math.isnan(result) else result
+
+def figures_from_patterns(name: str, patterns: Patterns, coders: list[str], used: dict[str, int] | None = None) -> Figures:
+    kappa = None
+    if len(coders) == 2:
+        kappa = kappa_from_pairs(patterns)
+    return Figures(name, sum(patterns.values()), percent_from_patterns(patterns), kappa, alpha_from_patterns(patterns),
+                   used or {})
 
 
 def figures(name: str, units: list[list], coders: list[str], used: dict[str, int] | None = None) -> Figures:
-    kappa = None
-    if len(coders) == 2:
-        kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
-    return Figures(name, len(units), percent_agreement(units), kappa, krippendorff_alpha(units), used or {})
+    return figures_from_patterns(name, Counter(tuple(u) for u in units), coders, used)
 
 
 # -- reading the project ------------------------------------------------------------------------
@@ -147,65 +197,126 @@ def check_coders(db, coders: list[str]) -> list[str]:
     return wanted
 
 
-def looked_at(db, coder: str) -> set[int]:
-    rows = db.execute(
-        "SELECT segment_id FROM codings WHERE coder = ? UNION SELECT segment_id FROM seen WHERE coder = ?", [coder, coder]
-    )
-    return {r[0] for r in rows}
+# One row per segment any of the coders looked at (coded, rejected a code on, or marked
+# seen): "position<RS>code ids" for each of them, joined by <US>. The order inside
+# the string is not guaranteed, so equal units may give different strings; parsing
+# makes them equal again, and only the few distinct strings are parsed at all.
+_UNITS_SQL = """
+WITH looked(segment_id, coder) AS (
+    SELECT segment_id, coder FROM codings WHERE coder IN ({marks})
+    UNION SELECT segment_id, coder FROM seen WHERE coder IN ({marks})
+)
+SELECT l.segment_id, group_concat(
+    (CASE l.coder {positions} END) || char(30) || COALESCE(
+        (SELECT group_concat(c.code_id) FROM codings c
+         WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'), ''),
+    char(31))
+FROM looked l GROUP BY l.segment_id
+"""
 
 
-def accepted_codes(db, coder: str, *, themes: bool = False) -> dict[int, frozenset[str]]:
-    """segment id -> the coder's codes on it; with themes, each code counts as its theme."""
+def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
+    """The units (segments at least two of the coders looked at) as a tally of
+    patterns, a pattern being each coder's set of codes on the unit (None: not
+    looked at); how many segments each coder looked at; and, with_ids, the
+    segment id -> pattern of every unit (else None)."""
     from .codes import theme_map
 
-    rollup = theme_map(db) if themes else {}
-    out: dict[int, set[str]] = {}
-    for sid, cid, name in db.execute(
-        "SELECT c.segment_id, k.id, k.name FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.coder = ? AND c.status = 'accepted'",
-        [coder],
-    ):
-        out.setdefault(sid, set()).add(rollup[cid][1] if themes else name)
-    return {k: frozenset(v) for k, v in out.items()}
+    marks = ",".join("?" * len(coders))
+    positions = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
+    sql = _UNITS_SQL.format(marks=marks, positions=positions)
+    rows = db.execute(sql, [*coders, *coders, *coders])
+    ids_by_text: dict[str, list[int]] = {}
+    if with_ids:
+        for sid, text in rows:
+            ids_by_text.setdefault(text, []).append(sid)
+        tally = Counter({text: len(ids) for text, ids in ids_by_text.items()})
+    else:
+        tally = Counter(text for _sid, text in rows)
+    names = {cid: (theme if themes else name) for cid, (name, theme) in theme_map(db).items()}
+    looked = dict.fromkeys(coders, 0)
+    patterns: Counter = Counter()
+    by_id: dict[int, tuple] = {}
+    for text, n in tally.items():
+        values: list = [None] * len(coders)
+        for part in text.split("\x1f"):
+            position, _, ids = part.partition("\x1e")
+            values[int(position)] = frozenset(names[int(i)] for i in ids.split(",")) if ids else _EMPTY
+        for coder, value in zip(coders, values):
+            if value is not None:
+                looked[coder] += n
+        if len(values) - values.count(None) < 2:
+            continue
+        pattern = tuple(values)
+        patterns[pattern] += n
+        if with_ids:
+            by_id.update(dict.fromkeys(ids_by_text[text], pattern))
+    return patterns, looked, ({sid: by_id[sid] for sid in sorted(by_id)} if with_ids else None)
 
 
-def compute(db, coders: list[str], *, themes: bool = False) -> Report:
-    """Agreement per code (or per theme, codes rolled up to their theme) and overall."""
+_EMPTY: frozenset = frozenset()
+
+
+def per_code_patterns(overall: Patterns) -> dict[str, Patterns]:
+    """From the tally of code-set patterns, each code's tally of present/absent patterns.
+
+    A unit on which nobody applied the code is all-absent for the coders who looked
+    at it, so only patterns that carry the code need visiting per code."""
+    by_looked: Counter = Counter()  # which coders looked -> units
+    carrying: dict[str, Counter] = {}
+    for pattern, n in overall.items():
+        mask = tuple(v is not None for v in pattern)
+        by_looked[mask] += n
+        for name in set().union(*(v for v in pattern if v)):
+            carrying.setdefault(name, Counter())[tuple(None if v is None else (name in v) for v in pattern)] += n
+    out = {}
+    for name, tally in carrying.items():
+        absent = Counter({mask: n for mask, n in by_looked.items()})
+        for pattern, n in tally.items():
+            absent[tuple(v is not None for v in pattern)] -= n
+        for mask, n in absent.items():
+            if n:
+                tally[tuple(False if looked else None for looked in mask)] += n
+        out[name] = tally
+    return out
+
+
+def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: bool = True) -> Report:
+    """Agreement per code (or per theme, codes rolled up to their theme) and overall.
+
+    Without with_disagreements the report's disagreements list stays empty, which
+    saves reading the text of every differing segment."""
     coders = check_coders(db, coders)
-    seen = {c: looked_at(db, c) for c in coders}
-    codes = {c: accepted_codes(db, c, themes=themes) for c in coders}
-    unit_ids = sorted(s for s in set().union(*seen.values()) if sum(s in seen[c] for c in coders) >= 2)
-    if not unit_ids:
+    overall_patterns, looked, units = unit_patterns(db, coders, themes=themes, with_ids=with_disagreements)
+    n = sum(overall_patterns.values())
+    if not n:
         raise FocuscodeError(
             f"no segment was looked at by at least two of {', '.join(coders)}; nothing to compare yet"
         )
-
-    def value(coder: str, sid: int):
-        return codes[coder].get(sid, frozenset()) if sid in seen[coder] else None
-
-    sets = [[value(c, sid) for c in coders] for sid in unit_ids]
-    overall_units = [[None if v is None else tuple(sorted(v)) for v in u] for u in sets]
-    overall = figures("(overall)", overall_units, coders)
-    used_names = set().union(*(v for u in sets for v in u if v is not None))
+    overall = figures_from_patterns(
+        "(overall)",
+        Counter({tuple(None if v is None else tuple(sorted(v)) for v in p): k for p, k in overall_patterns.items()}),
+        coders,
+    )
     order = {r[0]: r[1] for r in db.execute("SELECT name, position FROM codes")}
     per_code = []
-    for name in sorted(used_names, key=lambda n: (order.get(n, 1 << 30), n)):
-        units = [[None if v is None else (name in v) for v in u] for u in sets]
-        used = {c: sum(1 for u in units if u[i]) for i, c in enumerate(coders)}
-        per_code.append(figures(name, units, coders, used))
+    tallies = per_code_patterns(overall_patterns)
+    for name in sorted(tallies, key=lambda name: (order.get(name, 1 << 30), name)):
+        tally = tallies[name]
+        used = {c: sum(k for p, k in tally.items() if p[i]) for i, c in enumerate(coders)}
+        per_code.append(figures_from_patterns(name, tally, coders, used))
     return Report(
         coders=coders,
-        n=len(unit_ids),
-        looked_at={c: len(seen[c]) for c in coders},
+        n=n,
+        looked_at=looked,
         overall=overall,
         per_code=per_code,
-        disagreements=_disagreements(db, coders, unit_ids, sets),
+        disagreements=_disagreements(db, coders, units) if with_disagreements else [],
     )
 
 
-def _disagreements(db, coders, unit_ids, sets) -> list[dict]:
-    differing = [
-        (sid, u) for sid, u in zip(unit_ids, sets) if len({v for v in u if v is not None}) > 1
-    ]
+def _disagreements(db, coders, units: dict[int, tuple]) -> list[dict]:
+    differing = [(sid, u) for sid, u in units.items() if len({v for v in u if v is not None}) > 1]
     if not differing:
         return []
     from .segments import SegmentFilter, list_segments

@@ -97,7 +97,7 @@ def agreement(
     if as_csv and as_json:
         raise UsageError("choose --json or --csv, not both")
     conn = open_db(db)
-    report = compute(conn, coder, themes=themes)
+    report = compute(conn, coder, themes=themes, with_disagreements=disagreements)
     if as_json:
         print_json(report.as_json(disagreements=disagreements))
         return
