@@ -95,8 +95,9 @@ def _where(db, f: SegmentFilter) -> tuple[str, list]:
         clauses.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?)")
         params.append(query)
     if f.ids is not None:
-        clauses.append(f"s.id IN ({','.join('?' * len(f.ids))})")
-        params.extend(f.ids)
+        # One parameter however many ids (a list of ? would hit SQLite's variable limit).
+        clauses.append("s.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps([int(i) for i in f.ids]))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -116,7 +117,9 @@ def list_segments(db, f: SegmentFilter | None = None, *, with_memos: bool = True
     sql = SEGMENT_SELECT + where + " ORDER BY t.name, s.ordinal"
     if f.limit:
         sql += f" LIMIT {int(f.limit)}"
-    rows = [dict(r) for r in db.query(sql, params)]
+    cursor = db.execute(sql, params)
+    keys = [d[0] for d in cursor.description]
+    rows = [dict(zip(keys, r)) for r in cursor]
     if not rows:
         return []
     attach_codings(db, rows, coder=f.coder)
@@ -125,9 +128,9 @@ def list_segments(db, f: SegmentFilter | None = None, *, with_memos: bool = True
     return rows
 
 
-def _chunks(ids: list[int], size: int = 900):
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def _id_list(rows: list[dict]) -> str:
+    # The segment ids as one JSON parameter for json_each: one query for any number of segments.
+    return json.dumps([r["id"] for r in rows])
 
 
 def attach_codings(db, rows: list[dict], *, coder: str | None = None) -> None:
@@ -135,40 +138,41 @@ def attach_codings(db, rows: list[dict], *, coder: str | None = None) -> None:
     by_id = {r["id"]: r for r in rows}
     for r in rows:
         r["codings"] = []
-    for chunk in _chunks(list(by_id)):
-        sql = (
-            "SELECT id, segment_id, code_id, coder, status, method, score, evidence, span_start, span_end "
-            f"FROM codings WHERE segment_id IN ({','.join('?' * len(chunk))})"
+    sql = (
+        "SELECT id, segment_id, code_id, coder, status, method, score, evidence, span_start, span_end "
+        "FROM codings WHERE segment_id IN (SELECT value FROM json_each(?))"
+    )
+    params: list = [_id_list(rows)]
+    if coder:
+        sql += " AND (coder = ? OR coder IS NULL)"
+        params.append(coder)
+    unknown = ("?", "?")
+    loads = json.loads
+    for cid, sid, code, who, status, method, score, evidence, start, end in db.execute(sql + " ORDER BY id", params):
+        name, theme = themes.get(code, unknown)
+        by_id[sid]["codings"].append(
+            {
+                "id": cid,
+                "code": name,
+                "theme": theme,
+                "coder": who,
+                "status": status,
+                "method": method,
+                "score": score,
+                "evidence": loads(evidence) if evidence else None,
+                "span": [start, end] if start is not None else None,
+            }
         )
-        params: list = list(chunk)
-        if coder:
-            sql += " AND (coder = ? OR coder IS NULL)"
-            params.append(coder)
-        for c in db.execute(sql + " ORDER BY id", params):
-            name, theme = themes.get(c[2], ("?", "?"))
-            by_id[c[1]]["codings"].append(
-                {
-                    "id": c[0],
-                    "code": name,
-                    "theme": theme,
-                    "coder": c[3],
-                    "status": c[4],
-                    "method": c[5],
-                    "score": c[6],
-                    "evidence": json.loads(c[7]) if c[7] else None,
-                    "span": [c[8], c[9]] if c[8] is not None else None,
-                }
-            )
 
 
 def attach_memos(db, rows: list[dict]) -> None:
     by_id = {r["id"]: r for r in rows}
     for r in rows:
         r["memos"] = []
-    for chunk in _chunks(list(by_id)):
-        sql = f"SELECT segment_id, coder, text, created_at FROM memos WHERE target = 'segment' AND segment_id IN ({','.join('?' * len(chunk))}) ORDER BY id"
-        for m in db.execute(sql, chunk):
-            by_id[m[0]]["memos"].append({"coder": m[1], "text": m[2], "created_at": m[3]})
+    sql = ("SELECT segment_id, coder, text, created_at FROM memos "
+           "WHERE target = 'segment' AND segment_id IN (SELECT value FROM json_each(?)) ORDER BY id")
+    for m in db.execute(sql, [_id_list(rows)]):
+        by_id[m[0]]["memos"].append({"coder": m[1], "text": m[2], "created_at": m[3]})
 
 
 def segment_json(row: dict) -> dict:

@@ -73,6 +73,22 @@ def open_db(path: Path | None, *, create: bool = False):
 
 
 def print_json(data: Any) -> None:
+    """JSON on stdout. An array prints one element per line: still one valid JSON
+    document, greppable per element, and written by json's C encoder (indent= makes
+    json fall back to its pure-Python encoder, half the time of `segments --json`
+    on a large study)."""
+    if isinstance(data, list):
+        encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        write = sys.stdout.write
+        if not data:
+            write("[]\n")
+            return
+        write("[\n")
+        last = len(data) - 1
+        for i, item in enumerate(data):
+            write(encode(item) + (",\n" if i < last else "\n"))
+        write("]\n")
+        return
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
