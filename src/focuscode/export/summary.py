@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
+from . import paused_gc
 from .attribution import attribution
 from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
@@ -178,6 +179,11 @@ def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
 
 
 def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+    with paused_gc():
+        return _build_summary(db, opts)
+
+
+def _build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
     _check(db, opts)
     book = require_codebook(db)
     ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes")}

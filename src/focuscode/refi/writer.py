@@ -26,6 +26,7 @@ from .. import __version__
 from ..codes import project_codebook
 from ..codebook import Code
 from ..errors import FocuscodeError
+from ..export import paused_gc
 from ..export.attribution import is_private
 from . import CODEBOOK_NS, ORIGIN_PREFIX, PROJECT_NS, make_guid
 
@@ -181,6 +182,11 @@ def _participants(db) -> list[dict]:
 
 def write_project(db, out: str | Path, *, progress: Callable[[int, int], None] | None = None) -> dict:
     """Write the whole project as a .qdpx archive; returns counts of what went in."""
+    with paused_gc():
+        return _write_project(db, out, progress=progress)
+
+
+def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] | None = None) -> dict:
     target = Path(out)
     book = project_codebook(db, include_inactive=True)
     memos = _memos(db)
