@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from .units import code_tree, coded_segments
+from .units import code_tree, coded_units_sql
 
 LEVELS = ("segment", "transcript")
 MEASURES = ("count", "jaccard")
@@ -57,20 +57,26 @@ def cooccurrence(db, *, level: str = "segment", themes_only: bool = False, coder
             raise UsageError(f"unknown code '{missing[0]}' for --code; see 'focuscode codebook show'")
         order = [c for c in order if tree.names[c].lower() in wanted]
     index = {cid: i for i, cid in enumerate(order)}
-    segments = coded_segments(db, coder=coder, include_suggested=include_suggested, tree=tree)
-    units: dict[int, set[int]] = {}
-    for seg in segments:
-        key = seg.id if level == "segment" else seg.transcript_id
-        units.setdefault(key, set()).update(seg.codes)
+    units_sql, params = coded_units_sql(db, coder=coder, include_suggested=include_suggested, tree=tree)
+    # Pairs of codes on one unit, counted by SQLite: hits holds each (segment, code)
+    # once; at transcript level each (transcript, code) is made distinct first.
+    if level == "segment":
+        table, unit = "hits", "segment_id"
+    else:
+        units_sql += ", u(transcript_id, code) AS MATERIALIZED (SELECT DISTINCT transcript_id, code FROM hits)"
+        table, unit = "u", "transcript_id"
+    sql = units_sql + f"""
+        SELECT a.code, b.code, COUNT(*) FROM {table} a JOIN {table} b ON b.{unit} = a.{unit} GROUP BY a.code, b.code
+        UNION ALL SELECT NULL, NULL, COUNT(DISTINCT {unit}) FROM {table}"""
     n = len(order)
     counts = [[0] * n for _ in range(n)]
-    for present in units.values():
-        idx = sorted(index[c] for c in present if c in index)
-        for a in idx:
-            row = counts[a]
-            for b in idx:
-                row[b] += 1
-    return Matrix(level, [tree.names[c] for c in order], len(units), counts)
+    units = 0
+    for a, b, k in db.execute(sql, params):
+        if a is None:
+            units = k
+        elif a in index and b in index:
+            counts[index[a]][index[b]] = k
+    return Matrix(level, [tree.names[c] for c in order], units, counts)
 
 
 def write_matrix_csv(matrix: Matrix, measure: str, path_or_file) -> None:

@@ -7,13 +7,13 @@ the number of coded segments and of distinct participants.
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
 from ..export.attribution import is_private
-from .units import UNKNOWN, code_tree, coded_segments
+from .units import UNKNOWN, code_tree, coded_units_sql
 
 DEFAULT_DIMENSIONS = ("sector", "role", "source", "transcript")
 BUILTIN = {"sector", "role", "source", "transcript", "school_type"}
@@ -45,12 +45,43 @@ class StatsTable:
 
 
 def known_dimensions(db) -> list[str]:
-    keys = set()
-    for (raw,) in db.execute("SELECT DISTINCT attributes FROM participants"):
-        import json
+    rows = db.execute(
+        "SELECT DISTINCT j.key FROM participants p, json_each(p.attributes) j WHERE json_type(p.attributes) = 'object'"
+    )
+    return sorted(BUILTIN | {k for (k,) in rows if not is_private(k)})
 
-        keys.update(json.loads(raw or "{}").keys())
-    return sorted(BUILTIN | {k for k in keys if not is_private(k)})
+
+def _dimension_branch(dim: str, index: int) -> tuple[str, list]:
+    """One UNION ALL branch counting per (code, raw value of the dimension) over pp
+    (code, transcript, participant, segments). Raw values are mapped to the shown
+    value in Python; every participant has one raw value per dimension, so segment
+    and participant counts of raw values that map to one shown value simply add up."""
+    if dim in ("source", "transcript"):
+        column = "t.source" if dim == "source" else "t.name"
+        return (f"SELECT {index}, pp.code, {column}, SUM(pp.n), COUNT(pp.pid) FROM pp "
+                "JOIN transcripts t ON t.id = pp.tid GROUP BY 2, 3"), []
+    if dim in ("role", "sector", "school_type"):
+        column, params = f"p.{dim}", []
+    elif '"' in dim or "\\" in dim:
+        column, params = "p.attributes", []  # no JSON path can name this key: read the whole object
+    else:
+        column, params = "p.attributes -> ?", [f'$."{dim}"']  # the value as JSON text, decoded in Python
+    return (f"SELECT {index}, pp.code, {column}, SUM(pp.n), COUNT(pp.pid) FROM pp "
+            "LEFT JOIN participants p ON p.id = pp.pid GROUP BY 2, 3"), params
+
+
+def _shown_value(dim: str, raw) -> str:
+    """What CodedSegment.value shows for this raw value."""
+    if dim in ("source", "transcript"):
+        return raw
+    if dim in ("role", "sector", "school_type"):
+        return raw or UNKNOWN
+    if raw is None:
+        return UNKNOWN
+    value = json.loads(raw)
+    if '"' in dim or "\\" in dim:
+        value = value.get(dim) if isinstance(value, dict) else None
+    return UNKNOWN if value in (None, "") else str(value)
 
 
 def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, include_suggested: bool = False,
@@ -63,33 +94,45 @@ def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, i
         if d not in known:
             raise UsageError(f"--by '{d}' is not a participant attribute (known: {', '.join(known)})")
     tree = code_tree(db)
-    segments = coded_segments(db, coder=coder, include_suggested=include_suggested, tree=tree)
+    units, params = coded_units_sql(db, coder=coder, include_suggested=include_suggested, tree=tree)
+    # pp: per code and person (transcript, participant), the number of segments. A
+    # participant counts once per cell however many segments they spoke.
+    branches = ["SELECT -1, pp.code, NULL, SUM(pp.n), COUNT(pp.pid) FROM pp GROUP BY pp.code"]
+    for i, dim in enumerate(dims):
+        branch, branch_params = _dimension_branch(dim, i)
+        branches.append(branch)
+        params = params + branch_params
+    sql = (units + ", pp(code, tid, pid, n) AS MATERIALIZED (SELECT code, transcript_id, participant_id, COUNT(*) "
+           "FROM hits GROUP BY code, transcript_id, participant_id) " + " UNION ALL ".join(branches))
+    totals: dict[int, Cell] = {}
+    cells: list[dict[tuple[int, str], Cell]] = [{} for _ in dims]
+    shown: list[dict] = [{} for _ in dims]  # raw -> shown value, per dimension
+    for index, cid, raw, segments, participants in db.execute(sql, params):
+        if index < 0:
+            totals[cid] = Cell(segments, participants)
+            continue
+        cache = shown[index]
+        if raw not in cache:
+            cache[raw] = _shown_value(dims[index], raw)
+        cell = cells[index].setdefault((cid, cache[raw]), Cell())
+        cell.segments += segments
+        cell.participants += participants
     codes = [c for c in tree.order if not themes_only or tree.parent[c] is None]
     tables = []
-    for dim in dims:
-        seg_count: dict[tuple, int] = defaultdict(int)
-        people: dict[tuple, set] = defaultdict(set)
-        values: set[str] = set()
-        for seg in segments:
-            value = seg.value(dim)
-            values.add(value)
-            person = (seg.transcript_id, seg.participant_id) if seg.participant_id else None
-            for cid in seg.codes:
-                for key in ((cid, value), (cid, None)):
-                    seg_count[key] += 1
-                    if person:
-                        people[key].add(person)
+    for i, dim in enumerate(dims):
+        values = {v for (_cid, v) in cells[i]}
         ordered = sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
         table = StatsTable(dim, ordered)
         for cid in codes:
             theme = tree.theme(cid)
+            total = totals.get(cid, Cell())
             table.rows.append({
                 "code": tree.names[cid],
                 "theme": tree.names[theme],
                 "parent": tree.names.get(tree.parent[cid]) if tree.parent[cid] else None,
                 "depth": tree.depth(cid),
-                "total": Cell(seg_count.get((cid, None), 0), len(people.get((cid, None), ()))),
-                "by": {v: Cell(seg_count.get((cid, v), 0), len(people.get((cid, v), ()))) for v in ordered},
+                "total": Cell(total.segments, total.participants),
+                "by": {v: Cell(c.segments, c.participants) if (c := cells[i].get((cid, v))) else Cell() for v in ordered},
             })
         tables.append(table)
     return tables

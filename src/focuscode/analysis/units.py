@@ -1,43 +1,19 @@
-"""Coded units: which codes each segment carries, read in one query.
+"""Coded units: which codes each segment carries, as SQL both counters build on.
 
 Both stats and co-occurrence start here, so they count the same things: a
 coder's accepted codings (suggestions only when asked), facilitators left out,
-and a theme present wherever one of its subcodes is.
+and a theme present wherever one of its subcodes is. A segment's value for a
+dimension is a participant attribute, its source or its transcript; a missing
+or empty value shows as UNKNOWN.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import UnknownCoderError
 
 UNKNOWN = "?"
-
-
-@dataclass
-class CodedSegment:
-    id: int
-    transcript_id: int
-    transcript: str
-    source: str
-    participant_id: int | None
-    role: str | None
-    sector: str | None
-    school_type: str | None
-    attributes: dict
-    codes: set[int] = field(default_factory=set)
-
-    def value(self, dimension: str) -> str:
-        """The segment's value for a dimension: a participant attribute, source or transcript."""
-        if dimension == "source":
-            return self.source
-        if dimension == "transcript":
-            return self.transcript
-        if dimension in ("role", "sector", "school_type"):
-            return getattr(self, dimension) or UNKNOWN
-        value = self.attributes.get(dimension)
-        return UNKNOWN if value in (None, "") else str(value)
 
 
 @dataclass
@@ -80,35 +56,40 @@ def code_tree(db) -> CodeTree:
     return CodeTree(names, parent, order)
 
 
-def coded_segments(db, *, coder: str | None = None, include_suggested: bool = False, tree: CodeTree | None = None) -> list[CodedSegment]:
-    """Every coded segment with its codes, each code also counting for its ancestors."""
+def coded_units_sql(db, *, coder: str | None = None, include_suggested: bool = False,
+                    tree: CodeTree | None = None) -> tuple[str, list]:
+    """The units coded_segments reads, as SQL for set-based counting: a WITH clause
+    defining `hits(segment_id, code, transcript_id, participant_id)`, one row per
+    coded segment and active code it carries (each code also counting for its
+    ancestors), facilitators left out.
+
+    Counting with GROUP BY over this takes a fraction of the time of a Python loop
+    per coding at study scale (60,000 codings)."""
     if coder and not db.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", [coder]).fetchone():
         raise UnknownCoderError(f"no codings by coder '{coder}'")
     tree = tree or code_tree(db)
     statuses = ("accepted", "suggested") if include_suggested else ("accepted",)
+    where = f"c.status IN ({','.join('?' * len(statuses))})" + (" AND (c.coder = ? OR c.coder IS NULL)" if coder else "")
+    where_params = [*statuses, *([coder] if coder else [])]
+    chains = {cid: tree.ancestors(cid) for cid in tree.names}
+    # Level k maps a code to its k-th ancestor (level 0: itself; inactive codes: NULL).
+    # A CASE over the code ids is evaluated in C per coding; joining a table of
+    # (code, ancestor) pairs made SQLite scan that table for every coding.
+    levels = []
+    for k in range(max((len(a) for a in chains.values()), default=0)):
+        whens = " ".join(f"WHEN {int(cid)} THEN {int(a[k])}" for cid, a in chains.items() if len(a) > k)
+        levels.append(f"SELECT segment_id, code FROM (SELECT c.segment_id, CASE c.code_id {whens} END AS code "
+                      f"FROM codings c WHERE {where}) WHERE code IS NOT NULL")
+    raw = " UNION ".join(levels) or "SELECT NULL AS segment_id, NULL AS code WHERE 0"
     sql = f"""
-        SELECT s.id, s.transcript_id, t.name, t.source, s.participant_id, p.role, p.sector, p.school_type,
-               p.attributes, c.code_id
-        FROM codings c
-        JOIN segments s ON s.id = c.segment_id
-        JOIN transcripts t ON t.id = s.transcript_id
-        LEFT JOIN participants p ON p.id = s.participant_id
-        WHERE c.status IN ({','.join('?' * len(statuses))}) AND COALESCE(p.is_facilitator, 0) = 0
+        WITH raw(segment_id, code) AS ({raw}),
+        hits(segment_id, code, transcript_id, participant_id) AS MATERIALIZED (
+            SELECT r.segment_id, r.code, s.transcript_id, s.participant_id
+            FROM raw r
+            JOIN segments s ON s.id = r.segment_id
+            JOIN transcripts t ON t.id = s.transcript_id
+            LEFT JOIN participants p ON p.id = s.participant_id
+            WHERE COALESCE(p.is_facilitator, 0) = 0
+        )
     """
-    params: list = list(statuses)
-    if coder:
-        sql += " AND (c.coder = ? OR c.coder IS NULL)"
-        params.append(coder)
-    segments: dict[int, CodedSegment] = {}
-    attrs_cache: dict[str, dict] = {}
-    for sid, tid, tname, source, pid, role, sector, school, attrs, cid in db.execute(sql + " ORDER BY s.id", params):
-        if cid not in tree.names:
-            continue  # an inactive code
-        seg = segments.get(sid)
-        if seg is None:
-            raw = attrs or "{}"
-            if raw not in attrs_cache:
-                attrs_cache[raw] = json.loads(raw)
-            seg = segments[sid] = CodedSegment(sid, tid, tname, source, pid, role, sector, school, attrs_cache[raw])
-        seg.codes.update(tree.ancestors(cid))
-    return list(segments.values())
+    return sql, where_params * len(levels)
