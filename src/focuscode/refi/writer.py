@@ -173,10 +173,14 @@ def _participants(db) -> list[dict]:
                   t.name AS transcript
            FROM participants p JOIN transcripts t ON t.id = p.transcript_id ORDER BY t.name, p.id"""
     )]
+    public: dict[str, dict] = {}  # participants of one study mostly share a few attribute sets
     for number, r in enumerate(rows, start=1):
         r["case"] = case_name(number, r["role"], r["sector"])
-        # Names and schools never leave the project, whatever the participants file held.
-        r["attributes"] = {k: v for k, v in json.loads(r["attributes"] or "{}").items() if not is_private(k)}
+        raw = r["attributes"] or "{}"
+        if raw not in public:
+            # Names and schools never leave the project, whatever the participants file held.
+            public[raw] = {k: v for k, v in json.loads(raw).items() if not is_private(k)}
+        r["attributes"] = dict(public[raw])
     return rows
 
 
@@ -274,29 +278,33 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
                 progress(done, total)
 
         seen_tids = set()
+        n_selections = n_codings = 0
+        transcript = ""
         for sid, tid, ordinal, pid, text in seg_rows:
             if tid != current_tid:
                 close_source()
                 current_tid = tid
                 seen_tids.add(tid)
                 t = by_transcript[tid]
-                sink.open_source(t, notes_by_transcript.get(t["name"], []))
+                transcript = t["name"]
+                sink.open_source(t, notes_by_transcript.get(transcript, []))
             if pieces:
                 pieces.append(TURN_SEPARATOR)
                 offset += len(TURN_SEPARATOR)
             start = offset
             pieces.append(text)
             offset += len(text)
-            t = by_transcript[tid]
-            sel = make_guid(f"sel:{t['name']}:{ordinal}")
+            sel = make_guid(f"sel:{transcript}:{ordinal}")
             found = codings_of.get(sid)
             codings = [(seg_id, coder, created, name) for _pos, name, coder, seg_id, created in sorted(found)] if found else []
-            sink.selection(sel, ordinal, start, offset, codings, notes_by_segment.get((t["name"], ordinal), []), t["name"])
-            counts["selections"] += 1
-            counts["codings"] += len(codings)
+            sink.selection(sel, ordinal, start, offset, codings, notes_by_segment.get((transcript, ordinal), ()), transcript)
+            n_selections += 1
+            n_codings += len(codings)
             if pid is not None:
                 refs.setdefault(pid, []).append(sel)
         close_source()
+        counts["selections"] += n_selections
+        counts["codings"] += n_codings
         for t in transcripts:  # transcripts without segments still travel
             if t["id"] not in seen_tids:
                 sink.open_source(t, notes_by_transcript.get(t["name"], []))
