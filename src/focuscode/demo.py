@@ -16,6 +16,14 @@ from .sample import sample_root, source_for
 from .suggest import run_suggest
 
 REFERENCE_CODER = "referentie"
+# The sample survey's layout (transcripts/README.md): one row per respondent, two open questions.
+SURVEY_COLUMNS = dict(
+    text_columns=["vraag_inzet_toelichting", "vraag_loopbaan_toelichting"],
+    id_column="respondent",
+    role_column="rol",
+    sector_column="sector",
+    meta_columns=["schooltype"],
+)
 
 
 @dataclass
@@ -48,7 +56,12 @@ def run_demo(
     _fresh(db_path)
     db = open_project(db_path, create=True)
     result = DemoResult(db=db_path, summary=out_dir)
-    say = result.lines.append
+
+    def say(line: str) -> None:
+        # Told as it happens: the first run builds deduce's tables for minutes.
+        result.lines.append(line)
+        if progress is not None:
+            progress(line)
 
     book = load_codebook(root / "codebook" / "oop.yaml")
     loaded = load_codebook_into(db, book)
@@ -59,8 +72,12 @@ def run_demo(
         source = source_for(path.name)
         if source is None:
             continue
-        imported = import_file(db, path, ImportOptions(source=source))
+        imported = import_file(db, path, ImportOptions(source=source, notify=notify))
         say(f"Imported {imported.name}: {imported.segments} turns ({source})")
+    survey = root / "transcripts" / "enquete-quickscan.csv"
+    if survey.exists():
+        imported = import_file(db, survey, ImportOptions(source="enquete", notify=notify, **SURVEY_COLUMNS))
+        say(f"Imported {imported.name}: {imported.segments} open answers (enquete)")
     suggested = run_suggest(db, notify=notify)
     say(f"Suggest ({suggested.pipeline}): {suggested.suggestions} suggestions in {suggested.segments} segments")
     reference = root / "transcripts" / "reference-coding.csv"

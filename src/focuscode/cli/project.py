@@ -30,8 +30,6 @@ def demo(
     from ..demo import run_demo
 
     result = run_demo(db_path=db, out_dir=out, sample_dir=sample, notify=info, progress=info)
-    for line in result.lines:
-        info(line)
     stdout.print(f"Summary written to {result.summary}")
 
 
