@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from ..errors import FocuscodeError
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _LazyConsole:
+    """A rich Console made on first use: importing rich.console costs ~30 ms, which
+    commands printing JSON or CSV, and --help, never need."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+stdout: Any = _LazyConsole(highlight=False, soft_wrap=True)
+stderr: Any = _LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Optional[Path],
@@ -48,6 +65,16 @@ def info(message: str) -> None:
 class FocuscodeGroup(TyperGroup):
     """Turns domain errors into one line on stderr and an exit code, for every command."""
 
+    def parse_args(self, ctx, args):
+        _plain_coercion(self, ctx, subcommands=False)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            _plain_coercion(command, ctx)
+        return name, command, rest
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -63,6 +90,96 @@ class FocuscodeGroup(TyperGroup):
         except sqlite3.DatabaseError as exc:
             report_error(f"the project database is damaged or not a focuscode database ({exc})")
             raise typer.Exit(1) from None
+
+
+# -- option values without pydantic ---------------------------------------------------------
+#
+# typer 0.29 coerces every option value, even an absent one, through a pydantic
+# TypeAdapter built on first use; importing pydantic for that costs ~0.12 s of CPU
+# in every command, more than most commands' own work on a normal project. Values
+# of the plain types focuscode uses (str, Path, lists of them, an int or float that
+# is already one) give exactly what typer's adapters give: the same value, or for a
+# path typer's own coerce_cli_path. Anything else, and every typer internal this
+# relies on missing, falls back to typer's adapter (and pydantic) for that value.
+
+_NOT_PLAIN = object()
+_DECIMAL = {
+    int: re.compile(r"[+-]?[0-9]{1,18}").fullmatch,
+    float: re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?").fullmatch,
+}
+_plain_param_class: Any = None
+
+
+def _plain_value(annotation: Any, info: Any, value: Any, param: Any, ctx: Any, coerce_path: Any) -> Any:
+    if getattr(info, "parser", None) is not None:
+        return _NOT_PLAIN
+    if annotation is str and type(value) is str:
+        return value
+    if annotation in (int, float):
+        if info.min is not None or info.max is not None or info.clamp:
+            return _NOT_PLAIN
+        if type(value) is annotation:
+            return value
+        # Plain decimal text only; anything else (spaces, 1e3, 1_000) goes to typer.
+        if type(value) is str and _DECIMAL[annotation](value):
+            return annotation(value)
+        return _NOT_PLAIN
+    if annotation is Path and info.path_type is None and type(value) is str:
+        return coerce_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+    if getattr(annotation, "__origin__", None) is list and isinstance(value, (list, tuple)):
+        (item,) = annotation.__args__
+        out = []
+        for v in value:
+            one = _plain_value(item, info, v, param, ctx, coerce_path)
+            if one is _NOT_PLAIN:
+                return _NOT_PLAIN
+            out.append(one)
+        return out
+    return _NOT_PLAIN
+
+
+def _plain_runtime_param_class() -> Any:
+    global _plain_param_class
+    if _plain_param_class is None:
+        from dataclasses import dataclass
+
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer._param_types import coerce_cli_path
+
+        @dataclass(frozen=True)
+        class PlainRuntimeParam(RuntimeParam):
+            descriptor: Any = None
+
+            def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+                plain = _plain_value(self.annotation, self.parameter_info, value, param, ctx, coerce_cli_path)
+                if plain is not _NOT_PLAIN:
+                    return plain
+                typer_own = build_runtime_param(self.descriptor)
+                param._runtime_param = typer_own
+                return typer_own.coerce(value, param=param, ctx=ctx)
+
+        _plain_param_class = PlainRuntimeParam
+    return _plain_param_class
+
+
+def _plain_coercion(command: Any, ctx: Any, *, subcommands: bool = True) -> None:
+    """Give each parameter of the command (and of its subcommands) plain coercion,
+    the --help option included (typer coerces its absent value too)."""
+    try:
+        cls = _plain_runtime_param_class()
+        help_option = command.get_help_option(ctx)  # made once and cached by the command
+    except (ImportError, TypeError, AttributeError):
+        return  # another typer: its own coercion, just slower to start
+    for sub in getattr(command, "commands", {}).values() if subcommands else ():
+        _plain_coercion(sub, ctx)
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", 0) is not None:
+            continue
+        if getattr(descriptor, "file_annotation", None) is not None:
+            continue
+        param._runtime_param = cls(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
+                                   descriptor=descriptor)
 
 
 def open_db(path: Path | None, *, create: bool = False):
