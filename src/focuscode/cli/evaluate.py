@@ -63,17 +63,20 @@ def _print(report: dict) -> None:
         overall.add_row(method, *(_f(r["micro"][m]) for m in ("precision", "recall", "f1")),
                         *(_f(r["macro"][m]) for m in ("precision", "recall", "f1")), _f(r["kappa"]), str(r["micro"]["support"]))
     stdout.print(overall)
-    per = Table(box=box.SIMPLE_HEAD, title=f"Per {level} (precision, recall, F1)", title_justify="left")
-    per.add_column(level)
-    per.add_column("N", justify="right")
+    # One cell per method keeps the code names readable in an 80-column terminal;
+    # names are shortened by hand because rich will not shrink a no-wrap column.
+    name_width = max(12, stdout.width - 5 - 3 * 17 - 2)
+    per = Table(box=box.SIMPLE_HEAD, title=f"Per {level}: precision / recall / F1", title_justify="left",
+                pad_edge=False, padding=(0, 1))
+    per.add_column(level, no_wrap=True)
+    per.add_column("N", justify="right", min_width=3, no_wrap=True)
     for method in METHODS:
-        per.add_column(f"{method} P", justify="right")
-        per.add_column("R", justify="right")
-        per.add_column("F1", justify="right")
+        per.add_column(method, justify="right", no_wrap=True, min_width=14)
     for label in report["labels"]:
-        row = [label + ("" if label in report["learned"] else " *"), str(report["rules"][label]["support"])]
+        name = label + ("" if label in report["learned"] else " *")
+        row = [name if len(name) <= name_width else name[: name_width - 1] + "…", str(report["rules"][label]["support"])]
         for method in METHODS:
-            row += [_f(report[method][label][m]) for m in ("precision", "recall", "f1")]
+            row.append("/".join(_f(report[method][label][m]) for m in ("precision", "recall", "f1")))
         per.add_row(*row)
     stdout.print(per)
     stdout.print(
