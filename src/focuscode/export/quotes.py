@@ -20,6 +20,8 @@ import re
 from collections import Counter, _count_elements  # C counting loop, as Counter() uses
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý\"'‘“(\[])")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
@@ -110,17 +112,19 @@ def _form_lemma(word: str) -> str:
 
 
 def lemma_counts(text: str) -> Counter:
-    # Counting forms first keeps each lemma at the position of its first occurrence, as
-    # counting token by token would: float sums over the counts then add up in the same order.
-    forms: dict[str, int] = {}
-    _count_elements(forms, _WORD.findall(text.lower()))
-    out: Counter = Counter()
-    get = out.get
+    # Token by token, in text order, so each lemma keeps the position of its first
+    # occurrence (float sums over the counts add up in that order); the look-ups and the
+    # counting run in C, and a form is lemmatised in Python only the first time it is seen.
+    tokens = _WORD.findall(text.lower())
     known = _FORM_LEMMA
-    for word, n in forms.items():
-        lemma = known[word] if word in known else _form_lemma(word)
-        if lemma:
-            out[lemma] = get(lemma, 0) + n
+    lemmas = list(map(known.get, tokens))
+    if None in lemmas:
+        for token in tokens:
+            if token not in known:
+                _form_lemma(token)
+        lemmas = list(map(known.get, tokens))
+    out: Counter = Counter()
+    _count_elements(out, filter(None, lemmas))  # "" marks a form that does not count
     return out
 
 
@@ -162,17 +166,19 @@ class Weighted:
     """
 
     items: list[tuple[str, float]]
-    norm: float
+    norm: float  # as cosine() computes it (a loop)
+    centroid_norm: float  # as centroid() computes it (sum(), which rounds differently from 3.12 on)
 
 
 def weigh(counts: Counter, idf: dict[str, float]) -> Weighted:
-    # Summed in the same order, and the same way, as cosine() and centroid() do, so
-    # scores (and with them the quote choice) are identical to the unweighed path.
-    items = [(lemma, n * idf.get(lemma, 0.0)) for lemma, n in counts.items()]
+    # Summed in the same order, and the same way, as cosine() and centroid() do (a loop
+    # and sum() respectively, which differ from Python 3.12 on), so scores and with them
+    # the quote choice are identical to the unweighed path.
+    weights = list(map(mul, counts.values(), map(idf.get, counts.keys(), repeat(0.0))))
     sq = 0.0
-    for _lemma, w in items:
+    for w in weights:
         sq += w * w
-    return Weighted(items, math.sqrt(sq))
+    return Weighted(list(zip(counts.keys(), weights)), math.sqrt(sq), math.sqrt(sum(w * w for w in weights)))
 
 
 def centroid_weighted(documents: list[Weighted], idf: dict[str, float]) -> Centroid:
@@ -180,17 +186,14 @@ def centroid_weighted(documents: list[Weighted], idf: dict[str, float]) -> Centr
     total: dict[str, float] = {}
     get = total.get
     for doc in documents:
-        norm = doc.norm
+        norm = doc.centroid_norm
         if not norm:
             continue
         for lemma, w in doc.items:
             total[lemma] = get(lemma, 0.0) + w / norm
     count = max(1, len(documents))
     vector = {k: v / count for k, v in total.items()}
-    sq = 0.0
-    for v in vector.values():
-        sq += v * v
-    return Centroid(idf, vector, math.sqrt(sq))
+    return Centroid(idf, vector, math.sqrt(sum(v * v for v in vector.values())))
 
 
 def idf_table(documents: list[Counter]) -> dict[str, float]:
