@@ -193,7 +193,8 @@ def segment_json(row: dict) -> dict:
         "question": row["question"],
         "text": row["text"],
         "codings": [
-            {k: c[k] for k in ("code", "theme", "coder", "status", "method", "score", "evidence")}
+            {"code": c["code"], "theme": c["theme"], "coder": c["coder"], "status": c["status"],
+             "method": c["method"], "score": c["score"], "evidence": c["evidence"]}
             for c in row.get("codings", [])
         ],
         "memos": row.get("memos", []),

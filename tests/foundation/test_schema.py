@@ -95,3 +95,12 @@ def test_foreign_key_lookups_use_an_index(db_path):
                 "SELECT 1 FROM codings WHERE code_id = ?", "SELECT 1 FROM memos WHERE segment_id = ?"):
         plan = " ".join(str(r[-1]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, [1]))
         assert "USING" in plan and "INDEX" in plan, (sql, plan)
+
+
+def test_a_coders_codes_on_a_segment_are_read_from_an_index_alone(db_path):
+    # agreement looks up each coder's accepted codes per segment (m003).
+    db = open_project(db_path)
+    plan = " ".join(str(r[-1]) for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT code_id FROM codings WHERE segment_id = ? AND coder = ? AND status = 'accepted'",
+        [1, "anna"]))
+    assert "COVERING INDEX idx_codings_segment_coder" in plan, plan
