@@ -1,7 +1,5 @@
 """stats and cooccurrence: the numbers behind the report, as tables, JSON, CSV or a chart."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, List, Optional

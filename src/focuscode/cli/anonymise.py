@@ -1,7 +1,5 @@
 """anonymise: pseudonymised copies of transcripts, with the key kept apart."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, List, Optional
 

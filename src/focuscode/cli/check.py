@@ -1,7 +1,5 @@
 """check: integrity check and orphans; --fix only after confirmation."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """codebook validate | show | load."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """code, uncode and memo: a coder's decisions and notes from the command line."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """What every command shares: options, consoles, JSON output and error reporting."""
 
-from __future__ import annotations
-
 import json
 import os
 import re

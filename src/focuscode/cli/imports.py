@@ -1,7 +1,5 @@
 """import: transcripts, captions, Word files, survey answers and folders into the project."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, List, Optional
 

@@ -3,8 +3,6 @@
     python -m focuscode.cli.reference > cli/reference.md
 """
 
-from __future__ import annotations
-
 import typer
 
 WIDTH = 88

@@ -1,7 +1,5 @@
 """review: the full-screen coding loop."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """segments: list and search coded text."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

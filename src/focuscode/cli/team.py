@@ -1,7 +1,5 @@
 """merge, replicate and agreement: several coders on one study."""
 
-from __future__ import annotations
-
 import csv
 import sys
 from pathlib import Path
