@@ -56,21 +56,37 @@ def code_tree(db) -> CodeTree:
     return CodeTree(names, parent, order)
 
 
+def codings_counted(db, *, coder: str | None = None, include_suggested: bool = False) -> tuple[str, list]:
+    """WHERE clause (over codings c) for the codings that count: accepted ones, and
+    suggestions when asked; with a coder, that coder's decisions and the suggestions."""
+    if coder and not db.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", [coder]).fetchone():
+        raise UnknownCoderError(f"no codings by coder '{coder}'")
+    statuses = ("accepted", "suggested") if include_suggested else ("accepted",)
+    where = f"c.status IN ({','.join('?' * len(statuses))})" + (" AND (c.coder = ? OR c.coder IS NULL)" if coder else "")
+    return where, [*statuses, *([coder] if coder else [])]
+
+
+# Segments that count: facilitators left out, and only segments of a transcript
+# that exists (over segments s, transcripts t, participants p).
+COUNTED_SEGMENTS_SQL = """
+    JOIN segments s ON s.id = c.segment_id
+    JOIN transcripts t ON t.id = s.transcript_id
+    LEFT JOIN participants p ON p.id = s.participant_id
+"""
+COUNTED_SPEAKER = "COALESCE(p.is_facilitator, 0) = 0"
+
+
 def coded_units_sql(db, *, coder: str | None = None, include_suggested: bool = False,
                     tree: CodeTree | None = None) -> tuple[str, list]:
-    """The units coded_segments reads, as SQL for set-based counting: a WITH clause
-    defining `hits(segment_id, code, transcript_id, participant_id)`, one row per
-    coded segment and active code it carries (each code also counting for its
+    """The coded units as SQL for set-based counting: a WITH clause defining
+    `hits(segment_id, code, transcript_id, participant_id)`, one row per coded
+    segment and active code it carries (each code also counting for its
     ancestors), facilitators left out.
 
     Counting with GROUP BY over this takes a fraction of the time of a Python loop
     per coding at study scale (60,000 codings)."""
-    if coder and not db.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", [coder]).fetchone():
-        raise UnknownCoderError(f"no codings by coder '{coder}'")
+    where, where_params = codings_counted(db, coder=coder, include_suggested=include_suggested)
     tree = tree or code_tree(db)
-    statuses = ("accepted", "suggested") if include_suggested else ("accepted",)
-    where = f"c.status IN ({','.join('?' * len(statuses))})" + (" AND (c.coder = ? OR c.coder IS NULL)" if coder else "")
-    where_params = [*statuses, *([coder] if coder else [])]
     chains = {cid: tree.ancestors(cid) for cid in tree.names}
     # Level k maps a code to its k-th ancestor (level 0: itself; inactive codes: NULL).
     # A CASE over the code ids is evaluated in C per coding; joining a table of
@@ -84,12 +100,9 @@ def coded_units_sql(db, *, coder: str | None = None, include_suggested: bool = F
     sql = f"""
         WITH raw(segment_id, code) AS ({raw}),
         hits(segment_id, code, transcript_id, participant_id) AS MATERIALIZED (
-            SELECT r.segment_id, r.code, s.transcript_id, s.participant_id
-            FROM raw r
-            JOIN segments s ON s.id = r.segment_id
-            JOIN transcripts t ON t.id = s.transcript_id
-            LEFT JOIN participants p ON p.id = s.participant_id
-            WHERE COALESCE(p.is_facilitator, 0) = 0
+            SELECT c.segment_id, c.code, s.transcript_id, s.participant_id
+            FROM raw c {COUNTED_SEGMENTS_SQL}
+            WHERE {COUNTED_SPEAKER}
         )
     """
     return sql, where_params * len(levels)
