@@ -22,12 +22,18 @@ class _LazyConsole:
         self._options = options
         self._console = None
 
-    def __getattr__(self, name: str) -> Any:
+    def get(self) -> Any:
+        """The Console itself, for rich objects that take one (Progress, Live)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_options", "_console"):
+            raise AttributeError(name)  # not set up (a copy): no recursion through get()
+        return getattr(self.get(), name)
 
 
 stdout: Any = _LazyConsole(highlight=False, soft_wrap=True)
@@ -216,7 +222,7 @@ def progress_bar(description: str, total: int | None = None):
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=stderr,
+        console=stderr.get(),
         transient=True,
         disable=not sys.stderr.isatty(),
     )
