@@ -11,6 +11,8 @@ IdsOption = Annotated[Optional[str], typer.Option("--ids", help="Segment ids lik
 FromFileOption = Annotated[
     Optional[Path], typer.Option("--from-file", help="CSV of segment,code[,memo]; segment is an id or transcript:turn.")
 ]
+SegmentArg = Annotated[Optional[str], typer.Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)]
+CodeArg = Annotated[Optional[str], typer.Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)]
 
 
 def coder_or_default(conn, coder: str | None) -> str:
@@ -50,8 +52,8 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
 
 
 def code(
-    segment: Annotated[Optional[str], typer.Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)] = None,
-    code_name: Annotated[Optional[str], typer.Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)] = None,
+    segment: SegmentArg = None,
+    code_name: CodeArg = None,
     ids: IdsOption = None,
     from_file: FromFileOption = None,
     coder: CoderOption = None,
@@ -63,8 +65,8 @@ def code(
 
 
 def uncode(
-    segment: Annotated[Optional[str], typer.Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)] = None,
-    code_name: Annotated[Optional[str], typer.Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)] = None,
+    segment: SegmentArg = None,
+    code_name: CodeArg = None,
     ids: IdsOption = None,
     from_file: FromFileOption = None,
     coder: CoderOption = None,
