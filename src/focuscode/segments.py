@@ -10,7 +10,9 @@ import json
 from dataclasses import dataclass
 
 from .codes import code_id, theme_map
-from .errors import FocuscodeError
+from .errors import FocuscodeError, UsageError
+from .importers import SOURCES
+from .importers.participants import SECTORS
 
 
 @dataclass
@@ -46,6 +48,9 @@ def speaker_clauses(
 ) -> tuple[list[str], list]:
     """WHERE clauses on who spoke, over aliases s (segments), t (transcripts), p (participants)."""
     clauses, params = [], []
+    if sector and sector.lower() not in SECTORS:
+        # An unknown sector would silently match nothing.
+        raise UsageError(f"--sector must be po or vo, not '{sector}'")
     if role:
         clauses.append("lower(p.role) = lower(?)")
         params.append(role)
@@ -78,6 +83,8 @@ def _where(db, f: SegmentFilter) -> tuple[str, list]:
     clauses += who
     params += who_params
     if f.source:
+        if f.source not in SOURCES:
+            raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{f.source}'")
         clauses.append("t.source = ?")
         params.append(f.source)
     if f.uncoded:

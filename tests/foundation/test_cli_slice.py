@@ -203,3 +203,10 @@ def test_newer_database_is_refused_by_every_command(cli, project, db_path):
 def test_unknown_source_is_a_usage_error(cli, project):
     r = cli("import", project["transcript"], "--source", "podcast")
     assert r.exit_code == 2 and "podcast" in r.stderr
+
+
+def test_unknown_sector_or_source_in_a_filter_is_a_usage_error(cli, project):
+    r = cli("segments", "--sector", "mbo")
+    assert r.exit_code == 2 and "--sector must be po or vo, not 'mbo'" in r.stderr
+    r = cli("segments", "--source", "podcast", "--json")
+    assert r.exit_code == 2 and "podcast" in r.stderr and r.stdout == ""
