@@ -94,25 +94,6 @@ def build_project(path: Path, *, transcripts=TRANSCRIPTS) -> Path:
     return path
 
 
-def _root_conftest():
-    # tests/conftest.py holds db_snapshot; every test folder has its own `conftest`
-    # module name, so load the root one by path.
-    import importlib.util
-    import sys
-
-    name = "_focuscode_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
-
-
-def db_snapshot(path: Path) -> list:
-    return _root_conftest().db_snapshot(path)
-
-
 def copy_project(template: Path, target: Path) -> Path:
     """A fresh copy of a built project (building one takes a few seconds)."""
     import shutil

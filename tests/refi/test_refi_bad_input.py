@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from project_builder import db_snapshot
+from fctest import db_snapshot
 
 
 def _zip(path, entries: dict[str, bytes]):

@@ -14,21 +14,7 @@ from focuscode.codes import load_codebook_into
 from focuscode.db import now, open_project
 from focuscode.importers.store import ImportOptions, import_file
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "transcripts"
-
-
-def _root_conftest():
-    # `from conftest import ...` would find whichever conftest is first on sys.path.
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("focuscode_tests_root_conftest", REPO / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-db_snapshot = _root_conftest().db_snapshot
+from fctest import REPO, SAMPLE, db_snapshot  # noqa: F401  (tests/ is on pytest's pythonpath)
 
 CODEBOOK = """
 codes:
