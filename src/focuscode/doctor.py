@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import importlib.util
 import platform
 import sqlite3
 from pathlib import Path
@@ -33,10 +32,11 @@ def deduce_status() -> dict:
     (minutes) when a source list is newer than the cache or the version differs; we
     compare file times instead of unpickling 70 MB.
     """
-    spec = importlib.util.find_spec("deduce")
-    if spec is None or not spec.origin:
+    from .privacy.scan import deduce_lookup_dir
+
+    base = deduce_lookup_dir()
+    if base is None:
         return {"installed": False, "version": None, "built": False, "cache": None}
-    base = Path(spec.origin).parent / "data" / "lookup"
     cache = base / "cache" / "lookup_structs.pickle"
     out = {"installed": True, "version": _version("deduce"), "cache": str(cache), "built": False}
     if not cache.is_file():

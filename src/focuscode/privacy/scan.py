@@ -77,16 +77,23 @@ def deduce_engine():
     return _engine
 
 
-def deduce_needs_build() -> bool:
-    """True when deduce has no cached lookup tables yet: the first use then takes minutes."""
-    if _engine is not None:
-        return False
+def deduce_lookup_dir() -> Path | None:
+    """Where deduce keeps its lookup lists (src/) and their pickled cache (cache/), found
+    without importing deduce; None when deduce is not installed."""
     import importlib.util
 
     spec = importlib.util.find_spec("deduce")
     if spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).parent / "data" / "lookup"
+
+
+def deduce_needs_build() -> bool:
+    """True when deduce has no cached lookup tables yet: the first use then takes minutes."""
+    if _engine is not None:
         return False
-    return not (Path(spec.origin).parent / "data" / "lookup" / "cache" / "lookup_structs.pickle").exists()
+    base = deduce_lookup_dir()
+    return base is not None and not (base / "cache" / "lookup_structs.pickle").exists()
 
 
 def import_deduce():
