@@ -210,3 +210,13 @@ def test_unknown_sector_or_source_in_a_filter_is_a_usage_error(cli, project):
     assert r.exit_code == 2 and "--sector must be po or vo, not 'mbo'" in r.stderr
     r = cli("segments", "--source", "podcast", "--json")
     assert r.exit_code == 2 and "podcast" in r.stderr and r.stdout == ""
+
+
+def test_text_in_no_supported_encoding(cli, project, db_path, tmp_path):
+    # Invalid UTF-8, and bytes 0x81/0x8d are undefined in cp1252: no guess is safe.
+    before = db_snapshot(db_path)
+    bad = tmp_path / "oud-formaat.txt"
+    bad.write_bytes("OOP'er 1 (po): Ik val in voor de leerkracht.\n".encode("utf-8") + b"OOP'er 2 (po): \x81\x8d\xff onleesbaar\n")
+    _one_line_error(cli("import", bad, "--source", "focusgroep", "--allow-unknown"), "oud-formaat.txt",
+                    "not readable as UTF-8, UTF-16 or cp1252")
+    assert db_snapshot(db_path) == before
