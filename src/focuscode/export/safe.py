@@ -44,8 +44,9 @@ def formula_like(text: str) -> bool:
         return False
     if text[0] in "\t\r":
         return True
-    body = text[_LEADING_BLANK.match(text).end():]
-    return bool(body) and body[0] in _FORMULA_LEAD and not _PLAIN_NUMBER.fullmatch(body)
+    body = text[_LEADING_BLANK.match(text).end():].rstrip()
+    # A sign alone ("-" for "no code") or a plain number ("-3") computes nothing.
+    return len(body) > 1 and body[0] in _FORMULA_LEAD and not _PLAIN_NUMBER.fullmatch(body)
 
 
 def csv_cell(value: Any) -> Any:
