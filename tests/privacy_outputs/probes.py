@@ -9,6 +9,8 @@ Markdown viewer or a terminal would act on.
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -64,6 +66,10 @@ PARTICIPANTS = (
     f"OOP'er 1,\"{PIPE_ROLE}\",vo,vmbo\n"
     "OOP'er 2,OOP'er,po,basisschool\n"
 )
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 def run(*args) -> object:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import stat
 
 import pytest
+from privacy_outputs.probes import mode
 
 PO = (
     "Gespreksleider: Welkom bij de focusgroep. Wie wil beginnen?\n"
@@ -30,17 +30,6 @@ VO = (
     "Gespreksleider: Hoe ziet jullie week eruit?\n"
     "OOP'er 1 (vo): Ik sta vaak in de mediatheek en overleg dan met Pieter Bakker over de practica.\n"
 )
-
-
-def mode(path) -> int:
-    return stat.S_IMODE(os.stat(path).st_mode)
-
-
-@pytest.fixture(autouse=True)
-def common_umask():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
 
 
 @pytest.fixture

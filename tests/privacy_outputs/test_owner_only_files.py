@@ -9,24 +9,12 @@ umask is the common 022, under which a plain open() makes files everyone can rea
 from __future__ import annotations
 
 import os
-import stat
 
 import pytest
-from privacy_outputs.probes import build_project, run
+from privacy_outputs.probes import build_project, mode, run
 
 from focuscode.db import open_project
 from focuscode.refi.writer import write_project
-
-
-def mode(path) -> int:
-    return stat.S_IMODE(os.stat(path).st_mode)
-
-
-@pytest.fixture(autouse=True)
-def common_umask():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
 
 
 @pytest.fixture(scope="module")
