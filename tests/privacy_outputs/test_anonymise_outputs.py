@@ -123,3 +123,15 @@ def test_a_folder_and_a_file_in_it_are_one_input_not_a_collision(cli, sessions, 
     po, _vo = sessions
     r = cli("anonymise", po.parent, po, "--out", tmp_path / "schoon", "--check")
     assert r.exit_code == 1 and r.stdout.count("Sanne Vermeulen") == 2, r.output  # two lines of one file, once
+
+
+def test_a_key_that_cannot_be_written_leaves_no_copies_behind(cli, sessions, tmp_path):
+    po, _vo = sessions
+    notes = tmp_path / "notities.txt"  # a file where the key's folder should be
+    notes.write_text("te bellen\n", encoding="utf-8")
+    before = files_under(tmp_path)
+    r = cli("anonymise", po, "--out", tmp_path / "schoon", "--key", notes / "sleutel.csv")
+    assert r.exit_code == 1, r.output
+    assert len(r.stderr.strip().splitlines()) == 1 and "key file" in r.stderr, r.stderr
+    # Copies without their key would be pseudonymised for good: none are written.
+    assert files_under(tmp_path) == before

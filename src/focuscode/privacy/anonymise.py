@@ -115,10 +115,14 @@ class Pseudonyms:
         # 644) never gets the new names, and a failed write leaves the old key whole.
         tmp = path.with_name(path.name + ".tmp")
         try:
+            private_dir(path.parent)
             write_private_text(tmp, buf.getvalue())
             os.replace(tmp, path)
+        except OSError as exc:
+            raise InputFileError(f"cannot write the key file ({exc.strerror}); nothing pseudonymised",
+                                 path=str(path)) from None
         finally:
-            if tmp.exists():
+            if tmp.is_file():
                 tmp.unlink()
 
 
@@ -277,7 +281,11 @@ def anonymise(
     pseudonyms = Pseudonyms()
     if key_path is not None and key_path.exists() and not check_only:
         # It already holds real names: nobody else may read it, from now on.
-        os.chmod(key_path, PRIVATE_FILE)
+        try:
+            os.chmod(key_path, PRIVATE_FILE)
+        except OSError as exc:
+            raise InputFileError(f"cannot make the key file readable by its owner only ({exc.strerror})",
+                                 path=str(key_path)) from None
         pseudonyms.load_key(key_path)
     # Pass 1: read and scan every file, so one name gets one placeholder across the run.
     sources: list[tuple[_Source, list[list[Span]]]] = []
@@ -300,6 +308,9 @@ def anonymise(
             if on_file:
                 on_file(report)
         return AnonymiseResult(reports, None, {})
+    # The key first: every placeholder is known now, and copies whose key could not be
+    # written would be pseudonymised for good.
+    pseudonyms.write_key(key_path)
     # Pass 2: replace every known original everywhere, also where the scanner missed it.
     pattern = _pattern(mapping)
     # The copies are still transcripts (and the scanner may have missed something):
@@ -332,7 +343,6 @@ def anonymise(
         report.out, report.replacements = str(target), total
         if on_file:
             on_file(report)
-    pseudonyms.write_key(key_path)
     return AnonymiseResult(reports, key_path, dict(pseudonyms.originals))
 
 
