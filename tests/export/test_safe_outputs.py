@@ -269,3 +269,20 @@ def test_review_screen_shows_the_turn_without_its_escape_sequences(study):
     _assert_terminal_safe(out)
     assert "pwned" in out and "doorgroeien" in out
     assert ESCAPED_TURN.startswith("\x1b")  # the probe really holds the sequence
+
+
+def test_an_error_quoting_a_value_from_a_file_prints_no_escape_sequence(tmp_path):
+    from typer.testing import CliRunner
+
+    from focuscode.cli import app
+
+    # A transcription service's text with a participants sheet saved as csv, whose
+    # sector cell carries an escape sequence pasted along from a terminal.
+    (tmp_path / "fg-vo-3.txt").write_text("Gespreksleider: Welkom.\nOOP'er 1: Ik val vaak in.\n", encoding="utf-8")
+    (tmp_path / "fg-vo-3.participants.csv").write_text(
+        "label,role,sector\nGespreksleider,gespreksleider,\nOOP'er 1,OOP'er,\x1b]0;pwned\x07vo\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["import", str(tmp_path / "fg-vo-3.txt"), "--source", "focusgroep", "--allow-pii",
+                                 "--db", str(tmp_path / "p.db")])
+    assert r.exit_code == 1
+    _assert_terminal_safe(r.stderr)
+    assert "fg-vo-3.participants.csv:3" in r.stderr and "␛]0;pwned␇vo" in r.stderr
