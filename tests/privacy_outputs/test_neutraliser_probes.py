@@ -90,3 +90,20 @@ def test_terminal_text_shows_controls_without_obeying_them(turn):
     assert not any(0x00 <= ord(c) < 0x20 and c not in "\t\n" or 0x7F <= ord(c) < 0xA0 for c in shown)
     assert "\u202e" not in shown
     assert terminal_safe("Regel een\n\tregel twee") == "Regel een\n\tregel twee"
+
+
+def test_xlsx_rows_keep_formula_like_text_as_text_and_numbers_as_numbers(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from focuscode.export.safe import xlsx_append
+
+    # A row as the summary's quote sheet holds it: survey answers, a code, counts, a score.
+    row = ['=HYPERLINK("http://x.nl";"klik")', " =1+1 extra uren", "-ad hoc", "@werkdruk", 12, -3, -0.5, "-3",
+           "Ik val vaak in.\x02"]
+    book = Workbook()
+    xlsx_append(book.active, row)
+    book.save(tmp_path / "citaten.xlsx")
+    cells = next(load_workbook(tmp_path / "citaten.xlsx").active.iter_rows(min_row=1, max_row=1))
+    assert [c.value for c in cells] == row[:-1] + ["Ik val vaak in."]
+    assert [c.data_type for c in cells] == ["s", "s", "s", "s", "n", "n", "n", "s", "s"]
+    assert [c.quotePrefix for c in cells[:4]] == [True] * 4
