@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..export.safe import csv_row
 from .units import COUNTED_SEGMENTS_SQL, COUNTED_SPEAKER, code_tree, codings_counted
 
 LEVELS = ("segment", "transcript")
@@ -92,9 +93,9 @@ def write_matrix_csv(matrix: Matrix, measure: str, path_or_file) -> None:
     fh = Path(path_or_file).open("w", encoding="utf-8-sig", newline="") if own else path_or_file
     try:
         w = csv.writer(fh)
-        w.writerow(["code", *matrix.codes])
+        w.writerow(csv_row(["code", *matrix.codes]))
         for name, row in zip(matrix.codes, matrix.values(measure)):
-            w.writerow([name, *row])
+            w.writerow(csv_row([name, *row]))
     finally:
         if own:
             fh.close()

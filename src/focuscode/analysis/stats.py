@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..export.attribution import is_private
+from ..export.safe import csv_row, md_inline
 from .units import UNKNOWN, code_tree, coded_units_sql
 
 DEFAULT_DIMENSIONS = ("sector", "role", "source", "transcript")
@@ -149,8 +150,9 @@ def write_stats_csv(tables: list[StatsTable], path_or_file) -> None:
             for r in t.rows:
                 for v in t.values:
                     c = r["by"][v]
-                    w.writerow([t.dimension, v, r["code"], r["theme"], r["parent"] or "", c.segments, c.participants])
-                w.writerow([t.dimension, "(totaal)", r["code"], r["theme"], r["parent"] or "", r["total"].segments, r["total"].participants])
+                    w.writerow(csv_row([t.dimension, v, r["code"], r["theme"], r["parent"] or "", c.segments, c.participants]))
+                w.writerow(csv_row([t.dimension, "(totaal)", r["code"], r["theme"], r["parent"] or "", r["total"].segments,
+                                    r["total"].participants]))
     finally:
         if own:
             fh.close()
@@ -160,10 +162,10 @@ def stats_markdown(tables: list[StatsTable]) -> str:
     """A readable table per dimension: segments (participants)."""
     out = []
     for t in tables:
-        out += [f"### {t.dimension}", "", "| code | " + " | ".join(t.values) + " | totaal |",
+        out += [f"### {md_inline(t.dimension)}", "", "| code | " + " | ".join(map(md_inline, t.values)) + " | totaal |",
                 "|---|" + "---:|" * (len(t.values) + 1)]
         for r in t.rows:
-            name = ("↳ " * r["depth"]) + r["code"]
+            name = ("↳ " * r["depth"]) + md_inline(r["code"])
             cells = [f"{r['by'][v].segments} ({r['by'][v].participants})" for v in t.values]
             out.append(f"| {name} | " + " | ".join(cells) + f" | {r['total'].segments} ({r['total'].participants}) |")
         out.append("")

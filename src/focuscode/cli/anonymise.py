@@ -16,7 +16,8 @@ def anonymise_(
     ] = None,
     key: Annotated[
         Optional[Path],
-        typer.Option("--key", help="Key file (CSV); reused when it exists so placeholders stay stable [default: <out>-sleutel.csv beside --out]."),
+        typer.Option("--key", help="Key file (CSV), never inside --out; reused when it exists so placeholders stay stable "
+                     "[default: <out>-sleutel.csv beside --out; needed when --out is . or ..]."),
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="Only list the findings; write nothing. Exit 1 when there are any.")] = False,
     as_json: JsonOption = False,
@@ -26,6 +27,7 @@ def anonymise_(
     The same name gets the same placeholder across all files of the run; whole
     words only; placeholders already present are left alone. The key linking
     placeholders to the originals is written separately: keep it out of the project.
+    Key and copies are readable by their owner only.
     """
     from ..privacy.anonymise import KEY_WARNING, anonymise
     from ..privacy.scan import entity_pipeline, load_names

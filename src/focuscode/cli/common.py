@@ -83,7 +83,9 @@ class FocuscodeGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except FocuscodeError as exc:
-            report_error(str(exc))
+            from ..export.safe import terminal_safe  # an error quotes values from files: shown, never obeyed
+
+            report_error(terminal_safe(str(exc)))
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):

@@ -21,6 +21,7 @@ def segments(
     as_json: JsonOption = False,
 ) -> None:
     """List segments with speaker, role, sector, source and codes."""
+    from ..export.safe import terminal_safe as safe
     from ..segments import SegmentFilter, list_segments, segment_json
 
     conn = open_db(db)
@@ -32,10 +33,15 @@ def segments(
     if as_json:
         print_json([segment_json(r) for r in rows])
         return
+    from rich.text import Text
+
+    # Everything from the project (names, labels, text, codes, memos) is shown as text:
+    # no rich markup, and no terminal escape sequence reaches the screen.
     for r in rows:
         who = f"{r['speaker']} ({r['role'] or '?'}{', ' + r['sector'] if r['sector'] else ''})"
-        stdout.print(f"[bold]#{r['id']}[/] [dim]{r['transcript']}:{r['ordinal']}[/] {who}", markup=True)
-        stdout.print(f"  {r['text']}", markup=False)
+        stdout.print(Text.assemble((f"#{r['id']}", "bold"), " ", (safe(f"{r['transcript']}:{r['ordinal']}"), "dim"), " ",
+                                   safe(who)))
+        stdout.print(safe(f"  {r['text']}"), markup=False)
         for c in r["codings"]:
             line = f"  → {c['code']} [{c['status']}, {c['method']}"
             line += f", {c['score']:.2f}" if c["score"] is not None else ""
@@ -49,9 +55,9 @@ def segments(
                 ev = c["evidence"]
                 line += f" model {ev['model']} (learned from {ev.get('trained_on', '?')} segments)"
                 line += ": " + ", ".join(ev["terms"]) if ev.get("terms") else ""
-            stdout.print(line, markup=False)
+            stdout.print(safe(line), markup=False)
         for m in r.get("memos", []):
-            stdout.print(f"  memo ({m['coder'] or '-'}): {m['text']}", markup=False)
+            stdout.print(safe(f"  memo ({m['coder'] or '-'}): {m['text']}"), markup=False)
     stdout.print(f"{len(rows)} segments", style="dim")
 
 

@@ -100,17 +100,19 @@ def agreement(
         print_json(report.as_json(disagreements=disagreements))
         return
     if as_csv:
+        from ..export.safe import csv_row
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         if disagreements:
             writer.writerow(["segment", "transcript", "turn", "role", "sector", *report.coders, "text"])
             for d in report.disagreements:
                 codes = ["" if d["codes"][c] is None else ";".join(d["codes"][c]) or "-" for c in report.coders]
-                writer.writerow([d["segment"], d["transcript"], d["ordinal"], d["role"], d["sector"], *codes, d["text"]])
+                writer.writerow(csv_row([d["segment"], d["transcript"], d["ordinal"], d["role"], d["sector"], *codes, d["text"]]))
             return
         writer.writerow(["code", "n", "percent", "kappa", "alpha", *[f"used_{c}" for c in report.coders]])
         for f in [report.overall, *report.per_code]:
-            writer.writerow([f.code, f.n, *("" if v is None else round(v, 4) for v in (f.percent, f.kappa, f.alpha)),
-                             *[f.used.get(c, "") for c in report.coders]])
+            writer.writerow(csv_row([f.code, f.n, *("" if v is None else round(v, 4) for v in (f.percent, f.kappa, f.alpha)),
+                                     *[f.used.get(c, "") for c in report.coders]]))
         return
     from rich.table import Table
 
@@ -134,15 +136,17 @@ def agreement(
 
 
 def _print_disagreements(report) -> None:
+    from ..export.safe import terminal_safe
+
     stdout.print(f"\n{len(report.disagreements)} segments where the coders differ", markup=False)
     for d in report.disagreements:
         who = f"{d['speaker']} ({d['role'] or '?'}{', ' + d['sector'] if d['sector'] else ''})"
-        stdout.print(f"\n#{d['segment']} {d['transcript']}:{d['ordinal']} {who}", markup=False, style="bold")
-        stdout.print(f"  {d['text']}", markup=False)
+        stdout.print(terminal_safe(f"\n#{d['segment']} {d['transcript']}:{d['ordinal']} {who}"), markup=False, style="bold")
+        stdout.print(terminal_safe(f"  {d['text']}"), markup=False)
         for c in report.coders:
             codes = d["codes"][c]
             shown = "(not looked at)" if codes is None else (", ".join(codes) or "(no code)")
-            stdout.print(f"  {c}: {shown}", markup=False)
+            stdout.print(terminal_safe(f"  {c}: {shown}"), markup=False)
 
 
 def register(app: typer.Typer) -> None:

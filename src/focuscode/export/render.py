@@ -12,6 +12,7 @@ import html
 import json
 from pathlib import Path
 
+from .safe import csv_row, md_inline, strip_controls, xlsx_append
 from .summary import LABELS, SECTORS, CodeSummary, SummaryOptions, basis_line, method_line
 
 
@@ -35,25 +36,28 @@ def _count_rows(themes: list[CodeSummary]):
 
 
 def markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
+    # Every value from the codebook, the participants or the text goes through md_inline:
+    # no raw HTML, no links or images, and a '|' in a role or code name stays in its cell.
+    m = md_inline
     L = LABELS[opts.lang]
-    lines = [f"# {L['title']}", "", f"_{basis_line(opts)}_", "", f"_{method_line(opts)}_", ""]
+    lines = [f"# {L['title']}", "", f"_{m(basis_line(opts))}_", "", f"_{m(method_line(opts))}_", ""]
     for t in themes:
-        lines += [f"## {t.name}", ""]
+        lines += [f"## {m(t.name)}", ""]
         if t.description:
-            lines += [t.description, ""]
+            lines += [m(t.description), ""]
         lines += [
             f"| {L['code']} | {L['segments']} | {L['participants']} | {L['sessions']} | po | vo | {L['by_role']} |",
             "|---|---:|---:|---:|---:|---:|---|",
         ]
         for c in [t, *t.subcodes]:
-            name = f"**{c.name}**" if c is t else f"↳ {c.name}"
+            name = f"**{m(c.name)}**" if c is t else f"↳ {m(c.name)}"
             lines.append(f"| {name} | {c.segments} | {c.participants} | {c.sessions} | {_sector(c.by_sector, 'po')} | "
-                         f"{_sector(c.by_sector, 'vo')} | {_fmt_counts(c.by_role)} |")
+                         f"{_sector(c.by_sector, 'vo')} | {m(_fmt_counts(c.by_role))} |")
         lines += ["", f"### {L['quotes']}", ""]
         if not t.quotes:
             lines += [f"_{L['no_quotes']}_", ""]
         for q in t.quotes:
-            lines += [f"> {q['text']} {q['attribution']}", ""]
+            lines += [f"> {m(q['text'])} {m(q['attribution'])}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -122,19 +126,20 @@ def write_docx(themes, opts, path: Path) -> None:
     from docx.shared import Pt
 
     L = LABELS[opts.lang]
+    x = strip_controls  # a control character in a turn would make python-docx refuse the whole file
     doc = docx.Document()
     doc.core_properties.title = L["title"]
     doc.core_properties.author = "focuscode"
     doc.add_heading(L["title"], level=0)
     for line in (basis_line(opts), method_line(opts)):
         p = doc.add_paragraph()
-        run = p.add_run(line)
+        run = p.add_run(x(line))
         run.italic = True
         run.font.size = Pt(9)
     for t in themes:
-        doc.add_heading(t.name, level=1)
+        doc.add_heading(x(t.name), level=1)
         if t.description:
-            doc.add_paragraph(t.description)
+            doc.add_paragraph(x(t.description))
         headers = [L["code"], L["segments"], L["participants"], L["sessions"], "po", "vo", L["by_role"]]
         table = doc.add_table(rows=1, cols=len(headers))
         table.style = "Light Grid Accent 1"
@@ -144,14 +149,14 @@ def write_docx(themes, opts, path: Path) -> None:
             values = [c.name if c is t else f"  {c.name}", c.segments, c.participants, c.sessions,
                       _sector(c.by_sector, "po"), _sector(c.by_sector, "vo"), _fmt_counts(c.by_role)]
             for cell, value in zip(table.add_row().cells, values):
-                cell.text = str(value)
+                cell.text = x(str(value))
         doc.add_heading(L["quotes"], level=2)
         if not t.quotes:
             doc.add_paragraph(L["no_quotes"]).runs[0].italic = True
         for q in t.quotes:
             p = doc.add_paragraph(style="Quote")
-            p.add_run(q["text"] + " ")
-            who = p.add_run(q["attribution"])
+            p.add_run(x(q["text"]) + " ")
+            who = p.add_run(x(q["attribution"]))
             who.italic = False
             who.font.size = Pt(9)
     doc.save(str(path))
@@ -195,9 +200,9 @@ def write_xlsx(themes, opts, path: Path) -> None:
     ws = wb.active
     ws.title = L["sheet_themes"]
     header, rows = _theme_table(themes, opts)
-    ws.append(header)
+    xlsx_append(ws, header)
     for row in rows:
-        ws.append(row)
+        xlsx_append(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -205,9 +210,9 @@ def write_xlsx(themes, opts, path: Path) -> None:
     ws.column_dimensions["C"].width = 22
     qs = wb.create_sheet(L["sheet_quotes"])
     header, rows = _quote_table(themes, opts)
-    qs.append(header)
+    xlsx_append(qs, header)
     for row in rows:
-        qs.append(row)
+        xlsx_append(qs, row)
     for cell in qs[1]:
         cell.font = Font(bold=True)
     qs.column_dimensions["C"].width = 90
@@ -226,13 +231,14 @@ def write_csv(themes, opts, path: Path) -> None:
               L["rank"], L["quote"], L["attribution"], L["role"], L["sector"], L["source"], L["centrality"], "segment_id"]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Dutch text correctly
         w = csv.writer(fh)
-        w.writerow(header)
+        w.writerow(csv_row(header))
         for t in themes:
             counts = [t.name, t.segments, t.participants, t.sessions, t.by_sector.get("po", 0), t.by_sector.get("vo", 0)]
             if not t.quotes:
-                w.writerow(counts + ["", "", "", "", "", "", "", ""])
+                w.writerow(csv_row(counts + ["", "", "", "", "", "", "", ""]))
             for i, q in enumerate(t.quotes, start=1):
-                w.writerow(counts + [i, q["text"], q["attribution"], q["role"], q["sector"], q["source"], q["centrality"], q["segment_id"]])
+                w.writerow(csv_row(counts + [i, q["text"], q["attribution"], q["role"], q["sector"], q["source"],
+                                             q["centrality"], q["segment_id"]]))
 
 
 def summary_json(themes, opts) -> dict:

@@ -16,6 +16,7 @@ from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
 from . import paused_gc
 from .attribution import attribution
+from .safe import private_dir, private_file
 from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
 FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
@@ -342,10 +343,13 @@ def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md"
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise FocuscodeError("--out must be a folder", path=str(out))
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
     tmp = target.with_name(target.name + ".tmp")
     try:
+        # A summary quotes participants word for word: owner-only like the project
+        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
+        private_file(tmp)
         render.WRITERS[fmt](themes, opts, tmp)
         tmp.replace(target)
     finally:

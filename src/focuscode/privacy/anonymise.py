@@ -14,11 +14,13 @@ import csv
 import io
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ..errors import InputFileError, UsageError
+from ..export.safe import PRIVATE_FILE, private_dir, private_file, write_private_text
 from ..textio import decode_bytes, read_bytes
 from .scan import PLACEHOLDER, Finding, NameEntry, Span, scan_texts
 
@@ -108,10 +110,20 @@ class Pseudonyms:
         writer.writerow(["placeholder", "categorie", "origineel"])
         for placeholder, original in sorted(self.originals.items(), key=lambda kv: _sort_key(kv[0])):
             writer.writerow([placeholder, self.categories[placeholder], original])
-        # Created readable by its owner only: it is the one file that undoes the pseudonymisation.
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(buf.getvalue())
+        # The one file that undoes the pseudonymisation: written owner-only from the first
+        # byte and renamed over the old key, so a key that was readable by others (mode
+        # 644) never gets the new names, and a failed write leaves the old key whole.
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            private_dir(path.parent)
+            write_private_text(tmp, buf.getvalue())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise InputFileError(f"cannot write the key file ({exc.strerror}); nothing pseudonymised",
+                                 path=str(path)) from None
+        finally:
+            if tmp.is_file():
+                tmp.unlink()
 
 
 def _sort_key(placeholder: str):
@@ -257,20 +269,23 @@ def anonymise(
     pipeline=None,
     on_file: Callable[[FileReport], None] | None = None,
 ) -> AnonymiseResult:
-    files = expand(paths)
+    files = _unique(expand(paths))
     if not files:
         raise InputFileError("no files to pseudonymise", path=", ".join(str(p) for p in paths))
     if not check_only:
         if out_dir is None:
             raise UsageError("--out DIR is needed (or --check to only list findings)")
         out_dir = Path(out_dir)
-        for f in files:
-            if (out_dir / f.name).resolve() == f.resolve():
-                raise UsageError("--out must not be the folder of the originals (they would be overwritten)")
-        if key_path is not None and key_path.resolve().parent == out_dir.resolve():
-            raise UsageError("the key file must not be written into the --out folder with the pseudonymised files")
+        _check_targets(files, out_dir)
+        key_path = _key_location(out_dir, key_path)
     pseudonyms = Pseudonyms()
     if key_path is not None and key_path.exists() and not check_only:
+        # It already holds real names: nobody else may read it, from now on.
+        try:
+            os.chmod(key_path, PRIVATE_FILE)
+        except OSError as exc:
+            raise InputFileError(f"cannot make the key file readable by its owner only ({exc.strerror})",
+                                 path=str(key_path)) from None
         pseudonyms.load_key(key_path)
     # Pass 1: read and scan every file, so one name gets one placeholder across the run.
     sources: list[tuple[_Source, list[list[Span]]]] = []
@@ -293,11 +308,16 @@ def anonymise(
             if on_file:
                 on_file(report)
         return AnonymiseResult(reports, None, {})
+    # The key first: every placeholder is known now, and copies whose key could not be
+    # written would be pseudonymised for good.
+    pseudonyms.write_key(key_path)
     # Pass 2: replace every known original everywhere, also where the scanner missed it.
     pattern = _pattern(mapping)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # The copies are still transcripts (and the scanner may have missed something):
+    # owner-only like the project database, shared only by a deliberate act.
+    private_dir(out_dir)
     for (source, _spans), report in zip(sources, reports):
-        target = out_dir / source.path.name
+        target = private_file(out_dir / source.path.name)
         if source.kind == "docx":
             total = 0
             for paragraph in source.paragraphs:
@@ -319,14 +339,67 @@ def anonymise(
                 new, n = _replace_all(line, pattern, mapping)
                 new_lines.append(new)
                 total += n
-            target.write_text("\n".join(new_lines), encoding="utf-8")
+            write_private_text(target, "\n".join(new_lines))
         report.out, report.replacements = str(target), total
         if on_file:
             on_file(report)
-    if key_path is None:
-        key_path = out_dir.resolve().parent / f"{out_dir.name}-sleutel.csv"
-    pseudonyms.write_key(key_path)
     return AnonymiseResult(reports, key_path, dict(pseudonyms.originals))
+
+
+def _same_name(name: str) -> str:
+    """A file name as a case-insensitive file system (macOS, Windows) compares it."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    """The inputs, each file once (a folder and a file in it may both be named)."""
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        real = f.resolve()
+        if real not in seen:
+            seen.add(real)
+            out.append(f)
+    return out
+
+
+def _check_targets(files: list[Path], out_dir: Path) -> None:
+    """Refuse, before anything is written, a run that would overwrite an input or one of its own copies."""
+    inputs = {f.resolve() for f in files}
+    first: dict[str, Path] = {}
+    for f in files:
+        target = out_dir / f.name
+        if target.resolve() in inputs:
+            raise UsageError(f"--out {out_dir} holds the original {target}: it would be overwritten by its copy; "
+                             "choose another --out")
+        other = first.setdefault(_same_name(f.name), f)
+        if other is not f:
+            raise UsageError(f"{other} and {f} would both be written as {target}; "
+                             "pseudonymise them in separate runs with different --out folders")
+
+
+def _key_location(out_dir: Path, key_path: Path | None) -> Path:
+    """Where the key goes: --key, or beside --out as <out>-sleutel.csv; never in the --out tree.
+
+    The default is refused when --out is the folder the researcher works in (or one
+    above it): "beside" it would then be a folder the researcher did not name.
+    """
+    out_real = out_dir.resolve()
+    if key_path is None:
+        here = Path.cwd().resolve()
+        if here == out_real or out_real in here.parents or not out_real.name:
+            raise UsageError(f"--out {out_dir} is the current folder or one above it, so the key's default place "
+                             f"beside it ({out_real.parent}) is outside where you work; name the key with --key FILE "
+                             "outside the --out folder")
+        return out_real.parent / f"{out_real.name}-sleutel.csv"
+    key_path = Path(key_path)
+    key_real = key_path.resolve()
+    if key_real == out_real or out_real in key_real.parents:
+        raise UsageError(f"the key file {key_path} is inside the --out folder {out_dir}: it would be shared with "
+                         "the pseudonymised files; put it outside --out")
+    if key_real.is_dir():
+        raise UsageError(f"--key {key_path} is a folder; name the key file itself")
+    return key_path
 
 
 def _replace_paragraph(paragraph, pattern, mapping) -> int:

@@ -28,6 +28,7 @@ from ..codebook import Code
 from ..errors import FocuscodeError
 from ..export import paused_gc
 from ..export.attribution import is_private
+from ..export.safe import NOT_XML, private_dir, private_file
 from . import CODEBOOK_NS, ORIGIN_PREFIX, PROJECT_NS, make_guid
 
 TURN_SEPARATOR = "\n\n"
@@ -39,7 +40,7 @@ ZIP_LEVEL = 1
 
 
 # Characters XML 1.0 cannot carry at all; a stray one in a memo would make the file unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = NOT_XML
 
 
 # Most values need no escaping at all; finding that out with one regex search is far
@@ -120,16 +121,23 @@ def write_codebook(db, out: str | Path) -> Path:
         f"<CodeBook{_attrs(xmlns=CODEBOOK_NS, origin=f'{ORIGIN_PREFIX} {__version__}')}>\n"
         "  <Codes>\n" + codebook_xml(book.codes, depth=2) + "  </Codes>\n</CodeBook>\n"
     )
-    _atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    _atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), private=False)
     return target
 
 
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+def _atomic_write(target: Path, write: Callable[[Path], None], *, private: bool = True) -> None:
+    """Write through `<target>.tmp` and rename. A private file (a .qdpx holds every
+    transcript) is owner-only from its first byte, so a .tmp left by a kill is too."""
     if target.exists() and target.is_dir():
         raise FocuscodeError("--out names a folder; give a file name ending in .qdpx or .qdc", path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)  # like export summary's --out folder
+    if private:
+        private_dir(target.parent)  # like export summary's --out folder
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     try:
+        if private:
+            private_file(tmp)
         write(tmp)
         os.replace(tmp, target)
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..export.safe import terminal_safe
 from .session import SegmentView
 
 KEYS_LINE = "a accept r reject c code x remove m memo ⏎ done s skip b back u undo ? q"
@@ -32,7 +33,7 @@ HELP = [
 
 def _who(row: dict) -> str:
     facts = ", ".join(x for x in (row.get("role"), row.get("sector"), row.get("school_type")) if x)
-    return f"{row.get('speaker') or '?'}" + (f" ({facts})" if facts else "")
+    return terminal_safe(f"{row.get('speaker') or '?'}" + (f" ({facts})" if facts else ""))
 
 
 def _spans(view: SegmentView) -> list[tuple[int, int]]:
@@ -62,7 +63,8 @@ def _spans(view: SegmentView) -> list[tuple[int, int]]:
 
 
 def highlighted(view: SegmentView, plain: bool) -> Text:
-    text = view.row["text"]
+    # One visible symbol for each control character: evidence offsets into the text still fit.
+    text = terminal_safe(view.row["text"])
     spans = _spans(view)
     if not plain:
         t = Text(text)
@@ -88,7 +90,7 @@ def _wrap(console, text: Text, width: int, max_lines: int | None) -> list[Text]:
 
 
 def _one_line(label: str, text: str, width: int, style: str = "dim") -> Text:
-    line = f"{label}{' '.join(text.split())}"
+    line = terminal_safe(f"{label}{' '.join(text.split())}")
     if len(line) > width:
         line = line[: width - 1] + "…"
     return Text(line, style=style)
