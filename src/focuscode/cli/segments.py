@@ -32,9 +32,11 @@ def segments(
     if as_json:
         print_json([segment_json(r) for r in rows])
         return
+    from rich.text import Text  # not for --json: rich costs start-up time
+
     for r in rows:
         who = f"{r['speaker']} ({r['role'] or '?'}{', ' + r['sector'] if r['sector'] else ''})"
-        stdout.print(f"[bold]#{r['id']}[/] [dim]{r['transcript']}:{r['ordinal']}[/] {who}", markup=True)
+        stdout.print(Text.assemble((f"#{r['id']}", "bold"), " ", (f"{r['transcript']}:{r['ordinal']}", "dim"), f" {who}"))
         stdout.print(f"  {r['text']}", markup=False)
         for c in r["codings"]:
             line = f"  → {c['code']} [{c['status']}, {c['method']}"
