@@ -21,17 +21,23 @@ class _LazyConsole:
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._console = None
+        self._columns: str | None = None
 
     def get(self) -> Any:
-        """The Console itself, for rich objects that take one (Progress, Live)."""
-        if self._console is None:
+        """The Console itself, for rich objects that take one (Progress, Live).
+
+        Made again when COLUMNS changed: rich reads it once, and a program (or test)
+        running several commands in one process may change the width in between."""
+        columns = os.environ.get("COLUMNS")
+        if self._console is None or self._columns != columns:
             from rich.console import Console
 
             self._console = Console(**self._options)
+            self._columns = columns
         return self._console
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("_options", "_console"):
+        if name in ("_options", "_console", "_columns"):
             raise AttributeError(name)  # not set up (a copy): no recursion through get()
         return getattr(self.get(), name)
 
