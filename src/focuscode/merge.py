@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .db import MIGRATIONS_TABLE, dumps, now, open_project, set_setting, transaction
 from .errors import FocuscodeError, ProjectError
+from .memos import store_memo_once
 from .migrations import MIGRATIONS
 
 PREFER = ("newer", "ours", "theirs")
@@ -236,16 +237,10 @@ def _merge_memos(db, other, seg_map, code_map, report, coders) -> None:
             if target["transcript_id"] is None:
                 report.unplaced.append({"memo": m["text"], "coder": m["coder"]})
                 continue
-        same = db.execute(
-            "SELECT 1 FROM memos WHERE target = ? AND segment_id IS ? AND code_id IS ? AND transcript_id IS ? "
-            "AND coder IS ? AND text = ?",
-            [target["target"], target["segment_id"], target["code_id"], target["transcript_id"], m["coder"], m["text"]],
-        ).fetchone()
-        if same:
+        if store_memo_once(db, **target, coder=m["coder"], text=m["text"], created_at=m["created_at"],
+                           updated_at=m["updated_at"]) is None:
             report.memos_matched += 1
             continue
-        db.table("memos").insert({**target, "coder": m["coder"], "text": m["text"], "created_at": m["created_at"],
-                                  "updated_at": m["updated_at"]})
         report.memos_added += 1
 
 
