@@ -142,3 +142,66 @@ def test_a_single_coder_project_is_not_called_pooled(cli, tmp_path):
     assert json.loads(cli("cooccurrence", "--json").stdout)["coding"]["pooled"] is False
     assert cli("export", "summary", "--out", tmp_path / "uit").exit_code == 0
     assert "coderingen, codeur anna." in (tmp_path / "uit" / "samenvatting.md").read_text(encoding="utf-8")
+
+
+def test_summary_command_says_whose_coding_it_wrote(cli, study, tmp_path):
+    result = cli("export", "summary", "--out", tmp_path / "uit")
+    assert result.stdout.splitlines()[1].startswith("Codings of anna and bram, pooled")
+    data = json.loads(cli("export", "summary", "--out", tmp_path / "uit", "--coder", "anna", "--json").stdout)
+    assert data["coding"] == {"coder": "anna", "coders": ["anna"], "pooled": False, "suggestions": False}
+
+
+def test_a_project_with_only_suggestions_says_no_one_has_coded(cli, tmp_path):
+    build_study(cli, tmp_path / "studie", coders=())
+    assert cli("suggest").exit_code == 0
+    result = cli("stats", "--include-suggested")
+    assert result.stdout.splitlines()[0] == "No accepted codings yet, with pending suggestions"
+    assert json.loads(cli("cooccurrence", "--json").stdout)["coding"]["coders"] == []
+
+
+def test_cooccurrence_by_sector_at_transcript_level(cli, study):
+    data = json.loads(cli("cooccurrence", "--level", "transcript", "--by", "sector", "--json").stdout)
+    # One focus group per sector: each value's matrix counts one transcript.
+    assert [(m["value"], m["units"]) for m in data["matrices"]] == [("po", 1), ("vo", 1)]
+    po = data["matrices"][0]
+    codes = po["codes"]
+    assert po["counts"][codes.index("waardering")][codes.index("kopieerwerk")] == 1
+    # functie differs within a transcript: a unit is a transcript's turns with that value.
+    by_functie = json.loads(cli("cooccurrence", "--level", "transcript", "--by", "functie", "--json").stdout)
+    units = {m["value"]: m["units"] for m in by_functie["matrices"]}
+    assert units == {"conciërge": 1, "docent": 1, "leerkracht": 1, "onderwijsassistent": 2, "toa": 1}
+
+
+def test_stats_plot_of_many_transcripts_groups_the_smallest_as_overig(cli, tmp_path):
+    from foundation.reportkit import CODEBOOK
+
+    folder = tmp_path / "sessies"
+    folder.mkdir()
+    (folder / "codeboek.yaml").write_text(CODEBOOK, encoding="utf-8")
+    assert cli("codebook", "load", folder / "codeboek.yaml").exit_code == 0
+    rows = ["segment,code"]
+    # Fourteen short dialoogtafel notes, typed as "Naam: tekst"; the later ones have more turns.
+    for n in range(1, 15):
+        name = f"dialoogtafel-{n:02d}.txt"
+        turns = "".join(f"OOP'er {k}: Ik doe vooral kopieerwerk en surveilleren, sessie {n}.\n" for k in range(1, 2 + n // 4))
+        (folder / name).write_text(turns, encoding="utf-8")
+        rows += [f"{name}:{k},kopieerwerk" for k in range(1, 2 + n // 4)]
+    assert cli("import", folder, "--source", "dialoogtafel", "--allow-unknown", "--allow-pii").exit_code == 0
+    (tmp_path / "codering.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli("code", "--from-file", tmp_path / "codering.csv", "--coder", "anna").exit_code == 0
+    chart = tmp_path / "per-transcript.svg"
+    assert cli("stats", "--by", "transcript", "--plot", chart).exit_code == 0
+    texts = _svg_texts(chart)
+    # Eleven transcripts by name, the three with the fewest coded turns as one bar.
+    assert "overig (3 waarden)" in texts
+    shown = {t for t in texts if t.startswith("dialoogtafel-")}
+    assert len(shown) == 11 and {"dialoogtafel-01.txt", "dialoogtafel-02.txt", "dialoogtafel-03.txt"}.isdisjoint(shown)
+
+
+def test_cooccurrence_by_plot_draws_a_heat_map_per_value(cli, study, tmp_path):
+    chart = tmp_path / "samen-per-sector.svg"
+    result = cli("cooccurrence", "--themes", "--by", "sector", "--plot", chart)
+    assert result.exit_code == 0, result.stderr
+    titles = {t for t in _svg_texts(chart) if "Samen voorkomen" in t}
+    assert titles == {"sector = po: Samen voorkomen van codes per fragment (aantal)",
+                      "sector = vo: Samen voorkomen van codes per fragment (aantal)"}

@@ -59,6 +59,19 @@ def test_paths_with_brackets_are_printed_as_they_are(cli, study, tmp_path):
     assert f"Chart written to {chart}" in result.stdout and chart.stat().st_size > 0
 
 
+def test_importing_from_a_bracketed_folder_prints_the_path(cli, tmp_path):
+    from foundation.reportkit import FG_VO, FG_VO_PARTICIPANTS
+
+    folder = tmp_path / "ruw [" / "] vo"
+    folder.mkdir(parents=True)
+    transcript = folder / "fg-vo [sessie 1].txt"
+    transcript.write_text(FG_VO, encoding="utf-8")
+    (folder / "fg-vo [sessie 1].participants.csv").write_text(FG_VO_PARTICIPANTS, encoding="utf-8")
+    result = cli("import", transcript, "--source", "focusgroep", "--allow-pii")
+    assert result.exit_code == 0, result.stderr
+    assert f"{transcript}: imported, 7 turns" in result.stdout
+
+
 def test_a_code_name_with_brackets_shows_in_the_codebook_tree(cli, tmp_path):
     book = tmp_path / "codeboek.yaml"
     book.write_text(

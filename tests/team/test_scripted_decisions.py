@@ -114,3 +114,38 @@ def test_code_with_a_misspelt_code_name_suggests_the_nearest(cli, tmp_path, db_p
     result = cli("code", str(sid), "xyz", "--coder", "anna")
     assert "did you mean" not in result.stderr and "unknown code 'xyz'" in result.stderr
     assert db_snapshot(db_path) == snapshot
+
+
+def test_uncode_of_a_code_nobody_suggested_stores_nothing(cli, tmp_path, db_path):
+    build_study(cli, tmp_path / "studie", coders=())
+    assert cli("suggest").exit_code == 0
+    sid = segment_id(db_path, "fg-po-sessie1.txt", 7)  # only "waardering" is suggested here
+    snapshot = db_snapshot(db_path)
+    result = cli("uncode", str(sid), "kopieerwerk", "--coder", "carla", "--json")
+    assert [c["action"] for c in json.loads(result.stdout)] == ["unchanged"]
+    assert db_snapshot(db_path) == snapshot
+
+
+def test_uncode_after_accepting_a_suggestion_takes_the_code_off(cli, tmp_path, db_path):
+    build_study(cli, tmp_path / "studie", coders=())
+    assert cli("suggest").exit_code == 0
+    sid = segment_id(db_path, "fg-po-sessie1.txt", 7)
+    assert cli("code", str(sid), "waardering", "--coder", "carla").exit_code == 0
+    result = cli("uncode", str(sid), "waardering", "--coder", "carla", "--json")
+    assert [(c["action"], c["status"]) for c in json.loads(result.stdout)] == [("uncoded", "rejected")]
+    mine = [c for c in _codings(cli, sid) if c["coder"] == "carla"]
+    assert [(c["code"], c["status"], c["method"]) for c in mine] == [("waardering", "rejected", "rules")]
+
+
+def test_segment_id_lists_that_are_not_ids_are_one_line(cli, tmp_path, db_path):
+    build_study(cli, tmp_path / "studie", coders=())
+    snapshot = db_snapshot(db_path)
+    for spec, says in (("5-3", "not a segment id or range: '5-3'"), ("1-", "not a segment id or range: '1-'"),
+                       ("٣", "not a segment id or range: '٣'"), ("-3", "not a segment id or range: '-3'"),
+                       ("3-15", "no segment with id 15 (the range 3-15 asks for 13 segments)")):
+        result = cli("code", "--ids", spec, "waardering", "--coder", "anna")
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1 and says in result.stderr, (spec, result.stderr)
+    assert db_snapshot(db_path) == snapshot
+    # An empty part is skipped, as before.
+    result = cli("code", "--ids", "2,,7", "waardering", "--coder", "anna", "--json")
+    assert [c["segment_id"] for c in json.loads(result.stdout)] == [2, 7]
