@@ -277,27 +277,31 @@ def print_grid(title: str, columns: list[str], rows: list[tuple[str, list[str]]]
     columns with the row numbers, the row labels serving as legend; whatever still
     does not fit is folded into several tables of as many columns as fit, each
     repeating the labels. `last_bold` marks the last column (a total)."""
+    from rich.cells import cell_len
     from rich.table import Table
 
     width = max(40, stdout.width)
     n = len(columns)
+    cell_widths = [max([1, *(cell_len(cells[i]) for _, cells in rows)]) for i in range(n)]
 
     def natural(names: list[str]) -> list[int]:
-        return [max([len(names[i]), *(len(cells[i]) for _, cells in rows)]) for i in range(n)]
+        return [max(cell_len(names[i]), cell_widths[i]) for i in range(n)]
 
     labels = [label for label, _ in rows]
     widths = natural(columns)
-    label_width = max([len(corner), *(len(x) for x in labels)])
+    label_width = max([cell_len(corner), *(cell_len(x) for x in labels)])
     fits = 1 + label_width + 3 + sum(w + 3 for w in widths) <= width
     heads = list(columns)
     if not fits and numbered:
         heads = [str(i + 1) for i in range(n)]
         labels = [f"{i + 1:>{len(str(len(rows)))}} {label}" for i, label in enumerate(labels)]
         widths = natural(heads)
-        label_width = max([len(corner), *(len(x) for x in labels)])
+        label_width = max([cell_len(corner), *(cell_len(x) for x in labels)])
     # The label column takes at most a third of the line (labels fold within it).
     label_width = min(label_width, max(12, width // 3))
     room = width - 1 - (label_width + 3)
+    # A heading longer than the room left folds over lines; the numbers never do.
+    widths = [min(w, max(c, room - 3)) for w, c in zip(widths, cell_widths)]
     chunks: list[list[int]] = []
     for i in range(n):
         if chunks and sum(widths[j] + 3 for j in chunks[-1]) + widths[i] + 3 <= room:
@@ -310,7 +314,8 @@ def print_grid(title: str, columns: list[str], rows: list[tuple[str, list[str]]]
         table.add_column(corner, overflow="fold", max_width=label_width)
         for i in chunk:
             bold = last_bold and i == n - 1
-            table.add_column(heads[i], justify="right", no_wrap=True, min_width=widths[i], style="bold" if bold else None)
+            table.add_column(heads[i], justify="right", overflow="fold", min_width=cell_widths[i], max_width=widths[i],
+                             style="bold" if bold else None)
         for label, (_, cells) in zip(labels, rows):
             table.add_row(label, *[cells[i] for i in chunk])
         stdout.print(table)
