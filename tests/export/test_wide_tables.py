@@ -131,3 +131,29 @@ def test_stats_by_transcript_and_functie_fold_to_the_terminal(cli, wide_study, m
             assert all(re.fullmatch(r"\d+ \(\d+\)", cell.strip()) for cell in line.split("│")[2:-1]), line
     folded = "transcript: fragmenten (deelnemers) (1/" in result.stdout
     assert folded == (columns == 60)
+
+
+def test_a_transcript_name_longer_than_the_line_folds_in_its_heading(cli, wide_study, tmp_path, monkeypatch):
+    from foundation.reportkit import FG_PO
+
+    # Names as a transcription service's download saves them, longer than a terminal line.
+    long = tmp_path / "studie" / "Focusgroep_ondersteunend_personeel_primair_onderwijs_regio_noord_sessie_2_transcript.txt"
+    long.write_text(FG_PO.replace("Goedemorgen allemaal", "Goedemiddag allemaal"), encoding="utf-8")
+    long.with_name(long.stem + ".participants.csv").write_text(
+        (tmp_path / "studie" / "fg-po-sessie1.participants.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("import", long, "--source", "focusgroep", "--allow-pii").exit_code == 0
+    assert cli("code", "--from-file", _sheet(tmp_path, long.name), "--coder", "anna").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "60")
+    result = cli("stats", "--by", "transcript")
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 60
+    assert "…" not in result.stdout
+    # The headings, read top to bottom, hold the whole name (folded over lines).
+    headings = "".join(line.split("┃")[2].strip() for line in result.stdout.splitlines() if line.startswith("┃"))
+    assert long.name in headings
+
+
+def _sheet(tmp_path, name: str):
+    sheet = tmp_path / "codering-lang.csv"
+    sheet.write_text(f"segment,code\n{name}:7,waardering\n", encoding="utf-8")
+    return sheet
