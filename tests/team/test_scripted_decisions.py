@@ -149,3 +149,21 @@ def test_segment_id_lists_that_are_not_ids_are_one_line(cli, tmp_path, db_path):
     # An empty part is skipped, as before.
     result = cli("code", "--ids", "2,,7", "waardering", "--coder", "anna", "--json")
     assert [c["segment_id"] for c in json.loads(result.stdout)] == [2, 7]
+
+
+def test_a_summary_after_merging_a_second_coder_says_it_pools_them(cli, tmp_path, db_path):
+    files = build_study(cli, tmp_path / "studie", coders=("anna",))
+    copy = tmp_path / "student.db"
+    assert cli("replicate", "--coder", "student", "--out", copy).exit_code == 0
+    # The student codes the blind copy from their own spreadsheet.
+    assert cli("code", "--from-file", files["coding_bram"], db=copy).exit_code == 0
+    assert cli("export", "summary", "--out", tmp_path / "voor").exit_code == 0
+    before = (tmp_path / "voor" / "samenvatting.md").read_text(encoding="utf-8")
+    assert "coderingen, codeur anna." in before
+    assert cli("merge", copy).exit_code == 0
+    result = cli("export", "summary", "--out", tmp_path / "na")
+    assert "Codings of anna and student, pooled" in result.stdout
+    after = (tmp_path / "na" / "samenvatting.md").read_text(encoding="utf-8")
+    assert "coderingen, codeurs anna en student samengenomen." in after
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats[0]["coding"]["coders"] == ["anna", "student"] and stats[0]["coding"]["pooled"] is True
