@@ -73,7 +73,9 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
     plt = _pyplot()
     tables = list(tables)
     rows_of = [[r for r in t.rows if r["depth"] == 0] for t in tables]
-    if not tables or not rows_of[0]:
+    if not tables:
+        raise FocuscodeError("nothing to plot: no attribute to plot the themes by")
+    if not rows_of[0]:
         raise FocuscodeError("nothing to plot: no codes in the codebook")
     if not any(t.values for t in tables):
         raise FocuscodeError("nothing to plot: no coded segments yet (import transcripts and code them first)")

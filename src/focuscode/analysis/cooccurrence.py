@@ -136,7 +136,7 @@ def _rows(matrices: list[Matrix], measure: str):
     """The CSV rows: a header, then one row per code (per value of --by first, when given)."""
     by = matrices[0].by if matrices else None
     codes = matrices[0].codes if matrices else []
-    yield ([by] if by else []) + ["code", *codes]
+    yield ([by] if by else []) + ["code", *codes]  # (no matrix at all: nothing coded, a bare header)
     for m in matrices:
         for name, row in zip(m.codes, m.values(measure)):
             yield ([m.value] if by else []) + [name, *row]
