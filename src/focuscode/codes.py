@@ -97,8 +97,17 @@ def code_id(db, name: str) -> int:
     if row is None:
         row = db.execute("SELECT id, active FROM codes WHERE lower(name) = lower(?)", [name]).fetchone()
     if row is None or not row[1]:
-        raise UnknownCodeError(f"unknown code '{name}'; see 'focuscode codebook show'")
+        raise UnknownCodeError(f"unknown code '{name}'{_nearest_codes(db, name)}; see 'focuscode codebook show'")
     return row[0]
+
+
+def _nearest_codes(db, name: str) -> str:
+    """' (did you mean ...?)' with the closest active code names, as review's code picker finds them."""
+    from .review.loop import match_codes
+
+    names = [r[0] for r in db.execute("SELECT name FROM codes WHERE active = 1 ORDER BY position, id")]
+    near = match_codes(name, names, limit=3)
+    return " (did you mean " + ", ".join(f"'{n}'" for n in near) + "?)" if near else ""
 
 
 def theme_map(db) -> dict[int, tuple[str, str]]:

@@ -94,59 +94,103 @@ def code_segments(db, segment_ids: list[int], code: str, coder: str) -> list[Cha
 
 
 def uncode_segments(db, segment_ids: list[int], code: str, coder: str) -> list[Change]:
-    """Take a code off. The decision becomes 'rejected' so a suggestion for it
-    does not come back as pending, and the history is kept."""
+    """Take a code off, or reject a pending suggestion of it. The decision becomes
+    'rejected' so the suggestion does not come back as pending, and the history is kept."""
     coder = check_coder(coder)
     with transaction(db):
         cid = code_id(db, code)
         check_segments(db, segment_ids)
-        changes = []
-        for sid in segment_ids:
-            row = db.execute(
-                "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
-            ).fetchone()
-            if row is None or row[0] != "accepted":
-                changes.append(Change(sid, code, coder, "unchanged", row[0] if row else None))
-                continue
-            set_decision(db, sid, cid, coder, "rejected")
-            changes.append(Change(sid, code, coder, "uncoded", "rejected"))
-        return changes
+        return [_uncode_one(db, sid, cid, code, coder) for sid in segment_ids]
 
 
-def parse_ids(spec: str) -> list[int]:
-    """'4,7,9-12' -> [4, 7, 9, 10, 11, 12]"""
-    out: list[int] = []
+def _uncode_one(db, sid: int, cid: int, name: str, coder: str) -> Change:
+    """This coder's accepted coding becomes a rejection ('uncoded'); a suggestion this
+    coder has not decided yet is rejected ('rejected'); anything else is unchanged."""
+    row = db.execute(
+        "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
+    ).fetchone()
+    if row is not None:
+        if row[0] != "accepted":
+            return Change(sid, name, coder, "unchanged", row[0])
+        set_decision(db, sid, cid, coder, "rejected")
+        return Change(sid, name, coder, "uncoded", "rejected")
+    pending = db.execute(
+        "SELECT 1 FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL AND status = 'suggested' LIMIT 1",
+        [sid, cid],
+    ).fetchone()
+    if pending is None:
+        return Change(sid, name, coder, "unchanged", None)
+    set_decision(db, sid, cid, coder, "rejected")  # copies the suggestion's method, score and evidence
+    return Change(sid, name, coder, "rejected", "rejected")
+
+
+def parse_id_spans(spec: str) -> list[tuple[int, int]]:
+    """'4,7,9-12' -> [(4, 4), (7, 7), (9, 12)], without building the ranges."""
+    from .db import fits_sqlite_integer
+
+    out: list[tuple[int, int]] = []
     for part in spec.split(","):
         part = part.strip()
         if not part:
             continue
-        try:
-            if "-" in part:
-                lo, hi = (int(x) for x in part.split("-", 1))
-                if hi < lo:
-                    raise ValueError
-                out.extend(range(lo, hi + 1))
-            else:
-                out.append(int(part))
-        except ValueError:
-            raise FocuscodeError(f"not a segment id or range: '{part}' (use e.g. 4,7,9-12)") from None
-    return list(dict.fromkeys(out))
+        bounds = [x.strip() for x in part.split("-", 1)]
+        if not all(b.isascii() and b.isdigit() for b in bounds):
+            raise FocuscodeError(f"not a segment id or range: '{part[:40]}' (use e.g. 4,7,9-12)")
+        # Before int(): it refuses text of more than 4,300 digits.
+        too_big = next((b for b in bounds if not fits_sqlite_integer(b)), None)
+        if too_big is not None:
+            raise UnknownSegmentError(f"no segment with id {too_big[:30]}{'…' if len(too_big) > 30 else ''}")
+        lo, hi = int(bounds[0]), int(bounds[-1])
+        if hi < lo:
+            raise FocuscodeError(f"not a segment id or range: '{part[:40]}' (use e.g. 4,7,9-12)")
+        out.append((lo, hi))
+    if not out:
+        raise FocuscodeError("no segments given")
+    return out
+
+
+def segment_ids(db, spec: str) -> list[int]:
+    """The ids in a spec like '4,7,9-12', each checked against the project's segments.
+
+    A range is walked through the ids that exist, so '1-2000000000' in a project of a
+    few hundred segments stops at the first id that is not there: nothing the size
+    of the range is ever built."""
+    out: dict[int, None] = {}
+    for lo, hi in parse_id_spans(spec):
+        expected = lo
+        for (sid,) in db.execute("SELECT id FROM segments WHERE id BETWEEN ? AND ? ORDER BY id", [lo, hi]):
+            if sid != expected:
+                break
+            out[sid] = None
+            expected += 1
+        if expected <= hi:
+            size = f" (the range {lo}-{hi} asks for {hi - lo + 1:,} segments)" if hi > lo else ""
+            raise UnknownSegmentError(f"no segment with id {expected}{size}")
+    return list(out)
 
 
 @dataclass
 class FileCodingResult:
     changes: list[Change]
-    memos: int
+    memos: int  # added
+    memos_unchanged: int = 0  # already in the project, word for word
 
 
 def _segment_ref(db, value: str) -> int | None:
     """A segment given as its id, or as transcript:turn the way `segments` prints it."""
+    from .db import fits_sqlite_integer
+
+    def number(text: str) -> bool:  # ASCII digits only ("²" is a digit to str.isdigit) that SQLite can hold
+        return text.isascii() and text.isdigit() and fits_sqlite_integer(text)
+
     value = value.strip()
-    if value.lstrip("#").isdigit():
+    if value.lstrip("#").isascii() and value.lstrip("#").isdigit():
+        if not number(value.lstrip("#")):
+            return None
         sid = int(value.lstrip("#"))
         return sid if db.execute("SELECT 1 FROM segments WHERE id = ?", [sid]).fetchone() else None
     name, sep, turn = value.rpartition(":")
-    if not sep or not turn.strip().isdigit():
+    if not sep or not number(turn.strip()):
         return None
     row = db.execute(
         "SELECT s.id FROM segments s JOIN transcripts t ON t.id = s.transcript_id WHERE t.name = ? AND s.ordinal = ?",
@@ -166,6 +210,7 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
     from pathlib import Path
 
     from .errors import InputFileError
+    from .memos import store_memo_once
     from .textio import read_text_file
 
     coder = check_coder(coder)
@@ -176,7 +221,8 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     changes: list[Change] = []
-    memos = 0
+    memos = memos_kept = 0
+    memos_done: set[tuple[int, str]] = set()
     done: set[tuple[int, int]] = set()
     with transaction(db):
         for row in reader:
@@ -202,15 +248,16 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
             else:
                 _apply_row(db, p, line, sid, cells[1], coder, uncode, done, changes)
             memo = cells[2] if len(cells) > 2 else ""
-            if memo:
-                stamp = now()
-                db.table("memos").insert(
-                    {"target": "segment", "segment_id": sid, "coder": coder, "text": memo, "created_at": stamp, "updated_at": stamp}
-                )
-                memos += 1
+            if memo and (sid, memo) not in memos_done:
+                # Like the codings: running the same file again adds nothing.
+                memos_done.add((sid, memo))
+                if store_memo_once(db, target="segment", segment_id=sid, coder=coder, text=memo):
+                    memos += 1
+                else:
+                    memos_kept += 1
         if not changes:
             raise InputFileError("no segment,code rows found", path=str(p))
-    return FileCodingResult(changes, memos)
+    return FileCodingResult(changes, memos, memos_kept)
 
 
 def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:
@@ -225,14 +272,7 @@ def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:
         return
     done.add((sid, cid))
     if uncode:
-        old = db.execute(
-            "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
-        ).fetchone()
-        if old is not None and old[0] == "accepted":
-            set_decision(db, sid, cid, coder, "rejected")
-            changes.append(Change(sid, name, coder, "uncoded", "rejected"))
-        else:
-            changes.append(Change(sid, name, coder, "unchanged", old[0] if old else None))
+        changes.append(_uncode_one(db, sid, cid, name, coder))
     else:
         old, _ = set_decision(db, sid, cid, coder, "accepted")
         changes.append(Change(sid, name, coder, "unchanged" if old == "accepted" else "coded", "accepted"))

@@ -24,6 +24,18 @@ DEFAULT_DB = "focuscode.db"
 MIGRATIONS_TABLE = "_focuscode_migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 LOCK_TIMEOUT_S = float(os.environ.get("FOCUSCODE_LOCK_TIMEOUT", "60"))
+SQLITE_INT_MAX = 2**63 - 1
+
+
+def fits_sqlite_integer(value: int | str) -> bool:
+    """Whether a whole number (or its decimal text) fits SQLite's 64-bit INTEGER.
+    Text is checked on its length first: int() refuses more than 4,300 digits."""
+    if isinstance(value, str):
+        digits = value.strip().lstrip("+-").lstrip("0")
+        if len(digits) > 19:
+            return False
+        value = int(value)
+    return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
 
 
 def now() -> str:
@@ -83,6 +95,9 @@ def open_project(
     exists = p.exists()
     if not exists and not create:
         raise ProjectError("no project database here; run 'focuscode init' or pass --db", path=str(p))
+    if exists and p.is_dir():
+        raise ProjectError("is a folder, not a project database; give a file such as "
+                           f"{p / DEFAULT_DB}", path=str(p))
     if exists:
         _check_file(p)
     else:

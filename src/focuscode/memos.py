@@ -73,6 +73,27 @@ def add_memo(
     return Memo(memo_id, row["target"], about, row["coder"], text, stamp)
 
 
+def store_memo_once(db, *, target: str, coder: str | None, text: str, segment_id: int | None = None,
+                    code_id: int | None = None, transcript_id: int | None = None,
+                    created_at: str | None = None, updated_at: str | None = None) -> int | None:
+    """Store a memo unless the same coder already has this text about the same thing;
+    returns the new memo's id, or None when it was there. Scripted coding runs again
+    and again (`code --from-file`), and merges repeat: memos, like codings, must not
+    pile up. A merged memo keeps its own times."""
+    same = db.execute(
+        "SELECT 1 FROM memos WHERE target = ? AND segment_id IS ? AND code_id IS ? AND transcript_id IS ? "
+        "AND coder IS ? AND text = ? LIMIT 1",
+        [target, segment_id, code_id, transcript_id, coder, text],
+    ).fetchone()
+    if same:
+        return None
+    stamp = now()
+    return db.table("memos").insert({
+        "target": target, "segment_id": segment_id, "code_id": code_id, "transcript_id": transcript_id,
+        "coder": coder, "text": text, "created_at": created_at or stamp, "updated_at": updated_at or created_at or stamp,
+    }).last_pk
+
+
 def delete_memo(db, memo_id: int) -> None:
     with transaction(db):
         db.execute("DELETE FROM memos WHERE id = ?", [memo_id])

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .db import MIGRATIONS_TABLE, dumps, now, open_project, set_setting, transaction
 from .errors import FocuscodeError, ProjectError
+from .memos import store_memo_once
 from .migrations import MIGRATIONS
 
 PREFER = ("newer", "ours", "theirs")
@@ -46,6 +47,8 @@ class MergeReport:
 def _open_other(path: Path):
     if not path.exists():
         raise ProjectError("no such database to merge", path=str(path))
+    if path.is_dir():
+        raise ProjectError("is a folder; give the other coder's project database file", path=str(path))
     with path.open("rb") as fh:
         if not fh.read(16).startswith(b"SQLite format 3"):
             raise ProjectError("not a focuscode project database (not an SQLite file)", path=str(path))
@@ -234,16 +237,10 @@ def _merge_memos(db, other, seg_map, code_map, report, coders) -> None:
             if target["transcript_id"] is None:
                 report.unplaced.append({"memo": m["text"], "coder": m["coder"]})
                 continue
-        same = db.execute(
-            "SELECT 1 FROM memos WHERE target = ? AND segment_id IS ? AND code_id IS ? AND transcript_id IS ? "
-            "AND coder IS ? AND text = ?",
-            [target["target"], target["segment_id"], target["code_id"], target["transcript_id"], m["coder"], m["text"]],
-        ).fetchone()
-        if same:
+        if store_memo_once(db, **target, coder=m["coder"], text=m["text"], created_at=m["created_at"],
+                           updated_at=m["updated_at"]) is None:
             report.memos_matched += 1
             continue
-        db.table("memos").insert({**target, "coder": m["coder"], "text": m["text"], "created_at": m["created_at"],
-                                  "updated_at": m["updated_at"]})
         report.memos_added += 1
 
 
@@ -276,6 +273,11 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
         raise FocuscodeError("the copy cannot overwrite the project database itself", path=str(out))
     if out.exists() and not force:
         raise FocuscodeError("already exists; choose another --out or pass --force to replace it", path=str(out))
+    if out.is_dir():
+        # --force replaces a database file, never a folder (and whatever is in it).
+        raise FocuscodeError("is a folder; --out names the database file to write", path=str(out))
+    if not out.parent.is_dir():
+        raise FocuscodeError("the folder for the copy does not exist", path=str(out))
     if not db.execute("SELECT 1 FROM segments LIMIT 1").fetchone():
         raise FocuscodeError("this project has no transcripts to replicate yet")
     if not db.execute("SELECT 1 FROM codes WHERE active = 1 LIMIT 1").fetchone():
@@ -284,8 +286,9 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
     tmp = out.with_name(out.name + ".partial")
     for suffix in ("", "-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
-    copy = open_project(tmp, create=True)
+    copy = None
     try:
+        copy = open_project(tmp, create=True)
         with transaction(copy):
             counts = {}
             for table in BLIND_TABLES:
@@ -296,14 +299,20 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
             set_setting(copy, "replica_of", dumps({"path": str(getattr(db, "path", "")), "at": now()}))
         with copy.ensure_autocommit_on():
             copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except BaseException:
         copy.close()
+        copy = None
+        for suffix in ("-wal", "-shm"):
+            Path(str(out) + suffix).unlink(missing_ok=True)
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        tmp.replace(out)
+    except BaseException as exc:
+        # Whatever failed (the copy, the rename), no half copy of the transcripts stays behind.
+        if copy is not None:
+            copy.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(tmp) + suffix).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            reason = (exc.strerror or str(exc)).lower()
+            raise FocuscodeError(f"cannot write the copy: {reason}", path=str(out)) from None
         raise
-    copy.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(out) + suffix).unlink(missing_ok=True)
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    tmp.replace(out)
     return ReplicateReport(str(out), coder, counts["transcripts"], counts["segments"], counts["codes"])

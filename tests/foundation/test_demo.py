@@ -28,6 +28,27 @@ def test_demo_says_where_the_summary_is(demo_run):
         assert (out / "exports" / name).stat().st_size > 0, name
 
 
+def test_demo_ends_with_where_its_database_is_and_what_to_run_next(demo_run):
+    result, out = demo_run
+    lines = result.stdout.splitlines()
+    db = out / "demo.db"
+    assert f"Project database: {db}" in lines
+    tail = lines[lines.index(f"Project database: {db}"):]
+    commands = [line.split("#")[0].strip() for line in tail if line.startswith("  focuscode ")]
+    assert len(commands) >= 3 and all(f"--db {db}" in c for c in commands)
+    assert any(c.startswith("focuscode review --coder NAME") for c in commands)
+    # The non-interactive ones work on the demo database as printed.
+    from typer.testing import CliRunner
+
+    from focuscode.cli import app
+
+    for command in commands:
+        argv = command.split()[1:]
+        if argv[0] in ("segments", "stats"):
+            ran = CliRunner().invoke(app, argv)
+            assert ran.exit_code == 0 and ran.stdout.strip(), (command, ran.stderr)
+
+
 def test_summary_has_every_theme_with_attributed_sample_quotes(demo_run):
     _, out = demo_run
     text = (out / "exports" / "samenvatting.md").read_text(encoding="utf-8")

@@ -52,26 +52,45 @@ def known_dimensions(db) -> list[str]:
     return sorted(BUILTIN | {k for (k,) in rows if not is_private(k)})
 
 
+def check_dimensions(db, dimensions) -> list[str]:
+    """The --by dimensions asked for, stripped and deduplicated; names, schools and
+    unknown attributes refused."""
+    dims = list(dict.fromkeys(d.strip() for d in dimensions if d and d.strip()))
+    known = known_dimensions(db)
+    for d in dims:
+        if is_private(d):
+            raise UsageError(f"--by '{d}' would show names or schools; exports show only role, sector and source")
+        if d not in known:
+            raise UsageError(f"--by '{d}' is not a participant attribute (known: {', '.join(known)})")
+    return dims
+
+
+def dimension_column(dim: str) -> tuple[str, list]:
+    """SQL for a segment's raw value of the dimension, over transcripts t and
+    participants p (LEFT JOINed); shown_value() turns it into what reports show."""
+    if dim in ("source", "transcript"):
+        return ("t.source" if dim == "source" else "t.name"), []
+    if dim in ("role", "sector", "school_type"):
+        return f"p.{dim}", []
+    if '"' in dim or "\\" in dim:
+        return "p.attributes", []  # no JSON path can name this key: read the whole object
+    return "p.attributes -> ?", [f'$."{dim}"']  # the value as JSON text, decoded in Python
+
+
 def _dimension_branch(dim: str, index: int) -> tuple[str, list]:
     """One UNION ALL branch counting per (code, raw value of the dimension) over pp
     (code, transcript, participant, segments). Raw values are mapped to the shown
     value in Python; every participant has one raw value per dimension, so segment
     and participant counts of raw values that map to one shown value simply add up."""
+    column, params = dimension_column(dim)
     if dim in ("source", "transcript"):
-        column = "t.source" if dim == "source" else "t.name"
         return (f"SELECT {index}, pp.code, {column}, SUM(pp.n), COUNT(pp.pid) FROM pp "
-                "JOIN transcripts t ON t.id = pp.tid GROUP BY 2, 3"), []
-    if dim in ("role", "sector", "school_type"):
-        column, params = f"p.{dim}", []
-    elif '"' in dim or "\\" in dim:
-        column, params = "p.attributes", []  # no JSON path can name this key: read the whole object
-    else:
-        column, params = "p.attributes -> ?", [f'$."{dim}"']  # the value as JSON text, decoded in Python
+                "JOIN transcripts t ON t.id = pp.tid GROUP BY 2, 3"), params
     return (f"SELECT {index}, pp.code, {column}, SUM(pp.n), COUNT(pp.pid) FROM pp "
             "LEFT JOIN participants p ON p.id = pp.pid GROUP BY 2, 3"), params
 
 
-def _shown_value(dim: str, raw) -> str:
+def shown_value(dim: str, raw) -> str:
     """What CodedSegment.value shows for this raw value."""
     if dim in ("source", "transcript"):
         return raw
@@ -87,13 +106,7 @@ def _shown_value(dim: str, raw) -> str:
 
 def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, include_suggested: bool = False,
                themes_only: bool = False) -> list[StatsTable]:
-    dims = list(dict.fromkeys(d.strip() for d in dimensions if d and d.strip()))
-    known = known_dimensions(db)
-    for d in dims:
-        if is_private(d):
-            raise UsageError(f"--by '{d}' would show names or schools; exports show only role, sector and source")
-        if d not in known:
-            raise UsageError(f"--by '{d}' is not a participant attribute (known: {', '.join(known)})")
+    dims = check_dimensions(db, dimensions)
     tree = code_tree(db)
     units, params = coded_units_sql(db, coder=coder, include_suggested=include_suggested, tree=tree)
     # pp: per code and person (transcript, participant), the number of segments. A
@@ -114,7 +127,7 @@ def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, i
             continue
         cache = shown[index]
         if raw not in cache:
-            cache[raw] = _shown_value(dims[index], raw)
+            cache[raw] = shown_value(dims[index], raw)
         cell = cells[index].setdefault((cid, cache[raw]), Cell())
         cell.segments += segments
         cell.participants += participants

@@ -106,3 +106,43 @@ def coded_units_sql(db, *, coder: str | None = None, include_suggested: bool = F
         )
     """
     return sql, where_params * len(levels)
+
+
+@dataclass
+class CodingScope:
+    """Whose coding a report shows: one coder's, or several coders' pooled."""
+
+    coder: str | None  # the coder asked for, if any
+    coders: list[str]  # coders whose accepted codings are counted
+    suggestions: bool  # rule and model suggestions (no coder) counted too
+
+    @property
+    def pooled(self) -> bool:
+        return self.coder is None and len(self.coders) > 1
+
+    def to_json(self) -> dict:
+        return {"coder": self.coder, "coders": self.coders, "pooled": self.pooled, "suggestions": self.suggestions}
+
+    def describe(self) -> str:
+        """One line for a report, in English like every CLI message."""
+        if self.coders:
+            names = self.coders[0] if len(self.coders) == 1 else ", ".join(self.coders[:-1]) + " and " + self.coders[-1]
+            who = f"codings of {names}"
+        else:
+            who = "no accepted codings yet"
+        if self.pooled:
+            who += f", pooled ({len(self.coders)} coders; give --coder NAME for one coder's coding)"
+        if self.suggestions:
+            who += ", with pending suggestions"
+        return who[:1].upper() + who[1:]
+
+
+def coding_scope(db, *, coder: str | None = None, include_suggested: bool = False) -> CodingScope:
+    """Whose codings `codings_counted` lets through, over the segments that count."""
+    if coder:
+        return CodingScope(coder, [coder], include_suggested)
+    coders = [r[0] for r in db.execute(
+        f"SELECT DISTINCT c.coder FROM codings c {COUNTED_SEGMENTS_SQL} "
+        f"WHERE c.status = 'accepted' AND c.coder IS NOT NULL AND {COUNTED_SPEAKER} ORDER BY c.coder"
+    )]
+    return CodingScope(None, coders, include_suggested)

@@ -6,10 +6,10 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
+from .common import CoderOption, DbOption, JsonOption, open_db, print_grid, print_json, stdout
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
-PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Also draw a chart into this .png file.")]
+PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Also draw a chart into this .png (or .svg, .pdf) file.")]
 SuggestedOption = Annotated[bool, typer.Option("--include-suggested", help="Also count suggested codings.")]
 ThemesOption = Annotated[bool, typer.Option("--themes", help="Only the themes (top-level codes), subcodes counted in them.")]
 
@@ -19,6 +19,12 @@ def _check_outputs(as_json: bool, as_csv: bool) -> None:
         from ..errors import UsageError
 
         raise UsageError("--json and --csv do not go together")
+
+
+def _scope(conn, coder, include_suggested):
+    from ..analysis.units import coding_scope
+
+    return coding_scope(conn, coder=coder, include_suggested=include_suggested)
 
 
 def stats(
@@ -31,50 +37,42 @@ def stats(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
-    """Code frequencies by sector, role, source and transcript: segments (participants)."""
+    """Code frequencies by sector, role, source and transcript: segments (participants).
+
+    --plot draws the themes by each --by dimension (by sector when --by is not given)."""
     from ..analysis.stats import DEFAULT_DIMENSIONS, code_stats, write_stats_csv
 
     _check_outputs(as_json, as_csv)
     conn = open_db(db)
-    dims = list(by or DEFAULT_DIMENSIONS)
-    if plot is not None and "sector" not in dims:
-        dims.append("sector")  # the chart shows themes by sector
-    tables = code_stats(conn, dims, coder=coder, include_suggested=include_suggested, themes_only=themes)
+    tables = code_stats(conn, list(by or DEFAULT_DIMENSIONS), coder=coder, include_suggested=include_suggested,
+                        themes_only=themes)
+    scope = _scope(conn, coder, include_suggested)
     if plot is not None:
-        from ..analysis.charts import themes_by_sector_chart
+        from ..analysis.charts import themes_by_dimension_chart
 
-        themes_by_sector_chart(next(t for t in tables if t.dimension == "sector"), plot)
-    shown = [t for t in tables if by is None or t.dimension in by] if plot is not None else tables
+        # The chart shows what --by asked for; without --by, the themes by sector.
+        themes_by_dimension_chart(tables if by else [t for t in tables if t.dimension == "sector"], plot)
     if as_json:
-        print_json([t.to_json() for t in shown])
+        print_json([{**t.to_json(), "coding": scope.to_json()} for t in tables])
     elif as_csv:
-        write_stats_csv(shown, sys.stdout)
+        write_stats_csv(tables, sys.stdout)
     else:
-        _print_tables(shown)
+        stdout.print(scope.describe())
+        for t in tables:
+            rows = [(("  " * r["depth"]) + r["code"],
+                     [f"{r['by'][v].segments} ({r['by'][v].participants})" for v in t.values]
+                     + [f"{r['total'].segments} ({r['total'].participants})"]) for r in t.rows]
+            print_grid(f"{t.dimension}: fragmenten (deelnemers)", [*t.values, "totaal"], rows, corner="code",
+                       last_bold=True)
     if plot is not None and not as_json and not as_csv:
         stdout.print(f"Chart written to {plot}")
-
-
-def _print_tables(tables) -> None:
-    from rich.table import Table
-
-    for t in tables:
-        table = Table(title=f"{t.dimension}: fragmenten (deelnemers)", title_justify="left")
-        table.add_column("code")
-        for v in t.values:
-            table.add_column(v, justify="right")
-        table.add_column("totaal", justify="right", style="bold")
-        for r in t.rows:
-            name = ("  " * r["depth"]) + r["code"]
-            table.add_row(name, *[f"{r['by'][v].segments} ({r['by'][v].participants})" for v in t.values],
-                          f"{r['total'].segments} ({r['total'].participants})")
-        stdout.print(table)
 
 
 def cooccurrence(
     level: Annotated[str, typer.Option("--level", help="segment or transcript.")] = "segment",
     measure: Annotated[str, typer.Option("--measure", help="count or jaccard (for the table, CSV and chart).")] = "count",
     code: Annotated[Optional[List[str]], typer.Option("--code", help="Only these codes; repeatable.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="One matrix per value of this attribute: sector, role, source, transcript, school_type or any participant attribute.")] = None,
     coder: CoderOption = None,
     include_suggested: SuggestedOption = False,
     themes: ThemesOption = False,
@@ -84,36 +82,40 @@ def cooccurrence(
     as_csv: CsvOption = False,
 ) -> None:
     """Code x code matrix: how often two codes occur in the same segment (or transcript)."""
-    from ..analysis.cooccurrence import MEASURES, cooccurrence as build, write_matrix_csv
+    from ..analysis.cooccurrence import MEASURES, cooccurrence as build, cooccurrence_by, write_matrix_csv
     from ..errors import UsageError
 
     _check_outputs(as_json, as_csv)
     if measure not in MEASURES:
         raise UsageError(f"--measure must be count or jaccard, not '{measure}'")
     conn = open_db(db)
-    matrix = build(conn, level=level, themes_only=themes, coder=coder, include_suggested=include_suggested, codes=code)
+    options = dict(level=level, themes_only=themes, coder=coder, include_suggested=include_suggested, codes=code)
+    matrices = cooccurrence_by(conn, by, **options) if by is not None else [build(conn, **options)]
+    scope = _scope(conn, coder, include_suggested)
     if plot is not None:
         from ..analysis.charts import heatmap_chart
 
-        heatmap_chart(matrix, plot, measure=measure)
+        heatmap_chart(matrices if by is not None else matrices[0], plot, measure=measure)
     if as_json:
-        print_json(matrix.to_json())
+        if by is None:
+            print_json({**matrices[0].to_json(), "coding": scope.to_json()})
+        else:
+            print_json({"by": by, "level": level, "coding": scope.to_json(), "matrices": [m.to_json() for m in matrices]})
         return
     if as_csv:
-        write_matrix_csv(matrix, measure, sys.stdout)
+        write_matrix_csv(matrices if by is not None else matrices[0], measure, sys.stdout)
         return
-    from rich.table import Table
-
-    values = matrix.values(measure)
+    stdout.print(scope.describe())
     unit, units = {"segment": ("fragment", "fragmenten"), "transcript": ("transcript", "transcripten")}[level]
-    table = Table(title=f"{'Jaccard' if measure == 'jaccard' else 'samen gecodeerd'} per {unit} ({matrix.units} {units})",
-                  title_justify="left")
-    table.add_column("")
-    for name in matrix.codes:
-        table.add_column(name, justify="right")
-    for name, row in zip(matrix.codes, values):
-        table.add_row(name, *[f"{v:.2f}" if measure == "jaccard" else str(v) for v in row])
-    stdout.print(table)
+    if by is not None and not matrices:
+        stdout.print(f"No coded {units} to show by {by}.")
+    for matrix in matrices:
+        rows = [(name, [f"{v:.2f}" if measure == "jaccard" else str(v) for v in row])
+                for name, row in zip(matrix.codes, matrix.values(measure))]
+        title = f"{'Jaccard' if measure == 'jaccard' else 'samen gecodeerd'} per {unit} ({matrix.units} {units})"
+        if matrix.by is not None:
+            title = f"{matrix.by} = {matrix.value}: {title}"
+        print_grid(title, list(matrix.codes), rows, numbered=True)
     if plot is not None:
         stdout.print(f"Chart written to {plot}")
 

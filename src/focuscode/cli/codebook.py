@@ -73,7 +73,13 @@ def show(db: DbOption = None, as_json: JsonOption = False) -> None:
 def _add(node, code) -> None:
     keywords = ", ".join(k.term for k in code.keywords[:6])
     more = "…" if len(code.keywords) > 6 else ""
-    branch = node.add(f"[bold]{code.name}[/]" + (f"  [dim]{keywords}{more}[/]" if keywords else ""))
+    from rich.text import Text
+
+    # Text, not markup: a code name like "inzet [po/vo]" is shown as it is.
+    label = Text(code.name, style="bold")
+    if keywords:
+        label.append(f"  {keywords}{more}", style="dim")
+    branch = node.add(label)
     for child in code.children:
         _add(branch, child)
 

@@ -23,7 +23,7 @@ def coder_or_default(conn, coder: str | None) -> str:
 
 
 def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool) -> None:
-    from ..coding import code_from_file, code_segments, parse_ids, uncode_segments
+    from ..coding import code_from_file, code_segments, segment_ids, uncode_segments
     from ..errors import UsageError
 
     if from_file is not None:
@@ -31,7 +31,7 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
             raise UsageError("--from-file takes no SEGMENT, CODE or --ids; the file holds them")
         conn = open_db(db)
         result = code_from_file(conn, from_file, coder_or_default(conn, coder), uncode=uncode)
-        changes, memos = result.changes, result.memos
+        changes, memos, memos_kept = result.changes, result.memos, result.memos_unchanged
     else:
         if ids is not None:
             if code_name is not None:
@@ -41,14 +41,15 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
             raise UsageError("give SEGMENT CODE, --ids IDS CODE, or --from-file FILE")
         conn = open_db(db)
         action = uncode_segments if uncode else code_segments
-        changes, memos = action(conn, parse_ids(segment), code_name, coder_or_default(conn, coder)), 0
+        changes = action(conn, segment_ids(conn, segment), code_name, coder_or_default(conn, coder))
+        memos = memos_kept = 0
     if as_json:
         print_json([c.__dict__ for c in changes])
         return
     for c in changes:
         stdout.print(f"segment {c.segment_id}: {c.code} {c.action} ({c.coder})", markup=False)
-    if memos:
-        stdout.print(f"{memos} memos added", markup=False)
+    if memos or memos_kept:
+        stdout.print(f"{memos} memos added" + (f", {memos_kept} already there" if memos_kept else ""), markup=False)
 
 
 def code(
@@ -73,7 +74,7 @@ def uncode(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Take a code off segments (recorded as a rejection, so it is not suggested again)."""
+    """Take a code off segments, or reject a pending suggestion (recorded as a rejection, so it is not suggested again)."""
     _run(True, segment, code_name, ids, from_file, coder, db, as_json)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from ..errors import FocuscodeError
+from ..errors import FocuscodeError, UsageError
 
 
 class _LazyConsole:
@@ -21,23 +21,32 @@ class _LazyConsole:
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._console = None
+        self._columns: str | None = None
 
     def get(self) -> Any:
-        """The Console itself, for rich objects that take one (Progress, Live)."""
-        if self._console is None:
+        """The Console itself, for rich objects that take one (Progress, Live).
+
+        Made again when COLUMNS changed: rich reads it once, and a program (or test)
+        running several commands in one process may change the width in between."""
+        columns = os.environ.get("COLUMNS")
+        if self._console is None or self._columns != columns:
             from rich.console import Console
 
             self._console = Console(**self._options)
+            self._columns = columns
         return self._console
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("_options", "_console"):
+        if name in ("_options", "_console", "_columns"):
             raise AttributeError(name)  # not set up (a copy): no recursion through get()
         return getattr(self.get(), name)
 
 
-stdout: Any = _LazyConsole(highlight=False, soft_wrap=True)
-stderr: Any = _LazyConsole(stderr=True, highlight=False, soft_wrap=True)
+# markup=False: paths, code names, speaker labels and memo text are printed as they
+# are. A file named "sessie [/] 2.txt" would otherwise be read as rich markup and
+# end in a MarkupError; styling goes through rich Text objects instead.
+stdout: Any = _LazyConsole(highlight=False, soft_wrap=True, markup=False)
+stderr: Any = _LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 DbOption = Annotated[
     Optional[Path],
@@ -50,11 +59,14 @@ CoderOption = Annotated[
 
 
 def report_error(message: str) -> None:
-    """One line on stderr, red where colour is allowed."""
+    """One line on stderr, red where colour is allowed; the message is never read as markup."""
     line = " ".join(str(message).split())
-    stderr.print(f"[bold red]Error:[/] {line}", markup=True, highlight=False, soft_wrap=True) if not _plain() else print(
-        f"Error: {line}", file=sys.stderr
-    )
+    if _plain():
+        print(f"Error: {line}", file=sys.stderr)
+        return
+    from rich.text import Text
+
+    stderr.print(Text.assemble(("Error:", "bold red"), " ", line), highlight=False, soft_wrap=True)
 
 
 def _plain() -> bool:
@@ -96,6 +108,20 @@ class FocuscodeGroup(TyperGroup):
         except sqlite3.DatabaseError as exc:
             report_error(f"the project database is damaged or not a focuscode database ({exc})")
             raise typer.Exit(1) from None
+        except OSError as exc:
+            # A path the system refuses (--out /proc/x, a folder where a file belongs, a
+            # full disk): one line naming it. Commands write inside one transaction, so
+            # the database is as it was.
+            report_error(os_error_message(exc))
+            raise typer.Exit(1) from None
+
+
+def os_error_message(exc: OSError) -> str:
+    what = exc.strerror or exc.__class__.__name__
+    if exc.filename is not None:
+        target = f" -> {exc.filename2}" if exc.filename2 is not None else ""
+        return f"{exc.filename}{target}: {what[:1].lower() + what[1:]}"
+    return f"{what} ({exc})" if str(exc) != what else what
 
 
 # -- option values without pydantic ---------------------------------------------------------
@@ -114,6 +140,12 @@ _DECIMAL = {
     float: re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?").fullmatch,
 }
 _plain_param_class: Any = None
+_WHOLE = re.compile(r"[+-]?[0-9]+").fullmatch
+
+
+def _param_name(param: Any) -> str:
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+    return opts[0] if opts else str(getattr(param, "human_readable_name", None) or "value")
 
 
 def _plain_value(annotation: Any, info: Any, value: Any, param: Any, ctx: Any, coerce_path: Any) -> Any:
@@ -121,6 +153,14 @@ def _plain_value(annotation: Any, info: Any, value: Any, param: Any, ctx: Any, c
         return _NOT_PLAIN
     if annotation is str and type(value) is str:
         return value
+    if annotation is int and type(value) is str and _WHOLE(value):
+        from ..db import SQLITE_INT_MAX, fits_sqlite_integer
+
+        # SQLite integers (segment ids, limits) and stored seeds are 64-bit: a larger
+        # number would end in an OverflowError deep inside a command.
+        if not fits_sqlite_integer(value):
+            raise UsageError(f"{_param_name(param)}: {value[:30]}{'…' if len(value) > 30 else ''} is out of range "
+                             f"(at most {SQLITE_INT_MAX})")
     if annotation in (int, float):
         if info.min is not None or info.max is not None or info.clamp:
             return _NOT_PLAIN
@@ -228,3 +268,56 @@ def progress_bar(description: str, total: int | None = None):
         transient=True,
         disable=not sys.stderr.isatty(),
     )
+
+
+def print_grid(title: str, columns: list[str], rows: list[tuple[str, list[str]]], *, corner: str = "",
+               numbered: bool = False, last_bold: bool = False) -> None:
+    """A table of a label column and value columns that never gets wider than the
+    terminal: rich would squeeze every column to '…' and print empty columns.
+
+    When the full column names do not fit, `numbered` (a code x code matrix) heads the
+    columns with the row numbers, the row labels serving as legend; whatever still
+    does not fit is folded into several tables of as many columns as fit, each
+    repeating the labels. `last_bold` marks the last column (a total)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    width = max(40, stdout.width)
+    n = len(columns)
+    cell_widths = [max([1, *(cell_len(cells[i]) for _, cells in rows)]) for i in range(n)]
+
+    def natural(names: list[str]) -> list[int]:
+        return [max(cell_len(names[i]), cell_widths[i]) for i in range(n)]
+
+    labels = [label for label, _ in rows]
+    widths = natural(columns)
+    label_width = max([cell_len(corner), *(cell_len(x) for x in labels)])
+    fits = 1 + label_width + 3 + sum(w + 3 for w in widths) <= width
+    heads = list(columns)
+    if not fits and numbered:
+        heads = [str(i + 1) for i in range(n)]
+        labels = [f"{i + 1:>{len(str(len(rows)))}} {label}" for i, label in enumerate(labels)]
+        widths = natural(heads)
+        label_width = max([cell_len(corner), *(cell_len(x) for x in labels)])
+    # The label column takes at most a third of the line (labels fold within it).
+    label_width = min(label_width, max(12, width // 3))
+    room = width - 1 - (label_width + 3)
+    # A heading longer than the room left folds over lines; the numbers never do.
+    widths = [min(w, max(c, room - 3)) for w, c in zip(widths, cell_widths)]
+    chunks: list[list[int]] = []
+    for i in range(n):
+        if chunks and sum(widths[j] + 3 for j in chunks[-1]) + widths[i] + 3 <= room:
+            chunks[-1].append(i)
+        else:
+            chunks.append([i])
+    for k, chunk in enumerate(chunks or [[]]):
+        part = f" ({k + 1}/{len(chunks)}: columns {chunk[0] + 1}-{chunk[-1] + 1} of {n})" if len(chunks) > 1 else ""
+        table = Table(title=title + part, title_justify="left")
+        table.add_column(corner, overflow="fold", max_width=label_width)
+        for i in chunk:
+            bold = last_bold and i == n - 1
+            table.add_column(heads[i], justify="right", overflow="fold", min_width=cell_widths[i], max_width=widths[i],
+                             style="bold" if bold else None)
+        for label, (_, cells) in zip(labels, rows):
+            table.add_row(label, *[cells[i] for i in chunk])
+        stdout.print(table)

@@ -34,13 +34,17 @@ def summary(
     conn = open_db(db)
     opts = SummaryOptions(per_theme=per_theme, coder=coder, code=code, sector=sector, source=source,
                           include_suggested=include_suggested, min_words=min_words, max_words=max_words, lang=lang)
+    from ..analysis.units import coding_scope
+
     with progress_bar("Summary") as bar:
         bar.add_task("Summary", total=None)
         path = write_summary(conn, opts, out, fmt.lower())
+    scope = coding_scope(conn, coder=coder, include_suggested=include_suggested)
     if as_json:
-        print_json({"path": str(path), "format": fmt.lower()})
+        print_json({"path": str(path), "format": fmt.lower(), "coding": scope.to_json()})
         return
     stdout.print(f"Summary written to {path}")
+    stdout.print(scope.describe())
 
 
 @export_app.command()

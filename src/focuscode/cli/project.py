@@ -27,8 +27,21 @@ def demo(
     """Run the whole pipeline on the bundled sample: import, codebook, suggest, code, export."""
     from ..demo import run_demo
 
+    import shlex
+
     result = run_demo(db_path=db, out_dir=out, sample_dir=sample, notify=info, progress=info)
     stdout.print(f"Summary written to {result.summary}")
+    stdout.print(f"Project database: {result.db}")
+    where = shlex.quote(str(result.db))
+    stdout.print("Next, try:")
+    for command, why in (
+        (f"focuscode segments --code ad-hoctaken --db {where}", "the coded text, with its evidence"),
+        (f"focuscode stats --by sector --db {where}", "how often each theme comes up, per sector"),
+        (f"focuscode review --coder NAME --db {where}", "code it yourself, by keyboard"),
+        (f"focuscode agreement --coder referentie --coder NAME --db {where}", "then compare with the reference coding"),
+    ):
+        stdout.print(f"  {command}    # {why}")
+    stdout.print("or set FOCUSCODE_DB to it and leave out --db; 'focuscode --help' lists every command.")
 
 
 def register(app: typer.Typer) -> None:

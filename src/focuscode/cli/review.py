@@ -46,7 +46,7 @@ def review(
     f = ReviewFilter(mode=mode, code=code, transcript=transcript, role=role, sector=sector, random=random_order,
                      seed=seed, revisit=revisit, include_facilitator=include_facilitator)
     # The screen goes to the terminal even when --json sends the summary to stdout.
-    console = Console(highlight=False, file=sys.stderr if as_json else sys.stdout)
+    console = Console(highlight=False, markup=False, file=sys.stderr if as_json else sys.stdout)
     with terminal_keys() as keys:
         if console.is_terminal:
             with console.screen():

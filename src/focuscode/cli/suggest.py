@@ -30,8 +30,11 @@ def suggest(
     accepted and rejected codings (codes with at least 5 of each) and suggests codes for
     the segments the coder has not decided yet (method 'model').
     """
+    from ..errors import UsageError
     from ..suggest import run_suggest
 
+    if n_process < 1:
+        raise UsageError(f"--n-process must be 1 or more, not {n_process}")
     conn = open_db(db)
     with progress_bar("Suggesting") as bar:
         task = bar.add_task("Suggesting", total=None)

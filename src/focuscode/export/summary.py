@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
 
@@ -41,6 +41,8 @@ LABELS = {
         "basis": "Op basis van geaccepteerde coderingen",
         "suggested": "inclusief suggesties",
         "coder": "codeur",
+        "pooled": "codeurs {names} samengenomen",
+        "and": "en",
         "method": "Citaten: hele zinnen van {min}-{max} woorden, gekozen op centraliteit binnen het thema ({basis}), "
                   "nooit twee van dezelfde deelnemer, sectoren en bronnen zo gelijk mogelijk verdeeld.",
         "filters": "Filter",
@@ -72,6 +74,8 @@ LABELS = {
         "basis": "Based on accepted codings",
         "suggested": "including suggestions",
         "coder": "coder",
+        "pooled": "coders {names} pooled",
+        "and": "and",
         "method": "Quotes: whole sentences of {min}-{max} words, chosen by centrality within the theme ({basis}), "
                   "never two from the same participant, sectors and sources balanced as far as the data allow.",
         "filters": "Filter",
@@ -99,6 +103,9 @@ class SummaryOptions:
     min_words: int = 15
     max_words: int = 80
     lang: str = "nl"
+    # Whose accepted codings the summary counts; filled in by write_summary so that
+    # the summary says so, and says when several coders' work is pooled.
+    coders: tuple[str, ...] = ()
 
 
 @dataclass
@@ -317,6 +324,11 @@ def basis_line(opts: SummaryOptions) -> str:
     basis = L["basis"] + (f" ({L['suggested']})" if opts.include_suggested else "")
     if opts.coder:
         basis += f", {L['coder']} {opts.coder}"
+    elif len(opts.coders) == 1:
+        basis += f", {L['coder']} {opts.coders[0]}"
+    elif opts.coders:
+        names = ", ".join(opts.coders[:-1]) + f" {L['and']} {opts.coders[-1]}"
+        basis += ", " + L["pooled"].format(names=names)
     filters = [f"{k} {v}" for k, v in (("code", opts.code), ("sector", opts.sector), ("bron" if opts.lang == "nl" else "source", opts.source)) if v]
     if filters:
         basis += f"; {L['filters'].lower()}: " + ", ".join(filters)
@@ -339,7 +351,10 @@ def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md"
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
+    from ..analysis.units import coding_scope
+
     themes = build_summary(db, opts)
+    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise FocuscodeError("--out must be a folder", path=str(out))
