@@ -52,6 +52,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from .scan import deduce_lookup_dir, import_deduce
+
 Progress = Optional[Callable[[str], None]]
 
 # lookup name (deduce's DsCollection key) -> its list folder under data/lookup/src.
@@ -71,37 +73,7 @@ class EngineError(Exception):
     """The compact engine could not be built or opened; stock deduce is used instead."""
 
 
-def import_deduce():
-    """The Deduce class, imported without its side effect on logging.
-
-    Importing deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG), which
-    would pour every library's debug messages into our stdout (and break --json).
-    """
-    import logging
-
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    from deduce import Deduce
-
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-    root.setLevel(level)
-    logging.getLogger("deduce").setLevel(logging.ERROR)
-    return Deduce
-
-
 # --- where the engine lives -------------------------------------------------------------
-
-
-def deduce_lookup_dir() -> Path | None:
-    """Where deduce keeps its lookup lists (src/) and their pickled cache (cache/), found
-    without importing deduce; None when deduce is not installed."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("deduce")
-    if spec is None or not spec.origin:
-        return None
-    return Path(spec.origin).parent / "data" / "lookup"
 
 
 def cache_root() -> Path:
@@ -154,9 +126,20 @@ def status() -> dict:
         out["built_at"] = info.get("built_at")
         out["build_seconds"] = info.get("seconds")
         out["size_mb"] = round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
+    elif not _writable(folder.parent):
+        out["reason"] = f"{folder.parent} cannot be written: the gate uses deduce's own lookups (slower)"
     else:
         out["reason"] = "not built yet: the first gated import builds it (about two minutes, once)"
     return out
+
+
+def _writable(folder: Path) -> bool:
+    """Whether `folder` could be created and written (its nearest existing parent decides)."""
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 # --- the compact table --------------------------------------------------------------------
@@ -177,7 +160,12 @@ def write_table(path: Path, sequences) -> int:
     """Write token sequences as a compact table; returns the number of entries."""
     from array import array
 
-    keys = sorted({SEP.join(t.encode("utf-8", "surrogatepass") for t in seq) for seq in sequences})
+    keys = set()
+    for seq in sequences:
+        if any("\x00" in t or "\x01" in t for t in seq):
+            raise EngineError(f"a lookup entry holds a control character the table reserves: {seq!r}")
+        keys.add(SEP.join(t.encode("utf-8", "surrogatepass") for t in seq))
+    keys = sorted(keys)
     offsets = array("I", [0])
     total = 0
     for key in keys:
@@ -198,9 +186,9 @@ class CompactTable:
 
     def __init__(self, path: str | Path):
         with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size < _HEADER.size:
+                raise EngineError(f"{path}: not a lookup table")
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        if len(self._map) < _HEADER.size:
-            raise EngineError(f"{path}: not a lookup table")
         magic, count = _HEADER.unpack_from(self._map, 0)
         start = _HEADER.size + 4 * (count + 1)
         if magic != _MAGIC or len(self._map) < start:
