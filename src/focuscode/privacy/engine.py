@@ -222,9 +222,9 @@ class CompactTable:
         terminal = lo < self._count and entry(lo) == key
         after = lo + 1 if terminal else lo
         more = after < self._count and entry(after).startswith(key + SEP)
-        if len(self._nodes) > 500_000:  # a bound for huge corpora; lookups stay correct
+        if len(self._nodes) >= _MEMO:  # a bound (~20 MB) for huge corpora; answers stay the same
             self._nodes.clear()
-        self._nodes[key] = found = (terminal, more)
+        self._nodes[key] = found = _ANSWERS[terminal, more]
         return found
 
     def longest_match(self, texts: list[Optional[bytes]], start: int) -> int:
@@ -245,6 +245,8 @@ class CompactTable:
 
 
 _tables: dict[str, CompactTable] = {}
+_MEMO = 100_000  # remembered searches per table: the words of a study repeat
+_ANSWERS = {(t, m): (t, m) for t in (False, True) for m in (False, True)}
 
 
 def open_table(path: str | Path) -> CompactTable:
@@ -349,9 +351,10 @@ def _copy_lists(lookup_dir: Path, target: Path) -> None:
         os.utime(path, (_OLD_MTIME, _OLD_MTIME))
 
 
-def _heavy_tries(lookup_dir: Path, tokenizer, progress: Callable[[str], None]) -> dict:
-    """deduce's own street and healthcare-institution tries: from its cache when valid
-    (seconds), else built by its loaders from its lists (about two minutes)."""
+def _heavy_tries(lookup_dir: Path, tokenizer, progress: Callable[[str], None]) -> Iterator[tuple[str, Any]]:
+    """deduce's own street and healthcare-institution tries, one at a time: from its
+    cache when valid (seconds), else built by its loaders from its lists (about two
+    minutes; only one trie is alive at a time)."""
     import deduce
     from deduce import lookup_struct_loader as loaders
     from deduce.lookup_structs import load_lookup_structs_from_cache, load_raw_itemsets
@@ -364,18 +367,20 @@ def _heavy_tries(lookup_dir: Path, tokenizer, progress: Callable[[str], None]) -
         except Exception:  # noqa: BLE001 - an unreadable cache only means building from the lists
             cached = None
     if cached is not None:
-        return {name: cached[name] for name in HEAVY_LISTS}
+        tries = {name: cached[name] for name in HEAVY_LISTS}
+        del cached
+        while tries:
+            yield tries.popitem()
+        return
     from deduce.data.lookup.src import all_lists
 
     progress("reading deduce's street and institution lists (about a minute)")
     # The institution loader filters with the whitelist, which needs most other lists.
     raw = load_raw_itemsets(base_path=lookup_dir, subdirs=list(all_lists))
     loader = {"street": loaders.load_street_lookup, "healthcare_institution": loaders.load_institution_lookup}
-    out = {}
     for name in HEAVY_LISTS:
         progress(f"building deduce's {name.replace('_', ' ')} lookup (about half a minute)")
-        out[name] = loader[name](raw, tokenizer)
-    return out
+        yield name, loader[name](raw, tokenizer)
 
 
 def build(folder: Path, progress: Progress = None) -> None:
@@ -392,7 +397,7 @@ def build(folder: Path, progress: Progress = None) -> None:
     try:
         report("[1/3] copying deduce's lookup lists without the street and institution lists")
         _copy_lists(lookup_dir, work / "lookup")
-        report("[2/3] building deduce's name, place and word lookups (about a minute)")
+        report("[2/3] building deduce's name, place and word lookups (under a minute)")
         small = Deduce(lookup_data_path=work / "lookup", cache_path=work / "lookup")
         tokenizer = small.tokenizers["default"]
         report("[3/3] compiling the street and institution lookups into compact tables")
@@ -400,11 +405,9 @@ def build(folder: Path, progress: Progress = None) -> None:
         enabled = gc.isenabled()
         gc.disable()  # a million acyclic trie nodes: collection passes would only cost time
         try:
-            tries = _heavy_tries(lookup_dir, tokenizer, report)
-            for name in list(tries):
-                trie = tries.pop(name)
+            for name, trie in _heavy_tries(lookup_dir, tokenizer, report):
                 counts[name] = write_table(work / f"{name}.tab", trie_entries(trie))
-                del trie  # freed before the next one is written: half the peak memory
+                del trie  # freed before the next one is built: half the peak memory
         finally:
             if enabled:
                 gc.enable()
