@@ -391,8 +391,8 @@ def _median_measured(measure, reps: int) -> tuple[float | None, int, float, str]
 def gate(out: Run, work: Path, reps: int) -> None:
     print("privacy gate on one transcript", file=sys.stderr)
     text = GATE_TRANSCRIPT.read_text(encoding="utf-8")
-    turns = sum(1 for line in text.splitlines() if line.strip())
-    section = f"5. privacy gate (one transcript: {GATE_TRANSCRIPT.name}, {turns} turns, {len(text.split()):,} words)"
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    section = f"5. privacy gate (one transcript: {GATE_TRANSCRIPT.name}, {lines} lines, {len(text.split()):,} words)"
     args = ["import", str(GATE_TRANSCRIPT), "--source", "focusgroep"]
     # A warm-up: the first gated import ever builds the engine (see the note).
     code, _, _, err = run_measured([*args, "--db", str(work / "gate-warm.db")])
@@ -415,7 +415,7 @@ def gate(out: Run, work: Path, reps: int) -> None:
     out.add(section, "import with the privacy gate", f"{fmt_s(gated)}, peak {gated_peak / 2**20:,.0f} MB",
             "<= 3x the ungated import, < 400 MB",
             ("met" if ok else "missed") + f": {ratio:.1f}x",
-            f"{runs(reps)}; CPU {gated_cpu:.2f} s; {built}")
+            f"{runs(reps)}; CPU {gated_cpu:.2f} s ({gated_cpu / bare_cpu:.1f}x the ungated CPU); {built}")
     out.add(section, "import --allow-pii (no gate)", f"{fmt_s(bare)}, peak {bare_peak / 2**20:,.0f} MB", "", "",
             f"{runs(reps)}; CPU {bare_cpu:.2f} s")
     raw, raw_peak, raw_cpu, why = _median_measured(
