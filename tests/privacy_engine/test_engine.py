@@ -163,6 +163,11 @@ def test_first_use_builds_once_with_progress_private_and_atomic(tmp_path):
     third = _cli(args, cache, tmp_path)
     assert third.returncode == 1 and "Lange Voorhout 34" in third.stderr
     assert "damaged" in third.stderr
+    pickled = next(folder.rglob("lookup_structs.pickle"))
+    pickled.write_bytes(pickled.read_bytes()[:5000])
+    fourth = _cli(args, cache, tmp_path)
+    assert fourth.returncode == 1 and "Lange Voorhout 34" in fourth.stderr
+    assert "damaged" in fourth.stderr and "Traceback" not in fourth.stderr
 
 
 @pytest.mark.slow

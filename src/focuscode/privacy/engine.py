@@ -39,6 +39,7 @@ walk them again.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -78,7 +79,10 @@ class EngineError(Exception):
 
 def cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "focuscode"
+    root = Path(base) if base and os.path.isabs(base) else Path(os.path.expanduser("~")) / ".cache"
+    if not root.is_absolute():  # no home folder: never build into the working folder
+        raise EngineError("no home folder to keep a cache in; set XDG_CACHE_HOME")
+    return root / "focuscode"
 
 
 def _dist_version(name: str) -> str:
@@ -90,6 +94,7 @@ def _dist_version(name: str) -> str:
         return "none"
 
 
+@functools.lru_cache(maxsize=4)
 def engine_key(lookup_dir: Path) -> str:
     """deduce and docdeid versions plus the lists' names, sizes and times: any change
     to what deduce would build gives a new folder (and a new build)."""
@@ -111,18 +116,28 @@ def engine_dir() -> Path | None:
 
 
 def is_built(folder: Path | None = None) -> bool:
-    folder = folder or engine_dir()
+    try:
+        folder = folder or engine_dir()
+    except EngineError:
+        return False
     return folder is not None and (folder / _READY).is_file()
 
 
 def status() -> dict:
     """What doctor reports: where the engine lives and whether it is built (only looks)."""
-    folder = engine_dir()
+    try:
+        folder = engine_dir()
+    except EngineError as exc:
+        return {"installed": True, "built": False, "cache": None, "reason": f"{exc}: the gate uses deduce's own lookups (slower)"}
     if folder is None:
         return {"installed": False, "built": False, "cache": None}
     out: dict[str, Any] = {"installed": True, "cache": str(folder), "built": is_built(folder)}
     if out["built"]:
-        info = json.loads((folder / _READY).read_text(encoding="utf-8"))
+        try:
+            info = json.loads((folder / _READY).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = {}
+        info = info if isinstance(info, dict) else {}
         out["built_at"] = info.get("built_at")
         out["build_seconds"] = info.get("seconds")
         out["size_mb"] = round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
@@ -392,6 +407,9 @@ def build(folder: Path, progress: Progress = None) -> None:
     Deduce = import_deduce()
     started = time.perf_counter()
     folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for stale in folder.parent.glob(".build-*"):  # left by a build that was killed
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=folder.parent))  # mode 0700
     old_umask = os.umask(0o077)
     try:
@@ -438,6 +456,10 @@ def load(folder: Path):
     gc.disable()  # tens of thousands of small objects: no collection passes while unpickling
     try:
         engine = Deduce(config=config, lookup_data_path=folder / "lookup", cache_path=folder / "lookup")
+    except EngineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged pickle raises anything from EOFError to AttributeError
+        raise EngineError(f"{type(exc).__name__}: {exc}") from None
     finally:
         if enabled:
             gc.enable()
@@ -449,10 +471,11 @@ def fast_deduce(progress: Progress = None):
     """The gate's deduce: the compact engine, built on first use; stock deduce when the
     cache folder cannot be written or the engine cannot be built."""
     report = progress or (lambda message: None)
-    folder = engine_dir()
-    if folder is None:
-        raise EngineError("deduce is not installed")
+    folder: Path | str = "the cache folder"
     try:
+        folder = engine_dir()
+        if folder is None:
+            raise EngineError("deduce is not installed")
         if not is_built(folder):
             build(folder, progress)
         try:
@@ -463,5 +486,5 @@ def fast_deduce(progress: Progress = None):
             build(folder, progress)
             return load(folder)
     except (OSError, EngineError) as exc:
-        report(f"privacy lookups could not be prepared in {folder.parent} ({exc}); using deduce's own (slower)")
+        report(f"privacy lookups could not be prepared in {folder} ({exc}); using deduce's own (slower)")
         return import_deduce()()
