@@ -27,8 +27,10 @@ How, through deduce's public, documented hooks only (no private attributes, no p
    is deduce's own code, and tests/privacy_engine checks the findings equal stock
    deduce's on a privacy test corpus.
 
-The build runs once per deduce version and list contents (about two minutes, or
-seconds when deduce's own cache exists), reporting its steps to a ``progress``
+The build runs once per deduce and docdeid version and state of deduce's list files
+(names, sizes, times: deduce's own cache is invalidated by the same changes), offline,
+in about two minutes (seconds when deduce's own cache exists), reporting its steps to a
+``progress``
 callback, into ``$XDG_CACHE_HOME/focuscode`` (else ``~/.cache/focuscode``): built in a
 private temporary folder, then renamed into place, folders 0700 and files 0600. When
 that folder cannot be written, stock deduce is used (slower, same findings).
