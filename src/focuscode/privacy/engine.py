@@ -303,20 +303,33 @@ class CompactLookupAnnotator(_annotator_base()):  # type: ignore[misc]
         self.overlapping = overlapping
         super().__init__(tag=tag, priority=priority)
 
-    def _key(self, text: str) -> Optional[bytes]:
-        for modifier in self.matching_pipeline:
-            text = modifier.process(text)
-        return _token_key(text)
+        # token text -> (its key, whether an entry starts with it): a study's words repeat,
+        # so most tokens cost one dict lookup, as the stock annotator's start-word set.
+        self._seen: dict[str, tuple[Optional[bytes], bool]] = {}
+
+    def _key(self, text: str) -> tuple[Optional[bytes], bool]:
+        seen = self._seen.get(text)
+        if seen is None:
+            key = text
+            for modifier in self.matching_pipeline:
+                key = modifier.process(key)
+            key = _token_key(key)
+            seen = (key, key is not None and self.table.node(key) != (False, False))
+            if len(self._seen) >= _MEMO:
+                self._seen.clear()
+            self._seen[text] = seen
+        return seen
 
     def annotate(self, doc) -> list:
         from docdeid import Annotation
 
         tokens = doc.get_tokens()
-        texts = [self._key(token.text) for token in tokens]
+        seen = [self._key(token.text) for token in tokens]
+        texts = [key for key, _ in seen]
         annotations = []
         min_i = 0
-        for i, text in enumerate(texts):
-            if i < min_i or text is None:
+        for i, (_, starts) in enumerate(seen):
+            if not starts or i < min_i:
                 continue
             length = self.table.longest_match(texts, i)
             if not length:
