@@ -30,8 +30,10 @@ def deduce_status() -> dict:
     Only looks: the engine's folder is found from deduce's version and list files,
     nothing is built or unpickled.
     """
-    from .privacy.engine import status
-
+    try:
+        from .privacy.engine import status
+    except ImportError:  # deduce (or docdeid) is not installed
+        return {"installed": False, "version": None, "built": False, "cache": None}
     out = status()
     out["version"] = _version("deduce") if out["installed"] else None
     return out

@@ -187,9 +187,9 @@ def write_table(path: Path, sequences) -> int:
     total = 0
     for key in keys:
         total += len(key)
+        if total >= 2**32:
+            raise EngineError(f"lookup table too large for this format (over {total} bytes)")
         offsets.append(total)
-    if total >= 2**32:
-        raise EngineError(f"lookup table too large for this format ({total} bytes)")
     with open(path, "wb") as handle:
         handle.write(_HEADER.pack(_MAGIC, len(keys)))
         handle.write(offsets.tobytes())
