@@ -182,3 +182,19 @@ def test_unwritable_cache_falls_back_to_stock_deduce(tmp_path):
     assert "Traceback" not in r.stderr
     doctor = json.loads(_cli(["doctor", "--json"], blocker, tmp_path).stdout)["deduce"]
     assert doctor["built"] is False and "cannot be written" in doctor["reason"]
+
+
+def test_no_spacy_import_just_to_learn_the_dutch_model_is_absent():
+    from focuscode.nlp.pipeline import DEFAULT_MODEL
+
+    code = ("import sys; from focuscode.privacy.scan import entity_pipeline; "
+            "print(entity_pipeline() is None, 'spacy' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    import importlib.util
+
+    if importlib.util.find_spec(DEFAULT_MODEL) is None:
+        assert r.stdout.split() == ["True", "False"]  # 0.4 s of every gated import, saved
+    else:
+        assert r.stdout.split()[1] == "True"  # with the model, the entity pipeline loads spaCy
