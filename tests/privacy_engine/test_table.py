@@ -63,3 +63,38 @@ def test_an_entry_holding_the_separator_is_refused(tmp_path):
         assert "control character" in str(exc)
     else:
         raise AssertionError("wrote an entry the table cannot represent")
+
+
+WORDS = ["Lange", "Voorhout", "Cordaan", "Kleinschalig", "wonen", "Curaçao", "straat", "34", "de", "aan",
+         "LANGE", "lange", "voorhout", ",", ".", "\n", "\u200b", "\x01", "Zorggroep", "Noorderboog"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries=st.lists(st.lists(st.sampled_from(WORDS[:10] + WORDS[18:]), min_size=1, max_size=4), max_size=25),
+       words=st.lists(st.sampled_from(WORDS), max_size=30), overlapping=st.booleans(), lowercase=st.booleans())
+def test_annotations_equal_docdeids_multitoken_annotator(tmp_path_factory, entries, words, overlapping, lowercase):
+    """The annotator on a compact table against docdeid's own on the trie it came from,
+    on texts tokenised as deduce does, with and without a lower-casing matching pipeline
+    (deduce's hospital lookup has one) and in both overlap modes."""
+    from deduce.tokenizer import DeduceTokenizer
+
+    from focuscode.privacy.engine import CompactLookupAnnotator
+
+    pipeline = [dd.str.LowercaseString()] if lowercase else None
+    trie = dd.ds.LookupTrie(matching_pipeline=pipeline)
+    for e in entries:
+        trie.add_item(e)
+    path = tmp_path_factory.mktemp("table") / "t.tab"
+    write_table(path, trie_entries(trie))
+    empty = dd.ds.LookupTrie(matching_pipeline=pipeline)  # what deduce hands over: the same pipeline, no items
+    ours = CompactLookupAnnotator(table=str(path), lookup_values="x", tag="straat", priority=1,
+                                  overlapping=overlapping, ds={"x": empty})
+    stock = dd.process.MultiTokenLookupAnnotator(trie=trie, tag="straat", priority=1, overlapping=overlapping)
+    text = " ".join(words)
+
+    def spans(annotator):
+        doc = dd.Document(text, tokenizers={"default": DeduceTokenizer()})
+        return sorted((a.start_char, a.end_char, a.text, a.tag, a.priority, a.start_token.text, a.end_token.text)
+                      for a in annotator.annotate(doc))
+
+    assert spans(ours) == spans(stock)
