@@ -7,7 +7,6 @@ old project is not migrated by asking about it).
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.metadata
 import platform
 import sqlite3
@@ -26,29 +25,17 @@ def _version(dist: str) -> str | None:
 
 
 def deduce_status() -> dict:
-    """Whether deduce's lookup structures are cached, checked the way deduce validates its cache.
+    """Whether the privacy gate's deduce engine (privacy.engine) is built, and where.
 
-    deduce pickles them to <package>/data/lookup/cache/lookup_structs.pickle and rebuilds
-    (minutes) when a source list is newer than the cache or the version differs; we
-    compare file times instead of unpickling 70 MB.
+    Only looks: the engine's folder is found from deduce's version and list files,
+    nothing is built or unpickled.
     """
-    from .privacy.scan import deduce_lookup_dir
-
-    base = deduce_lookup_dir()
-    if base is None:
+    try:
+        from .privacy.engine import status
+    except ImportError:  # deduce (or docdeid) is not installed
         return {"installed": False, "version": None, "built": False, "cache": None}
-    cache = base / "cache" / "lookup_structs.pickle"
-    out = {"installed": True, "version": _version("deduce"), "cache": str(cache), "built": False}
-    if not cache.is_file():
-        out["reason"] = "not built yet: the first import builds it (a few minutes)"
-        return out
-    built_at = cache.stat().st_mtime
-    stale = [p for p in (base / "src").glob("**/*") if p.stat().st_mtime > built_at]
-    out["built"] = not stale
-    out["built_at"] = dt.datetime.fromtimestamp(built_at, dt.timezone.utc).isoformat(timespec="seconds")
-    out["size_mb"] = round(cache.stat().st_size / 1e6, 1)
-    if stale:
-        out["reason"] = f"out of date ({len(stale)} source lists are newer): the next import rebuilds it"
+    out = status()
+    out["version"] = _version("deduce") if out["installed"] else None
     return out
 
 

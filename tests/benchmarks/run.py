@@ -354,6 +354,80 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
                 "met" if peak < 2**30 else f"missed by {peak / 2**30:.1f}x", "ru_maxrss of the import process")
 
 
+# The privacy gate on one ordinary transcript: a researcher importing one session waits
+# for this. Raw deduce runs stock Deduce() in its own process (load, check every turn,
+# exit) as the gate used it before the compact engine.
+GATE_TRANSCRIPT = REPO / "transcripts" / "focusgroep-oop-po.txt"
+RAW_DEDUCE = (
+    "import sys; from focuscode.privacy.scan import import_deduce; d = import_deduce()(); "
+    "lines = open(sys.argv[1], encoding='utf-8').read().splitlines(); "
+    "[d.deidentify(line) for line in lines if line.strip()]"
+)
+
+
+def _measured_python(code: str, *args: str) -> tuple[int, float, int, str]:
+    wrapped = [sys.executable, "-c", RSS_WRAPPER, sys.executable, "-c", code, *args]
+    e = env()
+    e["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), e.get("PYTHONPATH", "")])
+    proc = subprocess.run(wrapped, capture_output=True, text=True, env=e)
+    rc, seconds, rss_kb, cpu = proc.stdout.split()
+    CPU[0] = float(cpu)
+    return int(rc), float(seconds), int(rss_kb) * 1024, proc.stderr
+
+
+def _median_measured(measure, reps: int) -> tuple[float | None, int, float, str]:
+    """(median seconds, peak RSS, median CPU, why-not) of `reps` runs of measure(i)."""
+    times, cpus, peak = [], [], 0
+    for i in range(reps):
+        code, seconds, rss, err = measure(i)
+        if code != 0:
+            return None, 0, 0.0, f"error (exit {code}): {last_line(err)}"
+        times.append(seconds)
+        cpus.append(CPU[0])
+        peak = max(peak, rss)
+    return statistics.median(times), peak, statistics.median(cpus), ""
+
+
+def gate(out: Run, work: Path, reps: int) -> None:
+    print("privacy gate on one transcript", file=sys.stderr)
+    text = GATE_TRANSCRIPT.read_text(encoding="utf-8")
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    section = f"5. privacy gate (one transcript: {GATE_TRANSCRIPT.name}, {lines} lines, {len(text.split()):,} words)"
+    args = ["import", str(GATE_TRANSCRIPT), "--source", "focusgroep"]
+    # A warm-up: the first gated import ever builds the engine (see the note).
+    code, _, _, err = run_measured([*args, "--db", str(work / "gate-warm.db")])
+    if code != 0:
+        out.add(section, "import (privacy gate)", f"error (exit {code}): {last_line(err)}", "", "n/a")
+        return
+    bare, bare_peak, bare_cpu, why = _median_measured(
+        lambda i: run_measured([*args, "--allow-pii", "--db", str(work / f"gate-bare-{i}.db")]), reps)
+    gated, gated_peak, gated_cpu, why = _median_measured(
+        lambda i: run_measured([*args, "--db", str(work / f"gate-{i}.db")]), reps)
+    if gated is None or bare is None:
+        out.add(section, "import (privacy gate)", why, "", "n/a")
+        return
+    from focuscode.privacy import engine
+
+    info = engine.status()
+    built = f"engine built once in {info.get('build_seconds')} s on first use" if info.get("built") else "engine not built"
+    ratio = gated / bare
+    ok = ratio <= 3 and gated_peak < 400 * 2**20
+    out.add(section, "import with the privacy gate", f"{fmt_s(gated)}, peak {gated_peak / 2**20:,.0f} MB",
+            "<= 3x the ungated import, < 400 MB",
+            ("met" if ok else "missed") + f": {ratio:.1f}x",
+            f"{runs(reps)}; CPU {gated_cpu:.2f} s ({gated_cpu / bare_cpu:.1f}x the ungated CPU); {built}")
+    out.add(section, "import --allow-pii (no gate)", f"{fmt_s(bare)}, peak {bare_peak / 2**20:,.0f} MB", "", "",
+            f"{runs(reps)}; CPU {bare_cpu:.2f} s")
+    raw, raw_peak, raw_cpu, why = _median_measured(
+        lambda i: _measured_python(RAW_DEDUCE, str(GATE_TRANSCRIPT)), max(1, min(reps, 2)))
+    if raw is None:
+        out.add(section, "raw deduce (stock Deduce(), own process)", why, "", "n/a")
+    else:
+        out.add(section, "raw deduce (stock Deduce(), own process)", f"{fmt_s(raw)}, peak {raw_peak / 2**20:,.0f} MB",
+                "", "", f"{runs(max(1, min(reps, 2)))}; CPU {raw_cpu:.1f} s; load, every turn, exit: "
+                f"what the gate cost before; gate now {raw / gated:.0f}x faster")
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -409,7 +483,7 @@ def main(argv=None) -> int:
     parser.add_argument("--segments", type=int, help="Segments in the query study.")
     parser.add_argument("--codings", type=int, help="Codings in the query study.")
     parser.add_argument("--reps", type=int, help="Repetitions per measure (median shown).")
-    parser.add_argument("--only", default="startup,queries,throughput", help="Sections to run (comma-separated).")
+    parser.add_argument("--only", default="startup,queries,throughput,gate", help="Sections to run (comma-separated).")
     parser.add_argument("--out", type=Path, help="Also write the table as Markdown to this file.")
     parser.add_argument("--keep", type=Path, help="Work in this folder and keep it (default: a temp folder).")
     args = parser.parse_args(argv)
@@ -429,6 +503,8 @@ def main(argv=None) -> int:
             queries(out, work, size["segments"], size["codings"], size["reps"])
         if "startup" in sections:
             startup(out, work, size["reps"])
+        if "gate" in sections:
+            gate(out, work, size["reps"])
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

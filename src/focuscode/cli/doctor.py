@@ -37,7 +37,7 @@ def doctor(
     if not d["installed"]:
         say("deduce: not installed (the anonymisation gate needs it)", markup=False)
     elif d["built"]:
-        say(f"deduce {d['version']}: lookup structures built ({d['size_mb']} MB, {d['built_at']})", markup=False)
+        say(f"deduce {d['version']}: privacy lookups built ({d['size_mb']} MB, {d['built_at']}) in {d['cache']}", markup=False)
     else:
         say(f"deduce {d['version']}: lookup structures {d.get('reason', 'not built')}", markup=False)
     pr = report["project"]

@@ -191,13 +191,15 @@ def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
     warnings): deduce and the entity model are skipped, which is the point of the
     option on a large corpus that is known to be clean or will be pseudonymised later.
     """
-    from ..privacy.scan import deduce_needs_build, entity_pipeline, scan_turns, summarise
+    from ..privacy.scan import deduce_engine, deduce_needs_build, entity_pipeline, scan_turns, summarise
 
     names = _names(options)
     if options.allow_pii and not names:
         return []
-    if not options.allow_pii and options.notify is not None and deduce_needs_build():
-        options.notify("Building deduce's name and place tables for the privacy check (once, takes a few minutes)")
+    if not options.allow_pii:
+        if options.notify is not None and deduce_needs_build():
+            options.notify("Building the privacy check's name, place and institution lookups (once, about two minutes)")
+        deduce_engine(progress=options.notify)  # its build steps, or a repair, are reported
     pipeline = None
     if not options.allow_pii:
         pipeline = options.entity_pipeline
