@@ -11,6 +11,21 @@ need.
 Per code the value of a unit is present/absent. Overall the value is the
 coder's whole set of codes on the segment, each distinct set a nominal
 category, so overall agreement means "exactly the same codes".
+
+The suggestion methods can stand in as coders (`rules`, `model`, unless a real
+coder has that name): such a coder looked at every participant turn (suggest
+scans them all) and applied the codes it suggested there. The model only
+suggests what the coder it learned from had not decided, so comparing it with
+that coder here says little; `evaluate` cross-validates it properly.
+
+Confidence intervals resample units: a bootstrap draws N units with
+replacement from the N compared units (a multinomial over the tally of unit
+patterns, so no unit object is rebuilt), recomputes alpha per code and overall
+on the same draw, and reports the 2.5th and 97.5th percentiles (percentile
+bootstrap over units; Hayes & Krippendorff 2007 resample pairable values
+instead). Replicates in which alpha is undefined (one value only) are left out.
+The verdict follows Krippendorff's guidelines: alpha >= 0.800 sufficient,
+0.667-0.800 only for tentative conclusions, below 0.667 insufficient.
 """
 
 from __future__ import annotations
@@ -19,7 +34,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .errors import FocuscodeError, UnknownCoderError
+from .errors import FocuscodeError, UnknownCoderError, UsageError
 
 
 @dataclass
@@ -30,12 +45,20 @@ class Figures:
     kappa: float | None  # Cohen's kappa, two coders only
     alpha: float | None  # Krippendorff's alpha, nominal
     used: dict[str, int] = field(default_factory=dict)  # units on which each coder applied the code
+    alpha_ci: tuple[float, float] | None = None  # bootstrap interval, when asked for
+
+    @property
+    def verdict(self) -> str:
+        return alpha_verdict(self.alpha)
 
     def as_json(self) -> dict:
-        return {
+        out = {
             "code": self.code, "n": self.n, "percent": _round(self.percent), "kappa": _round(self.kappa),
-            "alpha": _round(self.alpha), "used": self.used,
+            "alpha": _round(self.alpha),
         }
+        out["alpha_ci"] = None if self.alpha_ci is None else [_round(x) for x in self.alpha_ci]
+        out.update({"verdict": self.verdict, "used": self.used})
+        return out
 
 
 @dataclass
@@ -46,11 +69,16 @@ class Report:
     overall: Figures
     per_code: list[Figures]
     disagreements: list[dict]
+    units_total: int = 0  # participant turns in the project, the units that could have been double-coded
+    bootstrap: dict | None = None  # replicates and seed, when intervals were computed
 
     def as_json(self, *, disagreements: bool = False) -> dict:
         out = {
             "coders": self.coders,
             "n": self.n,
+            "double_coded": {"units": self.n, "of": self.units_total,
+                             "percent": _round(100.0 * self.n / self.units_total) if self.units_total else None},
+            "bootstrap": self.bootstrap,
             "looked_at": self.looked_at,
             "overall": self.overall.as_json(),
             "codes": [f.as_json() for f in self.per_code],
@@ -140,6 +168,107 @@ def alpha_from_patterns(patterns: Patterns) -> float | None:
     return 1 - (total - 1) * observed / expected
 
 
+ALPHA_SUFFICIENT = 0.800
+ALPHA_TENTATIVE = 0.667
+MAX_BOOTSTRAP = 10_000
+
+
+def alpha_verdict(alpha: float | None) -> str:
+    """Krippendorff's (2004) guideline for alpha, in Dutch like the exports."""
+    if alpha is None:
+        return "niet te bepalen"
+    if alpha >= ALPHA_SUFFICIENT:
+        return "voldoende (>= 0.800)"
+    if alpha >= ALPHA_TENTATIVE:
+        return "voorlopig (0.667-0.800)"
+    return "onvoldoende (< 0.667)"
+
+
+class _AlphaTerms:
+    """A tally's unit patterns as arrays, so alpha can be recomputed for many
+    reweightings at once: per pattern its disagreeing coincidences (observed) and
+    pairable values (m), and per (pattern, value) how many values it adds to that
+    value's pairable total."""
+
+    def __init__(self, views: list[tuple]):
+        import numpy as np
+
+        observed, pairable, entry_pattern, entry_value, entry_count = [], [], [], [], []
+        value_ids: dict = {}
+        for i, view in enumerate(views):
+            counter = Counter(v for v in view if v is not None)
+            m = sum(counter.values())
+            if m < 2:
+                observed.append(0.0)
+                pairable.append(0)
+                continue
+            observed.append((m * m - sum(k * k for k in counter.values())) / (m - 1))
+            pairable.append(m)
+            for value, k in counter.items():
+                entry_pattern.append(i)
+                entry_value.append(value_ids.setdefault(value, len(value_ids)))
+                entry_count.append(k)
+        self.observed = np.array(observed, dtype=float)
+        self.pairable = np.array(pairable, dtype=float)
+        order = np.argsort(np.array(entry_value, dtype=np.int64), kind="stable")
+        self.entry_pattern = np.array(entry_pattern, dtype=np.int64)[order]
+        self.entry_count = np.array(entry_count, dtype=float)[order]
+        values = np.array(entry_value, dtype=np.int64)[order]
+        self.starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.array([], dtype=np.int64)
+
+    def alphas(self, weights):
+        """Alpha for each row of `weights` (replicates x patterns); nan where undefined."""
+        import numpy as np
+
+        observed = weights @ self.observed
+        total = weights @ self.pairable
+        if len(self.starts):
+            per_value = np.add.reduceat(weights[:, self.entry_pattern] * self.entry_count, self.starts, axis=1)
+            squares = (per_value * per_value).sum(axis=1)
+        else:
+            squares = np.zeros(len(weights))
+        expected = total * total - squares
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = 1 - (total - 1) * observed / expected
+        alpha[~(expected > 0)] = np.nan
+        return alpha
+
+
+def bootstrap_alphas(views: dict[str, list[tuple]], counts: list[int], replicates: int, seed: int) -> dict[str, tuple[float, float] | None]:
+    """Percentile intervals (95%) for alpha under resampling of units.
+
+    `counts` is the tally's number of units per pattern; `views` maps each figure
+    (overall, a code) to that pattern's values as the figure sees them, in the same
+    order. Every figure is recomputed on the same draws of units."""
+    import numpy as np
+
+    if not 1 <= replicates <= MAX_BOOTSTRAP:
+        raise UsageError(f"--bootstrap must be between 1 and {MAX_BOOTSTRAP:,}, not {replicates}")
+    n = int(sum(counts))
+    if n == 0:
+        return {name: None for name in views}
+    terms = {name: _AlphaTerms(v) for name, v in views.items()}
+    probs = np.array(counts, dtype=float) / n
+    rng = np.random.default_rng(seed)
+    # Memory stays bounded however many patterns: the draws are made in batches.
+    widest = max((len(t.entry_pattern) for t in terms.values()), default=1) + len(counts)
+    batch = max(1, min(replicates, 2_000_000 // max(1, widest)))
+    samples: dict[str, list] = {name: [] for name in views}
+    done = 0
+    while done < replicates:
+        size = min(batch, replicates - done)
+        weights = rng.multinomial(n, probs, size=size).astype(float)
+        for name, t in terms.items():
+            samples[name].append(t.alphas(weights))
+        done += size
+    out = {}
+    for name, parts in samples.items():
+        values = np.concatenate(parts)
+        values = values[~np.isnan(values)]
+        out[name] = None if not len(values) else (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
+    return out
+
+
 # The same statistics on plain lists (one list of coder values per unit, None for a
 # missing value), so they can be checked against textbook examples.
 
@@ -185,16 +314,45 @@ def known_coders(db) -> list[str]:
     return [r[0] for r in rows]
 
 
+METHOD_CODERS = ("rules", "model")
+_METHOD_KEY = "\x1d"  # prefix that keeps a method coder apart from any real coder's name in SQL
+
+
+def _suggesting_methods(db) -> list[str]:
+    return [m for m in METHOD_CODERS if db.execute(
+        "SELECT 1 FROM codings WHERE coder IS NULL AND method = ? LIMIT 1", [m]).fetchone()]
+
+
 def check_coders(db, coders: list[str]) -> list[str]:
     wanted = list(dict.fromkeys(c.strip() for c in coders if c and c.strip()))
     known = known_coders(db)
+    methods = [m for m in _suggesting_methods(db) if m not in known]
     listing = ", ".join(known) if known else "none yet"
+    if methods:
+        listing += "; suggestions as coders: " + ", ".join(methods)
     for c in wanted:
-        if c not in known:
+        if c not in known and c not in methods:
             raise UnknownCoderError(f"unknown coder '{c}': no codings or seen segments by that name (coders here: {listing})")
     if len(wanted) < 2:
         raise FocuscodeError(f"agreement needs at least two different coders (--coder A --coder B); coders here: {listing}")
     return wanted
+
+
+def _method_coders(db, coders: list[str]) -> set[str]:
+    """The coders that stand for a suggestion method (no real coder has the name)."""
+    asked = [c for c in coders if c in METHOD_CODERS]
+    if not asked:
+        return set()
+    known = set(known_coders(db))
+    return {c for c in asked if c not in known}
+
+
+def units_total(db) -> int:
+    """Participant turns in the project: every unit that could be double-coded."""
+    return db.execute(
+        "SELECT count(*) FROM segments s LEFT JOIN participants p ON p.id = s.participant_id "
+        "WHERE COALESCE(p.is_facilitator, 0) = 0"
+    ).fetchone()[0]
 
 
 # One row per segment any of the coders looked at (coded, rejected a code on, or marked
@@ -204,15 +362,24 @@ def check_coders(db, coders: list[str]) -> list[str]:
 _UNITS_SQL = """
 WITH looked(segment_id, coder) AS (
     SELECT segment_id, coder FROM codings WHERE coder IN ({marks})
-    UNION SELECT segment_id, coder FROM seen WHERE coder IN ({marks})
+    UNION SELECT segment_id, coder FROM seen WHERE coder IN ({marks}){method_looked}
 )
 SELECT l.segment_id, group_concat(
     (CASE l.coder {positions} END) || char(30) || COALESCE(
         (SELECT group_concat(c.code_id) FROM codings c
-         WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'), ''),
+         WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'){method_codes}, ''),
     char(31))
 FROM looked l GROUP BY l.segment_id
 """
+# A suggestion method as coder: it looked at every participant turn, and its codes
+# there are its suggestions. Only added to the query when a method is compared, so
+# comparing people runs the query above unchanged.
+_METHOD_LOOKED_SQL = """
+    UNION SELECT s.id, ? FROM segments s LEFT JOIN participants p ON p.id = s.participant_id
+    WHERE COALESCE(p.is_facilitator, 0) = 0"""
+_METHOD_CODES_SQL = """,
+        (SELECT group_concat(c.code_id) FROM codings c
+         WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder)"""
 
 
 def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
@@ -222,10 +389,14 @@ def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool
     segment id -> pattern of every unit (else None)."""
     from .codes import theme_map
 
+    methods = _method_coders(db, coders)
+    keys = [_METHOD_KEY + c if c in methods else c for c in coders]
     marks = ",".join("?" * len(coders))
     positions = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
-    sql = _UNITS_SQL.format(marks=marks, positions=positions)
-    rows = db.execute(sql, [*coders, *coders, *coders])
+    sql = _UNITS_SQL.format(marks=marks, positions=positions, method_looked=_METHOD_LOOKED_SQL * len(methods),
+                            method_codes=_METHOD_CODES_SQL if methods else "")
+    method_keys = [k for k in keys if k.startswith(_METHOD_KEY)]
+    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *([_METHOD_KEY] if methods else [])])
     ids_by_text: dict[str, list[int]] = {}
     if with_ids:
         for sid, text in rows:
@@ -281,11 +452,15 @@ def per_code_patterns(overall: Patterns) -> dict[str, Patterns]:
     return out
 
 
-def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: bool = True) -> Report:
+def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: bool = True,
+            bootstrap: int = 0, seed: int = 0) -> Report:
     """Agreement per code (or per theme, codes rolled up to their theme) and overall.
 
     Without with_disagreements the report's disagreements list stays empty, which
-    saves reading the text of every differing segment."""
+    saves reading the text of every differing segment. With bootstrap, each alpha
+    gets a 95% interval from that many resamplings of the units (seeded)."""
+    if bootstrap and not 1 <= bootstrap <= MAX_BOOTSTRAP:
+        raise UsageError(f"--bootstrap must be between 1 and {MAX_BOOTSTRAP:,}, not {bootstrap}")
     coders = check_coders(db, coders)
     overall_patterns, looked, units = unit_patterns(db, coders, themes=themes, with_ids=with_disagreements)
     n = sum(overall_patterns.values())
@@ -305,14 +480,31 @@ def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: 
         tally = tallies[name]
         used = {c: sum(k for p, k in tally.items() if p[i]) for i, c in enumerate(coders)}
         per_code.append(figures_from_patterns(name, tally, coders, used))
-    return Report(
+    report = Report(
         coders=coders,
         n=n,
         looked_at=looked,
         overall=overall,
         per_code=per_code,
         disagreements=_disagreements(db, coders, units) if with_disagreements else [],
+        units_total=units_total(db),
     )
+    if bootstrap:
+        add_intervals(report, overall_patterns, bootstrap, seed)
+    return report
+
+
+def add_intervals(report: Report, overall_patterns: Patterns, replicates: int, seed: int) -> None:
+    """Bootstrap intervals for the overall and every per-code alpha, on shared draws of units."""
+    patterns = list(overall_patterns)
+    views = {"\x00overall": [tuple(None if v is None else tuple(sorted(v)) for v in p) for p in patterns]}
+    for f in report.per_code:
+        views[f.code] = [tuple(None if v is None else (f.code in v) for v in p) for p in patterns]
+    intervals = bootstrap_alphas(views, [overall_patterns[p] for p in patterns], replicates, seed)
+    report.overall.alpha_ci = intervals["\x00overall"]
+    for f in report.per_code:
+        f.alpha_ci = intervals[f.code]
+    report.bootstrap = {"replicates": replicates, "seed": seed, "resampled": "units", "level": 0.95}
 
 
 def _disagreements(db, coders, units: dict[int, tuple]) -> list[dict]:
