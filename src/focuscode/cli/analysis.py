@@ -22,7 +22,7 @@ def _check_outputs(as_json: bool, as_csv: bool) -> None:
 
 
 def stats(
-    by: Annotated[Optional[List[str]], typer.Option("--by", help="sector, role, source, transcript, school_type or any participant attribute; repeatable [default: the first four].")] = None,
+    by: Annotated[Optional[List[str]], typer.Option("--by", help="sector, role, source, transcript, school_type, any participant attribute, or speaker (distinct speakers and groups per code); repeatable [default: the first four].")] = None,
     coder: CoderOption = None,
     include_suggested: SuggestedOption = False,
     themes: ThemesOption = False,
@@ -36,6 +36,12 @@ def stats(
 
     _check_outputs(as_json, as_csv)
     conn = open_db(db)
+    from .methods import split_speaker
+
+    by, speakers = split_speaker(conn, by, coder=coder, include_suggested=include_suggested, themes=themes,
+                                 as_json=as_json, as_csv=as_csv, plot=plot)
+    if by == [] and plot is None:
+        return
     dims = list(by or DEFAULT_DIMENSIONS)
     if plot is not None and "sector" not in dims:
         dims.append("sector")  # the chart shows themes by sector
@@ -46,7 +52,7 @@ def stats(
         themes_by_sector_chart(next(t for t in tables if t.dimension == "sector"), plot)
     shown = [t for t in tables if by is None or t.dimension in by] if plot is not None else tables
     if as_json:
-        print_json([t.to_json() for t in shown])
+        print_json([t.to_json() for t in shown] + ([speakers.to_json()] if speakers else []))
     elif as_csv:
         write_stats_csv(shown, sys.stdout)
     else:

@@ -74,6 +74,48 @@ def methods(
     stdout.print(f"Methods appendix written to {path}", markup=False)
 
 
+def split_speaker(conn, by, *, coder, include_suggested, themes, as_json, as_csv, plot):
+    """`stats --by speaker`: segments, distinct speakers and distinct groups per code.
+
+    Returns the other --by values and the table for stats' JSON list. When speaker
+    was the only --by (and no chart is asked for) the table is printed here and the
+    other values are [] : nothing left to do."""
+    from ..analysis.prevalence import SPEAKER, prevalence, write_prevalence_csv
+    from ..errors import UsageError
+
+    if not by or SPEAKER not in by:
+        return by, None
+    rest = [d for d in by if d != SPEAKER]
+    if as_csv and (rest or plot is not None):
+        raise UsageError("--by speaker has CSV columns of its own: ask for it without other --by values or --plot")
+    table = prevalence(conn, coder=coder, include_suggested=include_suggested, themes_only=themes)
+    if as_json:
+        if not rest and plot is None:
+            print_json([table.to_json()])
+        return rest, table
+    if as_csv:
+        import sys
+
+        write_prevalence_csv(table, sys.stdout)
+        return rest, None
+    _print_prevalence(table)
+    return rest, None
+
+
+def _print_prevalence(table) -> None:
+    from rich.table import Table
+
+    out = Table(title="speaker: fragmenten, sprekers en groepen per code (gespreksleider niet meegeteld)",
+                title_justify="left")
+    out.add_column("code")
+    for col in ("fragmenten", "sprekers", "groepen", "meeste van één spreker"):
+        out.add_column(col, justify="right")
+    for r in table.rows:
+        out.add_row(("  " * r["depth"]) + r["code"], str(r["segments"]), str(r["speakers"]), str(r["groups"]),
+                    str(r["most_by_one_speaker"]))
+    stdout.print(out)
+
+
 def register(app: typer.Typer) -> None:
     from .exports import export_app
 
