@@ -319,7 +319,8 @@ def _key(items: list[int]) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return str(text).replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
+    # "<" could open raw HTML in a Markdown viewer and "|" a table cell; nothing else needs escaping.
+    return str(text).replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(sections: list[Section], coder: str | None = None) -> str:
