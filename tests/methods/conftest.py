@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from methods.methodskit import build_study, copy_study
+from export.project_builder import copy_project
+from methods.methodskit import build_study
 
 
 @pytest.fixture(scope="session")
@@ -24,4 +25,4 @@ def _study_template(tmp_path_factory):
 
 @pytest.fixture
 def study_db(_study_template, tmp_path):
-    return copy_study(_study_template, tmp_path / "studie.db")
+    return copy_project(_study_template, tmp_path / "studie.db")

@@ -195,11 +195,14 @@ def segment_id(db, session: str, turn: int) -> int:
     ).fetchone()[0]
 
 
-def copy_study(template: Path, target: Path) -> Path:
-    import shutil
+def fails_cleanly(cli, db: Path, args: list, code: int, expected: str) -> None:
+    """The command fails with one line on stderr naming the problem, no traceback, and changes nothing."""
+    from fctest import db_snapshot
 
-    for suffix in ("", "-wal", "-shm"):
-        src = template.with_name(template.name + suffix)
-        if src.exists():
-            shutil.copyfile(src, target.with_name(target.name + suffix))
-    return target
+    before = db_snapshot(db)
+    result = cli(*args, db=db)
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert "Traceback" not in result.output
+    assert db_snapshot(db) == before

@@ -15,10 +15,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from fctest import db_snapshot
 from focuscode.agreement import (_AlphaTerms, alpha_from_patterns, alpha_verdict, bootstrap_alphas, check_coders,
                                  unit_patterns)
 from focuscode.db import open_project
+
+from methods.methodskit import fails_cleanly
 
 
 def _agreement(cli, db, *args):
@@ -138,12 +139,7 @@ def test_a_real_coder_named_rules_is_that_coder(study_db):
     (["--coder", "anna", "--coder", "bram", "--bootstrap", "-3"], 2, "--bootstrap must be between"),
 ])
 def test_bad_input(cli, study_db, args, code, expected):
-    before = db_snapshot(study_db)
-    result = cli("agreement", *args, db=study_db)
-    assert result.exit_code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and expected in lines[0], result.stderr
-    assert db_snapshot(study_db) == before
+    fails_cleanly(cli, study_db, ["agreement", *args], code, expected)
 
 
 def test_a_method_is_a_coder_only_when_it_suggested_something(study_db):

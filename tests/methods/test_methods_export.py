@@ -11,10 +11,9 @@ import sqlite3
 
 import pytest
 
-from fctest import db_snapshot
 from focuscode.export.methods import COREQ
 
-from methods.methodskit import PEOPLE
+from methods.methodskit import PEOPLE, fails_cleanly
 
 
 def _export(cli, db, tmp_path, *args, name="methode.md"):
@@ -143,10 +142,5 @@ def test_markup_in_a_role_is_escaped(cli, study_db, tmp_path):
 ])
 def test_bad_input(cli, study_db, tmp_path, monkeypatch, args, code, expected):
     monkeypatch.chdir(tmp_path)
-    before = db_snapshot(study_db)
-    result = cli("export", "methods", *args, db=study_db)
-    assert result.exit_code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and expected in lines[0], result.stderr
-    assert db_snapshot(study_db) == before
-    assert not list(tmp_path.rglob("methode*"))
+    fails_cleanly(cli, study_db, ["export", "methods", *args], code, expected)
+    assert not list(tmp_path.rglob("methode*")) and not (tmp_path / "exports").exists()

@@ -12,10 +12,9 @@ import json
 
 import pytest
 
-from fctest import db_snapshot
 from focuscode.saturation import _ordered, first_appearances, guest_verdict
 
-from methods.methodskit import IMPORT_ORDER, NOTES, TEAMS, ZOOM
+from methods.methodskit import IMPORT_ORDER, NOTES, TEAMS, ZOOM, fails_cleanly
 
 
 def codes(*names: str) -> set:
@@ -164,13 +163,7 @@ def test_time_order_follows_the_session_dates(cli, study_db):
     (["--source", "enquete"], 1, "no transcripts with source 'enquete'"),
 ])
 def test_bad_input_is_one_line_and_changes_nothing(cli, study_db, args, code, expected):
-    before = db_snapshot(study_db)
-    result = cli("saturation", *args, db=study_db)
-    assert result.exit_code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and expected in lines[0], result.stderr
-    assert "Traceback" not in result.output
-    assert db_snapshot(study_db) == before
+    fails_cleanly(cli, study_db, ["saturation", *args], code, expected)
 
 
 def test_time_order_without_dates_is_a_usage_error(cli, demo_db):

@@ -385,11 +385,10 @@ def write_methods(db, fmt: str = "md", out: str | Path | None = None, *, coder: 
         target = target / f"methode.{fmt}"
     if target.suffix.lower() != f".{fmt}":
         raise UsageError(f"--out for --format {fmt} must end in .{fmt}, not '{target.name}'")
-    if out is None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    elif not target.parent.exists():
+    if out is not None and not target.parent.exists():
         raise FocuscodeError("the folder for the appendix does not exist", path=str(target))
     sections = methods_sections(db, coder=coder)
+    target.parent.mkdir(parents=True, exist_ok=True)  # the default exports/ folder, once there is something to write
     tmp = target.with_name(target.name + ".tmp")
     try:
         if fmt == "md":
