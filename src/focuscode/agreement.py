@@ -216,7 +216,7 @@ class _AlphaTerms:
         values = np.array(entry_value, dtype=np.int64)[order]
         self.starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.array([], dtype=np.int64)
 
-    def alphas(self, weights):
+    def alphas(self, weights, shared: dict | None = None):
         """Alpha for each row of `weights` (replicates x patterns); nan where undefined."""
         import numpy as np
 
@@ -234,32 +234,69 @@ class _AlphaTerms:
         return alpha
 
 
-def bootstrap_alphas(views: dict[str, list[tuple]], counts: list[int], replicates: int, seed: int) -> dict[str, tuple[float, float] | None]:
+class _PresenceTerms:
+    """One code's present/absent view of the code-set patterns, in array form.
+
+    A unit on which nobody applied the code only adds absent values, so the code's
+    alpha follows from the pairable values of all units (shared by every code) and
+    its carrying patterns alone: with t of a unit's m values present, it adds t
+    present values and 2t(m-t)/(m-1) disagreeing coincidences. A codebook of
+    hundreds of codes then costs what its codings cost, not codes x patterns."""
+
+    def __init__(self, pairable, carrying: list[int], present: list[int]):
+        import numpy as np
+
+        self.pairable = pairable
+        self.carrying = np.array(carrying, dtype=np.int64)
+        m = pairable[self.carrying]
+        t = np.array(present, dtype=float)
+        self.present = np.where(m >= 2, t, 0.0)
+        self.observed = np.where(m >= 2, 2 * t * (m - t) / np.maximum(m - 1, 1), 0.0)
+
+    def alphas(self, weights, shared: dict | None = None):
+        import numpy as np
+
+        # Every code of one draw shares the units' pairable total: computed once per draw.
+        shared = {} if shared is None else shared
+        total = shared.get("total")
+        if total is None:
+            total = shared["total"] = weights @ self.pairable
+        carried = weights[:, self.carrying]
+        present = carried @ self.present
+        absent = total - present
+        expected = total * total - present * present - absent * absent
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = 1 - (total - 1) * (carried @ self.observed) / expected
+        alpha[~(expected > 0)] = np.nan
+        return alpha
+
+
+def bootstrap_alphas(terms: dict, counts: list[int], replicates: int, seed: int) -> dict[str, tuple[float, float] | None]:
     """Percentile intervals (95%) for alpha under resampling of units.
 
-    `counts` is the tally's number of units per pattern; `views` maps each figure
-    (overall, a code) to that pattern's values as the figure sees them, in the same
-    order. Every figure is recomputed on the same draws of units."""
+    `counts` is the tally's number of units per pattern; `terms` maps each figure
+    (overall, a code) to its _AlphaTerms or _PresenceTerms over those patterns, in
+    the same order. Every figure is recomputed on the same draws of units."""
     import numpy as np
 
     if not 1 <= replicates <= MAX_BOOTSTRAP:
         raise UsageError(f"--bootstrap must be between 1 and {MAX_BOOTSTRAP:,}, not {replicates}")
     n = int(sum(counts))
     if n == 0:
-        return {name: None for name in views}
-    terms = {name: _AlphaTerms(v) for name, v in views.items()}
+        return {name: None for name in terms}
     probs = np.array(counts, dtype=float) / n
     rng = np.random.default_rng(seed)
     # Memory stays bounded however many patterns: the draws are made in batches.
-    widest = max((len(t.entry_pattern) for t in terms.values()), default=1) + len(counts)
+    widest = max((len(getattr(t, "entry_pattern", ())) for t in terms.values()), default=0) + len(counts)
     batch = max(1, min(replicates, 2_000_000 // max(1, widest)))
-    samples: dict[str, list] = {name: [] for name in views}
+    samples: dict[str, list] = {name: [] for name in terms}
     done = 0
     while done < replicates:
         size = min(batch, replicates - done)
         weights = rng.multinomial(n, probs, size=size).astype(float)
+        shared: dict = {}
         for name, t in terms.items():
-            samples[name].append(t.alphas(weights))
+            samples[name].append(t.alphas(weights, shared))
         done += size
     out = {}
     for name, parts in samples.items():
@@ -497,10 +534,17 @@ def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: 
 def add_intervals(report: Report, overall_patterns: Patterns, replicates: int, seed: int) -> None:
     """Bootstrap intervals for the overall and every per-code alpha, on shared draws of units."""
     patterns = list(overall_patterns)
-    views = {"\x00overall": [tuple(None if v is None else tuple(sorted(v)) for v in p) for p in patterns]}
-    for f in report.per_code:
-        views[f.code] = [tuple(None if v is None else (f.code in v) for v in p) for p in patterns]
-    intervals = bootstrap_alphas(views, [overall_patterns[p] for p in patterns], replicates, seed)
+    overall = _AlphaTerms([tuple(None if v is None else tuple(sorted(v)) for v in p) for p in patterns])
+    terms: dict = {"\x00overall": overall}
+    carrying: dict[str, tuple[list[int], list[int]]] = {f.code: ([], []) for f in report.per_code}
+    for i, p in enumerate(patterns):
+        for name in set().union(*(v for v in p if v)):
+            if name in carrying:
+                carrying[name][0].append(i)
+                carrying[name][1].append(sum(1 for v in p if v is not None and name in v))
+    for name, (idx, present) in carrying.items():
+        terms[name] = _PresenceTerms(overall.pairable, idx, present)
+    intervals = bootstrap_alphas(terms, [overall_patterns[p] for p in patterns], replicates, seed)
     report.overall.alpha_ci = intervals["\x00overall"]
     for f in report.per_code:
         f.alpha_ci = intervals[f.code]

@@ -15,7 +15,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from focuscode.agreement import (_AlphaTerms, alpha_from_patterns, alpha_verdict, bootstrap_alphas, check_coders,
+from focuscode.agreement import (_AlphaTerms, _PresenceTerms, alpha_from_patterns, alpha_verdict, bootstrap_alphas, check_coders,
                                  unit_patterns)
 from focuscode.db import open_project
 
@@ -61,7 +61,7 @@ def test_interval_narrows_with_more_units(study_db):
     counts = [patterns[p] for p in plist]
     widths = []
     for factor in (1, 4, 16):  # the same coding pattern over 10, 40 and 160 segments
-        low, high = bootstrap_alphas(views, [n * factor for n in counts], 2000, 3)["overall"]
+        low, high = bootstrap_alphas({k: _AlphaTerms(v) for k, v in views.items()}, [n * factor for n in counts], 2000, 3)["overall"]
         point = alpha_from_patterns(Counter({p: n * factor for p, n in zip(views["overall"], counts)}))
         assert low <= point <= high
         widths.append(high - low)
@@ -83,6 +83,21 @@ def test_vectorised_alpha_equals_the_tally_formula_for_any_reweighting():
             assert np.isnan(alpha)
         else:
             assert alpha == pytest.approx(expected)
+
+
+def test_per_code_shortcut_equals_the_full_computation():
+    # Per code only the patterns carrying the code are visited; the result must be
+    # the alpha of the code's full present/absent view.
+    patterns = [(frozenset({"invallen"}), frozenset({"invallen"}), None), (frozenset({"invallen", "klusjes"}), frozenset(), frozenset()),
+                (frozenset(), frozenset(), None), (None, frozenset({"klusjes"}), frozenset({"invallen"})),
+                (frozenset({"scholing"}), frozenset(), frozenset({"scholing"}))]
+    full = _AlphaTerms([tuple(None if v is None else tuple(sorted(v)) for v in p) for p in patterns])
+    weights = np.random.default_rng(1).integers(0, 5, size=(40, len(patterns))).astype(float)
+    for code in ("invallen", "klusjes", "scholing"):
+        view = [tuple(None if v is None else (code in v) for v in p) for p in patterns]
+        idx = [i for i, p in enumerate(patterns) if any(v and code in v for v in p)]
+        fast = _PresenceTerms(full.pairable, idx, [sum(1 for v in patterns[i] if v and code in v) for i in idx])
+        np.testing.assert_allclose(fast.alphas(weights), _AlphaTerms(view).alphas(weights), equal_nan=True)
 
 
 def test_verdict_against_0667_and_0800():
