@@ -39,6 +39,7 @@ from .errors import FocuscodeError, UsageError
 
 ORDERS = ("import", "time")
 MAX_BOOTSTRAP = 10_000
+MAX_BOOTSTRAP_WORK = 5_000_000  # orders x transcripts: each order is a pass in Python over its transcripts
 _DATES = (
     (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), (0, 1, 2)),
     (re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"), (0, 1, 2)),
@@ -246,6 +247,9 @@ def assess(db, opts: SaturationOptions) -> Saturation:
         new_codes=first_appearances(codes), new_themes=first_appearances(themes),
     )
     if opts.bootstrap:
+        if opts.bootstrap * len(names) > MAX_BOOTSTRAP_WORK:
+            raise UsageError(f"--bootstrap {opts.bootstrap} over {len(names):,} transcripts is too much work; use at most "
+                             f"{MAX_BOOTSTRAP_WORK // len(names):,} orders")
         result.bootstrap = bootstrap_orders(codes, themes, opts)
     return result
 

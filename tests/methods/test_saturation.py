@@ -166,6 +166,18 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, study_db, args, code, ex
     fails_cleanly(cli, study_db, ["saturation", *args], code, expected)
 
 
+def test_bootstrap_work_is_bounded(study_db, monkeypatch):
+    from focuscode import saturation
+    from focuscode.db import open_project
+    from focuscode.errors import UsageError
+
+    monkeypatch.setattr(saturation, "MAX_BOOTSTRAP_WORK", 20)  # 3 transcripts: at most 6 orders
+    db = open_project(study_db, create=False)
+    assert saturation.assess(db, saturation.SaturationOptions(bootstrap=6)).bootstrap["orders"] == 6
+    with pytest.raises(UsageError, match="too much work; use at most 6 orders"):
+        saturation.assess(db, saturation.SaturationOptions(bootstrap=7))
+
+
 def test_time_order_without_dates_is_a_usage_error(cli, demo_db):
     result = cli("saturation", "--order", "time", db=demo_db)
     assert result.exit_code == 2

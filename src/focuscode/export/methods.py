@@ -189,7 +189,7 @@ def _coders_and_agreement(db) -> Section:
     return sec
 
 
-def _codebook(db) -> Section:
+def _codebook(db, coder: str | None) -> Section:
     from ..analysis.prevalence import prevalence
     from ..db import get_setting
 
@@ -203,7 +203,7 @@ def _codebook(db) -> Section:
     name = about.get("name") or (Path(path).name if path else "zonder naam")
     fingerprint = hashlib.sha256(json.dumps([list(r[:3]) for r in rows], ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
     version = f"versie {about['version']}" if about.get("version") else "geen versie opgegeven"
-    counts = {r["code"]: r for r in prevalence(db).rows}
+    counts = {r["code"]: r for r in prevalence(db, coder=coder).rows}
     themes = [r for r in rows if r[1] is None]
     sec.blocks.append(Block([25], f"Codeboek {name} ({version}; vingerafdruk {fingerprint}): {len(themes)} thema's en "
                                   f"{len(rows) - len(themes)} subcodes. De boom, met per code de fragmenten, "
@@ -297,7 +297,7 @@ def methods_sections(db, *, coder: str | None = None) -> list[Section]:
 
         raise UnknownCoderError(f"no codings by coder '{coder}'")
     sessions, labels = _sessions(db)
-    sections = [sessions, _participants(db), _coders_and_agreement(db), _codebook(db),
+    sections = [sessions, _participants(db), _coders_and_agreement(db), _codebook(db, coder),
                 _saturation(db, coder, labels), _suggestions(db), _software(db), _quotes()]
     answered = sorted({i for s in sections for b in s.blocks for i in b.items})
     checklist = Section("COREQ-checklist")
