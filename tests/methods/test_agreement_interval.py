@@ -163,3 +163,25 @@ def test_a_method_is_a_coder_only_when_it_suggested_something(study_db):
 
     with pytest.raises(UnknownCoderError, match=r"coders here: anna, bram\)$"):
         check_coders(db, ["anna", "rules"])
+
+
+def test_model_suggestions_compared_as_a_coder(cli, study_db):
+    # Suggestions as `suggest --coder` stores them for the learned classifier: method model,
+    # no coder, the probability as score (the training itself is tested in tests/suggest).
+    from focuscode.codes import code_id
+    from focuscode.db import now
+
+    from methods.methodskit import NOTES, ZOOM, segment_id
+
+    db = open_project(study_db, create=False)
+    stamp = now()
+    with db.conn:
+        for session, turn, code, p in ((ZOOM, 3, "scholing", 0.81), (NOTES, 3, "scholing", 0.77), (NOTES, 4, "invallen", 0.58)):
+            db.execute("INSERT INTO codings (segment_id, code_id, coder, status, method, score, evidence, created_at, updated_at)"
+                       " VALUES (?, ?, NULL, 'suggested', 'model', ?, '{}', ?, ?)",
+                       [segment_id(db, session, turn), code_id(db, code), p, stamp, stamp])
+    data = _agreement(cli, study_db, "--coder", "anna", "--coder", "model", "--bootstrap", "200")
+    assert data["looked_at"] == {"anna": 13, "model": 13}
+    used = {f["code"]: f["used"] for f in data["codes"]}
+    assert used["scholing"] == {"anna": 3, "model": 2} and used["invallen"]["model"] == 1
+    assert data["double_coded"] == {"units": 13, "of": 13, "percent": 100.0}
