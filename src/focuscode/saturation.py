@@ -37,7 +37,6 @@ from pathlib import Path
 
 from .errors import FocuscodeError, UsageError
 
-ORDERS = ("import", "time")
 MAX_BOOTSTRAP = 10_000
 MAX_BOOTSTRAP_WORK = 5_000_000  # orders x transcripts: each order is a pass in Python over its transcripts
 _DATES = (

@@ -15,8 +15,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from focuscode.agreement import (_AlphaTerms, _PresenceTerms, alpha_from_patterns, alpha_verdict, bootstrap_alphas, check_coders,
-                                 unit_patterns)
+from focuscode.agreement import alpha_from_patterns, check_coders, unit_patterns
+from focuscode.agreement_intervals import _AlphaTerms, _PresenceTerms, alpha_verdict, bootstrap_alphas
 from focuscode.db import open_project
 
 from methods.methodskit import fails_cleanly
