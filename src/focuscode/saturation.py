@@ -117,19 +117,19 @@ class Saturation:
     def verdict_line(self, level: str = "codes") -> str:
         v = self.verdict if level == "codes" else self.theme_verdict
         o = self.options
-        what = "codes" if level == "codes" else "thema's"
         params = f"basis {o.base}, run {o.run}, drempel {o.threshold:.0%}"
         if not v.assessable:
             if len(self.names) < o.base + o.run:
                 return f"niet te beoordelen: {len(self.names)} transcripten, minder dan basis + run ({params})"
+            what = "codes" if level == "codes" else "thema's"
             return f"niet te beoordelen: geen {what} in de basis ({params})"
-        if v.saturated_after is None:
-            last = v.runs[-1]
-            return (f"geen verzadiging bereikt ({params}): de laatste run voegt nog {len(last['new'])} nieuwe {what} toe "
-                    f"({last['ratio']:.0%} van {v.base_codes})")
         last = v.runs[-1]
-        return (f"verzadiging na {v.saturated_after} van {len(self.names)} transcripten ({params}): de {o.run} "
-                f"transcript(en) daarna voegen {len(last['new'])} nieuwe {what} toe ({last['ratio']:.0%} van {v.base_codes})")
+        new = _count_new(len(last["new"]), level)
+        share = f"{last['ratio']:.0%} van {v.base_codes}"
+        if v.saturated_after is None:
+            return f"geen verzadiging bereikt ({params}): de laatste run voegt nog {new} toe ({share})"
+        run = "het transcript daarna voegt" if o.run == 1 else f"de {o.run} transcripten daarna voegen"
+        return f"verzadiging na {v.saturated_after} van {len(self.names)} transcripten ({params}): {run} {new} toe ({share})"
 
     def to_json(self) -> dict:
         o = self.options
@@ -161,6 +161,12 @@ class Saturation:
         if self.bootstrap is not None:
             out["bootstrap"] = self.bootstrap
         return out
+
+
+def _count_new(n: int, level: str) -> str:
+    if level == "codes":
+        return f"{n} nieuwe code" if n == 1 else f"{n} nieuwe codes"
+    return f"{n} nieuw thema" if n == 1 else f"{n} nieuwe thema's"
 
 
 def _check(opts: SaturationOptions) -> None:

@@ -182,3 +182,11 @@ def test_time_order_without_dates_is_a_usage_error(cli, demo_db):
     result = cli("saturation", "--order", "time", db=demo_db)
     assert result.exit_code == 2
     assert "has none; use --order import" in result.stderr
+
+
+def test_too_few_transcripts_is_said_not_guessed(cli, study_db):
+    data = json.loads(cli("saturation", "--json", "--base", "3", db=study_db).stdout)
+    assert data["saturated_at"] is None and data["assessable"] is False
+    assert data["verdict"] == "niet te beoordelen: 3 transcripten, minder dan basis + run (basis 3, run 1, drempel 5%)"
+    grown = json.loads(cli("saturation", "--json", "--base", "1", "--threshold", "0", db=study_db).stdout)
+    assert grown["verdict"].startswith("geen verzadiging bereikt (basis 1, run 1, drempel 0%): de laatste run voegt nog 1 nieuwe code toe")
