@@ -11,6 +11,14 @@ need.
 Per code the value of a unit is present/absent. Overall the value is the
 coder's whole set of codes on the segment, each distinct set a nominal
 category, so overall agreement means "exactly the same codes".
+
+The suggestion methods can stand in as coders (`rules`, `model`, unless a real
+coder has that name): such a coder looked at every participant turn (suggest
+scans them all) and applied the codes it suggested there. The model only
+suggests what the coder it learned from had not decided, so comparing it with
+that coder here says little; `evaluate` cross-validates it properly.
+
+Intervals and the verdict on alpha: agreement_intervals.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .errors import FocuscodeError, UnknownCoderError
+from .agreement_intervals import MAX_BOOTSTRAP, add_intervals, alpha_verdict
+from .errors import FocuscodeError, UnknownCoderError, UsageError
 
 
 @dataclass
@@ -30,12 +39,20 @@ class Figures:
     kappa: float | None  # Cohen's kappa, two coders only
     alpha: float | None  # Krippendorff's alpha, nominal
     used: dict[str, int] = field(default_factory=dict)  # units on which each coder applied the code
+    alpha_ci: tuple[float, float] | None = None  # bootstrap interval, when asked for
+
+    @property
+    def verdict(self) -> str:
+        return alpha_verdict(self.alpha)
 
     def as_json(self) -> dict:
-        return {
+        out = {
             "code": self.code, "n": self.n, "percent": _round(self.percent), "kappa": _round(self.kappa),
-            "alpha": _round(self.alpha), "used": self.used,
+            "alpha": _round(self.alpha),
         }
+        out["alpha_ci"] = None if self.alpha_ci is None else [_round(x) for x in self.alpha_ci]
+        out.update({"verdict": self.verdict, "used": self.used})
+        return out
 
 
 @dataclass
@@ -46,11 +63,16 @@ class Report:
     overall: Figures
     per_code: list[Figures]
     disagreements: list[dict]
+    units_total: int = 0  # participant turns in the project, the units that could have been double-coded
+    bootstrap: dict | None = None  # replicates and seed, when intervals were computed
 
     def as_json(self, *, disagreements: bool = False) -> dict:
         out = {
             "coders": self.coders,
             "n": self.n,
+            "double_coded": {"units": self.n, "of": self.units_total,
+                             "percent": _round(100.0 * self.n / self.units_total) if self.units_total else None},
+            "bootstrap": self.bootstrap,
             "looked_at": self.looked_at,
             "overall": self.overall.as_json(),
             "codes": [f.as_json() for f in self.per_code],
@@ -185,16 +207,45 @@ def known_coders(db) -> list[str]:
     return [r[0] for r in rows]
 
 
+METHOD_CODERS = ("rules", "model")
+_METHOD_KEY = "\x1d"  # prefix that keeps a method coder apart from any real coder's name in SQL
+
+
+def _suggesting_methods(db) -> list[str]:
+    return [m for m in METHOD_CODERS if db.execute(
+        "SELECT 1 FROM codings WHERE coder IS NULL AND method = ? LIMIT 1", [m]).fetchone()]
+
+
 def check_coders(db, coders: list[str]) -> list[str]:
     wanted = list(dict.fromkeys(c.strip() for c in coders if c and c.strip()))
     known = known_coders(db)
+    methods = [m for m in _suggesting_methods(db) if m not in known]
     listing = ", ".join(known) if known else "none yet"
+    if methods:
+        listing += "; suggestions as coders: " + ", ".join(methods)
     for c in wanted:
-        if c not in known:
+        if c not in known and c not in methods:
             raise UnknownCoderError(f"unknown coder '{c}': no codings or seen segments by that name (coders here: {listing})")
     if len(wanted) < 2:
         raise FocuscodeError(f"agreement needs at least two different coders (--coder A --coder B); coders here: {listing}")
     return wanted
+
+
+def _method_coders(db, coders: list[str]) -> set[str]:
+    """The coders that stand for a suggestion method (no real coder has the name)."""
+    asked = [c for c in coders if c in METHOD_CODERS]
+    if not asked:
+        return set()
+    known = set(known_coders(db))
+    return {c for c in asked if c not in known}
+
+
+def units_total(db) -> int:
+    """Participant turns in the project: every unit that could be double-coded."""
+    return db.execute(
+        "SELECT count(*) FROM segments s LEFT JOIN participants p ON p.id = s.participant_id "
+        "WHERE COALESCE(p.is_facilitator, 0) = 0"
+    ).fetchone()[0]
 
 
 # One row per segment any of the coders looked at (coded, rejected a code on, or marked
@@ -204,15 +255,24 @@ def check_coders(db, coders: list[str]) -> list[str]:
 _UNITS_SQL = """
 WITH looked(segment_id, coder) AS (
     SELECT segment_id, coder FROM codings WHERE coder IN ({marks})
-    UNION SELECT segment_id, coder FROM seen WHERE coder IN ({marks})
+    UNION SELECT segment_id, coder FROM seen WHERE coder IN ({marks}){method_looked}
 )
 SELECT l.segment_id, group_concat(
     (CASE l.coder {positions} END) || char(30) || COALESCE(
         (SELECT group_concat(c.code_id) FROM codings c
-         WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'), ''),
+         WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'){method_codes}, ''),
     char(31))
 FROM looked l GROUP BY l.segment_id
 """
+# A suggestion method as coder: it looked at every participant turn, and its codes
+# there are its suggestions. Only added to the query when a method is compared, so
+# comparing people runs the query above unchanged.
+_METHOD_LOOKED_SQL = """
+    UNION SELECT s.id, ? FROM segments s LEFT JOIN participants p ON p.id = s.participant_id
+    WHERE COALESCE(p.is_facilitator, 0) = 0"""
+_METHOD_CODES_SQL = """,
+        (SELECT group_concat(c.code_id) FROM codings c
+         WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder)"""
 
 
 def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
@@ -222,10 +282,14 @@ def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool
     segment id -> pattern of every unit (else None)."""
     from .codes import theme_map
 
+    methods = _method_coders(db, coders)
+    keys = [_METHOD_KEY + c if c in methods else c for c in coders]
     marks = ",".join("?" * len(coders))
     positions = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
-    sql = _UNITS_SQL.format(marks=marks, positions=positions)
-    rows = db.execute(sql, [*coders, *coders, *coders])
+    sql = _UNITS_SQL.format(marks=marks, positions=positions, method_looked=_METHOD_LOOKED_SQL * len(methods),
+                            method_codes=_METHOD_CODES_SQL if methods else "")
+    method_keys = [k for k in keys if k.startswith(_METHOD_KEY)]
+    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *([_METHOD_KEY] if methods else [])])
     ids_by_text: dict[str, list[int]] = {}
     if with_ids:
         for sid, text in rows:
@@ -281,11 +345,15 @@ def per_code_patterns(overall: Patterns) -> dict[str, Patterns]:
     return out
 
 
-def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: bool = True) -> Report:
+def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: bool = True,
+            bootstrap: int = 0, seed: int = 0) -> Report:
     """Agreement per code (or per theme, codes rolled up to their theme) and overall.
 
     Without with_disagreements the report's disagreements list stays empty, which
-    saves reading the text of every differing segment."""
+    saves reading the text of every differing segment. With bootstrap, each alpha
+    gets a 95% interval from that many resamplings of the units (seeded)."""
+    if bootstrap and not 1 <= bootstrap <= MAX_BOOTSTRAP:
+        raise UsageError(f"--bootstrap must be between 1 and {MAX_BOOTSTRAP:,}, not {bootstrap}")
     coders = check_coders(db, coders)
     overall_patterns, looked, units = unit_patterns(db, coders, themes=themes, with_ids=with_disagreements)
     n = sum(overall_patterns.values())
@@ -305,14 +373,18 @@ def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: 
         tally = tallies[name]
         used = {c: sum(k for p, k in tally.items() if p[i]) for i, c in enumerate(coders)}
         per_code.append(figures_from_patterns(name, tally, coders, used))
-    return Report(
+    report = Report(
         coders=coders,
         n=n,
         looked_at=looked,
         overall=overall,
         per_code=per_code,
         disagreements=_disagreements(db, coders, units) if with_disagreements else [],
+        units_total=units_total(db),
     )
+    if bootstrap:
+        add_intervals(report, overall_patterns, bootstrap, seed)
+    return report
 
 
 def _disagreements(db, coders, units: dict[int, tuple]) -> list[dict]:

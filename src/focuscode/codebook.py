@@ -68,6 +68,8 @@ class Code:
 class Codebook:
     codes: list[Code]
     path: str | None = None
+    name: str | None = None  # the optional top-level name: and version: of the YAML
+    version: str | None = None
 
     def walk(self) -> Iterator[Code]:
         for code in self.codes:
@@ -280,11 +282,14 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
         err = FocuscodeError("the codebook is empty", path=path)
         raise CodebookError(str(err), problems=[err])
     # A top-level mapping with a `codes:` key is accepted as well as a bare list.
+    about: dict[str, str] = {}
     if isinstance(root, yaml.MappingNode):
         codes_node = None
         for key_node, value_node in root.value:
             if key_node.value == "codes":
                 codes_node = value_node
+            elif key_node.value in ("name", "version") and isinstance(value_node, yaml.ScalarNode):
+                about[key_node.value] = str(value_node.value).strip()
             elif key_node.value not in ("name", "description", "version"):
                 problems.add(key_node, f"unknown top-level key '{key_node.value}' (allowed: codes, name, description, version)")
         root = codes_node
@@ -296,7 +301,7 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     if problems.items:
         problems.items.sort(key=lambda e: e.line or 0)
         raise CodebookError(_summary(problems), problems=problems.items)
-    return Codebook(codes=codes, path=path)
+    return Codebook(codes=codes, path=path, name=about.get("name") or None, version=about.get("version") or None)
 
 
 def _summary(problems: _Problems) -> str:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from .codebook import Code, Codebook, Keyword
-from .db import dumps, transaction
+from .db import dumps, set_setting, transaction
 from .errors import FocuscodeError, UnknownCodeError
 
 
@@ -48,6 +48,8 @@ def load_codebook_into(db, codebook: Codebook, *, source: str | None = None) -> 
                 code_id = db.table("codes").insert(row).last_pk
                 added += 1
             ids[code.name] = code_id
+        # Kept for the methods appendix, which reports which codebook (and version) was used.
+        set_setting(db, "codebook", dumps({"name": codebook.name, "version": codebook.version, "path": source or codebook.path}))
         gone = [r["id"] for name, r in existing.items() if name not in ids]
         for code_id in gone:
             db.execute("UPDATE codes SET active = 0 WHERE id = ?", [code_id])

@@ -28,7 +28,7 @@ def _scope(conn, coder, include_suggested):
 
 
 def stats(
-    by: Annotated[Optional[List[str]], typer.Option("--by", help="sector, role, source, transcript, school_type or any participant attribute; repeatable [default: the first four].")] = None,
+    by: Annotated[Optional[List[str]], typer.Option("--by", help="sector, role, source, transcript, school_type, any participant attribute, or speaker (distinct speakers and groups per code); repeatable [default: the first four].")] = None,
     coder: CoderOption = None,
     include_suggested: SuggestedOption = False,
     themes: ThemesOption = False,
@@ -44,6 +44,12 @@ def stats(
 
     _check_outputs(as_json, as_csv)
     conn = open_db(db)
+    from .methods import split_speaker
+
+    by, speakers = split_speaker(conn, by, coder=coder, include_suggested=include_suggested, themes=themes,
+                                 as_json=as_json, as_csv=as_csv, plot=plot)
+    if by == [] and plot is None:
+        return  # --by speaker alone: split_speaker has printed its table
     tables = code_stats(conn, list(by or DEFAULT_DIMENSIONS), coder=coder, include_suggested=include_suggested,
                         themes_only=themes)
     scope = _scope(conn, coder, include_suggested)
@@ -53,7 +59,8 @@ def stats(
         # The chart shows what --by asked for; without --by, the themes by sector.
         themes_by_dimension_chart(tables if by else [t for t in tables if t.dimension == "sector"], plot)
     if as_json:
-        print_json([{**t.to_json(), "coding": scope.to_json()} for t in tables])
+        print_json([{**t.to_json(), "coding": scope.to_json()} for t in tables]
+                   + ([{**speakers.to_json(), "coding": scope.to_json()}] if speakers else []))
     elif as_csv:
         write_stats_csv(tables, sys.stdout)
     else:

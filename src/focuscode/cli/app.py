@@ -14,6 +14,7 @@ from . import analysis as analysis_cli
 from . import anonymise as anonymise_cli
 from . import doctor as doctor_cli
 from . import evaluate as evaluate_cli
+from . import methods as methods_cli
 
 app = typer.Typer(
     name="focuscode",
@@ -53,6 +54,7 @@ review.register(app)
 team.register(app)
 check_cli.register(app)
 analysis_cli.register(app)
+methods_cli.register(app)
 
 
 def main() -> None:

@@ -85,17 +85,21 @@ def agreement(
     disagreements: Annotated[bool, typer.Option("--disagreements", help="List the segments where the coders differ.")] = False,
     themes: Annotated[bool, typer.Option("--themes", help="Compare themes: every code counts as its top-level theme.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", metavar="K", help="95% interval for each alpha from K resamplings of the segments.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for --bootstrap.")] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Percent agreement, Cohen's kappa and Krippendorff's alpha, per code and overall."""
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha (with a bootstrap interval), per code and overall.
+
+    --coder rules or --coder model compares the suggestions of that method as if it were a coder."""
     from ..agreement import compute
     from ..errors import UsageError
 
     if as_csv and as_json:
         raise UsageError("choose --json or --csv, not both")
     conn = open_db(db)
-    report = compute(conn, coder, themes=themes, with_disagreements=disagreements)
+    report = compute(conn, coder, themes=themes, with_disagreements=disagreements, bootstrap=bootstrap, seed=seed)
     if as_json:
         print_json(report.as_json(disagreements=disagreements))
         return
@@ -109,28 +113,38 @@ def agreement(
                 codes = ["" if d["codes"][c] is None else ";".join(d["codes"][c]) or "-" for c in report.coders]
                 writer.writerow(csv_row([d["segment"], d["transcript"], d["ordinal"], d["role"], d["sector"], *codes, d["text"]]))
             return
-        writer.writerow(["code", "n", "percent", "kappa", "alpha", *[f"used_{c}" for c in report.coders]])
+        writer.writerow(["code", "n", "percent", "kappa", "alpha", "alpha_low", "alpha_high", "verdict",
+                         *[f"used_{c}" for c in report.coders]])
         for f in [report.overall, *report.per_code]:
-            writer.writerow(csv_row([f.code, f.n, *("" if v is None else round(v, 4) for v in (f.percent, f.kappa, f.alpha)),
-                                     *[f.used.get(c, "") for c in report.coders]]))
+            ci = f.alpha_ci or (None, None)
+            writer.writerow(csv_row([f.code, f.n, *("" if v is None else round(v, 4) for v in (f.percent, f.kappa, f.alpha, *ci)),
+                                     f.verdict, *[f.used.get(c, "") for c in report.coders]]))
         return
     from rich.table import Table
 
     looked = ", ".join(f"{c} {n}" for c, n in report.looked_at.items())
     stdout.print(f"Agreement between {', '.join(report.coders)} on N = {report.n} segments looked at by at least two "
-                 f"(looked at: {looked})", markup=False)
+                 f"(looked at: {looked}); double-coded: {report.n} of {report.units_total} participant turns", markup=False)
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("code")
     for col in ("N", "agree", "kappa" if len(report.coders) == 2 else "kappa (2 only)", "alpha"):
         table.add_column(col, justify="right")
+    if report.bootstrap:
+        table.add_column("95% CI", justify="right")
+    table.add_column("oordeel")
     for c in report.coders:
         table.add_column(c, justify="right")
     for f in [report.overall, *report.per_code]:
-        table.add_row(f.code, str(f.n), _fmt(f.percent, True), _fmt(f.kappa), _fmt(f.alpha),
+        ci = [f"{_fmt(f.alpha_ci[0])}-{_fmt(f.alpha_ci[1])}" if f.alpha_ci else "–"] if report.bootstrap else []
+        table.add_row(f.code, str(f.n), _fmt(f.percent, True), _fmt(f.kappa), _fmt(f.alpha), *ci, f.verdict.split(" (")[0],
                       *[str(f.used.get(c, "")) for c in report.coders], style="bold" if f is report.overall else None)
     stdout.print(table)
     stdout.print("overall = same set of codes on the segment; per code = code present or not; – = undefined "
-                 "(no variation); coder columns = segments given the code", style="dim", markup=False)
+                 "(no variation); coder columns = segments given the code; oordeel: alpha >= 0.800 voldoende, "
+                 "0.667-0.800 voorlopig", style="dim", markup=False)
+    if report.bootstrap:
+        stdout.print(f"95% CI: percentiles of alpha over {report.bootstrap['replicates']} resamplings of the segments "
+                     f"(seed {report.bootstrap['seed']})", style="dim", markup=False)
     if disagreements:
         _print_disagreements(report)
 

@@ -12,6 +12,7 @@ import html
 import json
 from pathlib import Path
 
+from ..analysis.prevalence import prevalence_phrase
 from .safe import csv_row, md_inline, strip_controls, xlsx_append
 from .summary import LABELS, SECTORS, CodeSummary, SummaryOptions, basis_line, method_line
 
@@ -42,7 +43,7 @@ def markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
     L = LABELS[opts.lang]
     lines = [f"# {L['title']}", "", f"_{m(basis_line(opts))}_", "", f"_{m(method_line(opts))}_", ""]
     for t in themes:
-        lines += [f"## {m(t.name)}", ""]
+        lines += [f"## {m(t.name)}", "", f"_{prevalence_phrase(t.participants, t.sessions, opts.lang)}_", ""]
         if t.description:
             lines += [m(t.description), ""]
         lines += [
@@ -91,6 +92,7 @@ def html_page(themes: list[CodeSummary], opts: SummaryOptions) -> str:
     ]
     for t in themes:
         out.append(f"<h2>{e(t.name)}</h2>")
+        out.append(f'<p class="meta">{e(prevalence_phrase(t.participants, t.sessions, opts.lang))}</p>')
         if t.description:
             out.append(f"<p>{e(t.description)}</p>")
         out.append(
@@ -138,6 +140,7 @@ def write_docx(themes, opts, path: Path) -> None:
         run.font.size = Pt(9)
     for t in themes:
         doc.add_heading(x(t.name), level=1)
+        doc.add_paragraph(prevalence_phrase(t.participants, t.sessions, opts.lang)).runs[0].italic = True
         if t.description:
             doc.add_paragraph(x(t.description))
         headers = [L["code"], L["segments"], L["participants"], L["sessions"], "po", "vo", L["by_role"]]
