@@ -33,6 +33,7 @@ TOKEN_PATTERN_ATTRS = {
 }
 TOKEN_PATTERN_OPS = {"!", "?", "+", "*", "{"}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_CODE_DEPTH = 12  # themes, codes, subcodes...: deeper than this is a broken file, not a codebook
 
 
 @dataclass
@@ -59,9 +60,12 @@ class Code:
     line: int | None = None
 
     def walk(self) -> Iterator["Code"]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        # Iterative, so no tree depth can exhaust the interpreter's stack.
+        stack = [self]
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
 
 
 @dataclass
@@ -70,8 +74,11 @@ class Codebook:
     path: str | None = None
 
     def walk(self) -> Iterator[Code]:
-        for code in self.codes:
-            yield from code.walk()
+        stack = list(reversed(self.codes))
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
 
     def by_name(self) -> dict[str, Code]:
         return {c.name: c for c in self.walk()}
@@ -88,6 +95,7 @@ class _Problems:
     def __init__(self, path: str):
         self.path = path
         self.items: list[FocuscodeError] = []
+        self.matcher = None  # spaCy's Matcher on a blank vocab, made for the first pattern
 
     def add(self, node, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -169,10 +177,14 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
 
 
 def _patterns(node, problems: _Problems, code_name: str) -> list[list[dict]]:
-    """Check token patterns structurally; spaCy's own check runs when a matcher is built."""
-    import yaml
+    """Check token patterns structurally, then with spaCy's own Matcher validation.
 
-    data = yaml.safe_load(yaml.serialize(node)) if node is not None else None
+    spaCy checks on a blank vocabulary, so `codebook load` and `validate` refuse a
+    pattern that `suggest` would refuse, without loading any model.
+    """
+    from . import yamlsafe
+
+    data = yamlsafe.value(node, problems.path) if node is not None else None
     if not isinstance(data, list):
         problems.add(node, f"'patterns' of '{code_name}' must be a list of token patterns")
         return []
@@ -199,13 +211,40 @@ def _patterns(node, problems: _Problems, code_name: str) -> list[list[dict]]:
                     problems.add(sub, f"bad pattern in '{code_name}': empty value for '{attr}'")
                     ok = False
         if ok:
-            out.append([{str(k).upper(): v for k, v in t.items()} for t in pattern])
+            normalised = [{str(k).upper(): v for k, v in t.items()} for t in pattern]
+            reason = _spacy_rejects(problems, normalised)
+            if reason:
+                problems.add(sub, f"bad pattern in '{code_name}': spaCy rejects it: {reason}")
+                continue
+            out.append(normalised)
     return out
 
 
-def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, int]) -> Code | None:
+def _spacy_rejects(problems: _Problems, pattern: list[dict]) -> str | None:
+    """spaCy's reason for refusing a token pattern, or None."""
+    if problems.matcher is None:
+        from spacy.matcher import Matcher
+        from spacy.vocab import Vocab
+
+        problems.matcher = Matcher(Vocab(), validate=True)
+    try:
+        problems.matcher.add("check", [pattern])
+    except Exception as exc:  # noqa: BLE001 - MatchPatternError, re.error, ValueError, TypeError: all mean "invalid"
+        from .nlp.rules import _one_line
+
+        return _one_line(exc)
+    finally:
+        if "check" in problems.matcher:
+            problems.matcher.remove("check")
+    return None
+
+
+def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, int], depth: int = 1) -> Code | None:
     import yaml
 
+    if depth > MAX_CODE_DEPTH:
+        problems.add(node, f"codes nested deeper than {MAX_CODE_DEPTH} levels under '{parent}'")
+        return None
     if not isinstance(node, yaml.MappingNode):
         problems.add(node, "each code must be a mapping with at least 'name'")
         return None
@@ -257,7 +296,7 @@ def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, i
             problems.add(children, f"'children' of '{name}' must be a list of codes")
         else:
             for child_node in children.value:
-                child = _parse_code(child_node, problems, name, seen)
+                child = _parse_code(child_node, problems, name, seen, depth + 1)
                 if child is not None:
                     code.children.append(child)
     return code
@@ -267,14 +306,13 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     """Parse and validate codebook YAML text. Raises CodebookError listing every problem."""
     import yaml
 
+    from . import yamlsafe
+
     problems = _Problems(path)
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        err = FocuscodeError(f"not valid YAML: {reason}", path=path, line=line)
+        root = yamlsafe.compose(text, path)
+    except InputFileError as exc:
+        err = FocuscodeError(exc.message, path=path, line=exc.line)
         raise CodebookError(str(err), problems=[err]) from None
     if root is None:
         err = FocuscodeError("the codebook is empty", path=path)
