@@ -67,6 +67,17 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
     return out
 
 
+def import_projects(db, items, *, source: str | None = None, on_done=None) -> list[RefiImportResult]:
+    """Import several (path, read project) pairs as one transaction: all of them or none."""
+    results = []
+    with transaction(db):
+        for path, project in items:
+            results.append(import_project(db, path, source=source, project=project))
+            if on_done is not None:
+                on_done(results[-1])
+    return results
+
+
 def import_project(db, path: str | Path, *, source: str | None = None, project: RefiProject | None = None) -> RefiImportResult:
     """Import a .qdpx into the project; nothing is written when anything fails.
 
