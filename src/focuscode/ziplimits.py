@@ -39,7 +39,7 @@ DOCX = Limits(member=32 * MB, total=128 * MB)
 # openpyxl streams sheets in read-only mode but holds every shared string in memory.
 XLSX = Limits(member=100 * MB, total=300 * MB)
 # A REFI-QDA project: project.qde and plain-text sources are read; media are never expanded.
-QDPX = Limits(member=128 * MB, total=512 * MB, members=200_000)
+QDPX = Limits(member=128 * MB, total=256 * MB, members=200_000)
 
 
 def check_package(data: bytes | zipfile.ZipFile, where: str, limits: Limits, *, only=None,
@@ -86,7 +86,7 @@ class Budget:
     def read(self, info: zipfile.ZipInfo, *, limit: int | None = None) -> bytes:
         cap = min(limit or self.limits.member, self.limits.member)
         if info.file_size > cap or info.file_size > self.left:
-            raise self._too_large(info, max(info.file_size, cap + 1), cap)
+            raise self._too_large(info, info.file_size, cap)
         parts: list[bytes] = []
         size = 0
         try:
