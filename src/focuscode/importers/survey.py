@@ -146,6 +146,17 @@ def _check_columns(header: list[str], columns: SurveyColumns, path: str) -> dict
     return index
 
 
+def _skip_qualtrics_headers(rows):
+    """Qualtrics puts two more header rows under the column ids: the question texts, then
+    {"ImportId": ...} per column. Neither is an answer."""
+    import itertools
+
+    first = list(itertools.islice(rows, 2))
+    if len(first) == 2 and any(_clean(c).startswith('{"ImportId"') for c in first[1][1]):
+        first = []
+    return itertools.chain(first, rows)
+
+
 def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) -> ParsedSource:
     if not columns.text:
         raise InputFileError("a survey file needs --text-column NAME (repeat it for several questions)", path=path)
@@ -165,6 +176,7 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) 
     if header is None:
         raise InputFileError("the file is empty", path=path)
     index = _check_columns(header[1], columns, path)
+    rows = _skip_qualtrics_headers(rows)
     pairs = list(zip(columns.text, columns.codes or [None] * len(columns.text)))
     turns: list[Turn] = []
     for row, cells in rows:
