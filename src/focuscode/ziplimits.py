@@ -55,7 +55,7 @@ def check_package(data: bytes | zipfile.ZipFile, where: str, limits: Limits, *, 
             zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise error(f"damaged ZIP package ({exc})", path=where) from None
+        raise error(f"not a readable package (truncated or damaged: {type(exc).__name__})", path=where) from None
     if len(infos) > limits.members:
         raise error(f"refused: the package holds {len(infos)} entries (limit {limits.members})", path=where)
     total = 0

@@ -230,3 +230,4 @@ def test_csv_with_more_rows_than_the_limit_is_refused(cli, project, tmp_path):
     one_line_error(cli("import", path, "--source", "enquete", "--text-column", "toelichting"),
                    f"export.csv:{MAX_ROWS + 2}:", f"more than {MAX_ROWS} answer rows")
     assert db_snapshot(project) == before
+
