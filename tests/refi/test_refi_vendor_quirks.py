@@ -372,3 +372,17 @@ def test_source_path_leaving_sources_is_refused(path_attr, cli, coded_db, tmp_pa
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "leaves the archive's sources folder" in lines[0], result.stderr
     assert db_snapshot(coded_db) == before
+
+
+def test_taguette_codebook_without_namespace_loads(cli, db_path, tmp_path):
+    """Taguette (taguette/refi_qda.py) writes its .qdc through SAX with no namespace, upper-case
+    uuid5 GUIDs, no descriptions and an empty <Sets/>. A guard: this already loaded before."""
+    path = tmp_path / "codebook.qdc"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook origin="Taguette 1.4.1"><Codes>'
+        '<Code guid="8F2B5C61-1E0B-5E4C-9A3E-2B6A4F1D7C01" name="invallen" isCodable="true"></Code>'
+        '<Code guid="0D3E9A27-6C4B-5F12-8B7D-9E1C3A5F2B02" name="scholing" isCodable="true"></Code>'
+        "</Codes><Sets></Sets></CodeBook>", encoding="utf-8")
+    result = cli("codebook", "load", path)
+    assert result.exit_code == 0, result.output
+    assert [r[0] for r in sqlite3.connect(db_path).execute("SELECT name FROM codes ORDER BY position")] == ["invallen", "scholing"]
