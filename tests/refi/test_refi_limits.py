@@ -27,6 +27,15 @@ def _source(i: int, path: str) -> str:
     return f'<TextSource guid="d0000000-0000-4000-8000-{i:012d}" name="bron-{i}" plainTextPath="{path}"/>\n'
 
 
+def _qdpx(path, name: str, sources: str, members: dict, *, codebook: str = ""):
+    """An export's archive: project.qde with `codebook` and `sources`, plus the given members."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", HEAD.format(name=name) + codebook + "<Sources>\n" + sources + "</Sources></Project>")
+        for member, data in members.items():
+            zf.writestr(member, data)
+    return path
+
+
 def _refused(result, *needles):
     assert result.exit_code == 1, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -44,11 +53,8 @@ def before(coded_db):
 def test_one_member_read_by_many_sources_stops_at_the_byte_budget(cli, coded_db, before, tmp_path):
     # 9.5 MB of text, under any per-member or ratio check, named by 30 sources: 285 MB to expand.
     block = ("OOP'er: Ik val in. " * 500_000)[: 9_500_000].encode("utf-8")
-    qde = HEAD.format(name="bom") + "<Sources>\n" + "".join(_source(i, "internal://gedeeld.txt") for i in range(30)) + "</Sources></Project>"
-    path = tmp_path / "gedeeld.qdpx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", qde)
-        zf.writestr("sources/gedeeld.txt", block)
+    path = _qdpx(tmp_path / "gedeeld.qdpx", "bom", "".join(_source(i, "internal://gedeeld.txt") for i in range(30)),
+                 {"sources/gedeeld.txt": block})
     assert path.stat().st_size < 1_000_000
     _refused(cli("import", path, db=coded_db), "gedeeld.qdpx", "expands to more than 256 MB")
     assert db_snapshot(coded_db) == before
@@ -57,13 +63,8 @@ def test_one_member_read_by_many_sources_stops_at_the_byte_budget(cli, coded_db,
 def test_members_declaring_more_than_the_total_are_refused_before_expanding(cli, coded_db, before, tmp_path):
     # Thirty members of 9.5 MB each: small enough to pass a per-member ratio check.
     zeros = bytes(9_500_000)
-    path = tmp_path / "bom.qdpx"
-    qde = HEAD.format(name="bom") + "<Sources>\n" + _source(1, "internal://bron.txt") + "</Sources></Project>"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", qde)
-        zf.writestr("sources/bron.txt", TEXT)
-        for i in range(30):
-            zf.writestr(f"sources/bijlage-{i}.txt", zeros)
+    path = _qdpx(tmp_path / "bom.qdpx", "bom", _source(1, "internal://bron.txt"),
+                 {"sources/bron.txt": TEXT, **{f"sources/bijlage-{i}.txt": zeros for i in range(30)}})
     start = time.monotonic()
     _refused(cli("import", path, db=coded_db), "bom.qdpx", "would expand to more than 256 MB")
     assert time.monotonic() - start < 5  # nothing was expanded
@@ -72,13 +73,9 @@ def test_members_declaring_more_than_the_total_are_refused_before_expanding(cli,
 
 def test_media_members_are_never_expanded_and_do_not_count(cli, db_path, tmp_path):
     # An export with its recordings inside: large, but never read.
-    path = tmp_path / "met-opnames.qdpx"
-    qde = HEAD.format(name="opnames") + "<Sources>\n" + _source(1, "internal://bron.txt") + "</Sources></Project>"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", qde)
-        zf.writestr("sources/bron.txt", TEXT)
-        for i in range(30):
-            zf.writestr(f"sources/opname-{i}.mp4", bytes(9_500_000))
+    recording = bytes(9_500_000)
+    path = _qdpx(tmp_path / "met-opnames.qdpx", "opnames", _source(1, "internal://bron.txt"),
+                 {"sources/bron.txt": TEXT, **{f"sources/opname-{i}.mp4": recording for i in range(30)}})
     result = cli("import", path)
     assert result.exit_code == 0, result.output
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM segments").fetchone()[0] == 2
@@ -107,12 +104,8 @@ def _nested(depth: int) -> str:
     + '" isCodable="true"/>',  # ATLAS.ti-style flattened names
 ])
 def test_code_tree_thousands_deep_is_one_line(codes, cli, coded_db, before, tmp_path):
-    qde = HEAD.format(name="diep") + f"<CodeBook><Codes>{codes}</Codes></CodeBook>" \
-        + "<Sources>\n" + _source(1, "internal://bron.txt") + "</Sources></Project>"
-    path = tmp_path / "diep.qdpx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("project.qde", qde)
-        zf.writestr("sources/bron.txt", TEXT)
+    path = _qdpx(tmp_path / "diep.qdpx", "diep", _source(1, "internal://bron.txt"), {"sources/bron.txt": TEXT},
+                 codebook=f"<CodeBook><Codes>{codes}</Codes></CodeBook>")
     _refused(cli("import", path, db=coded_db), "diep.qdpx", "codes nested deeper than 100 levels")
     assert db_snapshot(coded_db) == before
 
@@ -127,34 +120,20 @@ def test_deep_qdc_codebook_is_one_line_and_keeps_the_codebook(cli, coded_db, bef
 
 def test_utf16_source_of_odd_length_is_one_line(cli, coded_db, before, tmp_path):
     data = TEXT.encode("utf-16")[:-1]  # cut in the middle of the last character
-    qde = HEAD.format(name="utf16") + "<Sources>\n" + _source(1, "internal://bron.txt") + "</Sources></Project>"
-    path = tmp_path / "utf16.qdpx"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("project.qde", qde)
-        zf.writestr("sources/bron.txt", data)
+    path = _qdpx(tmp_path / "utf16.qdpx", "utf16", _source(1, "internal://bron.txt"), {"sources/bron.txt": data})
     _refused(cli("import", path, db=coded_db), "bron.txt", "UTF-16", "odd number of bytes")
     assert db_snapshot(coded_db) == before
 
 
 def test_a_whole_utf16_source_is_read(cli, db_path, tmp_path):
-    qde = HEAD.format(name="utf16") + "<Sources>\n" + _source(1, "internal://bron.txt") + "</Sources></Project>"
-    path = tmp_path / "utf16.qdpx"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("project.qde", qde)
-        zf.writestr("sources/bron.txt", TEXT.encode("utf-16"))
+    path = _qdpx(tmp_path / "utf16.qdpx", "utf16", _source(1, "internal://bron.txt"), {"sources/bron.txt": TEXT.encode("utf-16")})
     assert cli("import", path).exit_code == 0
     assert [r[0] for r in sqlite3.connect(db_path).execute("SELECT text FROM segments ORDER BY ordinal")] == TEXT.strip().split("\n")
 
 
 def test_two_archives_in_one_import_are_one_transaction(cli, coded_db, before, tmp_path):
     """The second archive clashes with the first (both hold a source 'bron-1'): neither is stored."""
-    paths = []
-    for name in ("ronde-1", "ronde-2"):
-        qde = HEAD.format(name=name) + "<Sources>\n" + _source(1, "internal://bron.txt") + "</Sources></Project>"
-        path = tmp_path / f"{name}.qdpx"
-        with zipfile.ZipFile(path, "w") as zf:
-            zf.writestr("project.qde", qde)
-            zf.writestr("sources/bron.txt", TEXT)
-        paths.append(path)
+    paths = [_qdpx(tmp_path / f"{name}.qdpx", name, _source(1, "internal://bron.txt"), {"sources/bron.txt": TEXT})
+             for name in ("ronde-1", "ronde-2")]
     _refused(cli("import", *paths, db=coded_db), "ronde-2.qdpx", "already in the project")
     assert db_snapshot(coded_db) == before

@@ -76,12 +76,12 @@ def _mangle(data: bytes, cut: int | None, flips: list[tuple[int, int]]) -> bytes
     return bytes(out)
 
 
-def _read_only_ours(data: bytes) -> None:
+def _read_only_ours(data: bytes, reader=read_project, name: str = "p.qdpx") -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "p.qdpx"
+        path = Path(tmp) / name
         path.write_bytes(data)
         try:
-            read_project(path)
+            reader(path)
         except FocuscodeError:
             pass
 
@@ -140,10 +140,4 @@ def test_yaml_and_codebook_readers_raise_only_our_errors(text):
 @SETTINGS
 @given(st.binary(max_size=400) | _qde.map(lambda q: q.replace("Project", "CodeBook").encode("utf-8")))
 def test_read_codebook_raises_only_our_errors(data):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "c.qdc"
-        path.write_bytes(data)
-        try:
-            read_codebook(path)
-        except FocuscodeError:
-            pass
+    _read_only_ours(data, read_codebook, "c.qdc")
