@@ -134,8 +134,16 @@ def _text_list(node, problems: _Problems, key: str, allow_empty: bool = False) -
         if not text and not allow_empty:
             problems.add(item, f"empty entry in '{key}'")
             continue
+        if key == "exclude_keywords" and not _has_word(text):
+            problems.add(item, f"exclude keyword '{text}' has no word to match (only punctuation or spaces)")
+            continue
         out.append(text)
     return out
+
+
+def _has_word(term: str) -> bool:
+    # The matcher needs a word; `suggest` would refuse the whole codebook otherwise.
+    return any(ch.isalnum() for ch in term)
 
 
 def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
@@ -151,6 +159,9 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
             if not term:
                 problems.add(item, f"empty keyword in '{code_name}'")
                 continue
+            if not _has_word(term):
+                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
+                continue
             out.append(Keyword(term))
         elif isinstance(item, yaml.MappingNode):
             values = {}
@@ -163,6 +174,9 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
             term = str(term_node.value).strip() if isinstance(term_node, yaml.ScalarNode) else ""
             if not term:
                 problems.add(item, f"empty keyword in '{code_name}'")
+                continue
+            if not _has_word(term):
+                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
                 continue
             compound = True
             if "compound" in values:

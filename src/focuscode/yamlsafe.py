@@ -86,6 +86,8 @@ def value(node, path: str, *, error: type[InputFileError] = InputFileError) -> A
             key = value(key_node, path, error=error)
             if isinstance(key, (dict, list)):
                 raise _fail(error, "a mapping key must be text", path, _line(key_node.start_mark))
+            if key in out:  # YAML keeps the last silently; a value would be lost
+                raise _fail(error, f"key '{key}' given twice", path, _line(key_node.start_mark))
             out[key] = value(value_node, path, error=error)
         return out
     if isinstance(node, yaml.SequenceNode):

@@ -74,6 +74,15 @@ SPACY_INVALID = textwrap.dedent(
 )
 
 
+ONLY_PUNCTUATION = textwrap.dedent(
+    """\
+    - name: doorgroei
+      keywords: [doorgroei, "—"]
+      exclude_keywords: ["..."]
+    """
+)
+
+
 def _deep_flow(levels: int) -> str:
     # Flow style keeps a 5,000-level tree small (block style would indent it to 50 MB).
     return "- " + "".join(f"{{name: laag-{i}, children: [" for i in range(levels)) + "]}" * levels + "\n"
@@ -110,6 +119,7 @@ CASES = {
     "empty patterns": (EMPTY_PATTERNS, ["bom.yaml:6:", "'patterns' of 'invallen en lessen overnemen' must be a list"]),
     "spaCy rejects": (SPACY_INVALID, ["bom.yaml:7:", "spaCy rejects", "IN"]),
     "5,000 levels deep": (_deep_flow(5000), ["bom.yaml:", "nested deeper than"]),
+    "keyword without a word": (ONLY_PUNCTUATION, ["bom.yaml:2:", "keyword '—' of 'doorgroei' has no word to match"]),
     "20 levels of children": (_deep(20), ["bom.yaml:", "codes nested deeper than 12 levels"]),
 }
 

@@ -151,3 +151,12 @@ def test_csv_row_with_an_unquoted_comma_names_the_extra_value(cli, db_path, proj
     one_line_error(cli("import", project, "--source", "focusgroep", "--participants", participants),
                    "deelnemers.csv:3:", "extra value ' mentor'")
     assert db_snapshot(db_path) == before
+
+
+def test_a_key_given_twice_in_participants_yaml_is_refused(cli, db_path, tmp_path):
+    transcript = tmp_path / "fg.txt"
+    transcript.write_text("Gespreksleider: Welkom.\nOOP'er 1: Dank je wel.\n", encoding="utf-8")
+    people = tmp_path / "fg.participants.yaml"
+    people.write_text("- label: Gespreksleider\n  role: gespreksleider\n- label: OOP'er 1\n  role: onderwijsassistent\n"
+                      "  sector: po\n  sector: vo\n", encoding="utf-8")
+    one_line_error(cli("import", transcript, "--source", "focusgroep"), "fg.participants.yaml:6:", "'sector' given twice")

@@ -50,23 +50,29 @@ class SurveyColumns:
 def _csv_rows(data: bytes, path: str) -> tuple[Iterator[tuple[int, list[str]]], str]:
     text, encoding = decode_bytes(data, path)
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    try:
-        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if len(hint) == 5 and hint.startswith("sep="):
+        # Excel's delimiter hint, written by tools that export "for Excel": not the header.
+        delimiter, text = first.strip()[4], rest
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    offset = 1 if text is rest else 0  # rows keep the file's numbering
 
     def rows():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
         row = 0
         try:
             for row, cells in enumerate(reader, start=1):
-                yield row, cells
+                yield row + offset, cells
         except csv.Error as exc:
             reason = str(exc)
             if "field larger than field limit" in reason:
                 reason = f"a cell is longer than {csv.field_size_limit()} characters"
-            raise InputFileError(f"not a readable CSV file ({reason})", path=path, line=row + 1) from None
+            raise InputFileError(f"not a readable CSV file ({reason})", path=path, line=row + 1 + offset) from None
 
     return rows(), encoding
 
@@ -129,20 +135,23 @@ def _clean(value) -> str:
     return str(value).strip()
 
 
-def _check_columns(header: list[str], columns: SurveyColumns, path: str) -> dict[str, int]:
-    available = [str(c).strip() if c is not None else "" for c in header]
+def _check_columns(header: list[str], columns: SurveyColumns, path: str, line: int) -> dict[str, int]:
+    # Headings are compared with their white space folded: MS Forms and Qualtrics put the
+    # whole question, line breaks and double spaces included, in the heading.
+    available = [" ".join(str(c).split()) if c is not None else "" for c in header]
     wanted = [*columns.text, columns.id, columns.role, columns.sector, *columns.meta, *columns.codes]
     index: dict[str, int] = {}
     for name in (w for w in wanted if w):
         if name in index:
             continue
-        if name not in available:
+        folded = " ".join(name.split())
+        if folded not in available:
             named = [c for c in available if c]
             shown = ", ".join(f"'{c}'" for c in named[:12]) + (", ..." if len(named) > 12 else "")
-            raise InputFileError(f"no column '{name}' (columns: {shown})", path=path, line=1)
-        if available.count(name) > 1:
-            raise InputFileError(f"column '{name}' appears {available.count(name)} times in the header", path=path, line=1)
-        index[name] = available.index(name)
+            raise InputFileError(f"no column '{name}' (columns: {shown})", path=path, line=line)
+        if available.count(folded) > 1:
+            raise InputFileError(f"column '{name}' appears {available.count(folded)} times in the header", path=path, line=line)
+        index[name] = available.index(folded)
     return index
 
 
@@ -175,12 +184,12 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) 
     header = next(rows, None)
     if header is None:
         raise InputFileError("the file is empty", path=path)
-    index = _check_columns(header[1], columns, path)
+    index = _check_columns(header[1], columns, path, header[0])
     rows = _skip_qualtrics_headers(rows)
     pairs = list(zip(columns.text, columns.codes or [None] * len(columns.text)))
     turns: list[Turn] = []
-    for row, cells in rows:
-        if row > MAX_ROWS + 1:
+    for count, (row, cells) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
             raise InputFileError(f"more than {MAX_ROWS} answer rows; split the file", path=path, line=row)
 
         def cell(name: str | None) -> str:
