@@ -359,10 +359,9 @@ def _summary(problems: _Problems) -> str:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a YAML codebook file."""
-    from .textio import read_text_file
+    from . import yamlsafe
 
     p = Path(path)
     if p.suffix.lower() == ".qdc":
         raise InputFileError("REFI-QDA codebooks (.qdc) are read by 'codebook load', not as YAML", path=str(p))
-    text, _encoding = read_text_file(p)
-    return parse_codebook(text, str(p))
+    return parse_codebook(yamlsafe.read_text(p), str(p))

@@ -120,6 +120,19 @@ def scalar(node) -> Any:
 _NUMBERS = None  # a SafeLoader used only to read numbers as YAML writes them (0x1f, 1_000, .inf)
 
 
+def read_text(path, *, error: type[InputFileError] = InputFileError) -> str:
+    """A YAML file's text, refused by its size before it is read."""
+    from pathlib import Path
+
+    from .textio import read_text_file
+
+    p = Path(path)
+    if p.is_file() and p.stat().st_size > MAX_BYTES:
+        raise _fail(error, f"the YAML file is larger than {MAX_BYTES // (1024 * 1024)} MB", str(p), None)
+    text, _encoding = read_text_file(p)
+    return text
+
+
 def load(text: str, path: str, *, error: type[InputFileError] = InputFileError) -> Any:
     """Safe YAML text as plain Python (None for an empty file)."""
     node = compose(text, path, error=error)

@@ -61,13 +61,16 @@ def _add(out: dict[str, Participant], lines: dict[str, int], p: Participant, pat
 def load_participants(path: str | Path) -> dict[str, Participant]:
     """Read a participants CSV or YAML file into label -> Participant."""
     p = Path(path)
-    text, _encoding = read_text_file(p)
     out: dict[str, Participant] = {}
     lines: dict[str, int] = {}
     if p.suffix.lower() in (".yaml", ".yml"):
+        from .. import yamlsafe
+
+        text = yamlsafe.read_text(p, error=ParticipantsError)
         for record, line in _yaml_records(text, str(p)):
             _add(out, lines, _make(record, str(p), line), str(p), line)
     elif p.suffix.lower() in (".csv", ".tsv", ".txt"):
+        text, _encoding = read_text_file(p)
         for record, line in _csv_records(text, str(p)):
             _add(out, lines, _make(record, str(p), line), str(p), line)
     else:

@@ -266,7 +266,11 @@ def read_codebook(path: str | Path) -> Codebook:
     """A .qdc codebook file as our Codebook."""
     from ..textio import read_bytes
 
+    from ..ziplimits import QDPX
+
     p = Path(path)
+    if p.is_file() and p.stat().st_size > QDPX.member:
+        raise ExchangeError(f"refused: the codebook file is larger than {QDPX.describe(QDPX.member)}", path=str(p))
     root = parse_xml(read_bytes(p), str(p))
     if _local(root.tag) != "CodeBook":
         raise ExchangeError(f"not a REFI-QDA codebook (root element is <{_local(root.tag)}>, expected <CodeBook>)", path=str(p))
