@@ -280,9 +280,20 @@ def read_codebook(path: str | Path) -> Codebook:
     return to_codebook(codes, str(p))
 
 
-def _selection(el, project: "RefiProject") -> RefiSelection:
+def _transcript_positions(transcript) -> dict[str, int]:
+    """SyncPoint GUID -> its character position in the transcript text (QualCoder writes both)."""
+    out = {}
+    for point in _children(transcript, "SyncPoint"):
+        try:
+            out[_guid(point.get("guid"))] = int(point.get("position"))
+        except (TypeError, ValueError):
+            continue  # a sync point with only a time cannot place text
+    return out
+
+
+def _selection(el, project: "RefiProject", span: tuple[int, int] | None = None) -> RefiSelection:
     try:
-        start, end = int(el.get("startPosition")), int(el.get("endPosition"))
+        start, end = span or (int(el.get("startPosition")), int(el.get("endPosition")))
     except (TypeError, ValueError):
         raise ValueError(f"selection '{el.get('name') or el.get('guid')}' has no valid start/end position") from None
     if start < 0 or end < 0:
@@ -427,14 +438,22 @@ def _read_sources(archive: Archive, p: Path, root, project: RefiProject, variabl
                     )
             if src.text is not None and one_char_newlines:
                 src.text = src.text.replace("\r\n", "\n")
+            placed = _transcript_positions(text_el) if _local(text_el.tag) == "Transcript" and src.text is not None else {}
             for sel_el in _children(text_el, "PlainTextSelection"):
                 try:
                     src.selections.append(_selection(sel_el, project))
                 except ValueError as exc:
                     raise ExchangeError(str(exc), path=where) from None
+            for sel_el in _children(text_el, "TranscriptSelection"):
+                span = placed.get(_guid(sel_el.get("fromSyncPoint"))), placed.get(_guid(sel_el.get("toSyncPoint")))
+                if None not in span:
+                    # A transcript passage between two sync points is a text selection by their positions.
+                    sel = _selection(sel_el, project, span)
+                    src.selections.append(sel)
+                    sel_el.set("placed", "1")
         for child in [*el, *(text_el if text_el is not None and text_el is not el else [])]:
             tag = _local(child.tag)
-            if tag.endswith("Selection") and tag != "PlainTextSelection":
+            if tag.endswith("Selection") and tag != "PlainTextSelection" and not child.get("placed"):
                 src.other_codings += len(_children(child, "Coding"))
         src.other_codings += len(_children(el, "Coding"))
         project.sources.append(src)
