@@ -417,6 +417,7 @@ def _read_sources(archive: Archive, p: Path, root, project: RefiProject, variabl
             key, value = _variable_value(vv, variable_names)
             if key and value is not None:
                 src.variables[key] = str(value)
+        on_text: set[int] = set()  # transcript selections placed on the text: not counted as media codings
         text_el = el if kind == "TextSource" else _child(el, "Representation")
         if text_el is None and kind in ("AudioSource", "VideoSource"):
             text_el = _child(el, "Transcript")  # QualCoder: a media file's transcript
@@ -448,12 +449,11 @@ def _read_sources(archive: Archive, p: Path, root, project: RefiProject, variabl
                 span = placed.get(_guid(sel_el.get("fromSyncPoint"))), placed.get(_guid(sel_el.get("toSyncPoint")))
                 if None not in span:
                     # A transcript passage between two sync points is a text selection by their positions.
-                    sel = _selection(sel_el, project, span)
-                    src.selections.append(sel)
-                    sel_el.set("placed", "1")
+                    src.selections.append(_selection(sel_el, project, span))
+                    on_text.add(id(sel_el))
         for child in [*el, *(text_el if text_el is not None and text_el is not el else [])]:
             tag = _local(child.tag)
-            if tag.endswith("Selection") and tag != "PlainTextSelection" and not child.get("placed"):
+            if tag.endswith("Selection") and tag != "PlainTextSelection" and id(child) not in on_text:
                 src.other_codings += len(_children(child, "Coding"))
         src.other_codings += len(_children(el, "Coding"))
         project.sources.append(src)
