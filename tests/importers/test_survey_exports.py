@@ -236,11 +236,11 @@ def test_csv_with_more_rows_than_the_limit_is_refused(cli, project, tmp_path):
 def test_excel_sep_hint_line_and_multiline_headings(cli, tmp_path):
     """A CSV "for Excel" starts with a `sep=;` line; MS Forms-style headings hold line breaks."""
     path = tmp_path / "export-excel.csv"
-    path.write_text('sep=;\r\nrespondent;"Wat doet u\r\nop een gewone dag?"\r\nR1;Ik surveilleer.\r\nR2;\r\nR3;"Ik val in; soms hele dagen."\r\n',
-                    encoding="utf-8")
+    path.write_text('sep=;\r\nrespondent;"Wat doet u\r\nop een gewone dag?"\r\nR1;Ik surveilleer.\r\nR2;\r\n'
+                    'R3;"Ik val in; soms hele dagen.\r\nEn ik surveilleer."\r\n', encoding="utf-8")
     r = cli("import", path, "--source", "enquete", "--id-column", "respondent",
             "--text-column", "Wat doet u op een gewone dag?")
     assert r.exit_code == 0, r.output
     assert [(s["external_id"], s["text"]) for s in segments(cli)] == [
-        ("R1", "Ik surveilleer."), ("R3", "Ik val in; soms hele dagen.")]
+        ("R1", "Ik surveilleer."), ("R3", "Ik val in; soms hele dagen.\nEn ik surveilleer.")]
 

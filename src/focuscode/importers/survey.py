@@ -132,7 +132,8 @@ def _clean(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 1001.0 in a sheet is respondent 1001
-    return str(value).strip()
+    # A quoted answer keeps the file's line ends (Windows exports: \r\n); segments use \n like transcripts.
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _check_columns(header: list[str], columns: SurveyColumns, path: str, line: int) -> dict[str, int]:
