@@ -46,3 +46,28 @@ def test_docx_whose_document_part_would_expand_past_the_limit_is_refused_before_
                    "fg-vo-3.docx", "word/document.xml", "limit 32 MB per part")
     assert time.monotonic() - start < 5
     assert db_snapshot(project) == before
+
+
+def test_anonymise_refuses_an_xlsx_bomb_before_loading_it(cli, tmp_path):
+    """`anonymise` loads a whole workbook to rewrite it; a shared-strings bomb stops at the declared size."""
+    from openpyxl import Workbook
+
+    made = tmp_path / "gemaakt.xlsx"
+    book = Workbook()
+    book.active.append(["respondent", "toelichting"])
+    book.active.append(["R1", "Ik val in."])
+    book.save(made)
+    path = tmp_path / "ruw" / "enquete.xlsx"
+    path.parent.mkdir()
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        with dst.open("xl/sharedStrings.xml", "w") as fh:
+            fh.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+            for _ in range(120):
+                fh.write(b"Ik val in. " * 100_000)
+            fh.write(b"</t></si></sst>")
+    start = time.monotonic()
+    result = cli("anonymise", path, "--check")
+    assert time.monotonic() - start < 10
+    one_line_error(result, "enquete.xlsx", "xl/sharedStrings.xml", "limit 100 MB per part")
