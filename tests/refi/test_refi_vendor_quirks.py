@@ -11,8 +11,8 @@ Each archive is built here, shaped after the tool's own export code:
 - MAXQDA: document variables through a Case without a name, an annotation as a
   selection holding only a Description, Windows line ends counted as two characters,
   modifyingUser without creatingUser;
-- NVivo: `Sources/` capitalised and a passage coded to a case (a Coding whose CodeRef
-  names a Case);
+- NVivo: `Sources/` capitalised, a passage coded to a case (a Coding whose CodeRef
+  names a Case) and an annotation tied to its passage by a <Link>, not a NoteRef;
 - ATLAS.ti: Windows line ends in the text file but counted as one character.
 """
 
@@ -288,6 +288,14 @@ NVIVO = """<?xml version="1.0" encoding="utf-8"?>
       </PlainTextSelection>
     </TextSource>
   </Sources>
+  <Notes>
+    <Note guid="{90000000-aaaa-4bbb-8ccc-000000000001}" name="Annotatie" creatingUser="{11111111-aaaa-4bbb-8ccc-000000000001}">
+      <PlainTextContent>Visie op papier: navragen bij de directie.</PlainTextContent>
+    </Note>
+  </Notes>
+  <Links>
+    <Link guid="{11000000-aaaa-4bbb-8ccc-000000000001}" name="Annotatie" direction="OneWay" originGUID="{90000000-aaaa-4bbb-8ccc-000000000001}" targetGUID="{5E100000-aaaa-4bbb-8ccc-000000000001}"/>
+  </Links>
 </Project>
 """
 
@@ -296,7 +304,7 @@ NVIVO_TEXT = ("Gespreksleider: Wat zou de school moeten willen?\n"
               "Gespreksleider: Dank u wel.\n")
 
 
-def test_nvivo_case_coding_makes_the_passage_the_cases_turn(cli, db_path, tmp_path):
+def test_nvivo_case_coding_and_linked_annotation_land_on_the_passage(cli, db_path, tmp_path):
     s1 = NVIVO_TEXT.index("Deelnemer B:")
     e1 = NVIVO_TEXT.index("\nGespreksleider: Dank")
     qde = NVIVO.replace("{s1}", str(s1)).replace("{e1}", str(e1))
@@ -310,6 +318,9 @@ def test_nvivo_case_coding_makes_the_passage_the_cases_turn(cli, db_path, tmp_pa
                         "ORDER BY s.ordinal").fetchall()
     assert rows == [(1, None, None), (2, "Deelnemer B", "Deelnemer B"), (3, None, None)]
     assert conn.execute("SELECT k.name FROM codings c JOIN codes k ON k.id = c.code_id").fetchall() == [("visie",)]
+    # The annotation is linked to the passage: a memo on its segment, not on the project.
+    assert conn.execute("SELECT m.target, s.ordinal, m.coder, m.text FROM memos m JOIN segments s ON s.id = m.segment_id").fetchall() == [
+        ("segment", 2, "Onderzoeker", "Visie op papier: navragen bij de directie.")]
 
 
 def test_atlasti_counts_a_windows_line_end_as_one_character(cli, db_path, tmp_path):

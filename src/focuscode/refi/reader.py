@@ -393,7 +393,23 @@ def _read(archive: Archive, p: Path) -> RefiProject:
             project.notes[guid] = RefiNote(guid, el.get("name") or "", text, _user(el),
                                            el.get("creationDateTime") or el.get("modifiedDateTime"))
     project.project_notes = _note_refs(root)
+    _linked_notes(root, project)
     return project
+
+
+def _linked_notes(root, project: RefiProject) -> None:
+    """NVivo and ATLAS.ti tie a memo to a passage with a <Link> from the Note to the selection,
+    not a NoteRef: such a note belongs on that passage, not on the project."""
+    links = _child(root, "Links")
+    if links is None:
+        return
+    selections = {sel.guid: sel for src in project.sources for sel in src.selections}
+    for link in _children(links, "Link"):
+        ends = _guid(link.get("originGUID")), _guid(link.get("targetGUID"))
+        note = next((g for g in ends if g in project.notes), None)
+        sel = next((selections[g] for g in ends if g in selections), None)
+        if note is not None and sel is not None and note not in sel.notes:
+            sel.notes.append(note)
 
 
 _KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
