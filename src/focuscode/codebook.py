@@ -33,6 +33,7 @@ TOKEN_PATTERN_ATTRS = {
 }
 TOKEN_PATTERN_OPS = {"!", "?", "+", "*", "{"}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_CODE_DEPTH = 12  # themes, codes, subcodes...: deeper than this is a broken file, not a codebook
 
 
 @dataclass
@@ -59,9 +60,12 @@ class Code:
     line: int | None = None
 
     def walk(self) -> Iterator["Code"]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        # Iterative, so no tree depth can exhaust the interpreter's stack.
+        stack = [self]
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
 
 
 @dataclass
@@ -72,8 +76,11 @@ class Codebook:
     version: str | None = None
 
     def walk(self) -> Iterator[Code]:
-        for code in self.codes:
-            yield from code.walk()
+        stack = list(reversed(self.codes))
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
 
     def by_name(self) -> dict[str, Code]:
         return {c.name: c for c in self.walk()}
@@ -90,6 +97,7 @@ class _Problems:
     def __init__(self, path: str):
         self.path = path
         self.items: list[FocuscodeError] = []
+        self.matcher = None  # spaCy's Matcher on a blank vocab, made for the first pattern
 
     def add(self, node, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -128,8 +136,16 @@ def _text_list(node, problems: _Problems, key: str, allow_empty: bool = False) -
         if not text and not allow_empty:
             problems.add(item, f"empty entry in '{key}'")
             continue
+        if key == "exclude_keywords" and not _has_word(text):
+            problems.add(item, f"exclude keyword '{text}' has no word to match (only punctuation or spaces)")
+            continue
         out.append(text)
     return out
+
+
+def _has_word(term: str) -> bool:
+    # The matcher needs a word; `suggest` would refuse the whole codebook otherwise.
+    return any(ch.isalnum() for ch in term)
 
 
 def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
@@ -145,6 +161,9 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
             if not term:
                 problems.add(item, f"empty keyword in '{code_name}'")
                 continue
+            if not _has_word(term):
+                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
+                continue
             out.append(Keyword(term))
         elif isinstance(item, yaml.MappingNode):
             values = {}
@@ -157,6 +176,9 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
             term = str(term_node.value).strip() if isinstance(term_node, yaml.ScalarNode) else ""
             if not term:
                 problems.add(item, f"empty keyword in '{code_name}'")
+                continue
+            if not _has_word(term):
+                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
                 continue
             compound = True
             if "compound" in values:
@@ -171,10 +193,14 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
 
 
 def _patterns(node, problems: _Problems, code_name: str) -> list[list[dict]]:
-    """Check token patterns structurally; spaCy's own check runs when a matcher is built."""
-    import yaml
+    """Check token patterns structurally, then with spaCy's own Matcher validation.
 
-    data = yaml.safe_load(yaml.serialize(node)) if node is not None else None
+    spaCy checks on a blank vocabulary, so `codebook load` and `validate` refuse a
+    pattern that `suggest` would refuse, without loading any model.
+    """
+    from . import yamlsafe
+
+    data = yamlsafe.value(node, problems.path) if node is not None else None
     if not isinstance(data, list):
         problems.add(node, f"'patterns' of '{code_name}' must be a list of token patterns")
         return []
@@ -201,13 +227,40 @@ def _patterns(node, problems: _Problems, code_name: str) -> list[list[dict]]:
                     problems.add(sub, f"bad pattern in '{code_name}': empty value for '{attr}'")
                     ok = False
         if ok:
-            out.append([{str(k).upper(): v for k, v in t.items()} for t in pattern])
+            normalised = [{str(k).upper(): v for k, v in t.items()} for t in pattern]
+            reason = _spacy_rejects(problems, normalised)
+            if reason:
+                problems.add(sub, f"bad pattern in '{code_name}': spaCy rejects it: {reason}")
+                continue
+            out.append(normalised)
     return out
 
 
-def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, int]) -> Code | None:
+def _spacy_rejects(problems: _Problems, pattern: list[dict]) -> str | None:
+    """spaCy's reason for refusing a token pattern, or None."""
+    if problems.matcher is None:
+        from spacy.matcher import Matcher
+        from spacy.vocab import Vocab
+
+        problems.matcher = Matcher(Vocab(), validate=True)
+    try:
+        problems.matcher.add("check", [pattern])
+    except Exception as exc:  # noqa: BLE001 - MatchPatternError, re.error, ValueError, TypeError: all mean "invalid"
+        from .nlp.rules import _one_line
+
+        return _one_line(exc)
+    finally:
+        if "check" in problems.matcher:
+            problems.matcher.remove("check")
+    return None
+
+
+def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, int], depth: int = 1) -> Code | None:
     import yaml
 
+    if depth > MAX_CODE_DEPTH:
+        problems.add(node, f"codes nested deeper than {MAX_CODE_DEPTH} levels under '{parent}'")
+        return None
     if not isinstance(node, yaml.MappingNode):
         problems.add(node, "each code must be a mapping with at least 'name'")
         return None
@@ -259,7 +312,7 @@ def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, i
             problems.add(children, f"'children' of '{name}' must be a list of codes")
         else:
             for child_node in children.value:
-                child = _parse_code(child_node, problems, name, seen)
+                child = _parse_code(child_node, problems, name, seen, depth + 1)
                 if child is not None:
                     code.children.append(child)
     return code
@@ -269,14 +322,13 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     """Parse and validate codebook YAML text. Raises CodebookError listing every problem."""
     import yaml
 
+    from . import yamlsafe
+
     problems = _Problems(path)
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        err = FocuscodeError(f"not valid YAML: {reason}", path=path, line=line)
+        root = yamlsafe.compose(text, path)
+    except InputFileError as exc:
+        err = FocuscodeError(exc.message, path=path, line=exc.line)
         raise CodebookError(str(err), problems=[err]) from None
     if root is None:
         err = FocuscodeError("the codebook is empty", path=path)
@@ -312,10 +364,9 @@ def _summary(problems: _Problems) -> str:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a YAML codebook file."""
-    from .textio import read_text_file
+    from . import yamlsafe
 
     p = Path(path)
     if p.suffix.lower() == ".qdc":
         raise InputFileError("REFI-QDA codebooks (.qdc) are read by 'codebook load', not as YAML", path=str(p))
-    text, _encoding = read_text_file(p)
-    return parse_codebook(text, str(p))
+    return parse_codebook(yamlsafe.read_text(p), str(p))

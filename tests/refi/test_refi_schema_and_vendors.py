@@ -74,7 +74,11 @@ def test_atlasti_example_with_capitalised_entries_and_flat_hierarchy(cli, tmp_pa
         "SELECT p.name FROM codes c JOIN codes p ON p.id = c.parent_id WHERE c.name = 'diet Coke'").fetchone()
     assert parent == ("Coke",)
     assert "carry no text in the archive" in result.stderr
-    assert conn.execute("SELECT count(*) FROM memos").fetchone()[0] == 2
+    # Two notes, and two quotation comments ATLAS.ti writes as a selection's Description.
+    memos = {r[0]: r[1] for r in conn.execute("SELECT text, target FROM memos")}
+    assert len(memos) == 4
+    assert "Mabel is not the only person I know who has Coke for breakfast!" in memos
+    assert memos["why does Simon feel the need to do this?"] == "transcript"  # its text is not in the archive
 
 
 def test_atlasti_codebook_loads(cli, tmp_path, refi_dir):

@@ -35,13 +35,23 @@ def project(cli, db_path, tmp_path):
 
 
 def _load_bad_codebook(project, tmp_path, text):
-    """Store a codebook the validator lets through, straight into the project's codes table."""
-    from focuscode.codebook import parse_codebook
+    """Store a codebook straight into the project's codes table, past the validator (which
+    now refuses these at `codebook load`, as a project made by an older focuscode may hold
+    them), to test suggest's own defence."""
+    import yaml
+
+    from focuscode.codebook import Code, Codebook, Keyword
     from focuscode.codes import load_codebook_into
     from focuscode.db import open_project
 
+    def build(entry, parent=None):
+        code = Code(name=entry["name"], parent=parent, keywords=[Keyword(k.strip()) for k in entry.get("keywords", [])],
+                    patterns=entry.get("patterns", []))
+        code.children = [build(child, entry["name"]) for child in entry.get("children", [])]
+        return code
+
     db = open_project(project)
-    load_codebook_into(db, parse_codebook(text, "bad.yaml"))
+    load_codebook_into(db, Codebook([build(entry) for entry in yaml.safe_load(text)], "bad.yaml"))
     db.close()
 
 

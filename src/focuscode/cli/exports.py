@@ -82,7 +82,7 @@ def refi(
 def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> None:
     """`focuscode import study.qdpx`: called from the import command."""
     from ..errors import UsageError
-    from ..refi.importer import import_project
+    from ..refi.importer import import_projects
 
     others = [p for p in paths if p.suffix.lower() != ".qdpx"]
     if others:
@@ -98,10 +98,8 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> Non
     conn = open_db(db, create=True)
     with progress_bar("Import") as bar:
         task = bar.add_task("Import", total=len(paths))
-        results = []
-        for path, pr in zip(paths, projects):
-            results.append(import_project(conn, path, source=source, project=pr))
-            bar.advance(task)
+        # One transaction for all files: a failure in the second leaves the first unstored too.
+        results = import_projects(conn, zip(paths, projects), source=source, on_done=lambda _r: bar.advance(task))
     if as_json:
         print_json([r.__dict__ for r in results])
         return

@@ -38,7 +38,9 @@ def import_(
         Optional[List[str]], typer.Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
     ] = None,
     codes_column: Annotated[
-        Optional[str], typer.Option("--codes-column", help="Survey: codes already assigned, separated by ';' (needs --coder).")
+        Optional[List[str]],
+        typer.Option("--codes-column", help="Survey: codes already assigned, separated by ';', for the --text-column in the same "
+                     "position (repeat per text column; needs --coder). An answer without a code counts as 'no code applies'."),
     ] = None,
     coder: Annotated[Optional[str], typer.Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
@@ -66,7 +68,7 @@ def import_(
         source=source, participants=participants, speaker_pattern=speaker_pattern, allow_unknown=allow_unknown,
         role=role, sector=sector, replace=replace, names=names, allow_pii=allow_pii,
         text_columns=list(text_column or []), id_column=id_column, role_column=role_column,
-        sector_column=sector_column, meta_columns=list(meta_column or []), codes_column=codes_column,
+        sector_column=sector_column, meta_columns=list(meta_column or []), codes_columns=list(codes_column or []),
         coder=coder, sheet=sheet, notify=info,
     )
     files = list(expand_paths(paths, surveys=bool(options.text_columns)))

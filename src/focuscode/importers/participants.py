@@ -61,49 +61,78 @@ def _add(out: dict[str, Participant], lines: dict[str, int], p: Participant, pat
 def load_participants(path: str | Path) -> dict[str, Participant]:
     """Read a participants CSV or YAML file into label -> Participant."""
     p = Path(path)
-    text, _encoding = read_text_file(p)
     out: dict[str, Participant] = {}
     lines: dict[str, int] = {}
     if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+        from .. import yamlsafe
 
-        try:
-            root = yaml.compose(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ParticipantsError(
-                f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(p), line=mark.line + 1 if mark else None
-            ) from None
-        if isinstance(root, yaml.MappingNode):
-            root = next((v for k, v in root.value if k.value == "participants"), None)
-        if not isinstance(root, yaml.SequenceNode):
-            raise ParticipantsError("expected a list of participants (or 'participants:' with a list)", path=str(p))
-        for node in root.value:
-            record = yaml.safe_load(yaml.serialize(node))
-            line = node.start_mark.line + 1
-            if not isinstance(record, dict):
-                raise ParticipantsError("each participant must be a mapping with a label", path=str(p), line=line)
+        text = yamlsafe.read_text(p, error=ParticipantsError)
+        for record, line in _yaml_records(text, str(p)):
             _add(out, lines, _make(record, str(p), line), str(p), line)
     elif p.suffix.lower() in (".csv", ".tsv", ".txt"):
-        try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        fields = [f.strip() for f in (reader.fieldnames or [])]
-        if "label" not in fields:
-            raise ParticipantsError("the participants file needs a 'label' column", path=str(p), line=1)
-        reader.fieldnames = fields
-        for record in reader:
-            line = reader.line_num
-            if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
-                continue
+        text, _encoding = read_text_file(p)
+        for record, line in _csv_records(text, str(p)):
             _add(out, lines, _make(record, str(p), line), str(p), line)
     else:
         raise ParticipantsError("participants files are .csv or .yaml", path=str(p))
     if not out:
         raise ParticipantsError("the participants file lists nobody", path=str(p))
     return out
+
+
+def _yaml_records(text: str, path: str):
+    """(record, line) per participant; aliases, tags and bad YAML are one error with file:line."""
+    import yaml
+
+    from .. import yamlsafe
+
+    root = yamlsafe.compose(text, path, error=ParticipantsError)
+    if isinstance(root, yaml.MappingNode):
+        root = next((v for k, v in root.value if k.value == "participants"), None)
+    if not isinstance(root, yaml.SequenceNode):
+        raise ParticipantsError("expected a list of participants (or 'participants:' with a list)", path=path)
+    for node in root.value:
+        line = node.start_mark.line + 1
+        record = yamlsafe.value(node, path, error=ParticipantsError)
+        if not isinstance(record, dict):
+            shown = "an empty entry ('- ' with nothing after it)" if record is None else f"'{record}'"
+            raise ParticipantsError(f"each participant must be a mapping with a label, not {shown}", path=path, line=line)
+        for key_node, value_node in node.value:
+            if not isinstance(value_node, yaml.ScalarNode):
+                raise ParticipantsError(f"'{key_node.value}' must be a single value, not a list or mapping",
+                                        path=path, line=value_node.start_mark.line + 1)
+        yield {str(k): v for k, v in record.items()}, line
+
+
+def _csv_records(text: str, path: str):
+    """(record, line) per row; quoting follows RFC 4180 ("leraar ""LB"", mentor" is one field)."""
+    first = text.split("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    # The Sniffer guesses quoting and escapes from one line and can get them wrong;
+    # only the delimiter is taken from it, the rest is the standard CSV dialect.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+    try:
+        header = next(reader, None)
+        fields = [f.strip().lstrip("\ufeff") for f in (header or [])]
+        if "label" not in fields:
+            raise ParticipantsError("the participants file needs a 'label' column", path=path, line=1)
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(fields):
+                extra = next(cell for cell in row[len(fields):] if cell.strip()) if any(c.strip() for c in row[len(fields):]) else None
+                if extra is not None:
+                    raise ParticipantsError(
+                        f"row has {len(row)} fields but the header has {len(fields)} (extra value '{extra}'; quote values holding '{delimiter}')",
+                        path=path, line=line,
+                    )
+            yield dict(zip(fields, row + [""] * (len(fields) - len(row)))), line
+    except csv.Error as exc:
+        raise ParticipantsError(f"not a readable CSV file ({exc})", path=path, line=reader.line_num or None) from None
 
 
 def participants_beside(transcript: Path) -> Path | None:

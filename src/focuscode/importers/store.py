@@ -47,7 +47,7 @@ class ImportOptions:
     role_column: str | None = None
     sector_column: str | None = None
     meta_columns: list[str] = field(default_factory=list)
-    codes_column: str | None = None
+    codes_columns: list[str] = field(default_factory=list)  # one per text column, in the same order
     sheet: str | None = None
     coder: str | None = None
     # Told (once per process) when the gate starts loading deduce's tables, which takes a while.
@@ -89,7 +89,7 @@ def _survey_columns(options: ImportOptions):
 
     return SurveyColumns(
         text=list(options.text_columns), id=options.id_column, role=options.role_column,
-        sector=options.sector_column, meta=list(options.meta_columns), codes=options.codes_column, sheet=options.sheet,
+        sector=options.sector_column, meta=list(options.meta_columns), codes=list(options.codes_columns), sheet=options.sheet,
     )
 
 
@@ -166,7 +166,7 @@ def _check_options(options: ImportOptions) -> None:
         raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{options.source}'")
     if options.sector is not None and options.sector not in SECTORS:
         raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
-    if options.codes_column and not (options.coder or "").strip():
+    if options.codes_columns and not (options.coder or "").strip():
         raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
 
 
@@ -288,7 +288,7 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
             )
         db.table("segments").insert_all(rows, batch_size=500)
         kept = _reattach(db, transcript_id, old) if old else 0
-        imported = _store_codes(db, transcript_id, parsed.turns, code_ids, options.coder) if code_ids else 0
+        imported = _store_codes(db, transcript_id, parsed.turns, code_ids, options.coder) if options.codes_columns else 0
     status = "replaced" if existing is not None else "imported"
     return ImportResult(
         str(path), name, status, len(rows), parsed.encoding, transcript_id, parsed.source_type,
@@ -416,14 +416,21 @@ def _code_ids(db, turns: list[Turn], path: Path) -> dict[str, int]:
 
 
 def _store_codes(db, transcript_id: int, turns: list[Turn], code_ids: dict[str, int], coder: str | None) -> int:
+    """A coded answer is a finished decision: its codes accepted, and the answer marked seen,
+    so every other code counts as not applying (an empty codes cell: no code applies),
+    as `code --from-file` does for a row without a code."""
     from ..coding import set_decision
+    from ..db import now
 
     count = 0
+    coder = coder.strip()
+    stamp = now()
     seg_ids = [r[0] for r in db.execute("SELECT id FROM segments WHERE transcript_id = ? ORDER BY ordinal", [transcript_id])]
     for seg_id, turn in zip(seg_ids, turns):
         for code in dict.fromkeys(turn.codes):
-            old, _ = set_decision(db, seg_id, code_ids[code], coder.strip(), "accepted", method="import")
+            old, _ = set_decision(db, seg_id, code_ids[code], coder, "accepted", method="import")
             count += old is None
+    db.conn.executemany("INSERT OR IGNORE INTO seen (segment_id, coder, at) VALUES (?, ?, ?)", [(sid, coder, stamp) for sid in seg_ids])
     return count
 
 

@@ -3,6 +3,17 @@
 Each text column is a question; the segment keeps the respondent id as its
 external_id, the question as its question, and role, sector and any meta
 columns as participant facts. Line numbers are spreadsheet rows (header = 1).
+
+Answers coded elsewhere come with a codes column per text column (paired in the
+order given). Every answer of such an import is a finished decision of the coder:
+the codes listed are accepted and, an empty cell included, no other code applies
+(the store marks the answer seen for that coder, which is how a coder says "no
+code applies" anywhere in focuscode).
+
+Both formats are read as a stream, row by row: a workbook is opened with
+openpyxl in read-only mode after its package has passed the zip-bomb limits, a
+CSV with the csv module. Rows, columns and the length of one answer are capped,
+each with an error naming the row.
 """
 
 from __future__ import annotations
@@ -11,13 +22,18 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import InputFileError, UsageError
 from ..textio import decode_bytes, read_bytes
+from ..ziplimits import XLSX, check_package
 from .model import ParsedSource, Turn
 
 SECTORS = ("po", "vo")
 CODE_SEPARATOR = ";"
+MAX_ANSWER_CHARS = 32_767  # Excel's own limit for one cell: a longer "answer" is not one
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
 
 
 @dataclass
@@ -27,109 +43,192 @@ class SurveyColumns:
     role: str | None = None
     sector: str | None = None
     meta: list[str] = field(default_factory=list)
-    codes: str | None = None
+    codes: list[str] = field(default_factory=list)  # one per text column, in the same order
     sheet: str | None = None
 
 
-def _read_csv(data: bytes, path: str):
-    import pandas as pd
-
+def _csv_rows(data: bytes, path: str) -> tuple[Iterator[tuple[int, list[str]]], str]:
     text, encoding = decode_bytes(data, path)
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    try:
-        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text.lstrip("\ufeff")), sep=delimiter, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, engine="python",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
-        raise InputFileError(f"not a readable CSV file ({' '.join(str(exc).split())[:120]})", path=path) from None
-    return frame, encoding
+    text = text.lstrip("\ufeff")
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if len(hint) == 5 and hint.startswith("sep="):
+        # Excel's delimiter hint, written by tools that export "for Excel": not the header.
+        delimiter, text = first.strip()[4], rest
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    offset = 1 if text is rest else 0  # rows keep the file's numbering
+
+    def rows():
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+        row = 0
+        try:
+            for row, cells in enumerate(reader, start=1):
+                yield row + offset, cells
+        except csv.Error as exc:
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                reason = f"a cell is longer than {csv.field_size_limit()} characters"
+            raise InputFileError(f"not a readable CSV file ({reason})", path=path, line=row + 1 + offset) from None
+
+    return rows(), encoding
 
 
-def _read_xlsx(data: bytes, path: str, sheet: str | None):
-    import pandas as pd
-
+def _xlsx_rows(data: bytes, path: str, sheet: str | None) -> tuple[Iterator[tuple[int, list]], str]:
     if not data.strip():
         raise InputFileError("the file is empty", path=path)
     if not data.startswith(b"PK"):
         raise InputFileError("not an .xlsx file (it is not an Excel workbook package)", path=path)
+    check_package(data, path, XLSX)
+    from openpyxl import load_workbook
+
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        names = book.sheet_names
-    except Exception as exc:  # noqa: BLE001 - openpyxl/zipfile raise many types for one meaning
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        names = list(book.sheetnames)
+    except Exception as exc:  # noqa: BLE001 - openpyxl/zipfile/lxml raise many types for one meaning
         raise InputFileError(f"not a readable .xlsx (truncated or damaged: {type(exc).__name__})", path=path) from None
+    listed = ", ".join(f"'{n}'" for n in names)
     if sheet is None:
-        if len(names) > 1:
-            listed = ", ".join(f"'{n}'" for n in names)
+        if len(names) != 1:
             raise InputFileError(f"the workbook has {len(names)} sheets ({listed}); choose one with --sheet", path=path)
         sheet = names[0]
     elif sheet not in names:
-        listed = ", ".join(f"'{n}'" for n in names)
         raise InputFileError(f"no sheet '{sheet}' in the workbook (sheets: {listed})", path=path)
     try:
-        frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
+        ws = book[sheet]
+        # The declared dimension may claim a million rows or 16,384 columns for one
+        # stray formatted cell; rows are read as they are, padded to the header's width.
+        ws.reset_dimensions()
     except Exception as exc:  # noqa: BLE001
         raise InputFileError(f"cannot read sheet '{sheet}' ({type(exc).__name__})", path=path) from None
-    return frame, sheet
+
+    def rows():
+        width = None
+        try:
+            for row, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                values = list(values[:width] if width is not None else values)
+                if width is None:
+                    while values and values[-1] in (None, ""):
+                        values.pop()
+                    if len(values) > MAX_COLUMNS:
+                        raise InputFileError(f"the header has {len(values)} columns (limit {MAX_COLUMNS})", path=path, line=1)
+                    width = len(values)
+                yield row, values
+        except InputFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise InputFileError(f"cannot read sheet '{sheet}' ({type(exc).__name__})", path=path) from None
+        finally:
+            book.close()
+
+    return rows(), sheet
 
 
 def _clean(value) -> str:
     if value is None:
         return ""
-    text = str(value)
-    if text.lower() == "nan":
-        return ""
-    return text.strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 1001.0 in a sheet is respondent 1001
+    # A quoted answer keeps the file's line ends (Windows exports: \r\n); segments use \n like transcripts.
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _check_columns(header: list[str], columns: SurveyColumns, path: str, line: int) -> dict[str, int]:
+    # Headings are compared with their white space folded: MS Forms and Qualtrics put the
+    # whole question, line breaks and double spaces included, in the heading.
+    available = [" ".join(str(c).split()) if c is not None else "" for c in header]
+    wanted = [*columns.text, columns.id, columns.role, columns.sector, *columns.meta, *columns.codes]
+    index: dict[str, int] = {}
+    for name in (w for w in wanted if w):
+        if name in index:
+            continue
+        folded = " ".join(name.split())
+        if folded not in available:
+            named = [c for c in available if c]
+            shown = ", ".join(f"'{c}'" for c in named[:12]) + (", ..." if len(named) > 12 else "")
+            raise InputFileError(f"no column '{name}' (columns: {shown})", path=path, line=line)
+        if available.count(folded) > 1:
+            raise InputFileError(f"column '{name}' appears {available.count(folded)} times in the header", path=path, line=line)
+        index[name] = available.index(folded)
+    return index
+
+
+def _skip_qualtrics_headers(rows):
+    """Qualtrics puts two more header rows under the column ids: the question texts, then
+    {"ImportId": ...} per column. Neither is an answer."""
+    import itertools
+
+    first = list(itertools.islice(rows, 2))
+    if len(first) == 2 and any(_clean(c).startswith('{"ImportId"') for c in first[1][1]):
+        first = []
+    return itertools.chain(first, rows)
 
 
 def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) -> ParsedSource:
     if not columns.text:
         raise InputFileError("a survey file needs --text-column NAME (repeat it for several questions)", path=path)
-    if columns.codes and len(columns.text) > 1:
-        raise UsageError("--codes-column works with a single --text-column")
+    if columns.codes and len(columns.codes) != len(columns.text):
+        raise UsageError(
+            f"give one --codes-column per --text-column, in the same order "
+            f"({len(columns.text)} text column{'s' if len(columns.text) > 1 else ''}, {len(columns.codes)} codes column"
+            f"{'s' if len(columns.codes) > 1 else ''})"
+        )
     if xlsx:
-        frame, sheet = _read_xlsx(data, path, columns.sheet)
+        rows, sheet = _xlsx_rows(data, path, columns.sheet)
         encoding = None
     else:
-        frame, encoding = _read_csv(data, path)
+        rows, encoding = _csv_rows(data, path)
         sheet = None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    available = list(frame.columns)
-    wanted = [*columns.text, columns.id, columns.role, columns.sector, *columns.meta, columns.codes]
-    for name in (w for w in wanted if w):
-        if name not in available:
-            shown = ", ".join(f"'{c}'" for c in available[:12]) + (", ..." if len(available) > 12 else "")
-            raise InputFileError(f"no column '{name}' (columns: {shown})", path=path, line=1)
+    header = next(rows, None)
+    if header is None:
+        raise InputFileError("the file is empty", path=path)
+    index = _check_columns(header[1], columns, path, header[0])
+    rows = _skip_qualtrics_headers(rows)
+    pairs = list(zip(columns.text, columns.codes or [None] * len(columns.text)))
     turns: list[Turn] = []
-    for index, record in enumerate(frame.to_dict("records")):
-        row = index + 2  # spreadsheet row: the header is row 1
-        rid = _clean(record.get(columns.id)) if columns.id else ""
-        role = _clean(record.get(columns.role)) if columns.role else ""
-        sector = _clean(record.get(columns.sector)).lower() if columns.sector else ""
+    for count, (row, cells) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise InputFileError(f"more than {MAX_ROWS} answer rows; split the file", path=path, line=row)
+
+        def cell(name: str | None) -> str:
+            if not name:
+                return ""
+            i = index[name]
+            return _clean(cells[i]) if i < len(cells) else ""
+
+        rid, role = cell(columns.id), cell(columns.role)
+        sector = cell(columns.sector).lower()
         if sector and sector not in SECTORS:
             raise InputFileError(f"sector must be po or vo, not '{sector}' (column '{columns.sector}')", path=path, line=row)
-        attributes = {m: _clean(record.get(m)) for m in columns.meta if _clean(record.get(m))}
-        codes = []
-        if columns.codes:
-            codes = [c.strip() for c in _clean(record.get(columns.codes)).split(CODE_SEPARATOR) if c.strip()]
-        for question in columns.text:
-            answer = _clean(record.get(question))
+        attributes = {m: cell(m) for m in columns.meta if cell(m)}
+        for question, codes_column in pairs:
+            answer = cell(question)
+            codes = [c.strip() for c in cell(codes_column).split(CODE_SEPARATOR) if c.strip()]
+            if len(answer) > MAX_ANSWER_CHARS:
+                raise InputFileError(
+                    f"the answer in column '{question}' is {len(answer)} characters long (limit {MAX_ANSWER_CHARS}, "
+                    f"Excel's own cell limit)", path=path, line=row)
             if not answer:
+                if codes:
+                    raise InputFileError(
+                        f"codes '{CODE_SEPARATOR.join(codes)}' in column '{codes_column}' for an empty answer in '{question}'",
+                        path=path, line=row)
                 continue
             turns.append(
                 Turn(
                     speaker=rid or f"R{row - 1}", text=answer, line=row, external_id=rid or None,
                     question=question, role=role or None, sector=sector or None, attributes=attributes,
-                    codes=list(codes), line_map=[(0, row)],
+                    codes=codes, line_map=[(0, row)],
                 )
             )
     if not turns:
         raise InputFileError(f"no answers found in column(s) {', '.join(repr(t) for t in columns.text)}", path=path)
     metadata = {"questions": list(columns.text)}
+    if columns.codes:
+        metadata["codes_columns"] = dict(pairs)
     if sheet:
         metadata["sheet"] = sheet
     return ParsedSource(turns=turns, source_type="xlsx" if xlsx else "csv", encoding=encoding, metadata=metadata)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import InputFileError, TranscriptError
 from ..textio import read_bytes
+from ..ziplimits import DOCX, check_package
 from .model import ParsedSource, Turn
 from .text import check_times, parse_text, parse_time
 
@@ -36,6 +37,7 @@ def _open(data: bytes, path: str):
         raise InputFileError("the file is empty", path=path)
     if not data.startswith(b"PK"):
         raise InputFileError("not a .docx file (it is not a Word document package)", path=path)
+    check_package(data, path, DOCX)  # python-docx expands every part in memory: zip bombs stop here
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - see above

@@ -194,8 +194,11 @@ def _load(path: Path) -> _Source:
 def _load_xlsx(path: Path, data: bytes) -> _Source:
     import openpyxl
 
+    from ..ziplimits import XLSX, check_package
+
     if not data.strip():
         raise InputFileError("the file is empty", path=str(path))
+    check_package(data, str(path), XLSX)  # the whole workbook is loaded to be rewritten: zip bombs stop here
     try:
         book = openpyxl.load_workbook(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - openpyxl/zipfile raise many types for one meaning

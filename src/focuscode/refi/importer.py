@@ -67,6 +67,17 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
     return out
 
 
+def import_projects(db, items, *, source: str | None = None, on_done=None) -> list[RefiImportResult]:
+    """Import several (path, read project) pairs as one transaction: all of them or none."""
+    results = []
+    with transaction(db):
+        for path, project in items:
+            results.append(import_project(db, path, source=source, project=project))
+            if on_done is not None:
+                on_done(results[-1])
+    return results
+
+
 def import_project(db, path: str | Path, *, source: str | None = None, project: RefiProject | None = None) -> RefiImportResult:
     """Import a .qdpx into the project; nothing is written when anything fails.
 
@@ -148,7 +159,10 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                         continue
                     coder = users.get(coding.user_guid or "", None) or DEFAULT_CODER
                     for seg_id, (s0, e0, _t) in hit:
-                        span = (sel.start - s0, sel.end - s0) if len(hit) == 1 and (sel.start, sel.end) != (s0, e0) else (None, None)
+                        # A selection may run over the segment's edges (qc selects a line with its
+                        # newline); the span is the part inside the segment, none if that is all of it.
+                        inside = (max(sel.start, s0), min(sel.end, e0))
+                        span = (inside[0] - s0, inside[1] - s0) if len(hit) == 1 and inside != (s0, e0) else (None, None)
                         coding_rows.append({
                             "segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted",
                             "method": "import", "span_start": span[0], "span_end": span[1],

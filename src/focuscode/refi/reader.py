@@ -5,26 +5,22 @@ absolute path, no `..`), sizes are capped against zip bombs, source paths must
 stay inside the archive, and XML goes through defusedxml with DTDs forbidden,
 so entity bombs and external entities are refused before any parsing work.
 
-Tolerance: vendors differ. Entry names are matched case-insensitively
+Tolerance: vendors differ (see the tests in tests/refi for each quirk). Entry names are matched case-insensitively
 (ATLAS.ti writes `Project.qde` and `Sources/`), namespaces are ignored, and a
 hierarchy flattened into names (`Coke::diet Coke`) is rebuilt into a tree.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import Code, Codebook
 from ..errors import ExchangeError
+from .archive import Archive, decode_text, resolve, internal_entry
 
-MAX_ENTRY_BYTES = 512 * 1024 * 1024
-MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 200  # compressed-to-real size beyond which an entry is treated as a zip bomb
-_DRIVE = re.compile(r"^[A-Za-z]:")
+MAX_CODE_DEPTH = 100  # NVivo and MAXQDA trees are a handful of levels; thousands is a broken or hostile file
 
 
 @dataclass
@@ -52,6 +48,7 @@ class RefiSelection:
     end: int
     codings: list[RefiCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    case_refs: list[str] = field(default_factory=list)  # NVivo codes text to a case: "this is what R1 says"
 
 
 @dataclass
@@ -151,18 +148,30 @@ def _guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").lower()
 
 
-def _parse_code(el, where: str) -> RefiCode:
+def _parse_code(el, where: str, depth: int = 1) -> RefiCode:
     name = (el.get("name") or "").strip()
     if not name:
         raise ExchangeError("a code without a name", path=where)
+    if depth > MAX_CODE_DEPTH:
+        raise ExchangeError(f"refused: codes nested deeper than {MAX_CODE_DEPTH} levels (at '{name[:60]}')", path=where)
     return RefiCode(
         guid=_guid(el.get("guid")),
         name=name,
         description=_text(el, "Description"),
         color=(el.get("color") or None),
-        children=[_parse_code(c, where) for c in _children(el, "Code")],
+        children=[_parse_code(c, where, depth + 1) for c in _children(el, "Code")],
         notes=_note_refs(el),
     )
+
+
+def _check_depth(codes: list[RefiCode], where: str) -> None:
+    """A hierarchy flattened into names (`a::b::c`) can be as deep as the XML one."""
+    stack = [(c, 1) for c in codes]
+    while stack:
+        code, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise ExchangeError(f"refused: codes nested deeper than {MAX_CODE_DEPTH} levels (at '{code.name[:60]}')", path=where)
+        stack.extend((c, depth + 1) for c in code.children)
 
 
 def _unflatten(codes: list[RefiCode]) -> list[RefiCode]:
@@ -236,6 +245,7 @@ def codes_from(el, where: str) -> list[RefiCode]:
     if codes_el is None:
         return []
     codes = _unflatten([_parse_code(c, where) for c in _children(codes_el, "Code")])
+    _check_depth(codes, where)
     _unique_names(codes)
     return codes
 
@@ -256,7 +266,11 @@ def read_codebook(path: str | Path) -> Codebook:
     """A .qdc codebook file as our Codebook."""
     from ..textio import read_bytes
 
+    from ..ziplimits import QDPX
+
     p = Path(path)
+    if p.is_file() and p.stat().st_size > QDPX.member:
+        raise ExchangeError(f"refused: the codebook file is larger than {QDPX.describe(QDPX.member)}", path=str(p))
     root = parse_xml(read_bytes(p), str(p))
     if _local(root.tag) != "CodeBook":
         raise ExchangeError(f"not a REFI-QDA codebook (root element is <{_local(root.tag)}>, expected <CodeBook>)", path=str(p))
@@ -266,90 +280,57 @@ def read_codebook(path: str | Path) -> Codebook:
     return to_codebook(codes, str(p))
 
 
-# --- Archive -----------------------------------------------------------------------------------
-
-
-class Archive:
-    """A .qdpx opened for reading, with every entry name checked up front."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        if not path.exists():
-            raise ExchangeError("no such file", path=str(path))
-        if not zipfile.is_zipfile(path):
-            raise ExchangeError("not a REFI-QDA project: a .qdpx must be a ZIP archive", path=str(path))
+def _transcript_positions(transcript) -> dict[str, int]:
+    """SyncPoint GUID -> its character position in the transcript text (QualCoder writes both)."""
+    out = {}
+    for point in _children(transcript, "SyncPoint"):
         try:
-            self.zf = zipfile.ZipFile(path)
-            infos = self.zf.infolist()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ExchangeError(f"damaged ZIP archive ({exc})", path=str(path)) from None
-        self.entries: dict[str, zipfile.ZipInfo] = {}
-        total = 0
-        for info in infos:
-            name = info.filename.replace("\\", "/")
-            parts = name.split("/")
-            if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
-                raise ExchangeError(f"refused: the archive holds a path outside its folder: '{info.filename}'", path=str(path))
-            total += info.file_size
-            if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or (
-                info.compress_size and info.file_size > 10 * 1024 * 1024 and info.file_size / info.compress_size > MAX_RATIO
-            ):
-                raise ExchangeError(f"refused: '{info.filename}' unpacks to {info.file_size} bytes (a possible zip bomb)", path=str(path))
-            if not name.endswith("/"):
-                self.entries[name.lower()] = info
-
-    def find(self, name: str) -> zipfile.ZipInfo | None:
-        return self.entries.get(name.lower())
-
-    def read(self, info: zipfile.ZipInfo) -> bytes:
-        try:
-            with self.zf.open(info) as fh:
-                data = fh.read(MAX_ENTRY_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-            raise ExchangeError(f"cannot read '{info.filename}' from the archive ({exc})", path=str(self.path)) from None
-        if len(data) > MAX_ENTRY_BYTES:
-            raise ExchangeError(f"refused: '{info.filename}' is too large", path=str(self.path))
-        return data
-
-    def source_files(self) -> list[str]:
-        return [n for n in self.entries if n.startswith("sources/") and not n.rsplit("/", 1)[-1].startswith(".")]
-
-    def close(self) -> None:
-        self.zf.close()
+            out[_guid(point.get("guid"))] = int(point.get("position"))
+        except (TypeError, ValueError):
+            continue  # a sync point with only a time cannot place text
+    return out
 
 
-def internal_entry(path_attr: str, where: str) -> str | None:
-    """The archive entry for `internal://x.txt`; None for sources outside the archive."""
-    value = path_attr.strip()
-    if not value.lower().startswith("internal://"):
-        return None  # relative:// and absolute:// point outside; we never read those
-    name = value[len("internal://"):].replace("\\", "/")
-    if name.startswith("/") or _DRIVE.match(name) or ".." in name.split("/") or "/" in posixpath.normpath(name):
-        raise ExchangeError(f"refused: source path '{value}' leaves the archive's sources folder", path=where)
-    return "sources/" + name
-
-
-def _selection(el) -> RefiSelection:
+def _selection(el, project: "RefiProject", span: tuple[int, int] | None = None) -> RefiSelection:
     try:
-        start, end = int(el.get("startPosition")), int(el.get("endPosition"))
+        start, end = span or (int(el.get("startPosition")), int(el.get("endPosition")))
     except (TypeError, ValueError):
         raise ValueError(f"selection '{el.get('name') or el.get('guid')}' has no valid start/end position") from None
     if start < 0 or end < 0:
         raise ValueError(f"selection '{el.get('name') or el.get('guid')}' has a negative position")
     start, end = min(start, end), max(start, end)
-    return RefiSelection(
+    sel = RefiSelection(
         guid=_guid(el.get("guid")),
         name=el.get("name") or "",
         start=start,
         end=end,
-        codings=[_coding(c) for c in _children(el, "Coding")],
+        codings=[_coding(c, el) for c in _children(el, "Coding")],
         notes=_note_refs(el),
     )
+    # QualCoder keeps a coding's memo, and MAXQDA an annotation without any coding,
+    # in the selection's Description: kept as a memo on the segment.
+    _description_note(project, el, sel.guid, sel.notes)
+    return sel
 
 
-def _coding(el) -> RefiCoding:
+def _description_note(project: "RefiProject", el, guid: str, notes: list[str]) -> None:
+    text = _text(el, "Description")
+    if text:
+        key = f"{guid}:description"
+        project.notes[key] = RefiNote(key, "", text, _user(el), el.get("creationDateTime") or el.get("modifiedDateTime"))
+        notes.append(key)
+
+
+def _user(el) -> str | None:
+    # Some tools leave creatingUser empty or out and give only modifyingUser.
+    return _guid(el.get("creatingUser")) or _guid(el.get("modifyingUser")) or None
+
+
+def _coding(el, selection=None) -> RefiCoding:
     ref = _child(el, "CodeRef")
-    return RefiCoding(_guid(ref.get("targetGUID")) if ref is not None else "", _guid(el.get("creatingUser")) or None, el.get("creationDateTime"))
+    user = _user(el) or (_user(selection) if selection is not None else None)
+    return RefiCoding(_guid(ref.get("targetGUID")) if ref is not None else "", user,
+                      el.get("creationDateTime") or el.get("modifiedDateTime"))
 
 
 def _variable_value(vv, names: dict[str, str]):
@@ -376,7 +357,7 @@ def read_project(path: str | Path) -> RefiProject:
 
 
 def _read(archive: Archive, p: Path) -> RefiProject:
-    info = archive.find("project.qde")
+    info = archive.project_entry()
     if info is None:
         raise ExchangeError("not a REFI-QDA project: the archive has no project.qde", path=str(p))
     where = f"{p}!{info.filename}"
@@ -396,57 +377,8 @@ def _read(archive: Archive, p: Path) -> RefiProject:
     if variables is not None:
         for v in _children(variables, "Variable"):
             variable_names[_guid(v.get("guid"))] = v.get("name") or ""
-    shipped = set(archive.source_files())
-    sources = _child(root, "Sources")
-    if sources is not None:
-        for el in sources:
-            kind = _local(el.tag)
-            if kind not in ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource"):
-                continue
-            src = RefiSource(guid=_guid(el.get("guid")), name=(el.get("name") or "").strip() or _guid(el.get("guid")), kind=kind)
-            src.notes = _note_refs(el)
-            for vv in _children(el, "VariableValue"):
-                key, value = _variable_value(vv, variable_names)
-                if key and value is not None:
-                    src.variables[key] = str(value)
-            text_el = el if kind == "TextSource" else _child(el, "Representation")
-            if text_el is not None:
-                content = _child(text_el, "PlainTextContent")
-                path_attr = text_el.get("plainTextPath")
-                if content is not None:
-                    src.text = content.text or ""
-                elif path_attr:
-                    src.path = path_attr
-                    entry = internal_entry(path_attr, where)
-                    if entry is not None and entry.lower() in archive.entries:
-                        src.text = _decode(archive.read(archive.find(entry)), f"{p}!{entry}")
-                    elif entry is not None and shipped:
-                        # The archive ships sources, just not this one: it is damaged or incomplete.
-                        raise ExchangeError(
-                            f"source '{src.name}' refers to {path_attr}, which is not in the archive", path=str(p)
-                        )
-                for sel_el in _children(text_el, "PlainTextSelection"):
-                    try:
-                        src.selections.append(_selection(sel_el))
-                    except ValueError as exc:
-                        raise ExchangeError(str(exc), path=where) from None
-            for child in el:
-                tag = _local(child.tag)
-                if tag.endswith("Selection") and tag != "PlainTextSelection":
-                    src.other_codings += len(_children(child, "Coding"))
-            src.other_codings += len(_children(el, "Coding"))
-            project.sources.append(src)
-    cases = _child(root, "Cases")
-    if cases is not None:
-        for el in _children(cases, "Case"):
-            case = RefiCase(guid=_guid(el.get("guid")), name=(el.get("name") or "").strip() or _guid(el.get("guid"))[:8])
-            for vv in _children(el, "VariableValue"):
-                key, value = _variable_value(vv, variable_names)
-                if key:
-                    case.variables[key] = value
-            case.sources = [_guid(r.get("targetGUID")) for r in _children(el, "SourceRef")]
-            case.selections = [_guid(r.get("targetGUID")) for r in _children(el, "SelectionRef")]
-            project.cases.append(case)
+    _read_sources(archive, p, root, project, variable_names, where)
+    _read_cases(root, project, variable_names)
     notes = _child(root, "Notes")
     if notes is not None:
         for el in _children(notes, "Note"):
@@ -454,20 +386,129 @@ def _read(archive: Archive, p: Path) -> RefiProject:
             path_attr = el.get("plainTextPath")
             if not text and path_attr:
                 entry = internal_entry(path_attr, where)
-                if entry is not None and archive.find(entry) is not None:
-                    text = _decode(archive.read(archive.find(entry)), f"{p}!{entry}").strip()
+                found = resolve(archive, entry) if entry is not None else None
+                if found is not None:
+                    text = decode_text(archive.read(found), f"{p}!{found.filename}").strip()
             guid = _guid(el.get("guid"))
-            project.notes[guid] = RefiNote(guid, el.get("name") or "", text, _guid(el.get("creatingUser")) or None, el.get("creationDateTime"))
+            project.notes[guid] = RefiNote(guid, el.get("name") or "", text, _user(el),
+                                           el.get("creationDateTime") or el.get("modifiedDateTime"))
     project.project_notes = _note_refs(root)
+    _linked_notes(root, project)
     return project
 
 
-def _decode(data: bytes, where: str) -> str:
-    import codecs
+def _linked_notes(root, project: RefiProject) -> None:
+    """NVivo and ATLAS.ti tie a memo to a passage with a <Link> from the Note to the selection,
+    not a NoteRef: such a note belongs on that passage, not on the project."""
+    links = _child(root, "Links")
+    if links is None:
+        return
+    selections = {sel.guid: sel for src in project.sources for sel in src.selections}
+    for link in _children(links, "Link"):
+        ends = _guid(link.get("originGUID")), _guid(link.get("targetGUID"))
+        note = next((g for g in ends if g in project.notes), None)
+        sel = next((selections[g] for g in ends if g in selections), None)
+        if note is not None and sel is not None and note not in sel.notes:
+            sel.notes.append(note)
 
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")  # the standard says UTF-8; some Windows tools differ
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExchangeError(f"source text is not UTF-8 (byte {exc.start})", path=where) from None
+
+_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
+
+
+def _read_sources(archive: Archive, p: Path, root, project: RefiProject, variable_names: dict, where: str) -> None:
+    sources = _child(root, "Sources")
+    if sources is None:
+        return
+    shipped = bool(archive.source_files())
+    # ATLAS.ti counts a Windows line end as one character although its text files hold two.
+    one_char_newlines = "atlas" in project.origin.lower()
+    for el in sources:
+        kind = _local(el.tag)
+        if kind not in _KINDS:
+            continue
+        src = RefiSource(guid=_guid(el.get("guid")), name=(el.get("name") or "").strip() or _guid(el.get("guid")), kind=kind)
+        src.notes = _note_refs(el)
+        _description_note(project, el, src.guid, src.notes)
+        for vv in _children(el, "VariableValue"):
+            key, value = _variable_value(vv, variable_names)
+            if key and value is not None:
+                src.variables[key] = str(value)
+        on_text: set[int] = set()  # transcript selections placed on the text: not counted as media codings
+        text_el = el if kind == "TextSource" else _child(el, "Representation")
+        if text_el is None and kind in ("AudioSource", "VideoSource"):
+            text_el = _child(el, "Transcript")  # QualCoder: a media file's transcript
+        if text_el is not None:
+            content = _child(text_el, "PlainTextContent")
+            path_attr = text_el.get("plainTextPath")
+            if content is not None:
+                src.text = content.text or ""
+            elif path_attr:
+                src.path = path_attr
+                entry = internal_entry(path_attr, where)
+                found = resolve(archive, entry) if entry is not None else None
+                if found is not None:
+                    src.text = decode_text(archive.read(found), f"{p}!{found.filename}")
+                elif entry is not None and shipped:
+                    # The archive ships sources, just not this one: it is damaged or incomplete.
+                    raise ExchangeError(
+                        f"source '{src.name}' refers to {path_attr}, which is not in the archive", path=str(p)
+                    )
+            if src.text is not None and one_char_newlines:
+                src.text = src.text.replace("\r\n", "\n")
+            placed = _transcript_positions(text_el) if _local(text_el.tag) == "Transcript" and src.text is not None else {}
+            for sel_el in _children(text_el, "PlainTextSelection"):
+                try:
+                    src.selections.append(_selection(sel_el, project))
+                except ValueError as exc:
+                    raise ExchangeError(str(exc), path=where) from None
+            for sel_el in _children(text_el, "TranscriptSelection"):
+                span = placed.get(_guid(sel_el.get("fromSyncPoint"))), placed.get(_guid(sel_el.get("toSyncPoint")))
+                if None not in span:
+                    # A transcript passage between two sync points is a text selection by their positions.
+                    src.selections.append(_selection(sel_el, project, span))
+                    on_text.add(id(sel_el))
+        for child in [*el, *(text_el if text_el is not None and text_el is not el else [])]:
+            tag = _local(child.tag)
+            if tag.endswith("Selection") and tag != "PlainTextSelection" and id(child) not in on_text:
+                src.other_codings += len(_children(child, "Coding"))
+        src.other_codings += len(_children(el, "Coding"))
+        project.sources.append(src)
+
+
+def _read_cases(root, project: RefiProject, variable_names: dict) -> None:
+    cases = _child(root, "Cases")
+    if cases is None:
+        return
+    by_guid = {s.guid: s for s in project.sources}
+    for el in _children(cases, "Case"):
+        refs = [_guid(r.get("targetGUID")) for r in _children(el, "SourceRef")]
+        values = [_variable_value(vv, variable_names) for vv in _children(el, "VariableValue")]
+        if el.get("name") is None:
+            # MAXQDA and Quirkos attach document variables through a Case without a name:
+            # they describe the sources it refers to, not a person.
+            for ref in refs:
+                if ref in by_guid:
+                    by_guid[ref].variables.update({k: str(v) for k, v in values if k and v is not None})
+            continue
+        case = RefiCase(guid=_guid(el.get("guid")), name=el.get("name").strip() or _guid(el.get("guid"))[:8])
+        for key, value in values:
+            if key:
+                case.variables[key] = value
+        case.sources = refs
+        case.selections = [_guid(r.get("targetGUID")) for r in _children(el, "SelectionRef")]
+        project.cases.append(case)
+    # NVivo codes a passage to a case with a Coding whose CodeRef names the case.
+    cases_by_guid = {c.guid: c for c in project.cases}
+    code_guids = {c.guid for c in project.walk_codes()}
+    for src in project.sources:
+        for sel in src.selections:
+            kept = []
+            for coding in sel.codings:
+                case = cases_by_guid.get(coding.code_guid)
+                if case is not None and coding.code_guid not in code_guids:
+                    if sel.guid not in case.selections:
+                        case.selections.append(sel.guid)
+                    sel.case_refs.append(case.guid)
+                else:
+                    kept.append(coding)
+            sel.codings = kept
