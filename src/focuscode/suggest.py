@@ -6,6 +6,11 @@ are separate rows and are never touched. Given a coder, the run also learns
 from that coder's decisions (see `learning`) and stores the classifier's
 suggestions with method 'model', replacing the previous ones in the same
 transaction.
+
+Every suggestion's score is a calibrated probability that a coder accepts it
+(`nlp.calibration`), shifted by how coders treated the rules behind it so far
+(`rulestats`). All suggestions are stored; those at or above the project's
+threshold are the ones shown (`review`, `segments`), the rest only with --all.
 """
 
 from __future__ import annotations
@@ -14,8 +19,25 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .codes import require_codebook
-from .db import dumps, get_setting, now, transaction
+from .db import dumps, get_setting, now, set_setting, transaction
 from .errors import FocuscodeError
+
+
+THRESHOLD_SETTING = "suggest_threshold"
+
+
+def suggestion_threshold(db) -> float:
+    """The project's threshold for showing suggestions (default: from the calibration)."""
+    from .nlp.calibration import default_threshold
+
+    value = get_setting(db, THRESHOLD_SETTING)
+    return float(value) if value is not None else default_threshold()
+
+
+def check_threshold(value: float) -> float:
+    if not 0.0 < value <= 1.0:
+        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {value}")
+    return value
 
 
 @dataclass
@@ -24,6 +46,10 @@ class SuggestResult:
     segments: int
     suggestions: int
     by_code: dict[str, int] = field(default_factory=dict)
+    threshold: float = 0.0
+    shown: int = 0
+    hidden: int = 0
+    down_weighted: list[str] = field(default_factory=list)
     model: dict | None = None
     model_suggestions: int = 0
     model_by_code: dict[str, int] = field(default_factory=dict)
@@ -46,7 +72,7 @@ def run_suggest(
     batch_size: int = 256,
     n_process: int = 1,
     coder: str | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     seed: int = 0,
 ) -> SuggestResult:
     """Rule suggestions for every segment; with `coder`, model suggestions learned from them too.
@@ -58,40 +84,82 @@ def run_suggest(
     from .nlp.rules import RuleMatcher
 
     codebook = require_codebook(db)
-    if not 0.0 < threshold <= 1.0:
-        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {threshold}")
+    if threshold is not None:
+        check_threshold(threshold)
+    show_at = threshold if threshold is not None else suggestion_threshold(db)
     pipeline = load_pipeline(model or get_setting(db, "model"), notify=notify)
     matcher = RuleMatcher(pipeline.nlp, list(codebook.walk()))
     code_ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes WHERE active = 1")}
+    themes = {c.name for c in codebook.codes}
     segments = _segments_to_scan(db, include_facilitator)
-    rows = []
-    by_code: dict[str, int] = {}
-    stamp = now()
+    found: list[tuple[int, object]] = []
     texts = (text for _, text in segments)
     hits_iter = matcher.match_many(texts, batch_size=batch_size, n_process=n_process)
     for i, ((segment_id, _), hits) in enumerate(zip(segments, hits_iter), start=1):
         for hit in hits:
-            rows.append(
-                (segment_id, code_ids[hit.code], "rules", round(float(hit.score), 4), dumps(hit.evidence),
-                 hit.start, hit.end, None, stamp, stamp)
-            )
-            by_code[hit.code] = by_code.get(hit.code, 0) + 1
+            found.append((segment_id, hit))
         if progress and (i % 200 == 0 or i == len(segments)):
             progress(i, len(segments))
-    result = SuggestResult(pipeline.name, len(segments), len(rows), by_code)
+    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at)
+    result = SuggestResult(pipeline.name, len(segments), len(rows), by_code, show_at, shown, len(rows) - shown,
+                           weights)
+    stamp = now()
     learned = _learn(db, coder, seed, notify) if coder else None
     found = None
     if learned is not None and learned.model is not None:
         from .learning import model_suggestions
 
         # predicted before the transaction, so the write lock is held only for writing
-        found = model_suggestions(learned, segments, threshold=threshold)
+        found = model_suggestions(learned, segments, threshold=show_at)
     with transaction(db):
+        if threshold is not None:
+            set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
         db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'rules'")
         _insert_suggestions(db, rows)
         if found is not None:
-            _store_model_suggestions(db, learned, found, code_ids, pipeline.name, threshold, stamp, result)
+            _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
     return result
+
+
+def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, show_at: float):
+    """Rows to insert, with calibrated scores; also counts per code, how many are shown, down-weighted rules."""
+    from collections import Counter
+
+    from .nlp.calibration import base_probability, features, logit, rule_key, sigmoid
+    from .rulestats import DOWN_WEIGHTED, rule_records
+
+    fires: Counter = Counter()
+    for _, hit in found:
+        for key in {rule_key(m) for m in hit.evidence["matches"]}:
+            fires[key] += 1
+    rates = {key: n / max(1, n_segments) for key, n in fires.items()}
+    # The record of each rule, read from the previous run's suggestions before they are replaced.
+    records = rule_records(db)
+    stamp = now()
+    rows, by_code, shown = [], {}, 0
+    for segment_id, hit in found:
+        x = features(hit.evidence, rates=rates, is_theme=hit.code in themes)
+        base = base_probability(x)
+        shifts = [records[(hit.code, *k)].adjustment() for k in {rule_key(m) for m in hit.evidence["matches"]}
+                  if (hit.code, *k) in records]
+        shift = sum(shifts) / len(shifts) if shifts else 0.0
+        score = round(sigmoid(logit(base) + shift), 4)
+        hit.evidence["score"] = {"base": round(base, 4), "rules": round(shift, 4),
+                                 **{k: v for k, v in x.items() if k != "bias"}}
+        rows.append((segment_id, code_ids[hit.code], "rules", score, dumps(hit.evidence),
+                     hit.start, hit.end, None, stamp, stamp))
+        by_code[hit.code] = by_code.get(hit.code, 0) + 1
+        shown += score >= show_at
+    weights = sorted(
+        f"{r.label} ({r.code})" for r in records.values() if r.decided and _weight(r) < DOWN_WEIGHTED
+    )
+    return rows, by_code, shown, weights
+
+
+def _weight(record) -> float:
+    import math
+
+    return math.exp(record.adjustment())
 
 
 def _insert_suggestions(db, rows) -> None:

@@ -10,7 +10,7 @@ import yaml
 from fctest import db_snapshot
 from tests.suggest.sample_project import CODER, UNDECIDED
 
-THEMES = ("visie", "ad-hoctaken", "doorgroei", "afstemming")
+THEMES = ("visie", "algemene onderwijsvisie", "meerwaarde", "ad-hoctaken", "doorgroei", "afstemming")
 
 
 def _themes_of_oop() -> set[str]:

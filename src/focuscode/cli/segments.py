@@ -17,6 +17,7 @@ def segments(
     search: Annotated[Optional[str], typer.Option("--search", help="Full-text search (words, diacritics ignored).")] = None,
     coder: CoderOption = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many segments.")] = None,
+    all_suggestions: Annotated[bool, typer.Option("--all", help="Every stored suggestion, also those below the project's threshold.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -27,7 +28,7 @@ def segments(
     rows = list_segments(
         conn,
         SegmentFilter(code=code, role=role, sector=sector, source=source, transcript=transcript,
-                      uncoded=uncoded, search=search, coder=coder, limit=limit),
+                      uncoded=uncoded, search=search, coder=coder, limit=limit, all_suggestions=all_suggestions),
     )
     if as_json:
         print_json([segment_json(r) for r in rows])

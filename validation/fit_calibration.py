@@ -1,0 +1,89 @@
+"""Refit the rule-suggestion calibration on the sample corpus and its reference coding.
+
+    python validation/fit_calibration.py            # prints the fit, writes nothing
+    python validation/fit_calibration.py --write    # writes src/focuscode/nlp/calibration.json
+
+Only the sample (transcripts/ and reference-coding.csv) is used: the blind set in
+validation/blind/ is for measuring, never for fitting. A suggestion counts as accepted
+when the reference coder gave its code, or a subcode of it, to that segment.
+
+The default threshold is 0.5, where a calibrated score says the coder more likely
+accepts than rejects, raised in steps of 0.05 until the shown suggestions are, by the
+scores themselves, expected to be right at least TARGET_PRECISION of the time: a
+researcher is then shown mostly suggestions worth accepting, and every other one is
+kept (`--all`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+from common import REPO, sample_project
+
+TARGET_PRECISION = 0.7
+OUT = REPO / "src" / "focuscode" / "nlp" / "calibration.json"
+
+
+def suggestion_rows(db, coder: str):
+    from focuscode.learning import _hierarchy
+
+    _, ancestors, _ = _hierarchy(db)
+    covered = set()
+    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = ? AND status = 'accepted'", [coder]):
+        covered.update((sid, c) for c in [cid, *ancestors.get(cid, [])])
+    seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
+    rows, labels = [], []
+    for sid, cid, evidence in db.execute("SELECT segment_id, code_id, evidence FROM codings WHERE coder IS NULL AND method = 'rules'"):
+        if sid not in seen:
+            continue
+        x = json.loads(evidence)["score"]
+        rows.append({"bias": 1.0, **{k: v for k, v in x.items() if k not in ("base", "rules")}})
+        labels.append((sid, cid) in covered)
+    return rows, labels
+
+
+def choose_threshold(probabilities: list[float]) -> float:
+    for step in range(10, 19):
+        t = step * 0.05
+        shown = [p for p in probabilities if p >= t]
+        if shown and sum(shown) / len(shown) >= TARGET_PRECISION:
+            return round(t, 2)
+    return 0.5
+
+
+def main() -> None:
+    from focuscode.nlp.calibration import base_probability, fit, reliability
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--l2", type=float, default=1.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sample_project(Path(tmp) / "sample.db")
+        rows, labels = suggestion_rows(db, "referentie")
+        db.close()
+    coefficients = fit(rows, labels, l2=args.l2)
+    probabilities = [base_probability(r, coefficients) for r in rows]
+    threshold = choose_threshold(probabilities)
+    print(f"{len(rows)} rule suggestions on the sample, {sum(labels)} accepted by the reference coder")
+    print("coefficients:", json.dumps(coefficients))
+    print("threshold:", threshold)
+    for band in reliability(probabilities, labels):
+        print(f"  {band['band']}: n={band['n']:4d} mean score={band['mean_score']} accepted={band['accepted']}")
+    shown = [(p, y) for p, y in zip(probabilities, labels) if p >= threshold]
+    print(f"shown: {len(shown)}, of which accepted {sum(y for _, y in shown)}")
+    if args.write:
+        OUT.write_text(json.dumps({
+            "coefficients": coefficients,
+            "threshold": threshold,
+            "fitted_on": f"sample corpus and reference coding: {len(rows)} rule suggestions, {sum(labels)} accepted",
+            "target_precision": TARGET_PRECISION,
+        }, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
