@@ -18,7 +18,7 @@ from .learning import MIN_EXAMPLES, _hierarchy, coder_examples, restrict
 
 def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bool = False,
                      model: str | None = None, notify: Callable[[str], None] | None = None) -> tuple[list[set[str]], str]:
-    """Codes the rules suggest per segment, rolled up; from the stored suggestions, else run now.
+    """Codes the rules suggest per segment, rolled up; from the stored suggestions shown, else run now.
 
     Returns the predictions and where they came from ("stored" or the pipeline name).
     Rules run here are not stored: evaluating never changes the project.
@@ -32,7 +32,12 @@ def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bo
     if stored:
         wanted = set(segment_ids)
         by_segment: dict[int, set[str]] = {}
-        for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND method = 'rules'"):
+        from .suggest import suggestion_threshold
+
+        # what a coder is shown: the suggestions at or above the project's threshold
+        shown = db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND method = 'rules' AND score >= ?",
+                           [suggestion_threshold(db)])
+        for sid, cid in shown:
             if sid in wanted:
                 by_segment.setdefault(sid, set()).update(names[c] for c in roll(cid))
         return [by_segment.get(sid, set()) for sid in segment_ids], "stored"
@@ -122,3 +127,51 @@ def evaluate_coder(
         learned=examples.enough(minimum),
     )
     return report
+
+
+def reliability_table(db, coder: str) -> dict:
+    """Score band, n, mean score and observed acceptance of the stored suggestions the coder decided.
+
+    A suggestion is accepted when the coder accepted its code, or a subcode of it, on that
+    segment, and rejected when they rejected it or finished the segment without it. Scores
+    already shifted by this coder's own decisions on a rule (see `rulestats`) are judged
+    on those same decisions, so for a fair check run `suggest` before the coder decides.
+    """
+    from .nlp.calibration import reliability
+    from .suggest import suggestion_threshold
+
+    _, ancestors, _ = _hierarchy(db)
+    covered, rejected = set(), set()
+    for sid, cid, status in db.execute(
+        "SELECT segment_id, code_id, status FROM codings WHERE coder = ? AND status IN ('accepted', 'rejected')", [coder]
+    ):
+        if status == "accepted":
+            covered.update((sid, c) for c in [cid, *ancestors.get(cid, [])])
+        else:
+            rejected.add((sid, cid))
+    seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
+    by_method: dict[str, tuple[list[float], list[bool]]] = {}
+    for sid, cid, method, score in db.execute(
+        "SELECT segment_id, code_id, method, score FROM codings WHERE coder IS NULL AND score IS NOT NULL"
+    ):
+        if (sid, cid) in covered:
+            accepted = True
+        elif (sid, cid) in rejected or sid in seen:
+            accepted = False
+        else:
+            continue
+        scores, outcomes = by_method.setdefault(method, ([], []))
+        scores.append(float(score))
+        outcomes.append(accepted)
+    everything = ([s for v in by_method.values() for s in v[0]], [a for v in by_method.values() for a in v[1]])
+    threshold = suggestion_threshold(db)
+    shown = [a for s, a in zip(*everything) if s >= threshold]
+    return {
+        "coder": coder,
+        "threshold": threshold,
+        "bands": reliability(*everything),
+        "by_method": {m: reliability(*v) for m, v in sorted(by_method.items())},
+        "decided": len(everything[0]),
+        "shown": len(shown),
+        "shown_accepted": sum(shown),
+    }

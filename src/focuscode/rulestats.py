@@ -14,13 +14,15 @@ shifts the log-odds of every suggestion it backs at the next `suggest`.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from .learning import _hierarchy
 from .nlp.calibration import logit, rule_key
 
 PRIOR_STRENGTH = 4.0  # decisions' worth of trust in the calibrated score before a rule's own record
-DOWN_WEIGHTED = 0.8  # a weight below this is reported as down-weighted
+DOWN_WEIGHTED = 0.67  # a weight (odds ratio) below this, after MIN_REJECTED rejections, is reported
+MIN_REJECTED = 3
 
 
 @dataclass
@@ -118,3 +120,59 @@ def rule_records(db, *, decided_only: bool = True) -> dict[tuple[str, str, str],
                 counted.add(mark)
                 rec.expected += float(base)
     return records
+
+
+GENERIC_ZIPF = 4.5  # a single word at least this frequent in Dutch at large is an everyday word
+GENERIC_SHARE = 0.05  # ... and flagged when it fires in this share of the segments
+LOW_PRECISION = 0.5  # ... or when coders accepted fewer than this share of its suggestions
+MIN_DECIDED = 5  # decisions before a rule's precision is judged
+
+
+def audit(db) -> dict:
+    """Per keyword and pattern of the project's codebook: fires, codes, decisions, precision, weight, flags."""
+    from .codes import require_codebook
+    from .nlp.calibration import rule_key, zipf
+
+    book = require_codebook(db)
+    n_segments = db.execute(
+        "SELECT count(*) FROM segments s LEFT JOIN participants p ON p.id = s.participant_id "
+        "WHERE COALESCE(p.is_facilitator, 0) = 0"
+    ).fetchone()[0]
+    records = rule_records(db, decided_only=False)
+    rules = []
+    for code in book.walk():
+        rules += [(code.name, *rule_key({"keyword": k.term})) for k in code.keywords]
+        rules += [(code.name, *rule_key({"pattern": p})) for p in code.patterns]
+    in_codes: dict[tuple[str, str], set[str]] = {}
+    for code, kind, label in rules:
+        in_codes.setdefault((kind, label), set()).add(code)
+    out = []
+    for code, kind, label in rules:
+        rec = records.get((code, kind, label)) or RuleRecord(code, kind, label)
+        fires = len(rec.segments)
+        share = fires / n_segments if n_segments else 0.0
+        frequency = zipf(label) if kind == "keyword" else None
+        weight = round(math.exp(rec.adjustment()), 3)
+        flags = []
+        if fires == 0:
+            flags.append("never fires")
+        if kind == "keyword" and " " not in label and frequency is not None and frequency >= GENERIC_ZIPF and (
+            share >= GENERIC_SHARE or (rec.decided >= MIN_DECIDED and rec.precision < LOW_PRECISION)
+        ):
+            flags.append("generic")
+        if rec.decided >= MIN_DECIDED and rec.precision is not None and rec.precision < LOW_PRECISION:
+            flags.append("low precision")
+        if weight < DOWN_WEIGHTED and rec.rejected >= MIN_REJECTED:
+            flags.append("down-weighted")
+        if len(in_codes[(kind, label)]) > 1:
+            flags.append("in several codes")
+        out.append({
+            "code": code, "kind": kind, "rule": label if kind == "keyword" else json.loads(label),
+            "fires": fires, "share": round(share, 4), "in_codes": len(in_codes[(kind, label)]),
+            "accepted": rec.accepted, "rejected": rec.rejected,
+            "precision": round(rec.precision, 3) if rec.precision is not None else None,
+            "weight": weight, "zipf": frequency, "flags": flags,
+        })
+    return {"segments": n_segments, "rules": out,
+            "flagged": {flag: sum(1 for r in out if flag in r["flags"]) for flag in
+                        ("generic", "never fires", "low precision", "down-weighted", "in several codes")}}

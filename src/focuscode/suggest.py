@@ -126,7 +126,7 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     from collections import Counter
 
     from .nlp.calibration import base_probability, features, logit, rule_key, sigmoid
-    from .rulestats import DOWN_WEIGHTED, rule_records
+    from .rulestats import DOWN_WEIGHTED, MIN_REJECTED, rule_records
 
     fires: Counter = Counter()
     for _, hit in found:
@@ -151,7 +151,7 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
         by_code[hit.code] = by_code.get(hit.code, 0) + 1
         shown += score >= show_at
     weights = sorted(
-        f"{r.label} ({r.code})" for r in records.values() if r.decided and _weight(r) < DOWN_WEIGHTED
+        f"{r.label} ({r.code})" for r in records.values() if r.rejected >= MIN_REJECTED and _weight(r) < DOWN_WEIGHTED
     )
     return rows, by_code, shown, weights
 
