@@ -175,3 +175,47 @@ def reliability_table(db, coder: str) -> dict:
         "shown": len(shown),
         "shown_accepted": sum(shown),
     }
+
+
+def keyword_baseline(texts: list[str], keywords: dict[str, list[str]]) -> list[set[str]]:
+    """The keyword-list baseline: a label for each text that contains any of its keywords (lowercase substring).
+
+    This is what ten minutes with the theme descriptions give; a suggestion method is
+    only worth a coder's attention where it beats it on text nobody tuned either to.
+    """
+    lowered = {label: [k.lower() for k in words if k and k.strip()] for label, words in keywords.items()}
+    out = []
+    for text in texts:
+        low = text.lower()
+        out.append({label for label, words in lowered.items() if any(k in low for k in words)})
+    return out
+
+
+def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, threshold: float | None = None) -> list[set[str]]:
+    """Per segment, the labels (themes mapped by `mapping`) of the suggestions shown at the threshold."""
+    from .codes import theme_map
+    from .suggest import suggestion_threshold
+
+    themes = theme_map(db)
+    cut = suggestion_threshold(db) if threshold is None else threshold
+    by_segment: dict[int, set[str]] = {}
+    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND score >= ?", [cut]):
+        label = mapping.get(themes[cid][1])
+        if label:
+            by_segment.setdefault(sid, set()).add(label)
+    return [by_segment.get(sid, set()) for sid in segment_ids]
+
+
+def label_reliability(db, gold: dict[int, set[str]], mapping: dict[str, str]) -> list[dict]:
+    """Reliability table of the stored suggestions against theme-level labels (a blind set's)."""
+    from .codes import theme_map
+    from .nlp.calibration import reliability
+
+    themes = theme_map(db)
+    scores, outcomes = [], []
+    for sid, cid, score in db.execute("SELECT segment_id, code_id, score FROM codings WHERE coder IS NULL"):
+        label = mapping.get(themes[cid][1])
+        if sid in gold and label:
+            scores.append(float(score))
+            outcomes.append(label in gold[sid])
+    return reliability(scores, outcomes)
