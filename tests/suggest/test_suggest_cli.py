@@ -103,6 +103,14 @@ def test_model_suggestions_show_in_segments(cli, sample_db):
     segments = json.loads(cli("segments", "--transcript", UNDECIDED, "--json").stdout)
     model = [c for s in segments for c in s["codings"] if c["method"] == "model"]
     assert model and all(c["status"] == "suggested" and c["coder"] is None for c in model)
+    # never on a segment the coder decided, and never an everyday word as the reason (#12)
+    decided = {r[0] for r in _rows(sample_db, "SELECT segment_id FROM seen WHERE coder = ? UNION "
+                                               "SELECT segment_id FROM codings WHERE coder = ?", [CODER, CODER])}
+    everywhere = {r[0] for r in _rows(sample_db, "SELECT segment_id FROM codings WHERE method = 'model'")}
+    assert everywhere and not everywhere & decided
+    from focuscode.learning import FILLERS
+
+    assert not {t for c in model for t in c["evidence"].get("terms", [])} & (FILLERS | {"heel", "begin", "eigenlijk"})
     assert all({"model", "trained_on", "probability"} <= set(c["evidence"]) for c in model)
     human = cli("segments", "--transcript", UNDECIDED).stdout
     assert "[suggested, model, 0." in human and "learned from" in human
