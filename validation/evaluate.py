@@ -46,9 +46,11 @@ def sample_gold(db) -> tuple[list[int], list[set[str]], list[str]]:
 def measure(db, ids, gold, texts, baseline_words) -> dict:
     shown = shown_labels(db, ids, THEME_TO_LABEL)
     everything = shown_labels(db, ids, THEME_TO_LABEL, threshold=0.0)
+    rules = shown_labels(db, ids, THEME_TO_LABEL, methods=("rules",))
     return {
         "segments": len(ids),
         "shown": _scores(gold, shown),
+        "shown_rules": _scores(gold, rules),
         "all_stored": _scores(gold, everything),
         "baseline": _scores(gold, keyword_baseline(texts, baseline_words)),
         "reliability": label_reliability(db, dict(zip(ids, gold)), THEME_TO_LABEL),
@@ -58,6 +60,7 @@ def measure(db, ids, gold, texts, baseline_words) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sample-only", action="store_true", help="Measure the fit only (while tuning).")
     args = parser.parse_args()
     baseline_words = yaml.safe_load((BLIND / "baseline_keywords.yaml").read_text(encoding="utf-8"))
     report = {}
@@ -65,18 +68,21 @@ def main() -> None:
         db = sample_project(Path(tmp) / "sample.db")
         report["sample (fit)"] = measure(db, *sample_gold(db), baseline_words)
         db.close()
-        db, labels = blind_project(Path(tmp) / "blind.db")
-        ids = sorted(labels)
-        texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
-        report["blind (generalisation)"] = measure(db, ids, [labels[i] for i in ids], [texts[i] for i in ids], baseline_words)
-        db.close()
+        if not args.sample_only:
+            db, labels = blind_project(Path(tmp) / "blind.db")
+            ids = sorted(labels)
+            texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
+            report["blind (generalisation)"] = measure(
+                db, ids, [labels[i] for i in ids], [texts[i] for i in ids], baseline_words)
+            db.close()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
     print("| set | method | precision | recall | F1 (micro) | F1 (macro) |")
     print("|---|---|---:|---:|---:|---:|")
     for name, r in report.items():
-        for method, label in (("shown", "suggestions shown (default threshold)"), ("all_stored", "all stored suggestions"),
+        for method, label in (("shown", "suggestions shown (default threshold)"),
+                              ("shown_rules", "rule suggestions shown"), ("all_stored", "all stored suggestions"),
                               ("baseline", "keyword-list baseline")):
             s = r[method]
             print(f"| {name}, {r['segments']} segments | {label} | {s['precision']:.2f} | {s['recall']:.2f} | "

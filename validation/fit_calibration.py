@@ -27,7 +27,7 @@ TARGET_PRECISION = 0.7
 OUT = REPO / "src" / "focuscode" / "nlp" / "calibration.json"
 
 
-def suggestion_rows(db, coder: str):
+def suggestion_rows(db, coder: str, method: str = "rules"):
     from focuscode.learning import _hierarchy
 
     _, ancestors, _ = _hierarchy(db)
@@ -36,7 +36,8 @@ def suggestion_rows(db, coder: str):
         covered.update((sid, c) for c in [cid, *ancestors.get(cid, [])])
     seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
     rows, labels = [], []
-    for sid, cid, evidence in db.execute("SELECT segment_id, code_id, evidence FROM codings WHERE coder IS NULL AND method = 'rules'"):
+    for sid, cid, evidence in db.execute(
+            "SELECT segment_id, code_id, evidence FROM codings WHERE coder IS NULL AND method = ?", [method]):
         if sid not in seen:
             continue
         x = json.loads(evidence)["score"]
@@ -55,7 +56,7 @@ def choose_threshold(probabilities: list[float]) -> float:
 
 
 def main() -> None:
-    from focuscode.nlp.calibration import base_probability, fit, reliability
+    from focuscode.nlp.calibration import SIMILARITY_FEATURES, base_probability, fit, reliability, similarity_probability
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true")
@@ -64,6 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = sample_project(Path(tmp) / "sample.db")
         rows, labels = suggestion_rows(db, "referentie")
+        sim_rows, sim_labels = suggestion_rows(db, "referentie", "similarity")
         db.close()
     coefficients = fit(rows, labels, l2=args.l2)
     probabilities = [base_probability(r, coefficients) for r in rows]
@@ -75,9 +77,16 @@ def main() -> None:
         print(f"  {band['band']}: n={band['n']:4d} mean score={band['mean_score']} accepted={band['accepted']}")
     shown = [(p, y) for p, y in zip(probabilities, labels) if p >= threshold]
     print(f"shown: {len(shown)}, of which accepted {sum(y for _, y in shown)}")
+    similarity = fit(sim_rows, sim_labels, l2=args.l2, names=SIMILARITY_FEATURES)
+    sim_p = [similarity_probability(r["similarity"], round(2 ** r["shared"]), bool(r["rule"]), similarity)[0]
+             for r in sim_rows]
+    print(f"{len(sim_rows)} similarity suggestions, {sum(sim_labels)} accepted; coefficients:", json.dumps(similarity))
+    for band in reliability(sim_p, sim_labels):
+        print(f"  {band['band']}: n={band['n']:4d} mean score={band['mean_score']} accepted={band['accepted']}")
     if args.write:
         OUT.write_text(json.dumps({
             "coefficients": coefficients,
+            "similarity": similarity,
             "threshold": threshold,
             "fitted_on": f"sample corpus and reference coding: {len(rows)} rule suggestions, {sum(labels)} accepted",
             "target_precision": TARGET_PRECISION,

@@ -9,6 +9,7 @@ with enough decisions in that fold, exactly as `suggest --coder` would train it.
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 from .db import get_setting
@@ -191,7 +192,8 @@ def keyword_baseline(texts: list[str], keywords: dict[str, list[str]]) -> list[s
     return out
 
 
-def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, threshold: float | None = None) -> list[set[str]]:
+def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, threshold: float | None = None,
+                 methods: tuple[str, ...] = ("rules", "similarity", "model")) -> list[set[str]]:
     """Per segment, the labels (themes mapped by `mapping`) of the suggestions shown at the threshold."""
     from .codes import theme_map
     from .suggest import suggestion_threshold
@@ -199,7 +201,9 @@ def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, thresho
     themes = theme_map(db)
     cut = suggestion_threshold(db) if threshold is None else threshold
     by_segment: dict[int, set[str]] = {}
-    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND score >= ?", [cut]):
+    sql = ("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND score >= ? "
+           "AND method IN (SELECT value FROM json_each(?))")
+    for sid, cid in db.execute(sql, [cut, json.dumps(list(methods))]):
         label = mapping.get(themes[cid][1])
         if label:
             by_segment.setdefault(sid, set()).add(label)

@@ -23,14 +23,7 @@ KIND = "textcat"
 MIN_EXAMPLES = 5  # accepted and rejected segments a code needs before it is learned
 CV_FOLDS = 3  # folds for the per-code precision that decides which codes the model may suggest
 MIN_CV_PREDICTIONS = 3  # a precision from fewer held-out predictions than this is no evidence
-# Everyday words that carry no theme: never shown as a model's reason, whatever their weight.
-FILLERS = frozenset(
-    "heel begin beginnen eigenlijk gewoon echt wel nou ja nee even zo dus toch natuurlijk beetje soms vaak "
-    "altijd nooit best erg veel weinig goed leuk denken vinden zeggen gaan komen doen maken hebben zijn worden "
-    "kunnen moeten willen zullen mogen krijgen zien weten staan zitten laten keer jaar dag week tijd mens "
-    "iemand ding allemaal precies helemaal misschien ook nog al meer minder".split()
-)
-FILLER_ZIPF = 5.5  # a word more frequent than this in Dutch at large is filler too
+from .nlp.words import FILLERS  # noqa: E402,F401  (part of this module's API: tests check the reasons against it)
 DEFAULT_THRESHOLD = 0.5
 SEED = 0
 TERMS = 3  # words shown as the reason for a model suggestion
@@ -267,9 +260,7 @@ def model_suggestions(
     the coder accepted, rejected or finished anything on are left alone, and the terms
     shown as the reason leave out stop words and everyday filler.
     """
-    from spacy.lang.nl.stop_words import STOP_WORDS
-
-    from .nlp.calibration import zipf
+    from .nlp.words import is_content_word
 
     model = learned.model
     ex = learned.examples
@@ -288,17 +279,12 @@ def model_suggestions(
         if progress and (i % 200 == 0 or i == len(todo)):
             progress(i, len(todo))
     # Only the words of suggested segments need a weight: one batch for all of them.
-    vocab = {w for i, _, _, _ in hits for w in words[i] if _informative(w, STOP_WORDS, zipf)}
+    vocab = {w for i, _, _, _ in hits for w in words[i] if is_content_word(w)}
     weights = model.word_weights(vocab) if vocab else {}
     for i, code, p, _ in hits:
         ranked = sorted({w for w in words[i] if w in weights and weights[w][code] > 0}, key=lambda w: -weights[w][code])
         out.append((todo[i][0], code, p, ranked[:TERMS]))
     return out
-
-
-def _informative(word: str, stop_words, zipf) -> bool:
-    return (word not in stop_words and word not in FILLERS and any(ch.isalpha() for ch in word)
-            and zipf(word) < FILLER_ZIPF)
 
 
 def model_evidence(model_id: int, n_examples: int, probability: float, terms: list[str]) -> dict:

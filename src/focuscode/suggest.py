@@ -50,6 +50,8 @@ class SuggestResult:
     shown: int = 0
     hidden: int = 0
     down_weighted: list[str] = field(default_factory=list)
+    similarity: int = 0
+    similarity_shown: int = 0
     model: dict | None = None
     model_suggestions: int = 0
     model_by_code: dict[str, int] = field(default_factory=dict)
@@ -80,8 +82,12 @@ def run_suggest(
     `notify` hears which pipeline runs and, with a coder, which codes were learned and
     which were skipped for too few decisions.
     """
+    from spacy.attrs import LEMMA
+
+    from .nlp.lemmatizer import LEMMA_HASHES
     from .nlp.pipeline import load_pipeline
     from .nlp.rules import RuleMatcher
+    from .nlp.similarity import SimilarityIndex
 
     codebook = require_codebook(db)
     if threshold is not None:
@@ -93,17 +99,24 @@ def run_suggest(
     themes = {c.name for c in codebook.codes}
     segments = _segments_to_scan(db, include_facilitator)
     found: list[tuple[int, object]] = []
+    close = SimilarityIndex(pipeline.nlp.vocab.strings)
     texts = (text for _, text in segments)
-    hits_iter = matcher.match_many(texts, batch_size=batch_size, n_process=n_process)
-    for i, ((segment_id, _), hits) in enumerate(zip(segments, hits_iter), start=1):
-        for hit in hits:
+    docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+    for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
+        for hit in matcher.match(doc, text):
             found.append((segment_id, hit))
+        lemmas = doc.user_data.get(LEMMA_HASHES)
+        close.add_segment(segment_id, lemmas if lemmas is not None else doc.to_array(LEMMA).tolist(), text)
         if progress and (i % 200 == 0 or i == len(segments)):
             progress(i, len(segments))
-    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at)
+    closest = _closest(db, pipeline.nlp, codebook, close, coder, code_ids)
+    # Rules and closeness that agree on a (segment, code) are two distinct pieces of evidence.
+    agree = {(c.segment_id, c.code) for c in closest} & {(sid, hit.code) for sid, hit in found}
+    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at, agree)
     result = SuggestResult(pipeline.name, len(segments), len(rows), by_code, show_at, shown, len(rows) - shown,
                            weights)
     stamp = now()
+    similar = _similar_rows(closest, agree, code_ids, show_at, stamp, result)
     learned = _learn(db, coder, seed, notify) if coder else None
     found = None
     if learned is not None and learned.model is not None:
@@ -114,14 +127,15 @@ def run_suggest(
     with transaction(db):
         if threshold is not None:
             set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
-        db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'rules'")
+        db.execute("DELETE FROM codings WHERE coder IS NULL AND method IN ('rules', 'similarity')")
         _insert_suggestions(db, rows)
+        _insert_suggestions(db, similar)
         if found is not None:
             _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
     return result
 
 
-def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, show_at: float):
+def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, show_at: float, agree: set):
     """Rows to insert, with calibrated scores; also counts per code, how many are shown, down-weighted rules."""
     from collections import Counter
 
@@ -138,7 +152,7 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     stamp = now()
     rows, by_code, shown = [], {}, 0
     for segment_id, hit in found:
-        x = features(hit.evidence, rates=rates, is_theme=hit.code in themes)
+        x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=(segment_id, hit.code) in agree)
         base = base_probability(x)
         shifts = [records[(hit.code, *k)].adjustment() for k in {rule_key(m) for m in hit.evidence["matches"]}
                   if (hit.code, *k) in records]
@@ -154,6 +168,44 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
         f"{r.label} ({r.code})" for r in records.values() if r.rejected >= MIN_REJECTED and _weight(r) < DOWN_WEIGHTED
     )
     return rows, by_code, shown, weights
+
+
+def _closest(db, nlp, codebook, close, coder, code_ids) -> list:
+    """Closeness to each code's examples and include text and, with a coder, their accepted segments."""
+    from .nlp.similarity import Reference
+
+    references: list[Reference] = []
+    described = [(code.name, kind, text) for code in codebook.walk()
+                 for kind, text in [("example", e) for e in code.examples] + [("include", code.include)] if text]
+    for (name, kind, text), doc in zip(described, nlp.pipe(t for _, _, t in described)):
+        terms = close.content_terms(doc.to_array("LEMMA").tolist())
+        if terms:
+            references.append(Reference(name, kind, text, terms))
+    skip: set[int] = set()
+    if coder:
+        names = {cid: name for name, cid in code_ids.items()}
+        for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = ? AND status = 'accepted'", [coder]):
+            if sid in close.segments and cid in names:
+                references.append(Reference(names[cid], "segment", sid, close.segments[sid]))
+        # A segment the coder decided is theirs: closeness suggests only where they have not looked.
+        skip = {r[0] for r in db.execute(
+            "SELECT segment_id FROM codings WHERE coder = ? UNION SELECT segment_id FROM seen WHERE coder = ?", [coder, coder])}
+    return close.find(references, skip=skip)
+
+
+def _similar_rows(closest, agree, code_ids, show_at, stamp, result) -> list[tuple]:
+    from .nlp.calibration import similarity_probability
+    from .nlp.similarity import evidence
+
+    rows = []
+    for c in closest:
+        ev = evidence(c)
+        score, x = similarity_probability(c.similarity, len(c.shared), (c.segment_id, c.code) in agree)
+        ev["score"] = x
+        rows.append((c.segment_id, code_ids[c.code], "similarity", score, dumps(ev), None, None, None, stamp, stamp))
+        result.similarity_shown += score >= show_at
+    result.similarity = len(rows)
+    return rows
 
 
 def _weight(record) -> float:

@@ -32,15 +32,19 @@ def test_rules_suggest_every_theme_with_evidence_in_segments_json(cli, sample_db
     result = cli("segments", "--json")
     assert result.exit_code == 0, result.output
     segments = json.loads(result.stdout)
-    suggested = [c for s in segments for c in s["codings"] if c["status"] == "suggested"]
+    suggested = [c for s in segments for c in s["codings"] if c["status"] == "suggested" and c["method"] == "rules"]
     assert {c["theme"] for c in suggested} == set(THEMES)
     for c in suggested:
-        assert c["method"] == "rules" and 0 < c["score"] <= 1
+        assert 0 < c["score"] <= 1
         match = c["evidence"]["matches"][0]
         assert match.get("keyword") or match.get("pattern")
         assert match["text"] and match["end"] > match["start"]
     # Dutch compounds are matched through their head or tail
     assert any(m["compound"] for c in suggested for m in c["evidence"]["matches"])
+    # suggestions by closeness name the closest example or include text and the words shared with it
+    close = [c for s in segments for c in s["codings"] if c["method"] == "similarity"]
+    assert close and all(c["evidence"]["closest"]["kind"] in ("example", "include") for c in close)
+    assert all(c["evidence"]["closest"]["text"] and len(c["evidence"]["shared"]) >= 2 for c in close)
 
 
 def test_human_segments_output_shows_rule_evidence(cli, sample_db):

@@ -46,6 +46,11 @@ def segments(
                 line += " evidence: " + ", ".join(
                     f"{m.get('text')}≈{m.get('keyword') or m.get('pattern')}" for m in c["evidence"]["matches"][:4]
                 )
+            elif c["evidence"] and "closest" in c["evidence"]:
+                ev = c["evidence"]
+                near = ev["closest"]
+                line += f" close to {near['kind']} " + (f"#{near['segment']}" if "segment" in near else f"\"{near.get('text', '')}\"")
+                line += ": " + ", ".join(ev.get("shared", []))
             elif c["evidence"] and "model" in c["evidence"]:
                 ev = c["evidence"]
                 line += f" model {ev['model']} (learned from {ev.get('trained_on', '?')} segments)"
