@@ -28,21 +28,18 @@ OUT = REPO / "src" / "focuscode" / "nlp" / "calibration.json"
 
 
 def suggestion_rows(db, coder: str, method: str = "rules"):
-    from focuscode.learning import _hierarchy
+    from focuscode.rulestats import Outcomes
 
-    _, ancestors, _ = _hierarchy(db)
-    covered = set()
-    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = ? AND status = 'accepted'", [coder]):
-        covered.update((sid, c) for c in [cid, *ancestors.get(cid, [])])
-    seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
+    outcomes = Outcomes(db, coder)
     rows, labels = [], []
     for sid, cid, evidence in db.execute(
             "SELECT segment_id, code_id, evidence FROM codings WHERE coder IS NULL AND method = ?", [method]):
-        if sid not in seen:
+        accepted = outcomes.of(coder, sid, cid)
+        if accepted is None:
             continue
         x = json.loads(evidence)["score"]
         rows.append({"bias": 1.0, **{k: v for k, v in x.items() if k not in ("base", "rules")}})
-        labels.append((sid, cid) in covered)
+        labels.append(accepted)
     return rows, labels
 
 

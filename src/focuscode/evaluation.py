@@ -141,29 +141,19 @@ def reliability_table(db, coder: str) -> dict:
     from .nlp.calibration import reliability
     from .suggest import suggestion_threshold
 
-    _, ancestors, _ = _hierarchy(db)
-    covered, rejected = set(), set()
-    for sid, cid, status in db.execute(
-        "SELECT segment_id, code_id, status FROM codings WHERE coder = ? AND status IN ('accepted', 'rejected')", [coder]
-    ):
-        if status == "accepted":
-            covered.update((sid, c) for c in [cid, *ancestors.get(cid, [])])
-        else:
-            rejected.add((sid, cid))
-    seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
+    from .rulestats import Outcomes
+
+    outcomes = Outcomes(db, coder)
     by_method: dict[str, tuple[list[float], list[bool]]] = {}
     for sid, cid, method, score in db.execute(
         "SELECT segment_id, code_id, method, score FROM codings WHERE coder IS NULL AND score IS NOT NULL"
     ):
-        if (sid, cid) in covered:
-            accepted = True
-        elif (sid, cid) in rejected or sid in seen:
-            accepted = False
-        else:
+        accepted = outcomes.of(coder, sid, cid)
+        if accepted is None:
             continue
-        scores, outcomes = by_method.setdefault(method, ([], []))
+        scores, judged = by_method.setdefault(method, ([], []))
         scores.append(float(score))
-        outcomes.append(accepted)
+        judged.append(accepted)
     everything = ([s for v in by_method.values() for s in v[0]], [a for v in by_method.values() for a in v[1]])
     threshold = suggestion_threshold(db)
     shown = [a for s, a in zip(*everything) if s >= threshold]

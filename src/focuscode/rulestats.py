@@ -55,23 +55,33 @@ class RuleRecord:
         return logit(q) - logit(p0)
 
 
-def _decisions(db):
-    """Per coder: (segment, code) pairs accepted (with ancestors), rejected, and the seen segments."""
-    _, ancestors, _ = _hierarchy(db)
-    covered: dict[str, set] = {}
-    rejected: dict[str, set] = {}
-    for sid, cid, coder, status in db.execute(
-        "SELECT segment_id, code_id, coder, status FROM codings WHERE coder IS NOT NULL"
-    ):
-        if status == "accepted":
-            covered.setdefault(coder, set()).update((sid, c) for c in [cid, *ancestors.get(cid, [])])
-        else:
-            rejected.setdefault(coder, set()).add((sid, cid))
-    seen: dict[str, set] = {}
-    for sid, coder in db.execute("SELECT segment_id, coder FROM seen"):
-        seen.setdefault(coder, set()).add(sid)
-    coders = sorted(set(covered) | set(rejected) | set(seen))
-    return coders, covered, rejected, seen
+class Outcomes:
+    """What each coder did with (segment, code) pairs: accepted (the code or a subcode), not, or never looked."""
+
+    def __init__(self, db, coder: str | None = None):
+        _, ancestors, _ = _hierarchy(db)
+        self.covered: dict[str, set] = {}
+        self.rejected: dict[str, set] = {}
+        self.seen: dict[str, set] = {}
+        where, params = (" AND coder = ?", [coder]) if coder else ("", [])
+        for sid, cid, who, status in db.execute(
+            "SELECT segment_id, code_id, coder, status FROM codings WHERE coder IS NOT NULL" + where, params
+        ):
+            if status == "accepted":
+                self.covered.setdefault(who, set()).update((sid, c) for c in [cid, *ancestors.get(cid, [])])
+            else:
+                self.rejected.setdefault(who, set()).add((sid, cid))
+        for sid, who in db.execute("SELECT segment_id, coder FROM seen" + (" WHERE coder = ?" if coder else ""), params):
+            self.seen.setdefault(who, set()).add(sid)
+        self.coders = sorted(set(self.covered) | set(self.rejected) | set(self.seen))
+
+    def of(self, coder: str, segment_id: int, code_id: int) -> bool | None:
+        """True accepted, False rejected or finished without it, None not decided."""
+        if (segment_id, code_id) in self.covered.get(coder, ()):
+            return True
+        if (segment_id, code_id) in self.rejected.get(coder, ()) or segment_id in self.seen.get(coder, ()):
+            return False
+        return None
 
 
 def rule_records(db, *, decided_only: bool = True) -> dict[tuple[str, str, str], RuleRecord]:
@@ -81,7 +91,8 @@ def rule_records(db, *, decided_only: bool = True) -> dict[tuple[str, str, str],
     for the weights); otherwise every stored suggestion counts towards `segments` (fires).
     """
     names, _, _ = _hierarchy(db)
-    coders, covered, rejected, seen = _decisions(db)
+    outcomes = Outcomes(db)
+    coders = outcomes.coders
     sql = ("SELECT segment_id, code_id, coder, status, evidence, score FROM codings "
            "WHERE method = 'rules' AND evidence IS NOT NULL")
     if decided_only:
@@ -111,12 +122,13 @@ def rule_records(db, *, decided_only: bool = True) -> dict[tuple[str, str, str],
                 mark = (sid, cid, coder, kind, label)
                 if mark in counted:
                     continue
-                if (sid, cid) in covered.get(coder, ()):
-                    rec.accepted += 1
-                elif (sid, cid) in rejected.get(coder, ()) or sid in seen.get(coder, ()):
-                    rec.rejected += 1
-                else:
+                accepted = outcomes.of(coder, sid, cid)
+                if accepted is None:
                     continue
+                if accepted:
+                    rec.accepted += 1
+                else:
+                    rec.rejected += 1
                 counted.add(mark)
                 rec.expected += float(base)
     return records
