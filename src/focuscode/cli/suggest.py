@@ -50,6 +50,8 @@ def suggest(
                  f"{result.shown} shown (score >= {result.threshold:g}), {result.hidden} hidden (segments --all)")
     for name, n in sorted(result.by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         stdout.print(f"  {name}: {n}")
+    stdout.print(f"{result.similarity} suggestions by closeness to examples and accepted segments: "
+                 f"{result.similarity_shown} shown, {result.similarity - result.similarity_shown} hidden")
     if result.down_weighted:
         stdout.print("Down-weighted after repeated rejections: " + ", ".join(result.down_weighted))
     if result.model:
