@@ -44,6 +44,7 @@ def zipf(text: str) -> float:
     return zipf_frequency(text, "nl")
 
 
+@lru_cache(maxsize=65536)
 def specificity(text: str) -> float:
     """0 for an everyday word, 1 for a rare one; a phrase is as specific as its words together."""
     value = (ZIPF_COMMON - zipf(text.lower())) / (ZIPF_COMMON - ZIPF_RARE)

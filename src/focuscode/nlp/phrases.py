@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .calibration import zipf
 from .lexicon import lemmatize_lower, tables
 
 MAX_GAP = 3  # words allowed between two parts of a phrase ("docent te kunnen worden")
@@ -36,12 +37,14 @@ class _Phrase(NamedTuple):
     rule: object
     parts: tuple[frozenset[int], ...]  # per part: the hashes that count as that word
     reversible: bool
+    key: frozenset[int]  # the rarest part's hashes: a doc without them cannot match
 
 
 class _Separable(NamedTuple):
     rule: object
     verb: frozenset[int]  # hashes of the finite forms of the verb (and their lemmas)
     particle: frozenset[int]
+    key: frozenset[int]  # the rarer of the two
 
 
 def split_separable(lemma: str) -> tuple[str, str] | None:
@@ -107,29 +110,62 @@ class GappedMatcher:
         return frozenset(self.strings.add(w) for w in words if w)
 
     def add_phrase(self, rule, parts: list[set[str]], *, last_is_verb: bool) -> None:
-        self.phrases.append(_Phrase(rule, tuple(self._hashes(p) for p in parts), last_is_verb and len(parts) == 2))
+        hashed = tuple(self._hashes(p) for p in parts)
+        rarest = min(range(len(parts)), key=lambda i: max(zipf(w) for w in parts[i]))
+        self.phrases.append(_Phrase(rule, hashed, last_is_verb and len(parts) == 2, hashed[rarest]))
 
     def add_separable(self, rule, particle: str, verb: str) -> bool:
         forms = verb_forms(verb)
         hashes = self._hashes(forms | {lemmatize_lower(f) for f in forms})
-        self.separables.append(_Separable(rule, hashes, self._hashes({particle, lemmatize_lower(particle)})))
+        particles = self._hashes({particle, lemmatize_lower(particle)})
+        key = particles if zipf(particle) < max(zipf(f) for f in forms) else hashes
+        self.separables.append(_Separable(rule, hashes, particles, key))
         return True
+
+    def _index(self) -> None:
+        # Which phrases and separable verbs a doc can hold at all, by the words they cannot do without:
+        # one set intersection per doc instead of a check per phrase.
+        self._by_first: dict[int, list[_Phrase]] = {}
+        for phrase in self.phrases:
+            for h in phrase.key:
+                self._by_first.setdefault(h, []).append(phrase)
+        self._by_verb: dict[int, list[_Separable]] = {}
+        for sep in self.separables:
+            for h in sep.key:
+                self._by_verb.setdefault(h, []).append(sep)
+        self._keys = frozenset(self._by_first) | frozenset(self._by_verb)
+        self._indexed = (len(self.phrases), len(self.separables))
 
     def find(self, lemmas: list[int], lowers: list[int] | None, words: set[int]) -> list[tuple[object, int, int]]:
         """(rule, start, end) token spans; `words` is the doc's set of lemma (and lower) hashes."""
+        if getattr(self, "_indexed", None) != (len(self.phrases), len(self.separables)):
+            self._index()
+        present = self._keys & words
+        if not present:
+            return []
         out = []
         n = len(lemmas)
-        for phrase in self.phrases:
+        phrases = {id(p): p for h in present for p in self._by_first.get(h, ())}
+        for phrase in phrases.values():
             if any(part.isdisjoint(words) for part in phrase.parts):
                 continue
             for start, end in self._phrase_spans(phrase, lemmas, lowers, n):
                 out.append((phrase.rule, start, end))
-        for sep in self.separables:
-            if sep.verb.isdisjoint(words) or sep.particle.isdisjoint(words):
+        separables = {id(p): p for h in present for p in self._by_verb.get(h, ())}
+        for sep in separables.values():
+            if sep.particle.isdisjoint(words) or sep.verb.isdisjoint(words):
                 continue
             for start, end in self._separable_spans(sep, lemmas, lowers, n):
                 out.append((sep.rule, start, end))
         return out
+
+    def _starts(self, accepted: frozenset[int], lemmas, lowers) -> list[int]:
+        from .patterns import _positions
+
+        found = {i for h in accepted for i in _positions(lemmas, h)}
+        if lowers is not None:
+            found |= {i for h in accepted for i in _positions(lowers, h)}
+        return sorted(found)
 
     @staticmethod
     def _is(i: int, accepted: frozenset[int], lemmas, lowers) -> bool:
@@ -139,8 +175,8 @@ class GappedMatcher:
         orders = [phrase.parts] + ([phrase.parts[::-1]] if phrase.reversible else [])
         spans: list[tuple[int, int]] = []
         for parts in orders:
-            for start in range(n):
-                if any(s <= start < e for s, e in spans) or not self._is(start, parts[0], lemmas, lowers):
+            for start in self._starts(parts[0], lemmas, lowers):
+                if any(s <= start < e for s, e in spans):
                     continue
                 end = self._follow(parts, start, lemmas, lowers, n)
                 if end is not None:
@@ -163,9 +199,7 @@ class GappedMatcher:
 
     def _separable_spans(self, sep: _Separable, lemmas, lowers, n) -> list[tuple[int, int]]:
         spans = []
-        for i in range(n):
-            if not self._is(i, sep.verb, lemmas, lowers):
-                continue
+        for i in self._starts(sep.verb, lemmas, lowers):
             for j in range(i + 1, min(n, i + 1 + SEPARABLE_REACH)):
                 if lemmas[j] in self.breaks:
                     break

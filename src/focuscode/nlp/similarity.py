@@ -55,14 +55,10 @@ class SimilarityIndex:
 
         known = self._content
         strings = self.strings
-        out: Counter = Counter()
-        for h in lemma_hashes:
-            ok = known.get(h)
-            if ok is None:
-                ok = known[h] = is_content_word(strings[h])
-            if ok:
-                out[h] += 1
-        return out
+        counts = Counter(lemma_hashes)  # counted in C; only the distinct lemmas are judged
+        for h in counts.keys() - known.keys():
+            known[h] = is_content_word(strings[h])
+        return Counter({h: c for h, c in counts.items() if known[h]})
 
     def add_segment(self, segment_id: int, lemma_hashes: list[int], text: str) -> None:
         terms = self.content_terms(lemma_hashes)
