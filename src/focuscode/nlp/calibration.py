@@ -36,9 +36,24 @@ ZIPF_COMMON = 6.5  # about "heel", "goed": no information at all
 ZIPF_RARE = 2.0  # rarer than this counts as fully specific
 
 
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("nl")
+
+
 @lru_cache(maxsize=65536)
 def zipf(text: str) -> float:
-    """Zipf frequency of a Dutch word or phrase (0 for unknown words)."""
+    """Zipf frequency of a Dutch word or phrase (0 for unknown words).
+
+    A single lowercase word is one look-up in wordfreq's table (zipf_frequency tokenises
+    every call, which costs more than matching a segment); phrases go through wordfreq's
+    own way of combining words.
+    """
+    if text.isalpha() and text.islower():
+        f = _frequencies().get(text, 0.0)
+        return round(math.log10(f) + 9, 2) if f > 0 else 0.0
     from wordfreq import zipf_frequency
 
     return zipf_frequency(text, "nl")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .calibration import zipf
 from .lexicon import lemmatize_lower, tables
 
 MAX_GAP = 3  # words allowed between two parts of a phrase ("docent te kunnen worden")
@@ -111,14 +110,16 @@ class GappedMatcher:
 
     def add_phrase(self, rule, parts: list[set[str]], *, last_is_verb: bool) -> None:
         hashed = tuple(self._hashes(p) for p in parts)
-        rarest = min(range(len(parts)), key=lambda i: max(zipf(w) for w in parts[i]))
+        # the longest word is the rarest as a rule (and needs no frequency list at start-up)
+        rarest = max(range(len(parts)), key=lambda i: min(len(w) for w in parts[i]))
         self.phrases.append(_Phrase(rule, hashed, last_is_verb and len(parts) == 2, hashed[rarest]))
 
     def add_separable(self, rule, particle: str, verb: str) -> bool:
         forms = verb_forms(verb)
         hashes = self._hashes(forms | {lemmatize_lower(f) for f in forms})
         particles = self._hashes({particle, lemmatize_lower(particle)})
-        key = particles if zipf(particle) < max(zipf(f) for f in forms) else hashes
+        # a long particle (vooruit, terug, samen) is rarer than the verb's forms; in, op, af are not
+        key = particles if len(particle) >= 5 else hashes
         self.separables.append(_Separable(rule, hashes, particles, key))
         return True
 
