@@ -239,13 +239,16 @@ class RuleMatcher:
         if not fired and not fired_lower:
             return words, lemmas, lowers
         seen: set[tuple[int, int]] = set()  # (token, rule): lemma and lowercase may both fire
-        adjectives = _adjective_positions(doc) if lowers is not None else ()
+        adjectives = None  # positions a tagger marked ADJ, looked up once a verb keyword fires
         for values, hits in ((lemmas, fired), (lowers or [], fired_lower)):
             for h, pairs in hits.items():
                 for i in _positions(values, h):
                     for rule, compound in pairs:
-                        if rule.verb and i in adjectives:
-                            continue  # the tagger says adjective: "bepaalde leerlingen" is no bepalen
+                        if rule.verb:
+                            if adjectives is None:
+                                adjectives = _adjective_positions(doc)
+                            if i in adjectives:
+                                continue  # the tagger says adjective: "bepaalde leerlingen" is no bepalen
                         if (i, rule.source) not in seen:
                             seen.add((i, rule.source))
                             found.setdefault(rule.code, []).append(_Found(rule, i, i + 1, compound))
