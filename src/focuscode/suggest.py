@@ -142,22 +142,19 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     from .nlp.calibration import base_probability, features, logit, rule_key, sigmoid
     from .rulestats import DOWN_WEIGHTED, MIN_REJECTED, rule_records
 
-    fires: Counter = Counter()
-    for _, hit in found:
-        for key in {rule_key(m) for m in hit.evidence["matches"]}:
-            fires[key] += 1
+    keys = [{rule_key(m) for m in hit.evidence["matches"]} for _, hit in found]
+    fires: Counter = Counter(key for ks in keys for key in ks)
     rates = {key: n / max(1, n_segments) for key, n in fires.items()}
     # The record of each rule, read from the previous run's suggestions before they are replaced.
     records = rule_records(db)
     stamp = now()
     rows, by_code, shown = [], {}, 0
-    for segment_id, hit in found:
+    for (segment_id, hit), hit_keys in zip(found, keys):
         x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=(segment_id, hit.code) in agree)
         base = base_probability(x)
-        shifts = [records[(hit.code, *k)].adjustment() for k in {rule_key(m) for m in hit.evidence["matches"]}
-                  if (hit.code, *k) in records]
+        shifts = [records[(hit.code, *k)].adjustment() for k in hit_keys if (hit.code, *k) in records] if records else []
         shift = sum(shifts) / len(shifts) if shifts else 0.0
-        score = round(sigmoid(logit(base) + shift), 4)
+        score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
         hit.evidence["score"] = {"base": round(base, 4), "rules": round(shift, 4),
                                  **{k: v for k, v in x.items() if k != "bias"}}
         rows.append((segment_id, code_ids[hit.code], "rules", score, dumps(hit.evidence),

@@ -56,8 +56,9 @@ class SimilarityIndex:
         known = self._content
         strings = self.strings
         counts = Counter(lemma_hashes)  # counted in C; only the distinct lemmas are judged
-        for h in counts.keys() - known.keys():
-            known[h] = is_content_word(strings[h])
+        for h in counts:
+            if h not in known:  # (keys() - keys() would walk every lemma ever seen)
+                known[h] = is_content_word(strings[h])
         return Counter({h: c for h, c in counts.items() if known[h]})
 
     def add_segment(self, segment_id: int, lemma_hashes: list[int], text: str) -> None:
