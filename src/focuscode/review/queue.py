@@ -29,6 +29,7 @@ class ReviewFilter:
     seed: int | None = None
     revisit: bool = False  # include segments already finished
     include_facilitator: bool = False
+    all_suggestions: bool = False  # also suggestions below the project's threshold
 
 
 @dataclass
@@ -50,7 +51,7 @@ def build_queue(db, coder: str, f: ReviewFilter) -> Queue:
                  AND NOT EXISTS (SELECT 1 FROM codings d WHERE d.segment_id = sg.segment_id
                                  AND d.code_id = sg.code_id AND d.coder = ?))"""
         )
-        params += [suggestion_threshold(db), coder]
+        params += [0.0 if f.all_suggestions else suggestion_threshold(db), coder]
     elif f.mode == "uncoded":
         clauses.append("NOT EXISTS (SELECT 1 FROM codings d WHERE d.segment_id = s.id AND d.coder = ? AND d.status = 'accepted')")
         params.append(coder)
