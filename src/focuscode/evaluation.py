@@ -9,6 +9,7 @@ with enough decisions in that fold, exactly as `suggest --coder` would train it.
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 from .db import get_setting
@@ -18,7 +19,7 @@ from .learning import MIN_EXAMPLES, _hierarchy, coder_examples, restrict
 
 def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bool = False,
                      model: str | None = None, notify: Callable[[str], None] | None = None) -> tuple[list[set[str]], str]:
-    """Codes the rules suggest per segment, rolled up; from the stored suggestions, else run now.
+    """Codes the rules suggest per segment, rolled up; from the stored suggestions shown, else run now.
 
     Returns the predictions and where they came from ("stored" or the pipeline name).
     Rules run here are not stored: evaluating never changes the project.
@@ -32,7 +33,12 @@ def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bo
     if stored:
         wanted = set(segment_ids)
         by_segment: dict[int, set[str]] = {}
-        for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND method = 'rules'"):
+        from .suggest import suggestion_threshold
+
+        # what a coder is shown: the suggestions at or above the project's threshold
+        shown = db.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND method = 'rules' AND score >= ?",
+                           [suggestion_threshold(db)])
+        for sid, cid in shown:
             if sid in wanted:
                 by_segment.setdefault(sid, set()).update(names[c] for c in roll(cid))
         return [by_segment.get(sid, set()) for sid in segment_ids], "stored"
@@ -122,3 +128,88 @@ def evaluate_coder(
         learned=examples.enough(minimum),
     )
     return report
+
+
+def reliability_table(db, coder: str) -> dict:
+    """Score band, n, mean score and observed acceptance of the stored suggestions the coder decided.
+
+    A suggestion is accepted when the coder accepted its code, or a subcode of it, on that
+    segment, and rejected when they rejected it or finished the segment without it. Scores
+    already shifted by this coder's own decisions on a rule (see `rulestats`) are judged
+    on those same decisions, so for a fair check run `suggest` before the coder decides.
+    """
+    from .nlp.calibration import reliability
+    from .suggest import suggestion_threshold
+
+    from .rulestats import Outcomes
+
+    outcomes = Outcomes(db, coder)
+    by_method: dict[str, tuple[list[float], list[bool]]] = {}
+    for sid, cid, method, score in db.execute(
+        "SELECT segment_id, code_id, method, score FROM codings WHERE coder IS NULL AND score IS NOT NULL"
+    ):
+        accepted = outcomes.of(coder, sid, cid)
+        if accepted is None:
+            continue
+        scores, judged = by_method.setdefault(method, ([], []))
+        scores.append(float(score))
+        judged.append(accepted)
+    everything = ([s for v in by_method.values() for s in v[0]], [a for v in by_method.values() for a in v[1]])
+    threshold = suggestion_threshold(db)
+    shown = [a for s, a in zip(*everything) if s >= threshold]
+    return {
+        "coder": coder,
+        "threshold": threshold,
+        "bands": reliability(*everything),
+        "by_method": {m: reliability(*v) for m, v in sorted(by_method.items())},
+        "decided": len(everything[0]),
+        "shown": len(shown),
+        "shown_accepted": sum(shown),
+    }
+
+
+def keyword_baseline(texts: list[str], keywords: dict[str, list[str]]) -> list[set[str]]:
+    """The keyword-list baseline: a label for each text that contains any of its keywords (lowercase substring).
+
+    This is what ten minutes with the theme descriptions give; a suggestion method is
+    only worth a coder's attention where it beats it on text nobody tuned either to.
+    """
+    lowered = {label: [k.lower() for k in words if k and k.strip()] for label, words in keywords.items()}
+    out = []
+    for text in texts:
+        low = text.lower()
+        out.append({label for label, words in lowered.items() if any(k in low for k in words)})
+    return out
+
+
+def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, threshold: float | None = None,
+                 methods: tuple[str, ...] = ("rules", "similarity", "model")) -> list[set[str]]:
+    """Per segment, the labels (themes mapped by `mapping`) of the suggestions shown at the threshold."""
+    from .codes import theme_map
+    from .suggest import suggestion_threshold
+
+    themes = theme_map(db)
+    cut = suggestion_threshold(db) if threshold is None else threshold
+    by_segment: dict[int, set[str]] = {}
+    sql = ("SELECT segment_id, code_id FROM codings WHERE coder IS NULL AND score >= ? "
+           "AND method IN (SELECT value FROM json_each(?))")
+    for sid, cid in db.execute(sql, [cut, json.dumps(list(methods))]):
+        label = mapping.get(themes[cid][1])
+        if label:
+            by_segment.setdefault(sid, set()).add(label)
+    return [by_segment.get(sid, set()) for sid in segment_ids]
+
+
+def label_reliability(db, gold: dict[int, set[str]], mapping: dict[str, str]) -> list[dict]:
+    """Reliability table of the stored suggestions against theme-level labels (a blind set's)."""
+    from .codes import theme_map
+    from .nlp.calibration import reliability
+
+    themes = theme_map(db)
+    scores, outcomes = [], []
+    for sid, cid, score in db.execute("SELECT segment_id, code_id, score FROM codings WHERE coder IS NULL"):
+        label = mapping.get(themes[cid][1])
+        if sid in gold and label:
+            scores.append(float(score))
+            outcomes.append(label in gold[sid])
+    return reliability(scores, outcomes)

@@ -21,6 +21,9 @@ from .errors import FocuscodeError, UnknownCoderError
 
 KIND = "textcat"
 MIN_EXAMPLES = 5  # accepted and rejected segments a code needs before it is learned
+CV_FOLDS = 3  # folds for the per-code precision that decides which codes the model may suggest
+MIN_CV_PREDICTIONS = 3  # a precision from fewer held-out predictions than this is no evidence
+from .nlp.words import FILLERS  # noqa: E402,F401  (part of this module's API: tests check the reasons against it)
 DEFAULT_THRESHOLD = 0.5
 SEED = 0
 TERMS = 3  # words shown as the reason for a model suggestion
@@ -165,6 +168,8 @@ class Learned:
     model: object | None = None  # nlp.textcat.TrainedModel
     examples: Examples | None = None
     n_examples: int = 0
+    # code -> (cross-validated precision of its suggestions, held-out predictions)
+    precision: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 def learn(db, coder: str, *, seed: int = SEED, minimum: int = MIN_EXAMPLES) -> Learned:
@@ -181,7 +186,34 @@ def learn(db, coder: str, *, seed: int = SEED, minimum: int = MIN_EXAMPLES) -> L
     data = restrict(zip(examples.texts, examples.labels), trained)
     result.model = train_textcat(data, seed=seed)
     result.n_examples = len(data)
+    result.precision = cv_precision(data, seed=seed)
     return result
+
+
+def cv_precision(data: list[tuple[str, dict[str, bool]]], *, seed: int = SEED, k: int = CV_FOLDS,
+                 cutoff: float = DEFAULT_THRESHOLD) -> dict[str, tuple[float, int]]:
+    """Per code: how often a held-out suggestion (probability >= cutoff) was accepted, and how many there were.
+
+    This is the probability that a coder accepts one of the model's suggestions for that
+    code, so it is both the gate (only codes that clear the project's threshold are
+    suggested) and the score the suggestions get.
+    """
+    from .nlp.metrics import kfold_indices
+    from .nlp.textcat import train_textcat
+
+    if len(data) < k:
+        return {}
+    hits: dict[str, list[int]] = {}
+    for train_idx, test_idx in kfold_indices(len(data), k, seed):
+        train = [data[i] for i in train_idx]
+        model = train_textcat(train, seed=seed)
+        for i, scores in zip(test_idx, model.predict([data[i][0] for i in test_idx])):
+            for code, p in scores.items():
+                if p >= cutoff and code in data[i][1]:
+                    counts = hits.setdefault(code, [0, 0])
+                    counts[0] += bool(data[i][1][code])
+                    counts[1] += 1
+    return {code: (a / n, n) for code, (a, n) in hits.items() if n}
 
 
 def store_model(db, learned: Learned, *, pipeline: str, threshold: float) -> int:
@@ -196,6 +228,7 @@ def store_model(db, learned: Learned, *, pipeline: str, threshold: float) -> int
         **model.meta,
         "threshold": threshold,
         "min_examples": MIN_EXAMPLES,
+        "cv_precision": {code: {"precision": round(p, 4), "predictions": n} for code, (p, n) in learned.precision.items()},
         "skipped": {code: {"accepted": a, "rejected": r} for code, (a, r) in learned.skipped.items()},
         "spacy_version": spacy.__version__,
         "trained_at": now(),
@@ -220,29 +253,33 @@ def model_suggestions(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[int, str, float, list[str]]]:
-    """(segment id, code, probability, terms) for every undecided pair at or above `threshold`.
+    """(segment id, code, score, terms) for the segments the coder has not decided.
 
-    A segment the coder marked seen is decided for every code; elsewhere only the codes
-    the coder already accepted or rejected there are skipped.
+    Only codes whose cross-validated precision is at least `threshold` are suggested,
+    where the model's probability is at least 0.5; the score is that precision. Segments
+    the coder accepted, rejected or finished anything on are left alone, and the terms
+    shown as the reason leave out stop words and everyday filler.
     """
-    from spacy.lang.nl.stop_words import STOP_WORDS
+    from .nlp.words import is_content_word
 
     model = learned.model
     ex = learned.examples
-    decided = {sid: cats for sid, cats in zip(ex.segment_ids, ex.labels)}
-    todo = [(sid, text) for sid, text in segments if sid not in ex.seen]
-    words = [model.feature_words(text) for _, text in todo]
+    # Codes the model may suggest: those whose held-out suggestions were accepted often enough.
+    allowed = {code: p for code, (p, n) in learned.precision.items() if n >= MIN_CV_PREDICTIONS and p >= threshold}
+    # A segment the coder decided anything on is theirs: the model suggests only where they have not looked.
+    decided = set(ex.segment_ids) | ex.seen
+    todo = [(sid, text) for sid, text in segments if sid not in decided]
+    words = [model.feature_words(text) for _, text in todo] if allowed else []
     out: list[tuple[int, str, float, list[str]]] = []
     hits: list[tuple[int, str, float, list[str]]] = []
-    for i, ((sid, _), scores) in enumerate(zip(todo, model.predict_words(words)), start=1):
-        known = decided.get(sid, {})
+    for i, scores in enumerate(model.predict_words(words) if words else [], start=1):
         for code, p in scores.items():
-            if p >= threshold and code not in known:
-                hits.append((i - 1, code, p, []))
+            if code in allowed and p >= DEFAULT_THRESHOLD:
+                hits.append((i - 1, code, allowed[code], []))
         if progress and (i % 200 == 0 or i == len(todo)):
             progress(i, len(todo))
     # Only the words of suggested segments need a weight: one batch for all of them.
-    vocab = {w for i, _, _, _ in hits for w in words[i] if w not in STOP_WORDS and any(ch.isalpha() for ch in w)}
+    vocab = {w for i, _, _, _ in hits for w in words[i] if is_content_word(w)}
     weights = model.word_weights(vocab) if vocab else {}
     for i, code, p, _ in hits:
         ranked = sorted({w for w in words[i] if w in weights and weights[w][code] > 0}, key=lambda w: -weights[w][code])

@@ -210,3 +210,42 @@ def m003_index_codings_by_segment_and_coder(db) -> None:
     # would only be a second index to keep up to date on every insert.
     db.execute("CREATE INDEX IF NOT EXISTS idx_codings_segment_coder ON codings(segment_id, coder, status, code_id)")
     db.execute("DROP INDEX IF EXISTS idx_codings_segment")
+
+
+@migration
+def m004_codings_method_similarity(db) -> None:
+    # Suggestions by closeness to a code's examples and accepted segments get a method of
+    # their own. SQLite cannot change a CHECK constraint, so the table is rebuilt: the old
+    # one is renamed first, so that dropping it later cannot touch the new table's
+    # self-reference (suggestion_id); ids, and so every reference, are kept as they are.
+    db.execute("ALTER TABLE codings RENAME TO codings_m004")
+    db.execute(
+        """
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            coder TEXT,
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            method TEXT NOT NULL CHECK (method IN ('manual', 'rules', 'model', 'import', 'similarity')),
+            score REAL,
+            evidence TEXT,
+            span_start INTEGER,
+            span_end INTEGER,
+            suggestion_id INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+            model_id INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((coder IS NULL) = (status = 'suggested'))
+        )"""
+    )
+    columns = ("id, segment_id, code_id, coder, status, method, score, evidence, span_start, span_end, "
+               "suggestion_id, model_id, created_at, updated_at")
+    db.execute(f"INSERT INTO codings ({columns}) SELECT {columns} FROM codings_m004")
+    db.execute("DROP TABLE codings_m004")
+    db.execute("CREATE UNIQUE INDEX idx_codings_decision ON codings(segment_id, code_id, coder) WHERE coder IS NOT NULL")
+    db.execute("CREATE UNIQUE INDEX idx_codings_suggestion ON codings(segment_id, code_id, method) WHERE coder IS NULL")
+    db.execute("CREATE INDEX idx_codings_code ON codings(code_id, status)")
+    db.execute("CREATE INDEX idx_codings_coder ON codings(coder, status)")
+    db.execute("CREATE INDEX idx_codings_suggestion_ref ON codings(suggestion_id)")
+    db.execute("CREATE INDEX idx_codings_segment_coder ON codings(segment_id, coder, status, code_id)")

@@ -28,6 +28,7 @@ class SegmentFilter:
     include_facilitator: bool = True
     ids: list[int] | None = None
     limit: int | None = None
+    all_suggestions: bool = False  # also suggestions below the project's threshold
 
 
 def _fts_query(text: str) -> str:
@@ -129,7 +130,7 @@ def list_segments(db, f: SegmentFilter | None = None, *, with_memos: bool = True
     rows = [dict(zip(keys, r)) for r in cursor]
     if not rows:
         return []
-    attach_codings(db, rows, coder=f.coder)
+    attach_codings(db, rows, coder=f.coder, all_suggestions=f.all_suggestions)
     if with_memos:
         attach_memos(db, rows)
     return rows
@@ -140,7 +141,8 @@ def _id_list(rows: list[dict]) -> str:
     return json.dumps([r["id"] for r in rows])
 
 
-def attach_codings(db, rows: list[dict], *, coder: str | None = None) -> None:
+def attach_codings(db, rows: list[dict], *, coder: str | None = None, all_suggestions: bool = False) -> None:
+    """Each row's codings; suggestions below the project's threshold only with `all_suggestions`."""
     themes = theme_map(db)
     by_id = {r["id"]: r for r in rows}
     for r in rows:
@@ -153,6 +155,11 @@ def attach_codings(db, rows: list[dict], *, coder: str | None = None) -> None:
     if coder:
         sql += " AND (coder = ? OR coder IS NULL)"
         params.append(coder)
+    if not all_suggestions:
+        from .suggest import suggestion_threshold
+
+        sql += " AND (coder IS NOT NULL OR score >= ?)"
+        params.append(suggestion_threshold(db))
     unknown = ("?", "?")
     loads = json.loads
     for cid, sid, code, who, status, method, score, evidence, start, end in db.execute(sql + " ORDER BY id", params):

@@ -6,6 +6,11 @@ are separate rows and are never touched. Given a coder, the run also learns
 from that coder's decisions (see `learning`) and stores the classifier's
 suggestions with method 'model', replacing the previous ones in the same
 transaction.
+
+Every suggestion's score is a calibrated probability that a coder accepts it
+(`nlp.calibration`), shifted by how coders treated the rules behind it so far
+(`rulestats`). All suggestions are stored; those at or above the project's
+threshold are the ones shown (`review`, `segments`), the rest only with --all.
 """
 
 from __future__ import annotations
@@ -14,8 +19,25 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .codes import require_codebook
-from .db import dumps, get_setting, now, transaction
+from .db import dumps, get_setting, now, set_setting, transaction
 from .errors import FocuscodeError
+
+
+THRESHOLD_SETTING = "suggest_threshold"
+
+
+def suggestion_threshold(db) -> float:
+    """The project's threshold for showing suggestions (default: from the calibration)."""
+    from .nlp.calibration import default_threshold
+
+    value = get_setting(db, THRESHOLD_SETTING)
+    return float(value) if value is not None else default_threshold()
+
+
+def check_threshold(value: float) -> float:
+    if not 0.0 < value <= 1.0:
+        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {value}")
+    return value
 
 
 @dataclass
@@ -24,6 +46,12 @@ class SuggestResult:
     segments: int
     suggestions: int
     by_code: dict[str, int] = field(default_factory=dict)
+    threshold: float = 0.0
+    shown: int = 0
+    hidden: int = 0
+    down_weighted: list[str] = field(default_factory=list)
+    similarity: int = 0
+    similarity_shown: int = 0
     model: dict | None = None
     model_suggestions: int = 0
     model_by_code: dict[str, int] = field(default_factory=dict)
@@ -46,7 +74,7 @@ def run_suggest(
     batch_size: int = 256,
     n_process: int = 1,
     coder: str | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     seed: int = 0,
 ) -> SuggestResult:
     """Rule suggestions for every segment; with `coder`, model suggestions learned from them too.
@@ -54,44 +82,133 @@ def run_suggest(
     `notify` hears which pipeline runs and, with a coder, which codes were learned and
     which were skipped for too few decisions.
     """
+    from spacy.attrs import LEMMA
+
+    from .nlp.lemmatizer import LEMMA_HASHES
     from .nlp.pipeline import load_pipeline
     from .nlp.rules import RuleMatcher
+    from .nlp.similarity import SimilarityIndex
 
     codebook = require_codebook(db)
-    if not 0.0 < threshold <= 1.0:
-        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {threshold}")
+    if threshold is not None:
+        check_threshold(threshold)
+    show_at = threshold if threshold is not None else suggestion_threshold(db)
     pipeline = load_pipeline(model or get_setting(db, "model"), notify=notify)
     matcher = RuleMatcher(pipeline.nlp, list(codebook.walk()))
     code_ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes WHERE active = 1")}
+    themes = {c.name for c in codebook.codes}
     segments = _segments_to_scan(db, include_facilitator)
-    rows = []
-    by_code: dict[str, int] = {}
-    stamp = now()
+    found: list[tuple[int, object]] = []
+    close = SimilarityIndex(pipeline.nlp.vocab.strings)
     texts = (text for _, text in segments)
-    hits_iter = matcher.match_many(texts, batch_size=batch_size, n_process=n_process)
-    for i, ((segment_id, _), hits) in enumerate(zip(segments, hits_iter), start=1):
-        for hit in hits:
-            rows.append(
-                (segment_id, code_ids[hit.code], "rules", round(float(hit.score), 4), dumps(hit.evidence),
-                 hit.start, hit.end, None, stamp, stamp)
-            )
-            by_code[hit.code] = by_code.get(hit.code, 0) + 1
+    docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+    for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
+        for hit in matcher.match(doc, text):
+            found.append((segment_id, hit))
+        lemmas = doc.user_data.get(LEMMA_HASHES)
+        close.add_segment(segment_id, lemmas if lemmas is not None else doc.to_array(LEMMA).tolist(), text)
         if progress and (i % 200 == 0 or i == len(segments)):
             progress(i, len(segments))
-    result = SuggestResult(pipeline.name, len(segments), len(rows), by_code)
+    closest = _closest(db, pipeline.nlp, codebook, close, coder, code_ids)
+    # Rules and closeness that agree on a (segment, code) are two distinct pieces of evidence.
+    agree = {(c.segment_id, c.code) for c in closest} & {(sid, hit.code) for sid, hit in found}
+    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at, agree)
+    result = SuggestResult(pipeline.name, len(segments), len(rows), by_code, show_at, shown, len(rows) - shown,
+                           weights)
+    stamp = now()
+    similar = _similar_rows(closest, agree, code_ids, show_at, stamp, result)
     learned = _learn(db, coder, seed, notify) if coder else None
     found = None
     if learned is not None and learned.model is not None:
         from .learning import model_suggestions
 
         # predicted before the transaction, so the write lock is held only for writing
-        found = model_suggestions(learned, segments, threshold=threshold)
+        found = model_suggestions(learned, segments, threshold=show_at)
     with transaction(db):
-        db.execute("DELETE FROM codings WHERE coder IS NULL AND method = 'rules'")
+        if threshold is not None:
+            set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
+        db.execute("DELETE FROM codings WHERE coder IS NULL AND method IN ('rules', 'similarity')")
         _insert_suggestions(db, rows)
+        _insert_suggestions(db, similar)
         if found is not None:
-            _store_model_suggestions(db, learned, found, code_ids, pipeline.name, threshold, stamp, result)
+            _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
     return result
+
+
+def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, show_at: float, agree: set):
+    """Rows to insert, with calibrated scores; also counts per code, how many are shown, down-weighted rules."""
+    from collections import Counter
+
+    from .nlp.calibration import base_probability, features, logit, rule_key, sigmoid
+    from .rulestats import DOWN_WEIGHTED, MIN_REJECTED, rule_records
+
+    keys = [{rule_key(m) for m in hit.evidence["matches"]} for _, hit in found]
+    fires: Counter = Counter(key for ks in keys for key in ks)
+    rates = {key: n / max(1, n_segments) for key, n in fires.items()}
+    # The record of each rule, read from the previous run's suggestions before they are replaced.
+    records = rule_records(db)
+    stamp = now()
+    rows, by_code, shown = [], {}, 0
+    for (segment_id, hit), hit_keys in zip(found, keys):
+        x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=(segment_id, hit.code) in agree)
+        base = base_probability(x)
+        shifts = [records[(hit.code, *k)].adjustment() for k in hit_keys if (hit.code, *k) in records] if records else []
+        shift = sum(shifts) / len(shifts) if shifts else 0.0
+        score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
+        hit.evidence["score"] = {"base": round(base, 4), "rules": round(shift, 4),
+                                 **{k: v for k, v in x.items() if k != "bias"}}
+        rows.append((segment_id, code_ids[hit.code], "rules", score, dumps(hit.evidence),
+                     hit.start, hit.end, None, stamp, stamp))
+        by_code[hit.code] = by_code.get(hit.code, 0) + 1
+        shown += score >= show_at
+    weights = sorted(
+        f"{r.label} ({r.code})" for r in records.values() if r.rejected >= MIN_REJECTED and _weight(r) < DOWN_WEIGHTED
+    )
+    return rows, by_code, shown, weights
+
+
+def _closest(db, nlp, codebook, close, coder, code_ids) -> list:
+    """Closeness to each code's examples and include text and, with a coder, their accepted segments."""
+    from .nlp.similarity import Reference
+
+    references: list[Reference] = []
+    described = [(code.name, kind, text) for code in codebook.walk()
+                 for kind, text in [("example", e) for e in code.examples] + [("include", code.include)] if text]
+    for (name, kind, text), doc in zip(described, nlp.pipe(t for _, _, t in described)):
+        terms = close.content_terms(doc.to_array("LEMMA").tolist())
+        if terms:
+            references.append(Reference(name, kind, text, terms))
+    skip: set[int] = set()
+    if coder:
+        names = {cid: name for name, cid in code_ids.items()}
+        for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = ? AND status = 'accepted'", [coder]):
+            if sid in close.segments and cid in names:
+                references.append(Reference(names[cid], "segment", sid, close.segments[sid]))
+        # A segment the coder decided is theirs: closeness suggests only where they have not looked.
+        skip = {r[0] for r in db.execute(
+            "SELECT segment_id FROM codings WHERE coder = ? UNION SELECT segment_id FROM seen WHERE coder = ?", [coder, coder])}
+    return close.find(references, skip=skip)
+
+
+def _similar_rows(closest, agree, code_ids, show_at, stamp, result) -> list[tuple]:
+    from .nlp.calibration import similarity_probability
+    from .nlp.similarity import evidence
+
+    rows = []
+    for c in closest:
+        ev = evidence(c)
+        score, x = similarity_probability(c.similarity, len(c.shared), (c.segment_id, c.code) in agree)
+        ev["score"] = x
+        rows.append((c.segment_id, code_ids[c.code], "similarity", score, dumps(ev), None, None, None, stamp, stamp))
+        result.similarity_shown += score >= show_at
+    result.similarity = len(rows)
+    return rows
+
+
+def _weight(record) -> float:
+    import math
+
+    return math.exp(record.adjustment())
 
 
 def _insert_suggestions(db, rows) -> None:

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-THEMES = ["visie", "ad-hoctaken", "doorgroei", "afstemming"]
+# codebook/oop.yaml: the design card's four themes plus two codes of their own (#12)
+THEMES = ["visie", "algemene onderwijsvisie", "meerwaarde", "ad-hoctaken", "doorgroei", "afstemming"]
 
 
 @pytest.fixture(scope="module")

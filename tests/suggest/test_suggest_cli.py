@@ -10,7 +10,7 @@ import yaml
 from fctest import db_snapshot
 from tests.suggest.sample_project import CODER, UNDECIDED
 
-THEMES = ("visie", "ad-hoctaken", "doorgroei", "afstemming")
+THEMES = ("visie", "algemene onderwijsvisie", "meerwaarde", "ad-hoctaken", "doorgroei", "afstemming")
 
 
 def _themes_of_oop() -> set[str]:
@@ -32,15 +32,19 @@ def test_rules_suggest_every_theme_with_evidence_in_segments_json(cli, sample_db
     result = cli("segments", "--json")
     assert result.exit_code == 0, result.output
     segments = json.loads(result.stdout)
-    suggested = [c for s in segments for c in s["codings"] if c["status"] == "suggested"]
+    suggested = [c for s in segments for c in s["codings"] if c["status"] == "suggested" and c["method"] == "rules"]
     assert {c["theme"] for c in suggested} == set(THEMES)
     for c in suggested:
-        assert c["method"] == "rules" and 0 < c["score"] <= 1
+        assert 0 < c["score"] <= 1
         match = c["evidence"]["matches"][0]
         assert match.get("keyword") or match.get("pattern")
         assert match["text"] and match["end"] > match["start"]
     # Dutch compounds are matched through their head or tail
     assert any(m["compound"] for c in suggested for m in c["evidence"]["matches"])
+    # suggestions by closeness name the closest example or include text and the words shared with it
+    close = [c for s in segments for c in s["codings"] if c["method"] == "similarity"]
+    assert close and all(c["evidence"]["closest"]["kind"] in ("example", "include") for c in close)
+    assert all(c["evidence"]["closest"]["text"] and len(c["evidence"]["shared"]) >= 2 for c in close)
 
 
 def test_human_segments_output_shows_rule_evidence(cli, sample_db):
@@ -103,6 +107,14 @@ def test_model_suggestions_show_in_segments(cli, sample_db):
     segments = json.loads(cli("segments", "--transcript", UNDECIDED, "--json").stdout)
     model = [c for s in segments for c in s["codings"] if c["method"] == "model"]
     assert model and all(c["status"] == "suggested" and c["coder"] is None for c in model)
+    # never on a segment the coder decided, and never an everyday word as the reason (#12)
+    decided = {r[0] for r in _rows(sample_db, "SELECT segment_id FROM seen WHERE coder = ? UNION "
+                                               "SELECT segment_id FROM codings WHERE coder = ?", [CODER, CODER])}
+    everywhere = {r[0] for r in _rows(sample_db, "SELECT segment_id FROM codings WHERE method = 'model'")}
+    assert everywhere and not everywhere & decided
+    from focuscode.learning import FILLERS
+
+    assert not {t for c in model for t in c["evidence"].get("terms", [])} & (FILLERS | {"heel", "begin", "eigenlijk"})
     assert all({"model", "trained_on", "probability"} <= set(c["evidence"]) for c in model)
     human = cli("segments", "--transcript", UNDECIDED).stdout
     assert "[suggested, model, 0." in human and "learned from" in human

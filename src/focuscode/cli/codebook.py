@@ -1,4 +1,4 @@
-"""codebook validate | show | load."""
+"""codebook validate | show | load | audit."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,7 +7,7 @@ import typer
 
 from .common import DbOption, JsonOption, info, open_db, print_json, report_error, stdout
 
-codebook_app = typer.Typer(help="Validate, load and show the codebook.", no_args_is_help=True)
+codebook_app = typer.Typer(help="Validate, load, show and audit the codebook.", no_args_is_help=True)
 
 
 @codebook_app.command()
@@ -68,6 +68,36 @@ def show(db: DbOption = None, as_json: JsonOption = False) -> None:
     for theme in book.codes:
         _add(tree, theme)
     stdout.print(tree)
+
+
+@codebook_app.command()
+def audit(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """How each keyword and pattern fares: fires, codes, accepted/rejected, precision, weight, flags."""
+    from ..rulestats import audit as run_audit
+
+    conn = open_db(db)
+    report = run_audit(conn)
+    if as_json:
+        print_json(report)
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col, justify in (("code", "left"), ("rule", "left"), ("fires", "right"), ("codes", "right"),
+                         ("acc", "right"), ("rej", "right"), ("prec", "right"), ("weight", "right"), ("flags", "left")):
+        table.add_column(col, justify=justify)
+    order = sorted(report["rules"], key=lambda r: (not r["flags"], r["code"], -r["fires"]))
+    for r in order:
+        rule = r["rule"] if r["kind"] == "keyword" else "pattern " + " ".join(str(t) for t in r["rule"])
+        table.add_row(r["code"], rule, str(r["fires"]), str(r["in_codes"]), str(r["accepted"]), str(r["rejected"]),
+                      "-" if r["precision"] is None else f"{r['precision']:.2f}", f"{r['weight']:.2f}",
+                      ", ".join(r["flags"]))
+    stdout.print(table)
+    flagged = ", ".join(f"{n} {flag}" for flag, n in report["flagged"].items() if n) or "nothing flagged"
+    stdout.print(f"{len(report['rules'])} rules over {report['segments']} segments: {flagged}. fires = segments "
+                 "with a suggestion from the rule; acc/rej = coders' decisions on them; weight < 1 = down-weighted "
+                 "after rejections.", markup=False)
 
 
 def _add(node, code) -> None:

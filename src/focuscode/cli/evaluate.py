@@ -23,7 +23,7 @@ def evaluate(
 ) -> None:
     """How well rules, model and both together reproduce a coder's decisions (k-fold)."""
     from ..coding import check_coder
-    from ..evaluation import evaluate_coder
+    from ..evaluation import evaluate_coder, reliability_table
 
     conn = open_db(db)
     coder = check_coder(coder or "")
@@ -34,10 +34,12 @@ def evaluate(
             conn, coder, k=k, seed=seed, threshold=threshold, themes=themes, model=model, notify=info,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    report["reliability"] = reliability_table(conn, report["coder"])
     if as_json:
         print_json(report)
         return
     _print(report)
+    _print_reliability(report["reliability"])
 
 
 def _f(value) -> str:
@@ -86,6 +88,25 @@ def _print(report: dict) -> None:
         + ("the stored suggestions" if report["rules_from"] == "stored" else f"run now ({report['rules_from']})"),
         style="dim",
         markup=False,
+    )
+
+
+def _print_reliability(table: dict) -> None:
+    from rich import box
+    from rich.table import Table
+
+    out = Table(box=box.SIMPLE_HEAD, title="Reliability of the stored suggestions' scores", title_justify="left")
+    for col in ("score band", "n", "mean score", "accepted"):
+        out.add_column(col, justify="right")
+    for band in table["bands"]:
+        out.add_row(band["band"], str(band["n"]), _f(band["mean_score"]), _f(band["accepted"]))
+    stdout.print(out)
+    shown = table["shown"]
+    stdout.print(
+        f"accepted = share of the suggestions in the band that {table['coder']} accepted (the code or a subcode); "
+        f"calibrated when it is close to the mean score. Shown at the threshold {table['threshold']:g}: {shown} of "
+        f"{table['decided']} decided, {table['shown_accepted']} accepted.",
+        style="dim", markup=False,
     )
 
 

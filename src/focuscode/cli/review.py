@@ -20,6 +20,7 @@ def review(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for --random.")] = None,
     revisit: Annotated[bool, typer.Option("--revisit", help="Also show segments you finished before.")] = False,
     include_facilitator: Annotated[bool, typer.Option("--include-facilitator", help="Also the facilitator's turns.")] = False,
+    all_suggestions: Annotated[bool, typer.Option("--all-suggestions", help="Also suggestions below the project's threshold.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -44,7 +45,8 @@ def review(
     who = coder_or_default(conn, coder)
     mode = "uncoded" if uncoded else "all" if all_ else "pending"
     f = ReviewFilter(mode=mode, code=code, transcript=transcript, role=role, sector=sector, random=random_order,
-                     seed=seed, revisit=revisit, include_facilitator=include_facilitator)
+                     seed=seed, revisit=revisit, include_facilitator=include_facilitator,
+                     all_suggestions=all_suggestions)
     # The screen goes to the terminal even when --json sends the summary to stdout.
     console = Console(highlight=False, markup=False, file=sys.stderr if as_json else sys.stdout)
     with terminal_keys() as keys:

@@ -17,6 +17,7 @@ def segments(
     search: Annotated[Optional[str], typer.Option("--search", help="Full-text search (words, diacritics ignored).")] = None,
     coder: CoderOption = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many segments.")] = None,
+    all_suggestions: Annotated[bool, typer.Option("--all", help="Every stored suggestion, also those below the project's threshold.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -28,7 +29,7 @@ def segments(
     rows = list_segments(
         conn,
         SegmentFilter(code=code, role=role, sector=sector, source=source, transcript=transcript,
-                      uncoded=uncoded, search=search, coder=coder, limit=limit),
+                      uncoded=uncoded, search=search, coder=coder, limit=limit, all_suggestions=all_suggestions),
     )
     if as_json:
         print_json([segment_json(r) for r in rows])
@@ -51,6 +52,11 @@ def segments(
                 line += " evidence: " + ", ".join(
                     f"{m.get('text')}≈{m.get('keyword') or m.get('pattern')}" for m in c["evidence"]["matches"][:4]
                 )
+            elif c["evidence"] and "closest" in c["evidence"]:
+                ev = c["evidence"]
+                near = ev["closest"]
+                line += f" close to {near['kind']} " + (f"#{near['segment']}" if "segment" in near else f"\"{near.get('text', '')}\"")
+                line += ": " + ", ".join(ev.get("shared", []))
             elif c["evidence"] and "model" in c["evidence"]:
                 ev = c["evidence"]
                 line += f" model {ev['model']} (learned from {ev.get('trained_on', '?')} segments)"

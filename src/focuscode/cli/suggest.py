@@ -17,7 +17,7 @@ ModelOption = Annotated[
 def suggest(
     model: ModelOption = None,
     coder: CoderOption = None,
-    threshold: Annotated[float, typer.Option("--threshold", help="Store model suggestions with at least this probability.")] = 0.5,
+    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Show suggestions whose calibrated probability of being accepted is at least this; kept as the project's threshold [default: the project's, else from the calibration].")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for training (same seed, same scores).")] = 0,
     include_facilitator: Annotated[bool, typer.Option("--include-facilitator", help="Also suggest codes for the facilitator's turns.")] = False,
     n_process: Annotated[int, typer.Option("--n-process", help="Processes for spaCy on large projects.")] = 1,
@@ -26,9 +26,12 @@ def suggest(
 ) -> None:
     """Suggest codes for segments, with the evidence that fired.
 
-    With --coder (or FOCUSCODE_CODER) a text classifier also learns from that coder's
-    accepted and rejected codings (codes with at least 5 of each) and suggests codes for
-    the segments the coder has not decided yet (method 'model').
+    Every suggestion is stored with a calibrated score; those at or above the project's
+    threshold are shown by review and segments (the rest with segments --all). With
+    --coder (or FOCUSCODE_CODER) a text classifier also learns from that coder's
+    accepted and rejected codings (codes with at least 5 of each) and suggests codes,
+    where its cross-validated precision clears the threshold, for the segments the coder
+    has not decided yet (method 'model').
     """
     from ..errors import UsageError
     from ..suggest import run_suggest
@@ -46,14 +49,19 @@ def suggest(
     if as_json:
         print_json(result.__dict__)
         return
-    stdout.print(f"{result.suggestions} rule suggestions in {result.segments} segments ({result.pipeline})")
+    stdout.print(f"{result.suggestions} rule suggestions in {result.segments} segments ({result.pipeline}): "
+                 f"{result.shown} shown (score >= {result.threshold:g}), {result.hidden} hidden (segments --all)")
     for name, n in sorted(result.by_code.items(), key=lambda kv: (-kv[1], kv[0])):
         stdout.print(f"  {name}: {n}")
+    stdout.print(f"{result.similarity} suggestions by closeness to examples and accepted segments: "
+                 f"{result.similarity_shown} shown, {result.similarity - result.similarity_shown} hidden")
+    if result.down_weighted:
+        stdout.print("Down-weighted after repeated rejections: " + ", ".join(result.down_weighted))
     if result.model:
         m = result.model
         stdout.print(
             f"{result.model_suggestions} model suggestions (model {m['id']}, learned from {m['coder']}'s "
-            f"decisions on {m['trained_on']} segments, probability >= {m['threshold']:g})"
+            f"decisions on {m['trained_on']} segments, only codes whose cross-validated precision >= {m['threshold']:g})"
         )
         for name, n in sorted(result.model_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
             stdout.print(f"  {name}: {n}")

@@ -72,6 +72,20 @@ _CLOSED = {
 }
 _CLOSED.update({"beter": "goed", "best": "goed"})
 
+# Ambiguity list for the pipeline without a tagger: inflected participles that in speech
+# are nearly always adjectives ("bepaalde leerlingen", "een betaalde baan") keep their
+# adjective lemma, so that they never fire a keyword verb (bepalen, betalen). Only forms
+# whose verb reading is rare are listed; "bepaald" stays a verb ("wie heeft dat bepaald").
+ADJECTIVE_FORMS = {
+    "bepaalde": "bepaald", "betaalde": "betaald", "onbetaalde": "onbetaald", "ontwikkelde": "ontwikkeld",
+    "gespecialiseerde": "gespecialiseerd", "vastgelegde": "vastgelegd", "geplande": "gepland",
+    "beoordeelde": "beoordeeld", "betrokken": "betrokken", "gerichte": "gericht", "opgeleide": "opgeleid",
+    "bevoegde": "bevoegd", "onbevoegde": "onbevoegd", "gemotiveerde": "gemotiveerd", "verplichte": "verplicht",
+    "beperkte": "beperkt", "gewenste": "gewenst", "gevraagde": "gevraagd", "afgesproken": "afgesproken",
+    "verdiepte": "verdiept", "vergoede": "vergoed", "gedeelde": "gedeeld", "aangepaste": "aangepast",
+    "toegevoegde": "toegevoegd", "ervaren": "ervaren", "vaste": "vast",
+}
+
 # Fallback suffix rules for present-tense verb forms (krijgt, maakt, zit), which the
 # tables' verb rules do not cover; each candidate is only accepted if it is a verb lemma.
 _LONG_VOWEL = re.compile(r"(aa|ee|oo|uu)([^aeiou])$")
@@ -152,7 +166,7 @@ def _cascade(word: str) -> str | None:
     adjective index lists past tenses and participles (werkte, gezegd, zat).
     """
     t = tables()
-    fixed = _VERB_FIRST.get(word) or _CLOSED.get(word)
+    fixed = _VERB_FIRST.get(word) or _CLOSED.get(word) or ADJECTIVE_FORMS.get(word)
     if fixed:
         return fixed
     if word in t.index["noun"]:
@@ -251,6 +265,12 @@ def lemmatize_lower(word: str) -> str:
 def lemmatize(word: str) -> str:
     """Lemma of one Dutch word by the fallback cascade (lowercase in, lowercase out)."""
     return lemmatize_lower(word.strip().lower())
+
+
+def is_verb(lemma: str) -> bool:
+    """True for a verb lemma that is not also a noun or adjective lemma."""
+    t = tables()
+    return lemma in t.index["verb"] and lemma not in t.index["noun"] and lemma not in t.index["adj"]
 
 
 def is_known(word: str) -> bool:

@@ -2,9 +2,15 @@
 
 Each kind of rule goes where it is checked fastest: single-word keywords in a dict of
 lemmas, probed once per distinct lemma of a text (which is also where Dutch closed
-compounds are recognised, see `compounds`); multi-word keywords and exclude phrases in
-PhraseMatchers on LEMMA; each token pattern in a Matcher of its own that runs only on
-texts holding the words the pattern cannot do without.
+compounds are recognised, see `compounds`); multi-word keywords, with words in between,
+and separable verbs in `phrases`; exclude phrases in a PhraseMatcher on LEMMA; each
+token pattern in a Matcher of its own that runs only on texts holding the words the
+pattern cannot do without.
+
+Without a tagger an adjective may be lemmatised to a keyword verb ("bepaalde
+leerlingen" -> bepalen); the fallback lemmatizer keeps such forms as adjectives (see
+`lexicon.ADJECTIVE_FORMS`), and with a tagger a token tagged ADJ does not fire a verb
+keyword.
 
 The caller handles the codebook's hierarchy: a hit on a subcode is not a hit on its
 theme. A multi-word keyword matches as a phrase only; `compound` applies to single words.
@@ -22,8 +28,9 @@ from ..codebook import Code
 from ..errors import CodebookError, ModelError
 from . import compounds
 from .lemmatizer import LEMMA_HASHES
-from .lexicon import lemmatize
+from .lexicon import is_verb, lemmatize, lemmatize_lower, tables
 from .patterns import SimplePattern, _positions, compile_simple
+from .phrases import GappedMatcher, split_separable
 
 
 @dataclass
@@ -41,6 +48,7 @@ class _Rule:
     kind: str  # "keyword" or "pattern"
     label: Any  # the keyword as written, or the pattern as given
     source: int  # distinct per keyword/pattern: what counts as a separately firing rule
+    verb: bool = False  # a keyword that is a verb: an adjective form must not fire it
 
 
 class _Found(NamedTuple):
@@ -68,7 +76,7 @@ class RuleMatcher:
 
         self.nlp = nlp
         self.codes = list(codes)
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._gapped = GappedMatcher(nlp.vocab.strings)
         self._excludes = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._keys: dict[int, _Rule] = {}  # matcher key hash -> rule
         self._exclude_keys: dict[int, tuple[int, str]] = {}  # key hash -> (code, phrase)
@@ -86,13 +94,18 @@ class RuleMatcher:
             terms = [k.term for k in code.keywords]
             for kw, doc in zip(code.keywords, nlp.pipe(terms)):
                 words = _word_span(doc, code.name, kw.term, "keyword")
-                rule = _Rule(ci, "keyword", kw.term, source)
+                lemmas = [t.lemma_.lower() for t in words]
+                rule = _Rule(ci, "keyword", kw.term, source, len(words) == 1 and is_verb(lemmas[0]))
                 source += 1
                 if len(words) == 1:
                     token = words[0]
                     self._index.add(rule, token.lemma_.lower(), token.lower_, kw.compound)
+                    separable = split_separable(lemmatize_lower(token.lower_))
+                    if separable:
+                        self._gapped.add_separable(rule, *separable)
                 else:
-                    self._add_key(self._phrases, f"k{rule.source}", rule, [words.as_doc()])
+                    parts = [{t.lemma_.lower(), lemmatize_lower(t.lower_), t.lower_} for t in words]
+                    self._gapped.add_phrase(rule, parts, last_is_verb=lemmas[-1] in tables().index["verb"])
             for pattern in code.patterns:
                 rule = _Rule(ci, "pattern", pattern, source)
                 source += 1
@@ -159,9 +172,8 @@ class RuleMatcher:
             doc, text = self.nlp(doc), doc
         found: dict[int, list[_Found]] = {}
         words, lemmas, lowers = self._token_matches(doc, found)
-        if len(self._phrases):
-            for key, start, end in self._phrases(doc):
-                rule = self._keys[key]
+        if self._gapped.phrases or self._gapped.separables:
+            for rule, start, end in self._gapped.find(lemmas, lowers, words):
                 found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
         for rule, pattern, required in self._patterns:
             if not all(not req.isdisjoint(words) for req in required):
@@ -227,10 +239,16 @@ class RuleMatcher:
         if not fired and not fired_lower:
             return words, lemmas, lowers
         seen: set[tuple[int, int]] = set()  # (token, rule): lemma and lowercase may both fire
+        adjectives = None  # positions a tagger marked ADJ, looked up once a verb keyword fires
         for values, hits in ((lemmas, fired), (lowers or [], fired_lower)):
             for h, pairs in hits.items():
                 for i in _positions(values, h):
                     for rule, compound in pairs:
+                        if rule.verb:
+                            if adjectives is None:
+                                adjectives = _adjective_positions(doc)
+                            if i in adjectives:
+                                continue  # the tagger says adjective: "bepaalde leerlingen" is no bepalen
                         if (i, rule.source) not in seen:
                             seen.add((i, rule.source))
                             found.setdefault(rule.code, []).append(_Found(rule, i, i + 1, compound))
@@ -298,6 +316,13 @@ class RuleMatcher:
         else:
             start, end = min(m["start"] for m in evidence), max(m["end"] for m in evidence)
         return RuleHit(self.codes[ci].name, round(score, 4), {"matches": evidence, "excluded": excluded}, start, end)
+
+
+def _adjective_positions(doc) -> set[int]:
+    """Tokens a tagger marked as adjectives (none without a tagger)."""
+    if not doc.has_annotation("POS"):
+        return set()
+    return {t.i for t in doc if t.pos_ == "ADJ"}
 
 
 def _order(f: _Found) -> tuple[int, int, int]:

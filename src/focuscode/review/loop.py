@@ -54,8 +54,8 @@ class ReviewLoop:
     def __init__(self, db, coder: str, keys, console, f: ReviewFilter | None = None):
         self.console = console
         self.keys = keys
-        self.session = ReviewSession(db, coder, on_wait=self._waiting)
         self.filter = f or ReviewFilter()
+        self.session = ReviewSession(db, coder, on_wait=self._waiting, all_suggestions=self.filter.all_suggestions)
         queue = build_queue(db, self.session.coder, self.filter)
         self.queue = queue.segment_ids
         self.summary = ReviewSummary(self.session.coder, len(self.queue), queue.done_before)

@@ -2,6 +2,8 @@
 
 A segment the coder has finished (marked seen) leaves the queue, so starting
 the same review again resumes where the coder left off; skipped segments stay.
+Pending means a suggestion at or above the project's threshold: the hidden ones
+are stored, but a coder is not asked about them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class ReviewFilter:
     seed: int | None = None
     revisit: bool = False  # include segments already finished
     include_facilitator: bool = False
+    all_suggestions: bool = False  # also suggestions below the project's threshold
 
 
 @dataclass
@@ -40,12 +43,15 @@ def build_queue(db, coder: str, f: ReviewFilter) -> Queue:
         raise UsageError(f"review mode must be one of {', '.join(MODES)}, not '{f.mode}'")
     clauses, params = [], []
     if f.mode == "pending":
+        from ..suggest import suggestion_threshold
+
+        # Only suggestions the coder is shown: at or above the project's threshold.
         clauses.append(
-            """EXISTS (SELECT 1 FROM codings sg WHERE sg.segment_id = s.id AND sg.coder IS NULL
+            """EXISTS (SELECT 1 FROM codings sg WHERE sg.segment_id = s.id AND sg.coder IS NULL AND sg.score >= ?
                  AND NOT EXISTS (SELECT 1 FROM codings d WHERE d.segment_id = sg.segment_id
                                  AND d.code_id = sg.code_id AND d.coder = ?))"""
         )
-        params.append(coder)
+        params += [0.0 if f.all_suggestions else suggestion_threshold(db), coder]
     elif f.mode == "uncoded":
         clauses.append("NOT EXISTS (SELECT 1 FROM codings d WHERE d.segment_id = s.id AND d.coder = ? AND d.status = 'accepted')")
         params.append(coder)

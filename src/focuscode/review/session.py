@@ -53,6 +53,7 @@ class ReviewSession:
     db: object
     coder: str
     on_wait: Callable[[str], None] | None = None
+    all_suggestions: bool = False  # also show suggestions below the project's threshold
     undo_stack: list[Action] = field(default_factory=list)
 
     def __post_init__(self):
@@ -65,7 +66,7 @@ class ReviewSession:
     # -- reading ------------------------------------------------------------------------------
 
     def view(self, segment_id: int) -> SegmentView:
-        rows = list_segments(self.db, SegmentFilter(ids=[segment_id]))
+        rows = list_segments(self.db, SegmentFilter(ids=[segment_id], all_suggestions=self.all_suggestions))
         row = rows[0]
         near = {
             r[0]: r[1]

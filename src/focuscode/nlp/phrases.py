@@ -1,0 +1,212 @@
+"""Multi-word keywords with words in between, and Dutch separable verbs.
+
+Spoken Dutch rarely keeps a keyword phrase together: "docent worden" turns up as
+"docent te kunnen worden", "nee zeggen" as "zeg ik nee", and a separable verb such as
+`invallen` splits into "ik val dan weer in". Both are matched here on token hashes
+(lemmas, and lowercase forms when a model pipeline sets lemmas of its own), within one
+clause and with a bounded number of words between the parts, so that a phrase never
+stitches together words from different sentences.
+
+- A phrase's parts must come in order with at most MAX_GAP words between neighbours; a
+  two-word phrase that ends in a verb also matches the other way round (verb second in
+  Dutch main clauses: "ja zeggen" in "zeg je ja").
+- A separable verb `particle+verb` matches a finite form of the verb followed, within
+  SEPARABLE_REACH words of the same clause, by the particle standing on its own: not
+  followed by an article or possessive, where it would be a preposition ("in de klas").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .lexicon import lemmatize_lower, tables
+
+MAX_GAP = 3  # words allowed between two parts of a phrase ("docent te kunnen worden")
+SEPARABLE_REACH = 10  # words from the verb to its particle ("val ik eigenlijk elke week in")
+CLAUSE_BREAKS = tuple(",.;:!?()[]\"…–—")
+# After one of these the particle is a preposition, not part of the verb: "in de klas".
+DETERMINERS = ("de het een die dat deze dit mijn m'n je jouw zijn z'n haar ons onze hun jullie "
+               "elke iedere ieder alle veel wat welke geen").split()
+PARTICLES = ("aan af bij door in mee na neer om op over samen terug toe uit vast voor weg klaar "
+             "vooruit tegen achter").split()
+
+
+class _Phrase(NamedTuple):
+    rule: object
+    parts: tuple[frozenset[int], ...]  # per part: the hashes that count as that word
+    reversible: bool
+    key: frozenset[int]  # the rarest part's hashes: a doc without them cannot match
+
+
+class _Separable(NamedTuple):
+    rule: object
+    verb: frozenset[int]  # hashes of the finite forms of the verb (and their lemmas)
+    particle: frozenset[int]
+    key: frozenset[int]  # the rarer of the two
+
+
+def split_separable(lemma: str) -> tuple[str, str] | None:
+    """('in', 'vallen') for 'invallen' when the rest is a Dutch verb; None otherwise."""
+    verbs = tables().index["verb"]
+    for particle in sorted(PARTICLES, key=len, reverse=True):
+        if lemma.startswith(particle) and lemma[len(particle):] in verbs and len(lemma) - len(particle) >= 4:
+            return particle, lemma[len(particle):]
+    return None
+
+
+def verb_forms(infinitive: str) -> set[str]:
+    """Finite forms of a Dutch verb: stem, stem+t, infinitive, regular and irregular past."""
+    stem = infinitive[:-2] if infinitive.endswith("en") else infinitive
+    if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+        stem = stem[:-1]  # vallen -> val
+    elif _open_syllable(stem):
+        stem = stem[:-1] + stem[-2] + stem[-1]  # maken -> maak, sturen -> stuur
+    if stem.endswith("v"):
+        stem = stem[:-1] + "f"
+    if stem.endswith("z"):
+        stem = stem[:-1] + "s"
+    forms = {infinitive, stem, stem if stem.endswith("t") else stem + "t"}
+    suffix = "te" if stem[-1:] in set("tkfschp") else "de"
+    forms |= {stem + suffix, stem + suffix + "n"}
+    forms |= {f for f in _irregular().get(infinitive, ()) if not f.startswith("ge") and not f.endswith(("nd", "nde", "nden"))}
+    return forms
+
+
+def _open_syllable(stem: str) -> bool:
+    # one short vowel before a final consonant in a one-syllable stem was long in the
+    # infinitive: mak(en) -> maak; rooster(en) has two syllables and keeps its spelling
+    groups = re.findall(r"[aeiouy]+", stem)
+    return len(groups) == 1 and len(groups[0]) == 1 and stem[-1] not in "aeiouy" and stem[-2] in "aeiou"
+
+
+_IRREGULAR: dict[str, list[str]] | None = None
+
+
+def _irregular() -> dict[str, list[str]]:
+    global _IRREGULAR
+    if _IRREGULAR is None:
+        out: dict[str, list[str]] = {}
+        for form, lemma in tables().exc["verb"].items():
+            out.setdefault(lemma, []).append(form)
+        _IRREGULAR = out
+    return _IRREGULAR
+
+
+class GappedMatcher:
+    """Phrases with bounded gaps and separable verbs, over a doc's token hashes."""
+
+    def __init__(self, strings):
+        self.strings = strings
+        self.phrases: list[_Phrase] = []
+        self.separables: list[_Separable] = []
+        self.breaks = frozenset(strings.add(c) for c in CLAUSE_BREAKS)
+        self.determiners = frozenset(strings.add(w) for w in DETERMINERS) | frozenset(
+            strings.add(lemmatize_lower(w)) for w in DETERMINERS
+        )
+
+    def _hashes(self, words) -> frozenset[int]:
+        return frozenset(self.strings.add(w) for w in words if w)
+
+    def add_phrase(self, rule, parts: list[set[str]], *, last_is_verb: bool) -> None:
+        hashed = tuple(self._hashes(p) for p in parts)
+        # the longest word is the rarest as a rule (and needs no frequency list at start-up)
+        rarest = max(range(len(parts)), key=lambda i: min(len(w) for w in parts[i]))
+        self.phrases.append(_Phrase(rule, hashed, last_is_verb and len(parts) == 2, hashed[rarest]))
+
+    def add_separable(self, rule, particle: str, verb: str) -> bool:
+        forms = verb_forms(verb)
+        hashes = self._hashes(forms | {lemmatize_lower(f) for f in forms})
+        particles = self._hashes({particle, lemmatize_lower(particle)})
+        # a long particle (vooruit, terug, samen) is rarer than the verb's forms; in, op, af are not
+        key = particles if len(particle) >= 5 else hashes
+        self.separables.append(_Separable(rule, hashes, particles, key))
+        return True
+
+    def _index(self) -> None:
+        # Which phrases and separable verbs a doc can hold at all, by the words they cannot do without:
+        # one set intersection per doc instead of a check per phrase.
+        self._by_first: dict[int, list[_Phrase]] = {}
+        for phrase in self.phrases:
+            for h in phrase.key:
+                self._by_first.setdefault(h, []).append(phrase)
+        self._by_verb: dict[int, list[_Separable]] = {}
+        for sep in self.separables:
+            for h in sep.key:
+                self._by_verb.setdefault(h, []).append(sep)
+        self._keys = frozenset(self._by_first) | frozenset(self._by_verb)
+        self._indexed = (len(self.phrases), len(self.separables))
+
+    def find(self, lemmas: list[int], lowers: list[int] | None, words: set[int]) -> list[tuple[object, int, int]]:
+        """(rule, start, end) token spans; `words` is the doc's set of lemma (and lower) hashes."""
+        if getattr(self, "_indexed", None) != (len(self.phrases), len(self.separables)):
+            self._index()
+        present = self._keys & words
+        if not present:
+            return []
+        out = []
+        n = len(lemmas)
+        phrases = {id(p): p for h in present for p in self._by_first.get(h, ())}
+        for phrase in phrases.values():
+            if any(part.isdisjoint(words) for part in phrase.parts):
+                continue
+            for start, end in self._phrase_spans(phrase, lemmas, lowers, n):
+                out.append((phrase.rule, start, end))
+        separables = {id(p): p for h in present for p in self._by_verb.get(h, ())}
+        for sep in separables.values():
+            if sep.particle.isdisjoint(words) or sep.verb.isdisjoint(words):
+                continue
+            for start, end in self._separable_spans(sep, lemmas, lowers, n):
+                out.append((sep.rule, start, end))
+        return out
+
+    def _starts(self, accepted: frozenset[int], lemmas, lowers) -> list[int]:
+        from .patterns import _positions
+
+        found = {i for h in accepted for i in _positions(lemmas, h)}
+        if lowers is not None:
+            found |= {i for h in accepted for i in _positions(lowers, h)}
+        return sorted(found)
+
+    @staticmethod
+    def _is(i: int, accepted: frozenset[int], lemmas, lowers) -> bool:
+        return lemmas[i] in accepted or (lowers is not None and lowers[i] in accepted)
+
+    def _phrase_spans(self, phrase: _Phrase, lemmas, lowers, n) -> list[tuple[int, int]]:
+        orders = [phrase.parts] + ([phrase.parts[::-1]] if phrase.reversible else [])
+        spans: list[tuple[int, int]] = []
+        for parts in orders:
+            for start in self._starts(parts[0], lemmas, lowers):
+                if any(s <= start < e for s, e in spans):
+                    continue
+                end = self._follow(parts, start, lemmas, lowers, n)
+                if end is not None:
+                    spans.append((start, end))
+        return spans
+
+    def _follow(self, parts, start, lemmas, lowers, n) -> int | None:
+        """End of the phrase whose first part is at `start`, or None."""
+        pos = start
+        for part in parts[1:]:
+            for j in range(pos + 1, min(n, pos + 2 + MAX_GAP)):
+                if lemmas[j] in self.breaks:
+                    return None
+                if self._is(j, part, lemmas, lowers):
+                    pos = j
+                    break
+            else:
+                return None
+        return pos + 1
+
+    def _separable_spans(self, sep: _Separable, lemmas, lowers, n) -> list[tuple[int, int]]:
+        spans = []
+        for i in self._starts(sep.verb, lemmas, lowers):
+            for j in range(i + 1, min(n, i + 1 + SEPARABLE_REACH)):
+                if lemmas[j] in self.breaks:
+                    break
+                if self._is(j, sep.particle, lemmas, lowers):
+                    after = lemmas[j + 1] if j + 1 < n else None
+                    if after is None or after in self.breaks or after not in self.determiners:
+                        spans.append((i, j + 1))
+                    break
+        return spans

@@ -1,0 +1,97 @@
+"""Suggestions on the sample (fit) and on the blind set (generalisation), each against the keyword-list baseline.
+
+    python validation/evaluate.py [--json]
+
+Theme level, micro-averaged over the blind set's five labels; the codebook's themes are
+mapped onto them by common.THEME_TO_LABEL. "shown" is what a coder sees by default:
+the suggestions at or above the project's threshold. The baseline is
+validation/blind/baseline_keywords.yaml, matched as its README says (lowercase substring).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import yaml
+from common import BLIND, LABELS, THEME_TO_LABEL, blind_project, sample_project
+
+from focuscode.evaluation import keyword_baseline, label_reliability, shown_labels
+from focuscode.nlp.metrics import prf
+
+
+def _scores(gold: list[set[str]], pred: list[set[str]]) -> dict:
+    r = prf(gold, pred, LABELS)
+    return {"precision": round(r["micro"]["precision"], 3), "recall": round(r["micro"]["recall"], 3),
+            "f1": round(r["micro"]["f1"], 3), "macro_f1": round(r["macro"]["f1"], 3),
+            "per_label": {lb: round(r[lb]["f1"], 3) for lb in LABELS}}
+
+
+def sample_gold(db) -> tuple[list[int], list[set[str]], list[str]]:
+    from focuscode.codes import theme_map
+
+    themes = theme_map(db)
+    seen = [r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = 'referentie' ORDER BY segment_id")]
+    gold: dict[int, set[str]] = {sid: set() for sid in seen}
+    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = 'referentie' AND status = 'accepted'"):
+        label = THEME_TO_LABEL.get(themes[cid][1])
+        if label and sid in gold:
+            gold[sid].add(label)
+    texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
+    return seen, [gold[s] for s in seen], [texts[s] for s in seen]
+
+
+def measure(db, ids, gold, texts, baseline_words) -> dict:
+    shown = shown_labels(db, ids, THEME_TO_LABEL)
+    everything = shown_labels(db, ids, THEME_TO_LABEL, threshold=0.0)
+    rules = shown_labels(db, ids, THEME_TO_LABEL, methods=("rules",))
+    return {
+        "segments": len(ids),
+        "shown": _scores(gold, shown),
+        "shown_rules": _scores(gold, rules),
+        "all_stored": _scores(gold, everything),
+        "baseline": _scores(gold, keyword_baseline(texts, baseline_words)),
+        "reliability": label_reliability(db, dict(zip(ids, gold)), THEME_TO_LABEL),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sample-only", action="store_true", help="Measure the fit only (while tuning).")
+    args = parser.parse_args()
+    baseline_words = yaml.safe_load((BLIND / "baseline_keywords.yaml").read_text(encoding="utf-8"))
+    report = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sample_project(Path(tmp) / "sample.db")
+        report["sample (fit)"] = measure(db, *sample_gold(db), baseline_words)
+        db.close()
+        if not args.sample_only:
+            db, labels = blind_project(Path(tmp) / "blind.db")
+            ids = sorted(labels)
+            texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
+            report["blind (generalisation)"] = measure(
+                db, ids, [labels[i] for i in ids], [texts[i] for i in ids], baseline_words)
+            db.close()
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    print("| set | method | precision | recall | F1 (micro) | F1 (macro) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name, r in report.items():
+        for method, label in (("shown", "suggestions shown (default threshold)"),
+                              ("shown_rules", "rule suggestions shown"), ("all_stored", "all stored suggestions"),
+                              ("baseline", "keyword-list baseline")):
+            s = r[method]
+            print(f"| {name}, {r['segments']} segments | {label} | {s['precision']:.2f} | {s['recall']:.2f} | "
+                  f"{s['f1']:.2f} | {s['macro_f1']:.2f} |")
+    for name, r in report.items():
+        print(f"\nReliability, {name}: score band, n, mean score, observed acceptance (theme level)")
+        for b in r["reliability"]:
+            print(f"  {b['band']}  n={b['n']:4d}  mean={b['mean_score']}  accepted={b['accepted']}")
+
+
+if __name__ == "__main__":
+    main()
