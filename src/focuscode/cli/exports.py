@@ -75,9 +75,11 @@ def refi(
                  + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
-def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> None:
+def import_refi(paths: list[Path], source: str | None, db, as_json: bool, *, names: Path | None = None,
+                allow_pii: bool = False, attributes: list[str] | None = None) -> None:
     """`focuscode import study.qdpx`: called from the import command."""
     from ..errors import UsageError
+    from ..privacy.gate import Gate
     from ..refi.importer import import_project
 
     others = [p for p in paths if p.suffix.lower() != ".qdpx"]
@@ -91,13 +93,19 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> Non
     # Read and check every file before the database is opened (or created), so a bad
     # archive leaves nothing behind.
     projects = [read_project(path) for path in paths]
+    gate = Gate(names=names, allow_pii=allow_pii, notify=info)
     conn = open_db(db, create=True)
     with progress_bar("Import") as bar:
         task = bar.add_task("Import", total=len(paths))
         results = []
-        for path, pr in zip(paths, projects):
-            results.append(import_project(conn, path, source=source, project=pr))
-            bar.advance(task)
+        from ..db import transaction
+
+        with transaction(conn):  # several archives: all or none
+            for path, pr in zip(paths, projects):
+                results.append(import_project(conn, path, source=source, project=pr, gate=gate, attributes=attributes or []))
+                bar.advance(task)
+    if gate.unchecked_warning():
+        info(f"Warning: {gate.unchecked_warning()}")
     if as_json:
         print_json([r.__dict__ for r in results])
         return

@@ -321,6 +321,10 @@ def _variant_spans(text: str, variant: str) -> list[Span]:
             marks = [w for w in words if telling(w[2])]
             if not marks:
                 continue
+            # One lone word must not be an English word either: file names and vendor
+            # labels are often English ("nvivo15_mac_project", "my notes").
+            if len(marks) == 1 and marks[0][2] in _english_words():
+                continue
             start, end = (marks[0][0], marks[-1][1]) if span.category == "persoon" else (span.start, span.end)
             # A street keeps its number, a name its initials and interfixes between the telling words.
             out.append(Span(start, end, span.category, text[start:end], "deduce"))
@@ -330,6 +334,23 @@ def _variant_spans(text: str, variant: str) -> list[Span]:
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
+_english: set[str] | None = None
+
+
+def _english_words() -> set[str]:
+    global _english
+    if _english is None:
+        import gzip
+        import json
+        from importlib import resources
+
+        _english = {"my", "me", "our", "your", "his", "her", "their"}
+        try:
+            data = resources.files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz"
+            _english |= {w for words in json.loads(gzip.decompress(data.read_bytes())).values() for w in words}
+        except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
+            pass
+    return _english
 _surname_list: set[str] | None = None
 
 
