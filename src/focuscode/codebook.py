@@ -305,6 +305,29 @@ def _summary(problems: _Problems) -> str:
     return str(first) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 
+def gate_codebook(book: Codebook, gate=None) -> list:
+    """Pass the codebook's names, descriptions, include/exclude rules and examples through
+    the privacy gate before it is loaded (`gate`: a privacy.gate.Gate, strict when None).
+
+    Raises PrivacyError naming each finding at its file and line; with --allow-pii returns
+    the names-list findings as warnings. Keywords and patterns are lemmas, not prose."""
+    from .privacy.gate import Field, Gate, line_finder
+
+    gate = gate if gate is not None else Gate()
+    where = book.path or "<codebook>"
+    fields = []
+    for code in book.walk():
+        fields.append(Field(code.name, where, code.line, "codenaam", "label"))
+        for kind, text in (("beschrijving", code.description), ("include", code.include), ("exclude", code.exclude),
+                           *(("voorbeeld", example) for example in code.examples)):
+            if text:
+                # A text's own lines count from the code's line: near enough to find it in the file.
+                at = line_finder(text)
+                fields.append(Field(text, where, code.line, kind, "text",
+                                    (lambda offset, at=at, base=code.line: base + at(offset) - 1) if code.line else None))
+    return gate.check(fields, what="codebook not loaded")
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a YAML codebook file."""
     from .textio import read_text_file

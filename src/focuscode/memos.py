@@ -6,7 +6,7 @@ travel with `merge` and stay out of a blind `replicate` copy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import code_id
 from .db import now, transaction
@@ -23,9 +23,12 @@ class Memo:
     coder: str | None
     text: str
     created_at: str
+    warnings: list = field(default_factory=list)  # names-list findings let in by --allow-pii
 
     def as_json(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out.pop("warnings")
+        return out
 
 
 def _clean(text: str) -> str:
@@ -33,6 +36,16 @@ def _clean(text: str) -> str:
     if not text:
         raise FocuscodeError("a memo needs some text")
     return text
+
+
+def gate_memos(memos: list[tuple[str, str]], gate=None) -> list:
+    """Pass memo texts, each with its place ("memo", "other.db#memo 4"), through the privacy
+    gate (a strict one when None); raises PrivacyError, or returns --allow-pii warnings."""
+    from .privacy.gate import Field, Gate, line_finder
+
+    gate = gate if gate is not None else Gate()
+    fields = [Field(text, place, 1, "", "text", line_finder(text)) for text, place in memos]
+    return gate.check(fields, what="memo not stored")
 
 
 def add_memo(
@@ -43,12 +56,16 @@ def add_memo(
     segment_id: int | None = None,
     code: str | None = None,
     transcript: str | None = None,
+    gate=None,
 ) -> Memo:
-    """Store one memo about at most one thing; with none given it is a project memo."""
+    """Store one memo about at most one thing; with none given it is a project memo.
+
+    The text passes the privacy gate first (`gate`: a privacy.gate.Gate, strict when None)."""
     text = _clean(text)
     given = [x for x in (segment_id, code, transcript) if x is not None]
     if len(given) > 1:
         raise FocuscodeError("a memo is about one thing: give a segment, a code or a transcript, not several")
+    warnings = gate_memos([(text, "memo")], gate)
     with transaction(db):
         row = {"target": "project", "transcript_id": None, "segment_id": None, "code_id": None}
         about: str | None = None
@@ -70,7 +87,7 @@ def add_memo(
         stamp = now()
         row.update(coder=(coder or "").strip() or None, text=text, created_at=stamp, updated_at=stamp)
         memo_id = db.table("memos").insert(row).last_pk
-    return Memo(memo_id, row["target"], about, row["coder"], text, stamp)
+    return Memo(memo_id, row["target"], about, row["coder"], text, stamp, warnings)
 
 
 def delete_memo(db, memo_id: int) -> None:

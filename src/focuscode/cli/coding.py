@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
+from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 IdsOption = Annotated[Optional[str], typer.Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]
 FromFileOption = Annotated[
@@ -85,10 +86,15 @@ def memo(
     list_: Annotated[bool, typer.Option("--list", help="List memos instead of adding one.")] = False,
     target: Annotated[Optional[str], typer.Option("--target", help="With --list: project, transcript, segment or code.")] = None,
     coder: CoderOption = None,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a memo to a segment, a code, a transcript or (with none of these) the project."""
+    """Add a memo to a segment, a code, a transcript or (with none of these) the project.
+
+    The memo passes the privacy check first (deduce, plus --names): a memo naming a
+    participant is not stored."""
     from ..errors import UsageError
     from ..memos import add_memo, list_memos
 
@@ -107,8 +113,10 @@ def memo(
         return
     if text is None:
         raise UsageError("give the memo text, or --list to see memos")
+    gate = make_gate(names, allow_pii)
     added = add_memo(conn, text, coder=coder_or_default(conn, coder) or None, segment_id=segment, code=code_name,
-                     transcript=transcript)
+                     transcript=transcript, gate=gate)
+    warn(gate, added.warnings, "memo stored")
     if as_json:
         print_json(added.as_json())
         return

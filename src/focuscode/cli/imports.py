@@ -6,6 +6,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .common import DbOption, JsonOption, info, open_db, print_json, progress_bar, report_error, stdout
+from .gateopts import AllowPiiOption, NamesOption
 
 
 def import_(
@@ -24,10 +25,8 @@ def import_(
     role: Annotated[Optional[str], typer.Option("--role", help="Default role for speakers without one.")] = None,
     sector: Annotated[Optional[str], typer.Option("--sector", help="Default sector (po/vo) for the whole file.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
-    names: Annotated[
-        Optional[Path], typer.Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear.")
-    ] = None,
-    allow_pii: Annotated[bool, typer.Option("--allow-pii", help="Import even when personal data is found (reported as a warning).")] = False,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     attribute: Annotated[
         Optional[List[str]],
         typer.Option("--attribute", metavar="NAME", help="Declare a participant attribute the study keeps (besides role, sector, "

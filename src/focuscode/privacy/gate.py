@@ -130,6 +130,14 @@ class Gate:
                 f"privacy check ({listed}); personal data may now be in the project")
 
 
+def line_finder(text: str) -> Callable[[int], int]:
+    """For a text of several lines (a source, a note, a memo): the line of a character offset."""
+    import bisect
+
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return lambda offset: bisect.bisect_right(starts, offset)
+
+
 def _finding(field: Field, line: int | None, span, text: str | None = None) -> Finding:
     category = f"{span.category} ({field.kind})" if field.kind else span.category
     return Finding(field.path, line, category, text if text is not None else span.text, span.detector)

@@ -231,16 +231,10 @@ def _drop_variables(project: RefiProject, declared: set[str]) -> list[str]:
     return list(dropped)
 
 
-def _line_at(text: str):
-    """Line numbers inside a source or note text, for findings."""
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    return lambda offset: bisect.bisect_right(starts, offset)
-
-
 def gate_fields(project: RefiProject, path: Path) -> list:
     """What the project would store, for the privacy gate: each finding's place names the
     archive and the part of it ("studie.qdpx#interview-3.txt:12", "studie.qdpx#case 2")."""
-    from ..privacy.gate import Field
+    from ..privacy.gate import Field, line_finder
 
     where = str(path)
     fields = [Field(path.name, where, None, "bestandsnaam", "filename"),
@@ -249,7 +243,7 @@ def gate_fields(project: RefiProject, path: Path) -> list:
     for src in project.sources:
         fields.append(Field(src.name, f"{where}#{src.name}", None, "bronnaam", "filename"))
         if src.text:
-            fields.append(Field(src.text, f"{where}#{src.name}", 1, "", "text", _line_at(src.text)))
+            fields.append(Field(src.text, f"{where}#{src.name}", 1, "", "text", line_finder(src.text)))
     for number, case in enumerate(project.cases, start=1):
         place = f"{where}#case {number}"
         fields.append(Field(case.name, place, None, "casenaam", "label"))
@@ -259,11 +253,11 @@ def gate_fields(project: RefiProject, path: Path) -> list:
     for code in project.walk_codes():
         place = f"{where}#code '{code.name}'"
         fields.append(Field(code.name, place, None, "codenaam", "label"))
-        fields.append(Field(code.description or "", place, 1, "beschrijving", "text", _line_at(code.description or "")))
+        fields.append(Field(code.description or "", place, 1, "beschrijving", "text", line_finder(code.description or "")))
     for number, note in enumerate(project.notes.values(), start=1):
         place = f"{where}#note {number}"
         fields.append(Field(note.name or "", place, None, "notitienaam", "label"))
-        fields.append(Field(note.text or "", place, 1, "", "text", _line_at(note.text or "")))
+        fields.append(Field(note.text or "", place, 1, "", "text", line_finder(note.text or "")))
     return fields
 
 
