@@ -57,6 +57,10 @@ class Code:
     children: list["Code"] = field(default_factory=list)
     parent: str | None = None
     line: int | None = None
+    # Lines of the texts in the file (name, description, include, exclude; examples in order),
+    # so the privacy check at load can point at the very line.
+    lines: dict[str, int] = field(default_factory=dict)
+    example_lines: list[int] = field(default_factory=list)
 
     def walk(self) -> Iterator["Code"]:
         yield self
@@ -231,6 +235,10 @@ def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, i
     else:
         seen[name] = line
     code = Code(name=name, parent=parent, line=line)
+    code.lines = {key: fields[key].start_mark.line + 1 for key in ("name", "description", "include", "exclude") if key in fields}
+    if isinstance(fields.get("examples"), yaml.SequenceNode):
+        code.example_lines = [item.start_mark.line + 1 for item in fields["examples"].value
+                              if isinstance(item, yaml.ScalarNode) and str(item.value).strip()]
     if "description" in fields:
         code.description = _scalar_text(fields["description"], problems, "description")
     if "include" in fields:
@@ -317,14 +325,17 @@ def gate_codebook(book: Codebook, gate=None) -> list:
     where = book.path or "<codebook>"
     fields = []
     for code in book.walk():
-        fields.append(Field(code.name, where, code.line, "codenaam", "label"))
-        for kind, text in (("beschrijving", code.description), ("include", code.include), ("exclude", code.exclude),
-                           *(("voorbeeld", example) for example in code.examples)):
+        fields.append(Field(code.name, where, code.lines.get("name", code.line), "codenaam", "label"))
+        example_lines = code.example_lines if len(code.example_lines) == len(code.examples) else [None] * len(code.examples)
+        texts = [("beschrijving", code.description, code.lines.get("description")),
+                 ("include", code.include, code.lines.get("include")), ("exclude", code.exclude, code.lines.get("exclude")),
+                 *(("voorbeeld", text, line) for text, line in zip(code.examples, example_lines))]
+        for kind, text, line in texts:
             if text:
-                # A text's own lines count from the code's line: near enough to find it in the file.
-                at = line_finder(text)
-                fields.append(Field(text, where, code.line, kind, "text",
-                                    (lambda offset, at=at, base=code.line: base + at(offset) - 1) if code.line else None))
+                line = line or code.line
+                at = line_finder(text)  # a folded YAML text: its own lines count on from its first
+                fields.append(Field(text, where, line, kind, "text",
+                                    (lambda offset, at=at, base=line: base + at(offset) - 1) if line else None))
     return gate.check(fields, what="codebook not loaded")
 
 

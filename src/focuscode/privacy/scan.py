@@ -346,8 +346,11 @@ def _english_words() -> set[str]:
 
         _english = {"my", "me", "our", "your", "his", "her", "their"}
         try:
-            data = resources.files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz"
-            _english |= {w for words in json.loads(gzip.decompress(data.read_bytes())).values() for w in words}
+            folder = resources.files("spacy_lookups_data") / "data"
+            index = json.loads(gzip.decompress((folder / "en_lemma_index.json.gz").read_bytes()))
+            _english |= {w for words in index.values() for w in words}
+            # Inflected forms too: "ids", "exports", "notes".
+            _english |= set(json.loads(gzip.decompress((folder / "en_lemma_lookup.json.gz").read_bytes())))
         except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
             pass
     return _english
