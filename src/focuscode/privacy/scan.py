@@ -322,9 +322,14 @@ def _variant_spans(text: str, variant: str) -> list[Span]:
             if not marks:
                 continue
             # One lone word must not be an English word either: file names and vendor
-            # labels are often English ("nvivo15_mac_project", "my notes").
-            if len(marks) == 1 and marks[0][2] in _english_words():
+            # labels are often English ("nvivo15_mac_project", "my notes"). A first name
+            # and surname together ("bas jansen") are a name whatever else they mean.
+            interfixes = _deduce_list("lst_interfix")
+            named = [w for w in words if w[2] not in interfixes and (w[2] in first or (w[2] in surnames and w[2] not in common))]
+            if len(marks) == 1 and len(named) < 2 and marks[0][2] in _english_words():
                 continue
+            if span.category == "persoon" and len(named) >= 2:
+                marks = named
             start, end = (marks[0][0], marks[-1][1]) if span.category == "persoon" else (span.start, span.end)
             # A street keeps its number, a name its initials and interfixes between the telling words.
             out.append(Span(start, end, span.category, text[start:end], "deduce"))
@@ -354,21 +359,26 @@ def _english_words() -> set[str]:
         except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
             pass
     return _english
-_surname_list: set[str] | None = None
+_deduce_lists: dict[str, set[str]] = {}
 
 
-def _surnames() -> set[str]:
-    global _surname_list
-    if _surname_list is None:
-        _surname_list = set()
+def _deduce_list(name: str) -> set[str]:
+    """One of deduce's name lists (lst_surname, lst_interfix), lower case, read once."""
+    if name not in _deduce_lists:
+        words: set[str] = set()
         base = deduce_lookup_dir()
         if base is not None:
             try:
-                items = base / "src" / "names" / "lst_surname" / "items.txt"
-                _surname_list = {w.strip().lower() for w in items.read_text(encoding="utf-8").splitlines() if w.strip()}
+                items = base / "src" / "names" / name / "items.txt"
+                words = {w.strip().lower() for w in items.read_text(encoding="utf-8").splitlines() if w.strip()}
             except OSError:
                 pass
-    return _surname_list
+        _deduce_lists[name] = words
+    return _deduce_lists[name]
+
+
+def _surnames() -> set[str]:
+    return _deduce_list("lst_surname")
 
 
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
