@@ -99,15 +99,18 @@ def test_names_list_matches_across_no_break_double_and_zero_width_spaces_and_nfd
 
 
 def test_a_name_deep_in_a_long_turn_is_reported_at_its_own_line(cli, db_path, tmp_path):
-    """A Word-style transcript: the label on its own line, then several paragraph lines."""
+    """A Word-style transcript: the label on its own line, then paragraph lines whose double
+    spaces, no-break spaces and decomposed accents make the normalised text shorter than the
+    original; the finding must still point at the original line and spelling."""
     cli("init")
     before = db_snapshot(db_path)
     path = tmp_path / "fg-lang.txt"
+    hidden = f"Fa{SHY}tima el Am{ZWSP}rani"
     path.write_text("Gespreksleider\nWat doen jullie op een dag?\n\nOOP'er 1 (po)\n"
-                    "Ik begin om half acht met het klaarzetten van de materialen.\n"
-                    "Dan de leesgroepjes, daarna de pauzewacht.\n"
-                    "En 's middags help ik Fatima el Amrani uit groep 6 met rekenen.\n", encoding="utf-8")
-    refused(_import(cli, path), db_path, before, "fg-lang.txt:7 persoon 'Fatima el Amrani'")
+                    f"Ik begin om half acht  met het klaarzetten{NBSP}{NBSP}van de materialen.\n"
+                    f"Dan de leesgroepjes, daarna de pauzewacht in de {unicodedata.normalize('NFD', 'coördinatieruimte')}.\n"
+                    f"En 's middags help ik {hidden} uit groep 6 met rekenen.\n", encoding="utf-8")
+    refused(_import(cli, path), db_path, before, f"fg-lang.txt:7 persoon '{hidden}'")
 
 
 def test_placeholders_left_by_anonymise_are_still_not_findings(cli, db_path, tmp_path):
