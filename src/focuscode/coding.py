@@ -8,7 +8,7 @@ Every change is logged in coding_events (undo in review, audit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import code_id
 from .db import now, transaction
@@ -137,6 +137,7 @@ def parse_ids(spec: str) -> list[int]:
 class FileCodingResult:
     changes: list[Change]
     memos: int
+    warnings: list = field(default_factory=list)  # names-list findings in memos let in by --allow-pii
 
 
 def _segment_ref(db, value: str) -> int | None:
@@ -155,7 +156,7 @@ def _segment_ref(db, value: str) -> int | None:
     return row[0] if row else None
 
 
-def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingResult:
+def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> FileCodingResult:
     """Apply (or take off) the codes in a CSV of segment,code[,memo]; all rows or none.
 
     A header row is optional. Segments are ids or transcript:turn. Every bad row
@@ -177,6 +178,7 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     changes: list[Change] = []
     memos = 0
+    written: list[tuple[str, str, int]] = []  # memos, for the privacy gate before the commit
     done: set[tuple[int, int]] = set()
     with transaction(db):
         for row in reader:
@@ -203,6 +205,7 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
                 _apply_row(db, p, line, sid, cells[1], coder, uncode, done, changes)
             memo = cells[2] if len(cells) > 2 else ""
             if memo:
+                written.append((memo, str(p), line))
                 stamp = now()
                 db.table("memos").insert(
                     {"target": "segment", "segment_id": sid, "coder": coder, "text": memo, "created_at": stamp, "updated_at": stamp}
@@ -210,7 +213,10 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
                 memos += 1
         if not changes:
             raise InputFileError("no segment,code rows found", path=str(p))
-    return FileCodingResult(changes, memos)
+        from .memos import gate_memos
+
+        warnings = gate_memos(written, gate, what="nothing coded") if written else []
+    return FileCodingResult(changes, memos, warnings)
 
 
 def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:

@@ -38,14 +38,19 @@ def _clean(text: str) -> str:
     return text
 
 
-def gate_memos(memos: list[tuple[str, str]], gate=None) -> list:
-    """Pass memo texts, each with its place ("memo", "other.db#memo 4"), through the privacy
-    gate (a strict one when None); raises PrivacyError, or returns --allow-pii warnings."""
+def gate_memos(memos: list[tuple[str, str, int]], gate=None, *, what: str = "memo not stored") -> list:
+    """Pass memo texts, each with its place (path and first line: ("memo", 1), ("codering.csv", 7)),
+    through the privacy gate (a strict one when None); raises PrivacyError, or returns the
+    --allow-pii warnings. Every way a memo is written goes through here: `memo`, `review`'s
+    m key, the memo column of `code --from-file`."""
     from .privacy.gate import Field, Gate, line_finder
 
     gate = gate if gate is not None else Gate()
-    fields = [Field(text, place, 1, "", "text", line_finder(text)) for text, place in memos]
-    return gate.check(fields, what="memo not stored")
+    fields = []
+    for text, path, line in memos:
+        at = line_finder(text)
+        fields.append(Field(text, path, line, "", "text", lambda offset, at=at, base=line: base + at(offset) - 1))
+    return gate.check(fields, what=what)
 
 
 def add_memo(
@@ -65,7 +70,7 @@ def add_memo(
     given = [x for x in (segment_id, code, transcript) if x is not None]
     if len(given) > 1:
         raise FocuscodeError("a memo is about one thing: give a segment, a code or a transcript, not several")
-    warnings = gate_memos([(text, "memo")], gate)
+    warnings = gate_memos([(text, "memo", 1)], gate)
     with transaction(db):
         row = {"target": "project", "transcript_id": None, "segment_id": None, "code_id": None}
         about: str | None = None

@@ -234,3 +234,31 @@ def _small_codebook(tmp_path):
     path = tmp_path / "klein.yaml"
     path.write_text("codes:\n  - name: doorgroei\n    keywords: [doorgroei]\n", encoding="utf-8")
     return path
+
+
+def test_code_from_file_memo_column_holding_a_name_is_refused_at_its_line(cli, project, tmp_path):
+    """A coding table exported from Excel (segment;code;memo) whose memo names a pupil."""
+    assert cli("codebook", "load", _small_codebook(tmp_path)).exit_code == 0
+    table = tmp_path / "codering.csv"
+    table.write_text("segment;code;memo\n2;doorgroei;Wil naar de pabo.\n3;doorgroei;Vergelijk met Noah Bakker uit groep 7.\n",
+                     encoding="utf-8")
+    before = db_snapshot(project)
+    refused(cli("code", "--from-file", table, "--coder", "anna"), project, before,
+            "codering.csv:3 persoon 'Noah Bakker'", "nothing coded")
+    let_in(cli("code", "--from-file", table, "--coder", "anna", "--allow-pii"))
+
+
+def test_review_memo_holding_a_name_is_not_saved(project):
+    """The m key in review: the coder sees 'not saved' and the memo is not stored."""
+    import pytest
+
+    from focuscode.db import open_project
+    from focuscode.errors import PrivacyError
+    from focuscode.review.session import ReviewSession
+
+    db = open_project(project)
+    session = ReviewSession(db, "anna")
+    with pytest.raises(PrivacyError, match="memo:1 persoon 'Sanne Vermeulen'"):
+        session.memo(2, "Sanne Vermeulen zei later nog dat het om de roosters ging.")
+    session.memo(2, "Later nog gezegd dat het om de roosters ging.")
+    assert [r[0] for r in db.execute("SELECT text FROM memos")] == ["Later nog gezegd dat het om de roosters ging."]

@@ -23,7 +23,7 @@ def coder_or_default(conn, coder: str | None) -> str:
     return (coder or "").strip() or (get_setting(conn, "coder") or "")
 
 
-def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool) -> None:
+def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool, names=None, allow_pii=False) -> None:
     from ..coding import code_from_file, code_segments, parse_ids, uncode_segments
     from ..errors import UsageError
 
@@ -31,8 +31,10 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
         if segment or code_name or ids:
             raise UsageError("--from-file takes no SEGMENT, CODE or --ids; the file holds them")
         conn = open_db(db)
-        result = code_from_file(conn, from_file, coder_or_default(conn, coder), uncode=uncode)
+        gate = make_gate(names, allow_pii)  # the file's memo column passes the privacy check
+        result = code_from_file(conn, from_file, coder_or_default(conn, coder), uncode=uncode, gate=gate)
         changes, memos = result.changes, result.memos
+        warn(gate, result.warnings, "memos stored")
     else:
         if ids is not None:
             if code_name is not None:
@@ -58,11 +60,13 @@ def code(
     ids: IdsOption = None,
     from_file: FromFileOption = None,
     coder: CoderOption = None,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Apply a code to segments (accepting a pending suggestion keeps its evidence)."""
-    _run(False, segment, code_name, ids, from_file, coder, db, as_json)
+    _run(False, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii)
 
 
 def uncode(
@@ -71,11 +75,13 @@ def uncode(
     ids: IdsOption = None,
     from_file: FromFileOption = None,
     coder: CoderOption = None,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Take a code off segments (recorded as a rejection, so it is not suggested again)."""
-    _run(True, segment, code_name, ids, from_file, coder, db, as_json)
+    _run(True, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii)
 
 
 def memo(
