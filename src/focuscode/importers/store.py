@@ -211,7 +211,8 @@ def gate_fields(parsed: ParsedSource, path: Path, name: str, people: dict[str, P
     for turn in parsed.turns:
         if turn.question is None:
             once(turn.speaker, turn.line, "sprekerlabel", "label")
-        else:  # a survey row: its id, role and meta columns are stored with the answer
+        else:  # a survey row: its question (the column header), id, role and meta columns are stored
+            once(turn.question, 1, "kolomnaam", "text")
             once(turn.external_id, turn.line, "id", "id")
             once(turn.role, turn.line, "rol", "label")
             for key, value in turn.attributes.items():
