@@ -56,11 +56,23 @@ class View:
         return oend if after else ostart
 
 
+_ODD_SPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+
+
+def _plain(text: str) -> bool:
+    """Nothing to normalise: the common case, tested with substring checks (a regex over
+    every character of a million-word import costs about a second)."""
+    if text.isascii():
+        return not ("  " in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text)
+    return (not any(ch in text for ch in INVISIBLE) and unicodedata.is_normalized("NFC", text)
+            and not _ODD_SPACE.search(text))
+
+
 def normalise(text: str) -> tuple[str, View]:
     """(normalised text, its View): NFC, invisible characters dropped, spaces folded.
 
     Line breaks are kept, so lines stay lines."""
-    if not _SPECIAL.search(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+    if _plain(text):
         return text, View(text, text, [], [])
     out: list[str] = []
     view_starts: list[int] = []
@@ -97,6 +109,19 @@ def normalise(text: str) -> tuple[str, View]:
     return "".join(out), View(text, "".join(out), view_starts, pieces)
 
 
+_UPPER_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}")
+
+
+def has_capitals(text: str) -> bool:
+    """Whether a word is written in capitals ("SANNE"; not the "OOP" of "OOP'er")."""
+    for m in _UPPER_RUN.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if not before.isalpha() and not after.isalpha() and after not in "'’":
+            return True
+    return False
+
+
 def case_variant(text: str, *, lower_too: bool = False, keep: frozenset[str] | set[str] = frozenset()) -> str | None:
     """A copy with words in capitals (and, for labels, words in lower case) title-cased,
     same length and offsets; None when nothing changes.
@@ -118,6 +143,3 @@ def case_variant(text: str, *, lower_too: bool = False, keep: frozenset[str] | s
     variant = _WORD.sub(fix, text)
     return variant if changed else None
 
-
-def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]

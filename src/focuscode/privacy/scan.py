@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import InputFileError
 from ..textio import read_text_file
-from .normalise import case_variant, normalise
+from .normalise import case_variant, has_capitals, normalise
 
 # deduce tag -> the category we report and use in placeholders.
 _DEDUCE_CATEGORIES = {
@@ -271,7 +271,7 @@ def scan_texts(
         if text.strip():
             if use_deduce:
                 spans.extend(_deduce_spans(text))
-                variant = case_variant(text, lower_too=labels, keep=_DOMAIN_TERMS) if labels or _CAPS.search(text) else None
+                variant = case_variant(text, lower_too=labels, keep=_DOMAIN_TERMS) if labels or has_capitals(text) else None
                 if variant is not None:
                     spans.extend(_variant_spans(text, variant))
             for entry in names:
@@ -294,7 +294,6 @@ def scan_texts(
     return out
 
 
-_CAPS = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
 
 
 def _variant_spans(text: str, variant: str) -> list[Span]:
