@@ -120,3 +120,19 @@ def test_placeholders_left_by_anonymise_are_still_not_findings(cli, db_path, tmp
                     "VRAAG HET MAAR AAN [PERSOON-2].\n", encoding="utf-8")
     assert _import(cli, path).exit_code == 0
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM segments").fetchone()[0] == 2
+
+
+def test_names_list_entries_written_oddly_still_match_plain_text(cli, db_path, tmp_path):
+    """A names list typed on a Mac or pasted from a web page: NFD, no-break, double and
+    zero-width spaces in its entries; the transcript spells the names plainly."""
+    cli("init")
+    names = tmp_path / "namen.txt"
+    names.write_text(f"Noor{NBSP}Ünal\nJoris  de{ZWSP} Wit\n{unicodedata.normalize('NFD', 'Zoë Çelik')}\n"
+                     "school:\tDe Vlinderhof\n", encoding="utf-8")
+    path = tmp_path / "fg-po-namen.txt"
+    path.write_text("Gespreksleider: Wie zit er in het team?\n"
+                    "OOP'er 1 (po): Noor Ünal en joris de wit, en soms Zoë Çelik van De Vlinderhof.\n", encoding="utf-8")
+    before = db_snapshot(db_path)
+    line = refused(_import(cli, path, "--names", names), db_path, before)
+    for found in ("persoon 'Noor Ünal'", "persoon 'joris de wit'", "persoon 'Zoë Çelik'", "school 'De Vlinderhof'"):
+        assert f"fg-po-namen.txt:2 {found}" in line, (found, line)
