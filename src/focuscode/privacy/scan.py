@@ -3,7 +3,9 @@
 deduce builds large lookup tables on first use (seconds with its cache, minutes
 without), so one engine is built lazily per process and reused for every text.
 Spans inside placeholders that anonymisation already left ("[school]",
-"[PERSOON-1]") are never findings.
+"[PERSOON-1]") are never findings. Texts are read normalised, and in capitals or as
+lower-case labels also title-cased (privacy.normalise); every span is reported in the
+original text. What reaches this scanner, from which door, is privacy.gate's business.
 """
 
 from __future__ import annotations
@@ -292,8 +294,6 @@ def scan_texts(
             kept.append(Span(start, end, sp.category, view.original[start:end], sp.detector))
         out.append(kept)
     return out
-
-
 
 
 def _variant_spans(text: str, variant: str) -> list[Span]:
