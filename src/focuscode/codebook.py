@@ -322,9 +322,12 @@ def gate_codebook(book: Codebook, gate=None) -> list:
     from .privacy.gate import Field, Gate, line_finder
 
     gate = gate if gate is not None else Gate()
-    where = book.path or "<codebook>"
     fields = []
     for code in book.walk():
+        # A YAML code has lines; a REFI-QDA .qdc code is named instead, as on a .qdpx import.
+        where = book.path or "<codebook>"
+        if code.line is None:
+            where = f"{where}#code '{code.name}'"
         fields.append(Field(code.name, where, code.lines.get("name", code.line), "codenaam", "label"))
         example_lines = code.example_lines if len(code.example_lines) == len(code.examples) else [None] * len(code.examples)
         texts = [("beschrijving", code.description, code.lines.get("description")),
@@ -332,10 +335,10 @@ def gate_codebook(book: Codebook, gate=None) -> list:
                  *(("voorbeeld", text, line) for text, line in zip(code.examples, example_lines))]
         for kind, text, line in texts:
             if text:
-                line = line or code.line
-                at = line_finder(text)  # a folded YAML text: its own lines count on from its first
-                fields.append(Field(text, where, line, kind, "text",
-                                    (lambda offset, at=at, base=line: base + at(offset) - 1) if line else None))
+                # A folded YAML text: its own lines count on from its first; a .qdc text from 1.
+                line = line or code.line or 1
+                at = line_finder(text)
+                fields.append(Field(text, where, line, kind, "text", lambda offset, at=at, base=line: base + at(offset) - 1))
     return gate.check(fields, what="codebook not loaded")
 
 

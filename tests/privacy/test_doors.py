@@ -262,3 +262,18 @@ def test_review_memo_holding_a_name_is_not_saved(project):
         session.memo(2, "Sanne Vermeulen zei later nog dat het om de roosters ging.")
     session.memo(2, "Later nog gezegd dat het om de roosters ging.")
     assert [r[0] for r in db.execute("SELECT text FROM memos")] == ["Later nog gezegd dat het om de roosters ging."]
+
+
+def test_qdc_codebook_description_holding_a_name_is_refused(cli, db_path, tmp_path):
+    """A codebook exported from MAXQDA as REFI-QDA .qdc, its description quoting a participant."""
+    path = tmp_path / "codeboek.qdc"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="MAXQDA 2022"><Codes>\n'
+        '  <Code guid="C3000000-0000-0000-0000-000000000001" name="invallen" isCodable="true">\n'
+        "    <Description>Lessen overnemen, zoals Kees van Dijk elke vrijdag doet.</Description>\n"
+        "  </Code>\n"
+        "</Codes></CodeBook>\n", encoding="utf-8")
+    cli("init")
+    before = db_snapshot(db_path)
+    refused(cli("codebook", "load", path), db_path, before, "codeboek.qdc#code 'invallen':1 persoon (beschrijving) 'Kees van Dijk'")
