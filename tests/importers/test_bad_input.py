@@ -154,12 +154,17 @@ def test_folder_without_supported_files(cli, project, tmp_path):
     _fails(cli, project, [folder, "--source", "focusgroep"], "no supported files")
 
 
-def test_invalid_speaker_pattern(cli, project, tmp_path):
+def test_invalid_speaker_pattern(cli, project, db_path, tmp_path):
+    # A bad --speaker-pattern is a usage error (exit 2), found before any file is read.
     path = copy_fixture("fg-vo-dubbelepunt.txt", tmp_path)
-    _fails(cli, project, [path, "--source", "focusgroep", "--speaker-pattern", "(?P<speaker>[a-z"],
-           "fg-vo-dubbelepunt.txt", "--speaker-pattern is not a valid regular expression")
-    _fails(cli, project, [path, "--source", "focusgroep", "--speaker-pattern", r"^(\w+): (.*)$"],
-           "fg-vo-dubbelepunt.txt", "(?P<speaker>...)")
+    before = db_snapshot(db_path)
+    for pattern, needle in [("(?P<speaker>[a-z", "--speaker-pattern is not a valid regular expression"),
+                            (r"^(\w+): (.*)$", "(?P<speaker>...)")]:
+        r = cli("import", path, "--source", "focusgroep", "--speaker-pattern", pattern)
+        assert r.exit_code == 2, r.output
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and needle in lines[0], r.stderr
+    assert db_snapshot(db_path) == before
 
 
 def test_vtt_first_cue_without_speaker(cli, project, tmp_path):

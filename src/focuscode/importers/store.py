@@ -114,8 +114,7 @@ def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data:
     if suffix == ".docx":
         from .word import parse_docx
 
-        turns, layout = parse_docx(data, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
-        return ParsedSource(turns=turns, source_type="docx", metadata={"layout": layout})
+        return parse_docx(data, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
     from ..textio import decode_bytes
 
     text, encoding = decode_bytes(data, str(path))
@@ -127,8 +126,10 @@ def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data:
         return ParsedSource(turns=turns, source_type=suffix[1:], encoding=encoding)
     from .text import parse_text
 
-    turns = parse_text(text, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
-    return ParsedSource(turns=turns, source_type="md" if suffix in (".md", ".markdown") else "txt", encoding=encoding)
+    parsed = parse_text(text, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known,
+                        source_type="md" if suffix in (".md", ".markdown") else "txt")
+    parsed.encoding = encoding
+    return parsed
 
 
 def _resolve_participants(
@@ -168,6 +169,10 @@ def _check_options(options: ImportOptions) -> None:
         raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
     if options.codes_column and not (options.coder or "").strip():
         raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
+    if options.speaker_pattern is not None:
+        from .text import compile_speaker_pattern
+
+        compile_speaker_pattern(options.speaker_pattern)
 
 
 _names_cache: dict[str, list] = {}
