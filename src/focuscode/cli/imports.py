@@ -77,8 +77,9 @@ def import_(
         raise_nothing(paths)
     if dry_run:
         return _dry_run(files, options, as_json)
-    from ..importers.store import import_many
+    from ..importers.store import check_options, import_many
 
+    check_options(options)  # a usage error before the project is opened or created
     conn = open_db(db, create=True)
     several = len(files) > 1
     with progress_bar("Importing") as bar:

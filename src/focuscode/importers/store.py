@@ -165,7 +165,7 @@ def _digest(data: bytes, options: ImportOptions, suffix: str) -> str:
     return file_hash(data + b"\0" + choice.encode("utf-8"))
 
 
-def _check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
+def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
     if not (dry_run and options.source is None) and options.source not in SOURCES:
         raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{options.source}'")
     if options.sector is not None and options.sector not in SECTORS:
@@ -224,7 +224,7 @@ def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     """Import one file into the project; one transaction, nothing stored on error."""
     path = Path(path)
-    _check_options(options)
+    check_options(options)
     suffix = check_suffix(path)
     data = read_bytes(path)
     digest = _digest(data, options, suffix)
@@ -336,7 +336,7 @@ def import_many(
     db, paths: Iterable[str | Path], options: ImportOptions, *, on_result: Callable[[ImportResult | ImportFailure], None] | None = None
 ) -> list[ImportResult | ImportFailure]:
     """Import files and folders in one transaction; a bad file is rolled back alone and reported."""
-    _check_options(options)
+    check_options(options)
     results: list[ImportResult | ImportFailure] = []
     with transaction(db):
         for path in expand_paths(paths, surveys=bool(options.text_columns)):
@@ -378,7 +378,7 @@ class Preview:
 def preview_file(path: str | Path, options: ImportOptions) -> Preview:
     """Parse one file exactly as `import_file` would, without the database or the privacy gate."""
     path = Path(path)
-    _check_options(options, dry_run=True)
+    check_options(options, dry_run=True)
     suffix = check_suffix(path)
     data = read_bytes(path)
     survey = suffix in SURVEY_SUFFIXES
@@ -406,7 +406,7 @@ def preview_file(path: str | Path, options: ImportOptions) -> Preview:
 
 def preview_many(paths: Iterable[str | Path], options: ImportOptions) -> list[Preview | ImportFailure]:
     """`preview_file` for files and folders; a bad file is reported, not raised."""
-    _check_options(options, dry_run=True)
+    check_options(options, dry_run=True)
     results: list[Preview | ImportFailure] = []
     for path in expand_paths(paths, surveys=bool(options.text_columns)):
         try:
