@@ -113,13 +113,6 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
     return cols, False
 
 
-def _bold(run) -> bool:
-    if run.bold:
-        return True
-    style = getattr(run, "style", None)
-    return bool(style is not None and style.font is not None and style.font.bold)
-
-
 def _paragraph_line(paragraph) -> str:
     """The paragraph as one line; a bold label run at its start marked like Markdown."""
     text = " ".join(paragraph.text.split())
@@ -129,7 +122,7 @@ def _paragraph_line(paragraph) -> str:
             if lead:
                 lead.append(run.text)
             continue
-        if not _bold(run):
+        if not run.bold:  # direct formatting; a style lookup per run costs milliseconds
             break
         lead.append(run.text)
     label = " ".join("".join(lead).split())
@@ -138,9 +131,20 @@ def _paragraph_line(paragraph) -> str:
     return f"**{label}**{text[len(label):]}"
 
 
-def _is_heading(paragraph) -> bool:
-    name = (getattr(paragraph.style, "name", "") or "").lower()
-    return name.startswith(("heading", "kop", "title", "titel", "subtitle", "ondertitel"))
+_HEADING_NAMES = ("heading", "kop", "title", "titel", "subtitle", "ondertitel")
+
+
+def _heading_flags(document) -> list[bool]:
+    """For each body paragraph and table in order, whether it is a heading.
+
+    `paragraph.style` searches every style for the default on each call (seconds for a
+    few thousand paragraphs), so the style ids are read once from the body element,
+    whose w:p and w:tbl children are exactly what iter_inner_content() yields.
+    """
+    heading_ids = {style.style_id for style in document.styles
+                   if (style.name or "").lower().startswith(_HEADING_NAMES)}
+    return [bool(heading_ids.intersection(block.xpath("./w:pPr/w:pStyle/@w:val")))
+            for block in document.element.body.xpath("./w:p | ./w:tbl")]
 
 
 def _body(document, path: str) -> tuple[list[str], dict[int, object], list[Skipped], bool]:
@@ -151,9 +155,10 @@ def _body(document, path: str) -> tuple[list[str], dict[int, object], list[Skipp
     fixed: dict[int, object] = {}
     skipped: list[Skipped] = []
     used_table = False
-    for block in document.iter_inner_content():
+    headings = _heading_flags(document)
+    for n, block in enumerate(document.iter_inner_content()):
         if not isinstance(block, Table):
-            if _is_heading(block):
+            if n < len(headings) and headings[n]:
                 lines.append("")
                 if block.text.strip():
                     skipped.append(Skipped(len(lines), "heading"))
