@@ -392,3 +392,34 @@ def test_one_turn_is_one_turn(cli, tmp_path):
     path.write_text("OOP'er 1 (po): Ik heb er verder niets aan toe te voegen.\n", encoding="utf-8")
     r = _import(cli, path)
     assert r.stdout.strip() == f"{path}: imported, 1 turn (utf-8, txt)"
+
+
+def test_probe_a_wrapped_line_that_looks_like_a_timed_label_stays_text(cli, tmp_path):
+    # A typed "Naam: tekst" transcript with hard line wraps: "Om 10:15" alone on a line is text.
+    path = tmp_path / "omgebroken.txt"
+    path.write_text("Gespreksleider: Wanneer begint jouw dag?\nOOP'er 1 (po): Mijn eerste groepje haal ik\nOm 10:15\n"
+                    "uit groep 4, daarna sta ik bij de kleuters.\nGespreksleider: En dat is elke dag zo?\n", encoding="utf-8")
+    _import(cli, path)
+    assert [(s, t) for s, _, t in _turns(cli)] == [
+        ("Gespreksleider", "Wanneer begint jouw dag?"),
+        ("OOP'er 1 (po)", "Mijn eerste groepje haal ik Om 10:15 uit groep 4, daarna sta ik bij de kleuters."),
+        ("Gespreksleider", "En dat is elke dag zo?"),
+    ]
+
+
+def test_teams_vtt_monologue_of_many_cues_is_one_turn_with_every_cue_in_order(cli, tmp_path):
+    # Teams writes a cue every few seconds; a long answer is hundreds of cues of one speaker.
+    # They are joined once at the end (joining per cue was quadratic: 100k cues took 48 s).
+    cues = ["WEBVTT", ""]
+    for n in range(1_500):
+        start = 3_000 + n * 4_000
+        stamp = lambda ms: f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"  # noqa: E731
+        speaker = "Gespreksleider" if n == 0 else "OOP'er 2 (vo)"
+        cues += [f"{n}-0", f"{stamp(start)} --> {stamp(start + 3_500)}", f"<v {speaker}>Zin {n} over invallen.</v>", ""]
+    path = tmp_path / "teams-monoloog.vtt"
+    path.write_text("\n".join(cues), encoding="utf-8")
+    _import(cli, path, "--allow-pii")
+    segs = segments(cli)
+    assert [s["speaker"] for s in segs] == ["Gespreksleider", "OOP'er 2 (vo)"]
+    assert segs[1]["text"] == " ".join(f"Zin {n} over invallen." for n in range(1, 1_500))
+    assert (segs[1]["start_ms"], segs[1]["end_ms"]) == (7_000, 3_000 + 1_499 * 4_000 + 3_500)

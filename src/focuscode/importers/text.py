@@ -50,7 +50,7 @@ _OPENERS = [
     (COLON, re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(" + _TIME + r"\))?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (TIME_COLON, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*" + _SEP + r"\s*(?P<text>.*)$")),
     (COLON, re.compile(r"^" + _SPEAKER + r"\s*(?:" + _BRACKETED_TIME + r")?\s*" + _SEP + r"\s*(?P<text>.*)$")),
-    (LABEL_TIME, re.compile(r"^" + _SPEAKER + r"(?:\s*[(\[]|\s+)" + _TIME + r"[)\]]?\s*$")),
+    (LABEL_TIME, re.compile(r"^" + _CAP_SPEAKER + r"(?:\s*[(\[]|\s+)" + _TIME + r"[)\]]?\s*$")),
     (TIME_LABEL, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*$")),
 ]
 # A time inside a bold label ("**Naam 0:03**") is the turn's time, not part of the name.
@@ -59,6 +59,7 @@ _LABEL_WITH_TIME = [
     re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*(?P<speaker>.+)$"),
 ]
 # Placeholders from anonymisation look like bracketed labels but open no turn.
+_PSEUDONYM = re.compile(r"^\[[A-Z]+-\d+\]$")
 _PLACEHOLDER = re.compile(r"^\[(?:[a-zà-ý][^\]]*|[A-Z]+-\d+)\]")
 _SENTENCE_CHARS = re.compile(r"[.?!,;\"“”‘]")
 
@@ -266,7 +267,7 @@ def parse_text(
                 opened = candidates.get(lineno)
                 if opened is not None and allowed and opened[3] not in allowed and opened[0] not in (known_speakers or ()):
                     opened = None  # "Ik ook: ja." inside a turn of a file whose labels all carry times
-            if opened is None and custom is None and (not allowed or line in (known_speakers or ())):
+            if opened is None and custom is None and (not allowed or LABEL_LINE in allowed or line in (known_speakers or ())):
                 before = lines[lineno - 2].strip() if lineno >= 2 else ""
                 after = _next_line(lines, lineno, fixed)
                 if _bare_label(line, before, after, known_speakers, heading=heading):
@@ -316,10 +317,11 @@ def _candidates(lines: list[str], fixed: dict, known: set[str] | None) -> dict[i
 
 
 def _consistent_layouts(candidates) -> set[str] | None:
-    """The layouts a file keeps to, when its labels clearly follow one timed layout.
+    """The layouts a file keeps to, when most of its labels clearly follow one family.
 
     Transcription services and Teams put a time on every label line; in such a file
-    a line like "Ik ook: ja." is the text of a turn, not a speaker "Ik ook".
+    a line like "Ik ook: ja." is the text of a turn, not a speaker "Ik ook". Likewise,
+    in a file of "Naam: tekst" turns a wrapped line "Om 10:15" is text, not a label.
     """
     counts = Counter(c[3] for c in candidates)
     total = sum(counts.values())
@@ -328,6 +330,8 @@ def _consistent_layouts(candidates) -> set[str] | None:
         return {LABEL_TIME, TIME_LABEL}
     if counts[TIME_COLON] >= 2 and counts[TIME_COLON] * 2 > total:
         return {TIME_COLON, LABEL_TIME, TIME_LABEL}
+    if counts[COLON] + counts[BOLD] >= 2 and (counts[COLON] + counts[BOLD]) * 2 > total:
+        return {COLON, BOLD, TIME_COLON, LABEL_LINE}
     return None
 
 
@@ -363,9 +367,13 @@ def _bare_label(line: str, before: str, after: str, known: set[str] | None, *, h
     bare = line.strip("*").strip() if line.startswith("**") and line.endswith("**") else line
     if known is not None and bare in known:
         return True
-    if front_matter_kind(bare) is not None:
+    if _PSEUDONYM.match(bare):
+        pass  # "[PERSOON-1]" alone on its line: a pseudonymised label
+    elif front_matter_kind(bare) is not None:
         return False
-    if not after or not bare or not bare[0].isupper() or bare[-1] in ".?!,;:-—…'\"" or not plausible_label(bare):
+    elif not bare or not bare[0].isupper() or bare[-1] in ".?!,;:-—…'\"" or not plausible_label(bare):
+        return False
+    if not after:
         return False
     if heading and _is_header(after):
         return False
