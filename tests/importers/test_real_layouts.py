@@ -423,3 +423,29 @@ def test_teams_vtt_monologue_of_many_cues_is_one_turn_with_every_cue_in_order(cl
     assert [s["speaker"] for s in segs] == ["Gespreksleider", "OOP'er 2 (vo)"]
     assert segs[1]["text"] == " ".join(f"Zin {n} over invallen." for n in range(1, 1_500))
     assert (segs[1]["start_ms"], segs[1]["end_ms"]) == (7_000, 3_000 + 1_499 * 4_000 + 3_500)
+
+
+def test_probe_tables_that_are_not_turns_even_without_a_header_or_with_prose(cli, tmp_path):
+    # A typist's agenda without a header row (tijd | onderwerp | wie) and a participants table
+    # whose last column is prose: neither may replace the paragraph turns.
+    import docx
+
+    document = docx.Document()
+    agenda = document.add_table(rows=0, cols=3)
+    for row in [("14:00", "Welkom en kennismaking", "Gespreksleider"), ("14:15", "Taken in de klas", "Iedereen"),
+                ("14:45", "Scholing", "Iedereen")]:
+        for cell, value in zip(agenda.add_row().cells, row):
+            cell.text = value
+    people = document.add_table(rows=0, cols=3)
+    for row in [("Label", "Functie", "Toelichting"),
+                ("OOP'er 1 (po)", "onderwijsassistent", "Werkt twaalf jaar in de onderbouw, vooral met kleine groepjes."),
+                ("OOP'er 2 (po)", "klassenassistent", "Werkt sinds vorig jaar op twee locaties van hetzelfde bestuur.")]:
+        for cell, value in zip(people.add_row().cells, row):
+            cell.text = value
+    document.add_paragraph("Gespreksleider: Wat doen jullie op een gewone dag?")
+    document.add_paragraph("OOP'er 1 (po): Ik begin met leesgroepjes en daarna help ik bij rekenen.")
+    path = tmp_path / "agenda-en-deelnemers.docx"
+    document.save(path)
+    r = _import(cli, path)
+    assert [s for s, _, _ in _turns(cli)] == ["Gespreksleider", "OOP'er 1 (po)"]
+    assert "1 (table of 3 rows, not turns), 4 (table of 3 rows, not turns)" in r.stderr
