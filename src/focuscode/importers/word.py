@@ -147,14 +147,13 @@ def _heading_flags(document) -> list[bool]:
             for block in document.element.body.xpath("./w:p | ./w:tbl")]
 
 
-def _body(document, path: str) -> tuple[list[str], dict[int, object], list[Skipped], bool]:
-    """Lines in document order, table-row openers by line, skipped lines, whether a table held turns."""
+def _body(document) -> tuple[list[str], dict[int, object], list[Skipped]]:
+    """Lines in document order, what table rows say by line number, and the lines left out."""
     from docx.table import Table
 
     lines: list[str] = []
     fixed: dict[int, object] = {}
     skipped: list[Skipped] = []
-    used_table = False
     headings = _heading_flags(document)
     for n, block in enumerate(document.iter_inner_content()):
         if not isinstance(block, Table):
@@ -172,7 +171,6 @@ def _body(document, path: str) -> tuple[list[str], dict[int, object], list[Skipp
                 skipped.append(Skipped(len(lines) + 1, f"table of {len(rows)} row{'s' if len(rows) != 1 else ''}, not turns"))
             lines.extend("" for _ in rows)
             continue
-        used_table = True
         cols, has_header = layout
         for idx, cells in enumerate(rows):
             lines.append("")
@@ -189,7 +187,7 @@ def _body(document, path: str) -> tuple[list[str], dict[int, object], list[Skipp
                 fixed[len(lines)] = (speaker, text, start, TABLE)
             else:
                 fixed[len(lines)] = text  # continues the turn above
-    return lines, fixed, skipped, used_table
+    return lines, fixed, skipped
 
 
 def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None = None,
@@ -197,7 +195,7 @@ def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None
     """Turns from .docx bytes, with the layout used ('paragraphs', 'table' or both) in metadata."""
     document = _open(data, path)
     try:
-        lines, fixed, skipped, used_table = _body(document, path)
+        lines, fixed, skipped = _body(document)
     except InputFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - malformed XML inside a package that opened
