@@ -449,3 +449,13 @@ def test_probe_tables_that_are_not_turns_even_without_a_header_or_with_prose(cli
     r = _import(cli, path)
     assert [s for s, _, _ in _turns(cli)] == ["Gespreksleider", "OOP'er 1 (po)"]
     assert "1 (table of 3 rows, not turns), 4 (table of 3 rows, not turns)" in r.stderr
+
+
+def test_dry_run_of_a_refi_project_is_a_usage_error_not_an_import(cli, tmp_path, db_path):
+    # A .qdpx from NVivo or QualCoder has no dry run; it must not be imported for real instead.
+    path = tmp_path / "studie.qdpx"
+    path.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty ZIP, as a stand-in that is never opened
+    r = cli("import", path, "--dry-run")
+    assert r.exit_code == 2 and r.stderr.strip().splitlines() == [
+        "Error: --dry-run reads transcripts and surveys; a .qdpx project has no dry run"], r.output
+    assert not db_path.exists()

@@ -56,6 +56,10 @@ def import_(
     it; a bad file is reported and skipped, and the command then exits with 1.
     """
     if any(p.suffix.lower() == ".qdpx" for p in paths):
+        if dry_run:
+            from ..errors import UsageError
+
+            raise UsageError("--dry-run reads transcripts and surveys; a .qdpx project has no dry run")
         from .exports import import_refi  # a REFI-QDA project: codebook, sources, codings, cases, memos
 
         return import_refi(paths, source, db, as_json)
