@@ -31,6 +31,8 @@ class StatsTable:
     dimension: str
     values: list[str]
     rows: list[dict] = field(default_factory=list)  # code, theme, parent, depth, total, by
+    # For 'sector': the sectors the study declares, in its order (charts colour by it).
+    declared: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -136,11 +138,18 @@ def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, i
         cell.segments += segments
         cell.participants += participants
     codes = [c for c in tree.order if not themes_only or tree.parent[c] is None]
+    from ..vocabulary import current
+
+    vocab = current(db)
     tables = []
     for i, dim in enumerate(dims):
         values = {v for (_cid, v) in cells[i]}
-        ordered = sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
-        table = StatsTable(dim, ordered)
+        if dim == "sector":  # the study's order; undeclared values and '?' after
+            ordered = vocab.order("sector", values)
+            table = StatsTable(dim, ordered, declared=vocab.sector_codes)
+        else:
+            ordered = sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
+            table = StatsTable(dim, ordered)
         for cid in codes:
             theme = tree.theme(cid)
             total = totals.get(cid, Cell())
