@@ -278,3 +278,57 @@ def test_the_default_study_keeps_this_studys_values(cli):
     assert [s["code"] for s in shown["sectors"]] == ["po", "vo"]
     assert [s["code"] for s in shown["sources"]] == ["focusgroep", "dialoogtafel", "interview", "enquete"]
     assert shown["sources"][3]["label"] == {"nl": "enquête", "en": "survey"}
+
+
+def test_a_new_source_is_checked_and_named_by_the_study(cli, files):
+    # A study with its own kind of source: a workshop on the work floor.
+    study = files["dir"] / "studie-werkplaats.yaml"
+    study.write_text(STUDY.replace("  - code: interview\n", "  - code: werkplaatsgesprek\n"
+                                   "    label: {nl: werkplaatsgesprek, en: workshop talk}\n"), encoding="utf-8")
+    assert cli("init").exit_code == 0
+    _one_line(cli("import", files["vtt"], "--source", "werkplaatsgesprek"), 2,
+              "--source must be one of focusgroep, dialoogtafel, interview, enquete, not 'werkplaatsgesprek'")
+    assert cli("codebook", "load", files["codebook"]).exit_code == 0
+    r = cli("import", files["vtt"], "--source", "werkplaatsgesprek", "--study", study)
+    assert r.exit_code == 0, r.output
+    seg = next(s for s in json.loads(cli("segments", "--json").stdout) if s["speaker"] == "Instructeur 1 (mbo)")
+    assert seg["source"] == "werkplaatsgesprek"
+    assert cli("code", str(seg["id"]), "invallen", "--coder", "anna").exit_code == 0
+    md = _summary(cli, files, "md", "--lang", "en").read_text(encoding="utf-8")
+    assert "[instructeur VET, workshop talk]" in md
+    # 'interview' is not declared by this study: refused, naming what it declares.
+    _one_line(cli("segments", "--source", "interview"), 2, "focusgroep, dialoogtafel, werkplaatsgesprek, enquete")
+
+
+def test_import_with_a_bad_study_file_creates_no_project(cli, files, db_path):
+    bad = files["dir"] / "studie.yaml"
+    bad.write_text(STUDY.replace("[{role} {sector}, {source}]", "[{naam} {sector}]"), encoding="utf-8")
+    _one_line(cli("import", files["vtt"], "--source", "focusgroep", "--study", bad), 1, "studie.yaml", "'{naam}'")
+    assert not db_path.exists()
+
+
+def test_the_study_files_labels_pass_the_privacy_gate(cli, files, db_path):
+    names = files["dir"] / "namen.txt"
+    names.write_text("Sanne Vermeulen\n", encoding="utf-8")
+    leaky = files["dir"] / "studie.yaml"
+    leaky.write_text(STUDY.replace("study: OOP in po, vo en mbo", "study: OOP-onderzoek van Sanne Vermeulen"),
+                     encoding="utf-8")
+    assert cli("init").exit_code == 0
+    before = db_snapshot(db_path)
+    r = cli("study", "load", leaky, "--names", names)
+    _one_line(r, 1, "personal data found", "Sanne Vermeulen")
+    assert db_snapshot(db_path) == before
+
+
+def test_the_readme_study_file_is_a_valid_study(tmp_path):
+    from fctest import REPO
+    from focuscode.vocabulary import load_study
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The study's vocabulary", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "readme-studie.yaml"
+    path.write_text(block, encoding="utf-8")
+    vocab = load_study(path)
+    assert vocab.sector_codes == ("po", "vo", "mbo") and vocab.is_facilitator_role("Procesbegeleider")
+    assert vocab.attribution("instructeur", "mbo", "enquete", "en") == "[instructeur VET, enquete]"
