@@ -332,3 +332,16 @@ def test_the_readme_study_file_is_a_valid_study(tmp_path):
     vocab = load_study(path)
     assert vocab.sector_codes == ("po", "vo", "mbo") and vocab.is_facilitator_role("Procesbegeleider")
     assert vocab.attribution("instructeur", "mbo", "enquete", "en") == "[instructeur VET, enquete]"
+
+
+def test_cooccurrence_and_the_chart_by_sector_include_mbo(cli, files):
+    _mbo_project(cli, files)
+    matrices = json.loads(cli("cooccurrence", "--by", "sector", "--json").stdout)
+    values = [m.get("value") for m in (matrices if isinstance(matrices, list) else matrices["matrices"])]
+    assert values == ["vo", "mbo"]
+    chart = files["dir"] / "themas-per-sector.svg"
+    r = cli("stats", "--by", "sector", "--plot", chart)
+    assert r.exit_code == 0, r.output
+    svg = chart.read_text(encoding="utf-8")
+    # The legend names mbo, and mbo gets the study's third colour (tab10: green), vo its second (orange).
+    assert "mbo" in svg and "#2ca02c" in svg and "#ff7f0e" in svg

@@ -110,6 +110,16 @@ def shown_value(dim: str, raw) -> str:
     return UNKNOWN if value in (None, "") else str(value)
 
 
+def ordered_values(db, dim: str, values) -> list[str]:
+    """A dimension's values in the order tables and charts show them: sectors in the
+    study's order (vocabulary), anything else alphabetically; '?' last."""
+    if dim == "sector":
+        from ..vocabulary import current
+
+        return current(db).order("sector", values)
+    return sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
+
+
 def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, include_suggested: bool = False,
                themes_only: bool = False) -> list[StatsTable]:
     dims = check_dimensions(db, dimensions)
@@ -140,16 +150,11 @@ def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, i
     codes = [c for c in tree.order if not themes_only or tree.parent[c] is None]
     from ..vocabulary import current
 
-    vocab = current(db)
+    declared = current(db).sector_codes
     tables = []
     for i, dim in enumerate(dims):
-        values = {v for (_cid, v) in cells[i]}
-        if dim == "sector":  # the study's order; undeclared values and '?' after
-            ordered = vocab.order("sector", values)
-            table = StatsTable(dim, ordered, declared=vocab.sector_codes)
-        else:
-            ordered = sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
-            table = StatsTable(dim, ordered)
+        ordered = ordered_values(db, dim, {v for (_cid, v) in cells[i]})
+        table = StatsTable(dim, ordered, declared=declared if dim == "sector" else ())
         for cid in codes:
             theme = tree.theme(cid)
             total = totals.get(cid, Cell())
