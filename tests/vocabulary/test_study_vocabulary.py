@@ -345,3 +345,47 @@ def test_cooccurrence_and_the_chart_by_sector_include_mbo(cli, files):
     svg = chart.read_text(encoding="utf-8")
     # The legend names mbo, and mbo gets the study's third colour (tab10: green), vo its second (orange).
     assert "mbo" in svg and "#2ca02c" in svg and "#ff7f0e" in svg
+
+
+def test_a_maxqda_case_from_mbo_keeps_its_sector_when_the_study_declares_it(cli, files, tmp_path):
+    # A MAXQDA 2022 REFI-QDA export: a case with a 'sector' text variable 'MBO'.
+    import sqlite3
+    import zipfile
+
+    text = "Interviewer: Hoe gaat het?\nR1: Ik val op de werkplaats vaak in als de docent ziek is.\n"
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="interview" origin="MAXQDA 2022">
+  <CodeBook><Codes><Code guid="C0000000-0000-0000-0000-000000000001" name="invallen" isCodable="true"/></Codes></CodeBook>
+  <Variables><Variable guid="B0000000-0000-0000-0000-000000000001" name="sector" typeOfVariable="Text"/></Variables>
+  <Cases>
+    <Case guid="E0000000-0000-0000-0000-000000000001" name="R1">
+      <VariableValue><VariableRef targetGUID="B0000000-0000-0000-0000-000000000001"/><TextValue>MBO</TextValue></VariableValue>
+      <SourceRef targetGUID="D0000000-0000-0000-0000-000000000001"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="D0000000-0000-0000-0000-000000000001" name="interview R1" plainTextPath="internal://d0.txt">
+      <PlainTextSelection guid="F0000000-0000-0000-0000-000000000001" name="invallen" startPosition="{text.index('Ik val')}" endPosition="{len(text) - 1}">
+        <Coding guid="F1000000-0000-0000-0000-000000000001"><CodeRef targetGUID="C0000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>
+"""
+    path = tmp_path / "maxqda.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde.encode("utf-8"))
+        zf.writestr("Sources/d0.txt", text.encode("utf-8"))
+
+    def sector_after_import(db):
+        assert cli("import", path, "--allow-pii", db=db).exit_code == 0
+        conn = sqlite3.connect(db)
+        row = conn.execute("SELECT sector, attributes FROM participants WHERE label = 'R1'").fetchone()
+        conn.close()
+        return row
+
+    plain = tmp_path / "zonder-studie.db"
+    assert sector_after_import(plain)[0] is None  # po/vo only: 'mbo' is not made a sector
+    declared = tmp_path / "met-studie.db"
+    assert cli("study", "load", files["study"], db=declared).exit_code == 0
+    assert sector_after_import(declared)[0] == "mbo"
