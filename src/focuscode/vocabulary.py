@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FocuscodeError, InputFileError, UsageError
@@ -45,7 +45,6 @@ class Vocabulary:
     unknown_role: dict[str, str]
     with_sector: str = "[{role} {sector}, {source}]"
     without_sector: str = "[{role}, {source}]"
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     # -- what is allowed ---------------------------------------------------------------------
 
