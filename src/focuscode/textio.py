@@ -83,3 +83,45 @@ def read_bytes(path: str | Path) -> bytes:
         return p.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read: {exc.strerror}", path=str(p)) from None
+
+
+# Office packages (.docx, .xlsx) are ZIP files whose parts are parsed whole in memory,
+# so a small file can unpack to gigabytes. Sizes are checked from the ZIP directory
+# before anything is parsed (zipfile never yields more than a member's declared size).
+MAX_XML_PART = 32 * 1024 * 1024  # the document text of a very long transcript is a few MB
+MAX_PART = 128 * 1024 * 1024  # embedded media are kept as blobs, not parsed
+MAX_PACKAGE = 256 * 1024 * 1024
+MAX_RATIO = 200  # normal XML compresses 5-30 times
+_RATIO_FROM = 5 * 1024 * 1024
+MAX_MEMBERS = 10_000
+
+
+def check_zip_package(data: bytes, path: str, what: str) -> None:
+    """Refuse an Office package whose parts would unpack to more than we can parse."""
+    import io
+    import zipfile
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputFileError(f"not a readable {what} (truncated or damaged: {type(exc).__name__})", path=path) from None
+    if len(infos) > MAX_MEMBERS:
+        raise InputFileError(f"refused: this {what} holds {len(infos)} parts (more than {MAX_MEMBERS})", path=path)
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        xml = info.filename.lower().endswith((".xml", ".rels"))
+        limit = MAX_XML_PART if xml else MAX_PART
+        ratio = size / max(info.compress_size, 1)
+        if size > limit or total > MAX_PACKAGE or (size > _RATIO_FROM and ratio > MAX_RATIO):
+            raise InputFileError(
+                f"refused: part '{info.filename}' of this {what} unpacks to {_mb(size)} "
+                f"({ratio:.0f} times its packed size; limits {_mb(limit)} a part, {_mb(MAX_PACKAGE)} in all, "
+                f"{MAX_RATIO}x): a damaged file or a zip bomb",
+                path=path,
+            )
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
