@@ -25,5 +25,5 @@ python -c "import sys; from focuscode.cli import main; sys.argv[0] = 'focuscode'
 python -c "import sys; from focuscode.cli import main; sys.argv[0] = 'focuscode'; main()" memo "Doorgroei vooral bij vo genoemd." --code doorgroei --coder bram --db "$db"
 python -c "import sys; from focuscode.cli import main; sys.argv[0] = 'focuscode'; main()" memo "Eerste ronde, nog niet dubbel gecodeerd." --db "$db"
 python -c "import sys; from focuscode.cli import main; sys.argv[0] = 'focuscode'; main()" uncode 6 "ad-hoctaken" --coder anna --db "$db"
-python -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\n'.join(c.iterdump()))" "$db" > tests/fixtures/release-0.1.db.sql
+sqlite3 "$db" .dump > tests/fixtures/release-0.1.db.sql  # the sqlite3 shell dumps the full-text index as SQL that loads back
 rm -rf "$work"
