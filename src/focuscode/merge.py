@@ -106,6 +106,13 @@ def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] |
             from .privacy.gate import Gate
 
             report.warnings = (gate if gate is not None else Gate()).check(incoming, what="nothing merged", path=str(other_path))
+            from .audit import record
+
+            # The other file by name only: its folder may say whose copy it was.
+            record(db, "merge", other=other_path.name, prefer=prefer, coders=report.coders,
+                   codings_added=report.codings_added, codings_matched=report.codings_matched,
+                   conflicts=len(report.conflicts), seen_added=report.seen_added,
+                   memos_added=report.memos_added, unplaced=len(report.unplaced))
             if dry_run:
                 raise _DryRun
     except _DryRun:

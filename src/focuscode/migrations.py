@@ -275,7 +275,8 @@ def _coder_triggers(db, table: str) -> None:
 @migration
 def m005_coders(db) -> None:
     db.execute(
-        "CREATE TABLE IF NOT EXISTS coders (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS coders (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL, "
+        "merged_into INTEGER REFERENCES coders(id))"  # a typo'd coder folded into another keeps its record
     )
     names: set[str] = set()
     for table in _CODER_TABLES:
@@ -385,14 +386,14 @@ def m007_audit_log(db) -> None:
         CREATE TABLE coding_events (
             id INTEGER PRIMARY KEY,
             coder TEXT NOT NULL,
-            coder_id INTEGER REFERENCES coders(id),
             segment_id INTEGER NOT NULL,
             code_id INTEGER NOT NULL REFERENCES codes(id),
             action TEXT NOT NULL,
             old_status TEXT,
             new_status TEXT,
             coding_id INTEGER,
-            at TEXT NOT NULL
+            at TEXT NOT NULL,
+            coder_id INTEGER REFERENCES coders(id)
         )"""
     )
     db.execute(
