@@ -408,8 +408,13 @@ def m007_audit_log(db) -> None:
     # Every coding decision, from whichever writer, is an audit line: one trigger, no text.
     db.execute(
         "CREATE TRIGGER coding_events_audit AFTER INSERT ON coding_events BEGIN "
+        "INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')); "
         "INSERT INTO audit (at, event, coder_id, coder, details) VALUES (new.at, 'coding', "
         "(SELECT id FROM coders WHERE name = new.coder), new.coder, json_object('segment_id', new.segment_id, "
         "'code_id', new.code_id, 'code', (SELECT name FROM codes WHERE id = new.code_id), 'action', new.action, "
-        "'old_status', new.old_status, 'new_status', new.new_status, 'coding_id', new.coding_id)); END"
+        "'old_status', new.old_status, 'new_status', new.new_status, 'coding_id', new.coding_id, "
+        # how the decision came about (a suggestion's method, or manual) and under which codebook version
+        "'method', (SELECT method FROM codings WHERE id = new.coding_id), "
+        "'suggestion_id', (SELECT suggestion_id FROM codings WHERE id = new.coding_id), "
+        "'codebook_version', (SELECT codebook_version FROM codings WHERE id = new.coding_id))); END"
     )
