@@ -68,6 +68,8 @@ def _store_version(db, codebook: Codebook, source) -> int:
     from now on are tied to it (trigger codings_version_*), older ones keep theirs."""
     from .db import now
 
+    # migrations.m006_codebook_versions does the same for an older project's codebook; a
+    # shipped migration keeps its own SQL so that later changes here cannot alter it.
     vid = db.execute(
         "INSERT INTO codebook_versions (name, version, source, loaded_at) VALUES (?, ?, ?, ?)",
         [codebook.name, codebook.version, str(source) if source else None, now()],

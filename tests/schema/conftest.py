@@ -34,14 +34,8 @@ def _template(tmp_path_factory):
 @pytest.fixture
 def project(_template, db_path) -> dict[str, int]:
     """A copy of the template at this test's db_path; segment ids by their first three words."""
-    import sqlite3
+    from schemakit import copy_project
 
     db, ids = _template
-    # Through SQLite's backup, not a file copy: the template's last writes may still sit in its WAL.
-    src, dst = sqlite3.connect(db), sqlite3.connect(db_path)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    db_path.chmod(0o600)
+    copy_project(db, db_path)
     return ids

@@ -39,3 +39,13 @@ def audit_lines(cli, *args: str) -> list[dict]:
     r = cli("audit", "--json", *args)
     assert r.exit_code == 0, r.output
     return json.loads(r.stdout)
+
+
+def copy_project(source: Path, target: Path) -> None:
+    """A copy through SQLite's backup, not a file copy: the last writes may still sit in the WAL."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    target.chmod(0o600)

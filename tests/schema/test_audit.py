@@ -11,7 +11,7 @@ import json
 import sqlite3
 
 import pytest
-from schemakit import RELEASE, audit_lines, query
+from schemakit import RELEASE, audit_lines, copy_project, query
 
 from fctest import db_snapshot
 
@@ -58,14 +58,16 @@ def test_review_accept_reject_and_undo_are_logged(cli, project, db_path):
     assert accepted["codebook_version"] == 1
 
 
-def test_merge_is_logged(cli, project, db_path, tmp_path):
+def _bram_copy(cli, project, db_path, tmp_path):
+    """bram codes in his own copy of the project, to be merged back."""
     other = tmp_path / "bram.db"
-    src, dst = sqlite3.connect(db_path), sqlite3.connect(other)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+    copy_project(db_path, other)
     assert cli("code", str(project["Ik wil graag"]), "doorgroei", "--coder", "bram", db=other).exit_code == 0
+    return other
+
+
+def test_merge_is_logged(cli, project, db_path, tmp_path):
+    other = _bram_copy(cli, project, db_path, tmp_path)
     r = cli("merge", other)
     assert r.exit_code == 0, r.output
     line = audit_lines(cli, "--event", "merge")[0]
@@ -76,13 +78,7 @@ def test_merge_is_logged(cli, project, db_path, tmp_path):
 
 
 def test_a_dry_run_merge_logs_nothing(cli, project, db_path, tmp_path):
-    other = tmp_path / "bram.db"
-    src, dst = sqlite3.connect(db_path), sqlite3.connect(other)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    assert cli("code", str(project["Ik wil graag"]), "doorgroei", "--coder", "bram", db=other).exit_code == 0
+    other = _bram_copy(cli, project, db_path, tmp_path)
     assert cli("merge", other, "--dry-run").exit_code == 0
     assert audit_lines(cli, "--event", "merge") == []
 
