@@ -72,7 +72,8 @@ def _store_version(db, codebook: Codebook, source) -> int:
     # shipped migration keeps its own SQL so that later changes here cannot alter it.
     vid = db.execute(
         "INSERT INTO codebook_versions (name, version, source, loaded_at) VALUES (?, ?, ?, ?)",
-        [codebook.name, codebook.version, str(source) if source else None, now()],
+        # The file's name: its folder may name the researcher's account, and replicas carry this.
+        [codebook.name, codebook.version, Path(str(source)).name if source else None, now()],
     ).lastrowid
     db.execute(
         "INSERT INTO code_definitions (version_id, code_id, name, parent, position, description, include, exclude, examples, keywords) "

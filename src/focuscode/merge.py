@@ -208,7 +208,9 @@ def _merge_codings(db, other, seg_map, code_map, report, prefer, coders) -> None
                 "SELECT id FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL AND method = ?",
                 [sid, cid, c["method"]],
             ).fetchone()
-            record = {k: c[k] for k in c.keys() if k not in ("id", "model_id")}
+            # The other file's record ids mean nothing here: the coder's record and the codebook
+            # version are this project's own (set by the triggers of migrations m005/m006).
+            record = {k: c[k] for k in c.keys() if k not in ("id", "model_id", "coder_id", "codebook_version")}
             record.update(segment_id=sid, code_id=cid, suggestion_id=suggestion[0] if suggestion else None)
             new_id = db.table("codings").insert(record).last_pk
             _event(db, c["coder"], sid, cid, None, c["status"], new_id)
@@ -347,6 +349,9 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
                 rows = [_blind(table, dict(r), declared) for r in db.query(f"SELECT * FROM {table} ORDER BY id")]
                 copy.table(table).insert_all(rows, batch_size=500)
                 counts[table] = len(rows)
+            # The codebook's versions too, so the blind coder's decisions are tied to the same one.
+            for table, order in (("codebook_versions", "id"), ("code_definitions", "version_id, code_id")):
+                copy.table(table).insert_all(db.query(f"SELECT * FROM {table} ORDER BY {order}"), batch_size=500)
             set_setting(copy, DECLARED_SETTING, json.dumps(sorted(declared), ensure_ascii=False))
             set_setting(copy, "coder", coder)
             set_setting(copy, "replica_of", dumps({"path": str(getattr(db, "path", "")), "at": now()}))

@@ -351,10 +351,11 @@ def m006_codebook_versions(db) -> None:
             [vid],
         )
         db.execute("UPDATE codings SET codebook_version = ?", [vid])
-    # A coding is tied to the version in force when it was made or last decided.
-    for when, event in (("ins", "INSERT"), ("upd", "UPDATE OF status")):
+    # A coding is tied to the version in force when it was made or last decided; one carried
+    # over with its version (the kept turns of a replaced transcript) keeps it.
+    for when, event, only in (("ins", "INSERT", "WHEN new.codebook_version IS NULL "), ("upd", "UPDATE OF status", "")):
         db.execute(
-            f"CREATE TRIGGER IF NOT EXISTS codings_version_{when} AFTER {event} ON codings BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS codings_version_{when} AFTER {event} ON codings {only}BEGIN "
             "UPDATE codings SET codebook_version = (SELECT max(id) FROM codebook_versions) WHERE id = new.id; END"
         )
 

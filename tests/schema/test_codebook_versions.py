@@ -80,3 +80,29 @@ def test_a_project_without_a_codebook_has_no_versions(cli, db_path):
     assert json.loads(cli("codebook", "versions", "--json").stdout) == []
     r = show(cli, db_path, "--version", "1")
     assert r.exit_code == 1 and r.stderr.strip() == "Error: no codebook version 1 (no codebook loaded yet)"
+
+
+def test_a_replaced_transcript_keeps_its_codings_versions(cli, project, db_path, tmp_path):
+    assert cli("code", str(project["Ik val heel"]), "ad-hoctaken", "--coder", "anna").exit_code == 0
+    assert cli("codebook", "load", RELEASE / "codeboek-v2.yaml").exit_code == 0
+    # The transcriber corrects another turn; the file is imported again with --replace.
+    transcript = tmp_path / "fg-po-release.txt"
+    (tmp_path / "fg-po-release.participants.csv").write_bytes((RELEASE / "fg-po-release.participants.csv").read_bytes())
+    transcript.write_text((RELEASE / "fg-po-release.txt").read_text(encoding="utf-8")
+                          .replace("in de pauze", "in de grote pauze"), encoding="utf-8")
+    r = cli("import", transcript, "--source", "focusgroep", "--replace")
+    assert r.exit_code == 0 and "1 coding kept" in r.stdout, r.output
+    assert query(db_path, "SELECT codebook_version FROM codings WHERE coder = 'anna'") == [(1,)]
+
+
+def test_a_replica_carries_the_codebook_versions(cli, project, db_path, tmp_path):
+    assert cli("codebook", "load", RELEASE / "codeboek-v2.yaml").exit_code == 0
+    copy = tmp_path / "blind.db"
+    r = cli("replicate", "--coder", "student", "--out", copy)
+    assert r.exit_code == 0, r.output
+    assert cli("code", str(project["Ik val heel"]), "ad-hoctaken", "--coder", "student", db=copy).exit_code == 0
+    assert query(copy, "SELECT codebook_version FROM codings WHERE coder = 'student'") == [(2,)]
+    assert [v["number"] for v in json.loads(cli("codebook", "versions", "--json", db=copy).stdout)] == [1, 2]
+    r = cli("merge", copy)
+    assert r.exit_code == 0, r.output
+    assert query(db_path, "SELECT codebook_version FROM codings WHERE coder = 'student'") == [(2,)]
