@@ -106,13 +106,17 @@ def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] |
             from .privacy.gate import Gate
 
             report.warnings = (gate if gate is not None else Gate()).check(incoming, what="nothing merged", path=str(other_path))
-            from .audit import record
+            changed = (report.codes_added or report.codings_added or report.seen_added or report.memos_added
+                       or any(c["kept"] == "theirs" for c in report.conflicts))
+            if changed:  # a merge that brings nothing (run twice) leaves the project, log included, as it was
+                from .audit import record
 
-            # The other file by name only: its folder may say whose copy it was.
-            record(db, "merge", other=other_path.name, prefer=prefer, coders=report.coders,
-                   codings_added=report.codings_added, codings_matched=report.codings_matched,
-                   conflicts=len(report.conflicts), seen_added=report.seen_added,
-                   memos_added=report.memos_added, unplaced=len(report.unplaced))
+                # The other file by name only: its folder may say whose copy it was.
+                record(db, "merge", other=other_path.name, prefer=prefer, coders=report.coders,
+                       codes_added=len(report.codes_added), codings_added=report.codings_added,
+                       codings_matched=report.codings_matched, conflicts=len(report.conflicts),
+                       conflicts_theirs_kept=sum(c["kept"] == "theirs" for c in report.conflicts),
+                       seen_added=report.seen_added, memos_added=report.memos_added, unplaced=len(report.unplaced))
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -160,3 +160,12 @@ def test_bad_options_are_usage_errors(cli, project, db_path):
     r = cli("audit", "--event", "export")
     assert r.exit_code == 2 and r.stderr.strip().startswith("Error: --event must be one of 'coding', 'codebook load'")
     assert db_snapshot(db_path) == before
+
+
+def test_a_merge_that_brings_nothing_is_not_logged_again(cli, project, db_path, tmp_path):
+    other = _bram_copy(cli, project, db_path, tmp_path)
+    assert cli("merge", other).exit_code == 0
+    before = db_snapshot(db_path)
+    assert cli("merge", other).exit_code == 0
+    assert db_snapshot(db_path) == before
+    assert len(audit_lines(cli, "--event", "merge")) == 1
