@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .audit import record
-from .db import transaction
+from .db import now, transaction
 from .errors import FocuscodeError
 
 # Tables whose `coder` column names a coder (and carries coder_id).
@@ -45,6 +45,8 @@ class MergeResult:
 def list_coders(db, *, merged: bool = False) -> list[Coder]:
     """The project's coders with their decision and memo counts; with merged, also those
     folded into another (named in merged_into)."""
+    with transaction(db):
+        sync_records(db)
     rows = db.execute(
         "SELECT c.id, c.name, c.created, "
         "(SELECT count(*) FROM codings WHERE coder_id = c.id), (SELECT count(*) FROM memos WHERE coder_id = c.id), "
@@ -63,9 +65,21 @@ def _coder(db, name: str) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def _rename_rows(db, coder_id: int, name: str) -> None:
+def _rename_rows(db, coder_id: int, name: str, *, into: int | None = None) -> None:
+    """Every row of coder_id gets the name (and with `into`, that coder's record)."""
     for table in NAMED:
-        db.execute(f"UPDATE {table} SET coder = ? WHERE coder_id = ?", [name, coder_id])
+        db.execute(f"UPDATE {table} SET coder = ?, coder_id = ? WHERE coder_id = ?",
+                   [name, coder_id if into is None else into, coder_id])
+
+
+def sync_records(db) -> None:
+    """Give the record to rows written with a name only by a writer that logs no coding event
+    (a REFI-QDA import's codings); the schema's triggers cover every other writer."""
+    for table in NAMED:
+        db.execute(f"INSERT OR IGNORE INTO coders (name, created) SELECT DISTINCT coder, ? FROM {table} "
+                   "WHERE coder_id IS NULL AND coder IS NOT NULL", [now()])
+        db.execute(f"UPDATE {table} SET coder_id = (SELECT id FROM coders WHERE name = {table}.coder) "
+                   "WHERE coder_id IS NULL AND coder IS NOT NULL")
 
 
 def rename_coder(db, old: str, new: str) -> Coder:
@@ -74,6 +88,7 @@ def rename_coder(db, old: str, new: str) -> Coder:
     if not new:
         raise FocuscodeError("the new coder name is empty")
     with transaction(db):
+        sync_records(db)
         cid, old_name = _coder(db, old)
         if new == old_name:
             raise FocuscodeError(f"coder '{old_name}' already has that name")
@@ -91,6 +106,7 @@ def merge_coders(db, source: str, into: str) -> MergeResult:
     a different decision of SOURCE is reported as a conflict (and in the audit log), not
     dropped in silence."""
     with transaction(db):
+        sync_records(db)
         sid, source_name = _coder(db, source)
         iid, into_name = _coder(db, into)
         if sid == iid:
@@ -114,7 +130,7 @@ def merge_coders(db, source: str, into: str) -> MergeResult:
         db.execute("INSERT OR IGNORE INTO seen (segment_id, coder, at) SELECT segment_id, ?, at FROM seen WHERE coder_id = ?",
                    [into_name, sid])
         db.execute("DELETE FROM seen WHERE coder_id = ?", [sid])
-        _rename_rows(db, sid, into_name)
+        _rename_rows(db, sid, into_name, into=iid)
         record(db, "coder merge", coder=into_name, source=source_name, source_id=sid, into=into_name, into_id=iid,
                moved=result.moved, duplicates=result.duplicates, conflicts=result.conflicts)
         # The record stays (the audit log names it), marked as folded into INTO.

@@ -255,21 +255,21 @@ def m004_codings_method_similarity(db) -> None:
 # These three touch only their own tables, add columns, and rebuild coding_events (which no other
 # migration touches), so they may run before or after any other migration appended beside them.
 
-# Each table that names a coder, and the triggers that keep its coder_id on the coder's record:
-# every writer (code, review, merge, import, REFI) keeps writing the readable name, and the
-# record is found or made here, in one place.
+# Each table that names a coder keeps the readable name and coder_id, the record. Writers keep
+# writing the name; the record is found or made here, in the schema, in one place: for memos,
+# seen and models by a trigger on insert; for codings through the coding_events trigger of
+# m007 (every decision writes an event), because any row trigger on codings made `suggest`,
+# which writes tens of thousands of suggestions, about three times slower to store them.
 _CODER_TABLES = ("codings", "memos", "seen", "coding_events", "models")
+_NOW = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
 
 
-def _coder_triggers(db, table: str) -> None:
-    key = "rowid"
-    for when, event in (("ins", "INSERT"), ("upd", "UPDATE OF coder")):
-        db.execute(f"DROP TRIGGER IF EXISTS {table}_coder_{when}")
-        db.execute(
-            f"CREATE TRIGGER {table}_coder_{when} AFTER {event} ON {table} WHEN new.coder IS NOT NULL BEGIN "
-            "INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')); "
-            f"UPDATE {table} SET coder_id = (SELECT id FROM coders WHERE name = new.coder) WHERE {key} = new.{key}; END"
-        )
+def _coder_trigger(db, table: str) -> None:
+    db.execute(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_coder_ins AFTER INSERT ON {table} WHEN new.coder IS NOT NULL BEGIN "
+        f"INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, {_NOW}); "
+        f"UPDATE {table} SET coder_id = (SELECT id FROM coders WHERE name = new.coder) WHERE rowid = new.rowid; END"
+    )
 
 
 @migration
@@ -299,7 +299,8 @@ def m005_coders(db) -> None:
             continue
         db.execute(f"UPDATE {table} SET coder_id = (SELECT id FROM coders WHERE name = {table}.coder) WHERE coder IS NOT NULL")
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_coder_id ON {table}(coder_id)")
-        _coder_triggers(db, table)
+        if table != "codings":
+            _coder_trigger(db, table)
 
 
 @migration
@@ -351,13 +352,9 @@ def m006_codebook_versions(db) -> None:
             [vid],
         )
         db.execute("UPDATE codings SET codebook_version = ?", [vid])
-    # A coding is tied to the version in force when it was made or last decided; one carried
-    # over with its version (the kept turns of a replaced transcript) keeps it.
-    for when, event, only in (("ins", "INSERT", "WHEN new.codebook_version IS NULL "), ("upd", "UPDATE OF status", "")):
-        db.execute(
-            f"CREATE TRIGGER IF NOT EXISTS codings_version_{when} AFTER {event} ON codings {only}BEGIN "
-            "UPDATE codings SET codebook_version = (SELECT max(id) FROM codebook_versions) WHERE id = new.id; END"
-        )
+    # A decision is tied to the version in force when it was made or last decided: set by the
+    # coding_events trigger of m007, like its coder record. Carried-over decisions (the kept
+    # turns of a replaced transcript) are copied with their version.
 
 
 @migration
@@ -405,11 +402,14 @@ def m007_audit_log(db) -> None:
     db.execute("DROP TABLE coding_events_m007")
     db.execute("CREATE INDEX idx_coding_events_segment ON coding_events(segment_id)")
     db.execute("CREATE INDEX idx_coding_events_coder ON coding_events(coder_id)")
-    _coder_triggers(db, "coding_events")
-    # Every coding decision, from whichever writer, is an audit line: one trigger, no text.
+    # Every coding decision, from whichever writer, makes an event: there the decision gets its
+    # coder record and codebook version, and the audit log its line (ids and codes, no text).
     db.execute(
-        "CREATE TRIGGER coding_events_audit AFTER INSERT ON coding_events BEGIN "
-        "INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')); "
+        "CREATE TRIGGER coding_events_record AFTER INSERT ON coding_events BEGIN "
+        f"INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, {_NOW}); "
+        "UPDATE coding_events SET coder_id = (SELECT id FROM coders WHERE name = new.coder) WHERE id = new.id; "
+        "UPDATE codings SET coder_id = (SELECT id FROM coders WHERE name = new.coder), "
+        "codebook_version = (SELECT max(id) FROM codebook_versions) WHERE id = new.coding_id AND coder = new.coder; "
         "INSERT INTO audit (at, event, coder_id, coder, details) VALUES (new.at, 'coding', "
         "(SELECT id FROM coders WHERE name = new.coder), new.coder, json_object('segment_id', new.segment_id, "
         "'code_id', new.code_id, 'code', (SELECT name FROM codes WHERE id = new.code_id), 'action', new.action, "
