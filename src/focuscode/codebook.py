@@ -395,7 +395,10 @@ def gate_codebook(book: Codebook, gate=None) -> list:
                 # A folded YAML text: its own lines count on from its first; a .qdc text from 1.
                 line = line or code.line or 1
                 at = line_finder(text)
-                fields.append(Field(text, where, line, kind, "text", lambda offset, at=at, base=line: base + at(offset) - 1))
+                # The researchers' own definitions may date themselves; examples quote participants.
+                ignore = frozenset() if kind == "voorbeeld" else frozenset({"datum"})
+                fields.append(Field(text, where, line, kind, "text", lambda offset, at=at, base=line: base + at(offset) - 1,
+                                    ignore=ignore))
     return gate.check(fields, what="codebook not loaded")
 
 

@@ -102,8 +102,8 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool, *, nam
     with progress_bar("Import") as bar:
         task = bar.add_task("Import", total=len(paths))
         # One transaction for all files: a failure in the second leaves the first unstored too.
-        results = import_projects(conn, zip(paths, projects), source=source, on_done=lambda _r: bar.advance(task),
-                                  gate=gate, attributes=attributes or [])
+        results = import_projects(conn, zip(paths, projects), source=source, gate=gate, attributes=attributes or [],
+                                  on_done=lambda _r: bar.advance(task))
     if gate.unchecked_warning():
         info(f"Warning: {gate.unchecked_warning()}")
     if as_json:

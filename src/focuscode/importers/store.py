@@ -177,15 +177,15 @@ def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
         raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
     if options.codes_columns and not (options.coder or "").strip():
         raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
-    if options.speaker_pattern is not None:
-        from .text import compile_speaker_pattern
-
-        compile_speaker_pattern(options.speaker_pattern)
     from ..export.attribution import is_private
 
     for name in [*options.attributes, *options.meta_columns]:
         if is_private(name):
             raise UsageError(f"'{name}' cannot be kept as a participant attribute: it would show names or schools")
+    if options.speaker_pattern is not None:
+        from .text import compile_speaker_pattern
+
+        compile_speaker_pattern(options.speaker_pattern)
 
 
 def privacy_gate(options: ImportOptions):

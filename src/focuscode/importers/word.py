@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputFileError
-from ..textio import check_zip_package, read_bytes
+from ..textio import read_bytes
 from ..ziplimits import DOCX, check_package
 from .model import ParsedSource, Skipped
 from .text import parse_text, parse_time, plausible_label
@@ -48,7 +48,6 @@ def _open(data: bytes, path: str):
     if not data.startswith(b"PK"):
         raise InputFileError("not a .docx file (it is not a Word document package)", path=path)
     check_package(data, path, DOCX)  # python-docx expands every part in memory: zip bombs stop here
-    check_zip_package(data, path, ".docx")  # real-transcripts' ratio limit; to fold into ziplimits (#14 d)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - see above

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import PrivacyError, UsageError
-from .scan import Finding, NameEntry, deduce_needs_build, entity_pipeline, load_names, scan_texts, summarise
+from .scan import Finding, NameEntry, deduce_engine, deduce_needs_build, entity_pipeline, load_names, scan_texts, summarise
 
 # What a field is, and so how it is read:
 #   text      running text (turns, answers, memos, descriptions): as written, plus words in capitals
@@ -45,6 +45,9 @@ class Field:
     mode: str = "text"
     # For a text that spans lines (a turn): the line of a character offset.
     line_at: Callable[[int], int | None] | None = None
+    # Categories that identify no one in this kind of text (a date in a codebook's description
+    # is a version or a period, not a participant's birthday); a --names hit always counts.
+    ignore: frozenset = frozenset()
 
 
 class Gate:
@@ -74,11 +77,9 @@ class Gate:
             return []
         if not use_deduce:
             self.unchecked += len(fields)
-        elif self.notify is not None and deduce_needs_build():
-            self.notify("Building deduce's name and place tables for the privacy check (once, takes a few minutes)")
-        if use_deduce:
-            from .scan import deduce_engine
-
+        else:
+            if self.notify is not None and deduce_needs_build():
+                self.notify("Building the privacy check's name, place and institution lookups (once, about two minutes)")
             deduce_engine(progress=self.notify)  # its build steps, or a repair, are reported
         pipeline = None
         if use_deduce:
@@ -99,6 +100,8 @@ class Gate:
             spans = scan_texts([f.text for f in running], names=names, pipeline=pipeline, use_deduce=use_deduce)
             for f, found in zip(running, spans):
                 for s in found:
+                    if s.category in f.ignore and s.detector != "names":
+                        continue
                     line = f.line_at(s.start) if f.line_at is not None else f.line
                     findings.append((order[id(f)], _finding(f, line, s)))
         if short:
@@ -109,6 +112,8 @@ class Gate:
                 for s in found:
                     if f.mode == "filename" and s.detector != "names" and s.category not in _FILENAME_CATEGORIES:
                         continue  # a date or number in a file name is a session, not a person
+                    if s.category in f.ignore and s.detector != "names":
+                        continue
                     findings.append((order[id(f)], _finding(f, f.line, s, text=f.text[s.start:s.end])))
         findings.sort(key=lambda pair: pair[0])
         return [f for _, f in findings]
