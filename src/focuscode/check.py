@@ -218,6 +218,9 @@ def fix_problems(path: str | Path | None = None) -> FixResult:
                 db.execute("INSERT INTO segments_fts(segments_fts) VALUES ('rebuild')")
                 removed["search_index_out_of_date"] = next(
                     f.count for f in report.findings if f.kind == "search_index_out_of_date")
+            from .audit import record
+
+            record(db, "check fix", removed=removed, backup=Path(backup).name)
     finally:
         db.close()
     return FixResult(str(backup), removed)

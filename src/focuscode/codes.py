@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass
 
 from .codebook import Code, Codebook, Keyword
@@ -15,6 +16,7 @@ class LoadResult:
     added: int
     updated: int
     deactivated: int
+    version: int | None = None  # the project's codebook version this load created
 
 
 def load_codebook_into(db, codebook: Codebook, *, source: str | None = None) -> LoadResult:
@@ -53,7 +55,87 @@ def load_codebook_into(db, codebook: Codebook, *, source: str | None = None) -> 
         gone = [r["id"] for name, r in existing.items() if name not in ids]
         for code_id in gone:
             db.execute("UPDATE codes SET active = 0 WHERE id = ?", [code_id])
-    return LoadResult(added, updated, len(gone))
+        version = _store_version(db, codebook, source or codebook.path)
+        from .audit import record
+
+        record(db, "codebook load", version=version, codebook=codebook.name, codebook_version=codebook.version,
+               source=Path(str(source or codebook.path or "")).name, added=added, updated=updated, deactivated=len(gone))
+    return LoadResult(added, updated, len(gone), version)
+
+
+def _store_version(db, codebook: Codebook, source) -> int:
+    """A new codebook version holding each loaded code's definition as loaded; codings made
+    from now on are tied to it (trigger codings_version_*), older ones keep theirs."""
+    from .db import now
+
+    # migrations.m006_codebook_versions does the same for an older project's codebook; a
+    # shipped migration keeps its own SQL so that later changes here cannot alter it.
+    vid = db.execute(
+        "INSERT INTO codebook_versions (name, version, source, loaded_at) VALUES (?, ?, ?, ?)",
+        # The file's name: its folder may name the researcher's account, and replicas carry this.
+        [codebook.name, codebook.version, Path(str(source)).name if source else None, now()],
+    ).lastrowid
+    db.execute(
+        "INSERT INTO code_definitions (version_id, code_id, name, parent, position, description, include, exclude, examples, keywords) "
+        "SELECT ?, c.id, c.name, p.name, c.position, c.description, c.include, c.exclude, c.examples, c.keywords "
+        "FROM codes c LEFT JOIN codes p ON p.id = c.parent_id WHERE c.active = 1",
+        [vid],
+    )
+    return vid
+
+
+@dataclass
+class CodebookVersion:
+    number: int
+    name: str | None
+    version: str | None  # the YAML's own `version:` key
+    source: str | None
+    loaded_at: str
+    codes: int
+    codings: int  # decisions made under this version
+    current: bool
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def codebook_versions(db) -> list[CodebookVersion]:
+    latest = db.execute("SELECT max(id) FROM codebook_versions").fetchone()[0]
+    rows = db.execute(
+        "SELECT v.id, v.name, v.version, v.source, v.loaded_at, "
+        "(SELECT count(*) FROM code_definitions d WHERE d.version_id = v.id), "
+        "(SELECT count(*) FROM codings c WHERE c.codebook_version = v.id AND c.coder IS NOT NULL) "
+        "FROM codebook_versions v ORDER BY v.id"
+    )
+    return [CodebookVersion(*r, current=r[0] == latest) for r in rows]
+
+
+def version_codebook(db, number: int) -> Codebook:
+    """The codebook as it was loaded as version `number`: names, tree, definitions and keywords."""
+    row = db.execute("SELECT name, version FROM codebook_versions WHERE id = ?", [number]).fetchone()
+    if row is None:
+        latest = db.execute("SELECT max(id) FROM codebook_versions").fetchone()[0]
+        raise FocuscodeError(f"no codebook version {number}" + (f" (versions 1-{latest})" if latest else " (no codebook loaded yet)"))
+    codes: dict[str, Code] = {}
+    for r in db.query("SELECT * FROM code_definitions WHERE version_id = ? ORDER BY position, code_id", [number]):
+        codes[r["name"]] = Code(
+            name=r["name"], description=r["description"], include=r["include"], exclude=r["exclude"],
+            examples=json.loads(r["examples"]),
+            keywords=[Keyword(k["term"], k.get("compound", True)) for k in json.loads(r["keywords"])],
+            parent=r["parent"],
+        )
+    return Codebook(codes=_tree(codes), path=None, name=row[0], version=row[1])
+
+
+def _tree(codes: dict[str, Code]) -> list[Code]:
+    roots = []
+    for code in codes.values():
+        if code.parent and code.parent in codes:
+            codes[code.parent].children.append(code)
+        else:
+            code.parent = code.parent if code.parent in codes else None
+            roots.append(code)
+    return roots
 
 
 def _row_to_code(row, names_by_id: dict[int, str]) -> Code:
@@ -77,14 +159,7 @@ def project_codebook(db, *, include_inactive: bool = False) -> Codebook:
     rows = list(db.query(f"SELECT * FROM codes {where} ORDER BY position, id"))
     names_by_id = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM codes")}
     codes = {r["name"]: _row_to_code(r, names_by_id) for r in rows}
-    roots = []
-    for code in codes.values():
-        if code.parent and code.parent in codes:
-            codes[code.parent].children.append(code)
-        else:
-            code.parent = code.parent if code.parent in codes else None
-            roots.append(code)
-    return Codebook(codes=roots, path=None)
+    return Codebook(codes=_tree(codes), path=None)
 
 
 def require_codebook(db) -> Codebook:
