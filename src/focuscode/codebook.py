@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, TypeVar
 
 from .errors import CodebookError, FocuscodeError, InputFileError
 
@@ -33,6 +33,7 @@ TOKEN_PATTERN_ATTRS = {
 }
 TOKEN_PATTERN_OPS = {"!", "?", "+", "*", "{"}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+T = TypeVar("T")
 MAX_CODE_DEPTH = 12  # themes, codes, subcodes...: deeper than this is a broken file, not a codebook
 
 
@@ -42,6 +43,17 @@ class Keyword:
 
     term: str
     compound: bool = True
+
+
+def walk(roots: Iterable[T]) -> Iterator[T]:
+    """Every node of a code tree, parents before children, in order: the one walker of
+    in-memory code trees (a YAML codebook's Codes, a REFI project's RefiCodes). Iterative,
+    so no tree depth can exhaust the interpreter's stack."""
+    stack = list(reversed(list(roots)))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
 
 
 @dataclass
@@ -60,12 +72,7 @@ class Code:
     line: int | None = None
 
     def walk(self) -> Iterator["Code"]:
-        # Iterative, so no tree depth can exhaust the interpreter's stack.
-        stack = [self]
-        while stack:
-            code = stack.pop()
-            yield code
-            stack.extend(reversed(code.children))
+        return walk([self])
 
 
 @dataclass
@@ -76,11 +83,7 @@ class Codebook:
     version: str | None = None
 
     def walk(self) -> Iterator[Code]:
-        stack = list(reversed(self.codes))
-        while stack:
-            code = stack.pop()
-            yield code
-            stack.extend(reversed(code.children))
+        return walk(self.codes)
 
     def by_name(self) -> dict[str, Code]:
         return {c.name: c for c in self.walk()}

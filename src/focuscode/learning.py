@@ -52,21 +52,6 @@ class Examples:
         return [code for code, (a, r) in self.counts().items() if a >= minimum and r >= minimum]
 
 
-def _hierarchy(db) -> tuple[dict[int, str], dict[int, list[int]], set[int]]:
-    """code id -> name, code id -> its ancestors (nearest first), and the active code ids."""
-    rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT id, name, parent_id, active FROM codes")}
-    names = {cid: row[0] for cid, row in rows.items()}
-    ancestors: dict[int, list[int]] = {}
-    for cid in rows:
-        chain, parent = [], rows[cid][1]
-        while parent is not None and parent in rows and parent not in chain and len(chain) < 100:
-            chain.append(parent)
-            parent = rows[parent][1]
-        ancestors[cid] = chain
-    active = {cid for cid, row in rows.items() if row[2]}
-    return names, ancestors, active
-
-
 def coder_names(db) -> list[str]:
     rows = db.execute("SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1")
     return [r[0] for r in rows]
@@ -81,7 +66,10 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     coder = (coder or "").strip()
     if not coder:
         raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
-    names, ancestors, active = _hierarchy(db)
+    from .codes import code_tree
+
+    tree = code_tree(db, include_inactive=True)
+    names, active, theme = tree.names, tree.active, tree.theme
     decisions = list(
         db.execute(
             "SELECT id, segment_id, code_id, status FROM codings WHERE coder = ? AND status IN ('accepted', 'rejected') "
@@ -97,9 +85,6 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
             + (f"; coders: {', '.join(known)}" if known else "; nobody has coded yet")
         )
 
-    def theme(cid: int) -> int:
-        return ancestors[cid][-1] if ancestors[cid] else cid
-
     if themes:
         label_ids = sorted({theme(cid) for cid in active} & active)
     else:
@@ -112,7 +97,7 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
             continue  # a code taken out of the codebook is no longer something to learn
         coding_ids.setdefault(segment_id, []).append(coding_id)
         if status == "accepted":
-            targets = [theme(cid)] if themes else [cid, *ancestors[cid]]
+            targets = [theme(cid)] if themes else tree.ancestors(cid)
             positive.setdefault(segment_id, set()).update(t for t in targets if t in active)
         elif not themes or theme(cid) == cid:
             # rejecting a subcode says nothing about its theme: another subcode may apply
