@@ -38,6 +38,14 @@ def fits_sqlite_integer(value: int | str) -> bool:
     return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
 
 
+def connect_readonly(path: str | os.PathLike, *, timeout: float = 5) -> sqlite3.Connection:
+    """A plain sqlite3 connection that can never write (nor migrate) the file: check, merge
+    and doctor read other or possibly broken projects with it. WAL still lets it read while
+    a coder writes. Path.as_uri() percent-encodes '?', '#', '%' and spaces, which SQLite
+    would otherwise read as the URI's query, fragment or escapes and open another file."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -49,7 +57,7 @@ def resolve_path(path: str | os.PathLike | None) -> Path:
     return Path(env) if env else Path(DEFAULT_DB)
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -99,7 +107,7 @@ def open_project(
         raise ProjectError("is a folder, not a project database; give a file such as "
                            f"{p / DEFAULT_DB}", path=str(p))
     if exists:
-        _check_file(p)
+        check_file(p)
     else:
         if p.parent and not p.parent.exists():
             raise ProjectError("the folder for the project database does not exist", path=str(p))
