@@ -249,9 +249,9 @@ def _spacy_rejects(problems: _Problems, pattern: list[dict]) -> str | None:
     try:
         problems.matcher.add("check", [pattern])
     except Exception as exc:  # noqa: BLE001 - MatchPatternError, re.error, ValueError, TypeError: all mean "invalid"
-        from .nlp.rules import _one_line
+        from .nlp.rules import one_line
 
-        return _one_line(exc)
+        return one_line(exc)
     finally:
         if "check" in problems.matcher:
             problems.matcher.remove("check")

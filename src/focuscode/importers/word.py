@@ -28,7 +28,7 @@ _HEADER_WORDS = {
 }
 
 
-def _open(data: bytes, path: str):
+def open_docx(data: bytes, path: str):
     # python-docx raises zipfile, KeyError, lxml and its own errors for damaged files;
     # all of them mean the same thing to the user.
     import docx
@@ -127,7 +127,7 @@ def _table_turns(tables: list[list[list[str]]], path: str) -> list[Turn] | None:
 def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None = None,
                known_speakers: set[str] | None = None) -> tuple[list[Turn], str]:
     """Turns from .docx bytes, and the layout used ('table' or 'paragraphs')."""
-    document = _open(data, path)
+    document = open_docx(data, path)
     try:
         tables = [[_cells(row) for row in table.rows] for table in document.tables]
         # Headings and titles are not turns; they stay as blank lines so numbering holds.
