@@ -207,6 +207,7 @@ def figures(name: str, units: list[list], coders: list[str], used: dict[str, int
 
 
 def known_coders(db) -> list[str]:
+    """Everyone who coded or marked a segment seen, by name (agreement's and learning's error messages)."""
     rows = db.execute(
         "SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1"
     ).fetchall()

@@ -98,7 +98,7 @@ def open_project(
     `on_wait` hears once per transaction when a write has to wait for another
     process's lock, so a coder sees why a command pauses instead of silence.
     """
-    Database = _sqlite_utils_database()
+    Database = project_database_class()
     p = resolve_path(path)
     exists = p.exists()
     if not exists and not create:
@@ -116,8 +116,7 @@ def open_project(
         os.close(fd)
     try:
         conn = sqlite3.connect(str(p), timeout=0.2)
-        db = Database(conn)
-        db.on_wait = on_wait  # type: ignore[attr-defined]  # read by transaction(), migrations included
+        db = Database(conn, path=p, on_wait=on_wait)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 200")
         with db.ensure_autocommit_on():
@@ -130,8 +129,29 @@ def open_project(
         if "locked" in msg or "busy" in msg:
             raise ProjectError("the project database is locked by another process; try again", path=str(p)) from None
         raise ProjectError(f"not a usable focuscode project database ({msg})", path=str(p)) from None
-    db.path = p  # type: ignore[attr-defined]
     return db
+
+
+_PROJECT_DATABASE = None
+
+
+def project_database_class():
+    """sqlite-utils' Database with the two things focuscode keeps beside the connection,
+    declared instead of set on a Database object from outside: the file (for messages and
+    merge's same-file check) and who hears lock waits (every transaction() of a command,
+    migrations included). Made on first use so sqlite-utils is imported only then."""
+    global _PROJECT_DATABASE
+    if _PROJECT_DATABASE is None:
+        Database = _sqlite_utils_database()
+
+        class ProjectDatabase(Database):
+            def __init__(self, conn, *, path: Path | None = None, on_wait: Callable[[str], None] | None = None):
+                super().__init__(conn)
+                self.path = path
+                self.on_wait = on_wait
+
+        _PROJECT_DATABASE = ProjectDatabase
+    return _PROJECT_DATABASE
 
 
 def _sqlite_utils_database():

@@ -52,11 +52,6 @@ class Examples:
         return [code for code, (a, r) in self.counts().items() if a >= minimum and r >= minimum]
 
 
-def coder_names(db) -> list[str]:
-    rows = db.execute("SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1")
-    return [r[0] for r in rows]
-
-
 def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     """The coder's decisions as (text, {code: accepted?}) examples, subcodes rolled up.
 
@@ -79,7 +74,9 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     )
     seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
     if not decisions and not seen:
-        known = coder_names(db)
+        from .agreement import known_coders
+
+        known = known_coders(db)
         raise UnknownCoderError(
             f"coder '{coder}' has no decisions in this project"
             + (f"; coders: {', '.join(known)}" if known else "; nobody has coded yet")
