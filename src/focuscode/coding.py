@@ -211,14 +211,12 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
 
     from .errors import InputFileError
     from .memos import store_memo_once
-    from .textio import read_text_file
+    from .textio import csv_layout, read_text_file
 
     coder = check_coder(coder)
     p = Path(path)
     text, _ = read_text_file(p)
-    # Dutch Excel saves CSV with semicolons; a comma anywhere in the first line means commas.
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = ";" if ";" in first and "," not in first else ","
+    delimiter, text, skipped = csv_layout(text)  # Dutch Excel saves CSV with semicolons
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     changes: list[Change] = []
     memos = memos_kept = 0
@@ -226,11 +224,11 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
     done: set[tuple[int, int]] = set()
     with transaction(db):
         for row in reader:
-            line = reader.line_num
+            line = reader.line_num + skipped
             cells = [c.strip() for c in row]
             if not any(cells) or cells[0].startswith("#"):
                 continue
-            if line == 1 and cells[0].lower() in ("segment", "segment_id", "id"):
+            if line == 1 + skipped and cells[0].lower() in ("segment", "segment_id", "id"):
                 continue
             if len(cells) > 3 and any(cells[3:]):
                 raise InputFileError(
