@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .agreement_intervals import MAX_BOOTSTRAP, add_intervals, alpha_verdict
+from .coding import known_coders
 from .errors import FocuscodeError, UnknownCoderError, UsageError
 
 
@@ -204,14 +205,6 @@ def figures(name: str, units: list[list], coders: list[str], used: dict[str, int
 
 
 # -- reading the project ------------------------------------------------------------------------
-
-
-def known_coders(db) -> list[str]:
-    """Everyone who coded or marked a segment seen, by name (agreement's and learning's error messages)."""
-    rows = db.execute(
-        "SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 METHOD_CODERS = ("rules", "model")

@@ -249,8 +249,6 @@ def _spacy_rejects(problems: _Problems, pattern: list[dict]) -> str | None:
     try:
         problems.matcher.add("check", [pattern])
     except Exception as exc:  # noqa: BLE001 - MatchPatternError, re.error, ValueError, TypeError: all mean "invalid"
-        from .nlp.rules import one_line
-
         return one_line(exc)
     finally:
         if "check" in problems.matcher:
@@ -373,3 +371,11 @@ def load_codebook(path: str | Path) -> Codebook:
     if p.suffix.lower() == ".qdc":
         raise InputFileError("REFI-QDA codebooks (.qdc) are read by 'codebook load', not as YAML", path=str(p))
     return parse_codebook(yamlsafe.read_text(p), str(p))
+
+
+def one_line(exc: Exception) -> str:
+    """spaCy's pattern errors (a bulleted list over several lines) as one line, for the
+    codebook check and the rule matcher alike."""
+    text = str(exc)
+    details = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
+    return "; ".join(details) if details else " ".join(text.split())

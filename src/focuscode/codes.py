@@ -105,8 +105,6 @@ def code_id(db, name: str) -> int:
 
 def _nearest_codes(db, name: str) -> str:
     """' (did you mean ...?)' with the closest active code names, as review's code picker finds them."""
-    from .review.loop import match_codes
-
     names = [r[0] for r in db.execute("SELECT name FROM codes WHERE active = 1 ORDER BY position, id")]
     near = match_codes(name, names, limit=3)
     return " (did you mean " + ", ".join(f"'{n}'" for n in near) + "?)" if near else ""
@@ -158,6 +156,31 @@ def code_tree(db, *, include_inactive: bool = False) -> CodeTree:
         order.append(cid)
         stack.extend(reversed(children.get(cid, [])))
     return CodeTree(names, parent, order, {r[0] for r in rows if r[3]})
+
+
+def match_codes(query: str, names: list[str], limit: int = 9) -> list[str]:
+    """Codes for what the coder typed: exact, then containing it, then fuzzy (typos).
+    The review code picker and the "did you mean" of an unknown code both use it."""
+    import unicodedata
+
+    def norm(s: str) -> str:
+        s = unicodedata.normalize("NFKD", s.lower())
+        return "".join(ch for ch in s if not unicodedata.combining(ch) and ch.isalnum())
+
+    q = norm(query)
+    if not q:
+        return []
+    exact = [n for n in names if norm(n) == q]
+    if exact:
+        return exact[:1]
+    contains = [n for n in names if q in norm(n)]
+    if contains:
+        # Codes that start with what was typed first: "over" -> "overlegstructuur" before "zicht ... over".
+        return sorted(contains, key=lambda n: not norm(n).startswith(q))[:limit]
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(q, {n: norm(n) for n in names}, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
+    return [m[2] for m in found]
 
 
 def theme_map(db) -> dict[int, tuple[str, str]]:

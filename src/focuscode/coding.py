@@ -31,6 +31,14 @@ def check_coder(coder: str) -> str:
     return coder
 
 
+def known_coders(db) -> list[str]:
+    """Everyone who coded or marked a segment seen, by name (agreement, learning and the methods text)."""
+    rows = db.execute(
+        "SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def check_segments(db, segment_ids: list[int]) -> None:
     if not segment_ids:
         raise FocuscodeError("no segments given")

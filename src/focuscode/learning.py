@@ -58,11 +58,10 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     With `themes` every label is a theme (a top-level code): a segment is positive for a
     theme when any code under it was accepted.
     """
-    coder = (coder or "").strip()
-    if not coder:
-        raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
     from .codes import code_tree
+    from .coding import check_coder, known_coders
 
+    coder = check_coder(coder)
     tree = code_tree(db, include_inactive=True)
     names, active, theme = tree.names, tree.active, tree.theme
     decisions = list(
@@ -74,8 +73,6 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     )
     seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
     if not decisions and not seen:
-        from .agreement import known_coders
-
         known = known_coders(db)
         raise UnknownCoderError(
             f"coder '{coder}' has no decisions in this project"

@@ -1,4 +1,7 @@
-"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON.
+"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON, and writing it.
+
+summary.py builds the themes and quotes and knows nothing of formats; this module
+imports it, never the other way round.
 
 Every writer takes (themes, options, path). Word uses real headings and the
 "Quote" style, HTML is one self-contained file (inline CSS, no scripts, no
@@ -10,10 +13,12 @@ from __future__ import annotations
 import csv
 import html
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..analysis.prevalence import prevalence_phrase
-from .safe import csv_row, md_inline, strip_controls, xlsx_append
+from ..errors import FocuscodeError, UsageError
+from .safe import csv_row, md_inline, private_dir, private_file, strip_controls, xlsx_append
 from .summary import LABELS, SECTORS, CodeSummary, SummaryOptions, basis_line, method_line
 
 
@@ -259,4 +264,32 @@ def write_json(themes, opts, path: Path) -> None:
     path.write_text(json.dumps(summary_json(themes, opts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-WRITERS = {"md": write_md, "html": write_html, "docx": write_docx, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
+WRITERS = {"md": write_md, "docx": write_docx, "html": write_html, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
+FORMATS = tuple(WRITERS)
+
+
+def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
+    """Write the summary in `fmt` into out_dir; returns the file written."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
+    from ..analysis.units import coding_scope
+    from .summary import build_summary
+
+    themes = build_summary(db, opts)
+    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders))
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FocuscodeError("--out must be a folder", path=str(out))
+    private_dir(out)
+    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        # A summary quotes participants word for word: owner-only like the project
+        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
+        private_file(tmp)
+        WRITERS[fmt](themes, opts, tmp)
+        tmp.replace(target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from operator import itemgetter
-from pathlib import Path
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
 from . import paused_gc
 from .attribution import attribution
-from .safe import private_dir, private_file
 from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
-FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
 SECTORS = ("po", "vo")
 
 LABELS = {
@@ -337,37 +334,3 @@ def basis_line(opts: SummaryOptions) -> str:
 
 def method_line(opts: SummaryOptions) -> str:
     return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang))
-
-
-def render_markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
-    from .render import markdown
-
-    return markdown(themes, opts)
-
-
-def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
-    """Write the summary in `fmt` into out_dir; returns the file written."""
-    from . import render
-
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
-    from ..analysis.units import coding_scope
-
-    themes = build_summary(db, opts)
-    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders))
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FocuscodeError("--out must be a folder", path=str(out))
-    private_dir(out)
-    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        # A summary quotes participants word for word: owner-only like the project
-        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
-        private_file(tmp)
-        render.WRITERS[fmt](themes, opts, tmp)
-        tmp.replace(target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from spacy.attrs import LEMMA, LOWER
 
-from ..codebook import Code
+from ..codebook import Code, one_line
 from ..errors import CodebookError, ModelError
 from . import compounds
 from .lemmatizer import LEMMA_HASHES
@@ -389,9 +389,3 @@ def _word_span(doc, code: str, term: str, what: str):
     if not words:
         raise CodebookError(f"{what} '{term}' of code '{code}' has no word to match (only punctuation or spaces)")
     return doc[words[0] : words[-1] + 1]
-
-
-def one_line(exc: Exception) -> str:
-    text = str(exc)
-    details = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
-    return "; ".join(details) if details else " ".join(text.split())
