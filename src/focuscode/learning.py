@@ -12,12 +12,11 @@ suggestion can later be traced to the decisions behind it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .db import dumps, now
-from .errors import FocuscodeError, UnknownCoderError
+from .errors import UnknownCoderError
 
 KIND = "textcat"
 MIN_EXAMPLES = 5  # accepted and rejected segments a code needs before it is learned
@@ -271,23 +270,3 @@ def model_evidence(model_id: int, n_examples: int, probability: float, terms: li
     if terms:
         evidence["terms"] = terms
     return evidence
-
-
-def load_model(db, model_id: int):
-    """A stored classifier by id."""
-    from .nlp.textcat import TrainedModel
-
-    row = db.execute("SELECT data FROM models WHERE id = ? AND kind = ?", [model_id, KIND]).fetchone()
-    if row is None or row[0] is None:
-        raise FocuscodeError(f"no stored text classifier with id {model_id}")
-    return TrainedModel.from_bytes(row[0])
-
-
-def model_info(db, model_id: int) -> dict:
-    row = db.execute("SELECT id, coder, pipeline, labels, trained_on, metadata, created_at FROM models WHERE id = ?", [model_id]).fetchone()
-    if row is None:
-        raise FocuscodeError(f"no stored model with id {model_id}")
-    return {
-        "id": row[0], "coder": row[1], "pipeline": row[2], "labels": json.loads(row[3]),
-        "trained_on": json.loads(row[4]), "metadata": json.loads(row[5]), "created_at": row[6],
-    }

@@ -21,11 +21,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputFileError, UsageError
-from ..textio import csv_layout, decode_bytes, read_bytes
+from ..textio import csv_layout, decode_bytes
 from ..ziplimits import XLSX, check_package
 from .model import ParsedSource, Turn
 
@@ -221,7 +220,3 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) 
     if sheet:
         metadata["sheet"] = sheet
     return ParsedSource(turns=turns, source_type="xlsx" if xlsx else "csv", encoding=encoding, metadata=metadata)
-
-
-def read_survey(path: Path, columns: SurveyColumns) -> ParsedSource:
-    return parse_survey(read_bytes(path), str(path), columns, xlsx=path.suffix.lower() == ".xlsx")
