@@ -151,6 +151,17 @@ def _has_word(term: str) -> bool:
     return any(ch.isalnum() for ch in term)
 
 
+def _keyword_term_ok(problems, node, term: str, code_name: str) -> bool:
+    """A keyword's term, written plain or as `term:`, is not empty and has a word to match."""
+    if not term:
+        problems.add(node, f"empty keyword in '{code_name}'")
+        return False
+    if not _has_word(term):
+        problems.add(node, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
+        return False
+    return True
+
+
 def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
     import yaml
 
@@ -161,13 +172,8 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
     for item in node.value:
         if isinstance(item, yaml.ScalarNode):
             term = "" if item.tag.endswith(":null") else str(item.value).strip()
-            if not term:
-                problems.add(item, f"empty keyword in '{code_name}'")
-                continue
-            if not _has_word(term):
-                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
-                continue
-            out.append(Keyword(term))
+            if _keyword_term_ok(problems, item, term, code_name):
+                out.append(Keyword(term))
         elif isinstance(item, yaml.MappingNode):
             values = {}
             for k, v in item.value:
@@ -177,11 +183,7 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
                 values[k.value] = v
             term_node = values.get("term")
             term = str(term_node.value).strip() if isinstance(term_node, yaml.ScalarNode) else ""
-            if not term:
-                problems.add(item, f"empty keyword in '{code_name}'")
-                continue
-            if not _has_word(term):
-                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
+            if not _keyword_term_ok(problems, item, term, code_name):
                 continue
             compound = True
             if "compound" in values:

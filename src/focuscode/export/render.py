@@ -199,30 +199,31 @@ def _quote_table(themes, opts) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def write_xlsx(themes, opts, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _fill_sheet(ws, header: list[str], rows: list[list]) -> None:
+    """Header in bold, then the rows, every cell through xlsx_append (no live formulas)."""
+    from openpyxl.styles import Font
 
-    L = LABELS[opts.lang]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = L["sheet_themes"]
-    header, rows = _theme_table(themes, opts)
     xlsx_append(ws, header)
     for row in rows:
         xlsx_append(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+
+
+def write_xlsx(themes, opts, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    L = LABELS[opts.lang]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L["sheet_themes"]
+    _fill_sheet(ws, *_theme_table(themes, opts))
     ws.freeze_panes = "A2"
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 22
     qs = wb.create_sheet(L["sheet_quotes"])
-    header, rows = _quote_table(themes, opts)
-    xlsx_append(qs, header)
-    for row in rows:
-        xlsx_append(qs, row)
-    for cell in qs[1]:
-        cell.font = Font(bold=True)
+    _fill_sheet(qs, *_quote_table(themes, opts))
     qs.column_dimensions["C"].width = 90
     qs.column_dimensions["D"].width = 28
     for row in qs.iter_rows(min_row=2, min_col=3, max_col=3):
