@@ -180,22 +180,85 @@ def code_id(db, name: str) -> int:
 
 def _nearest_codes(db, name: str) -> str:
     """' (did you mean ...?)' with the closest active code names, as review's code picker finds them."""
-    from .review.loop import match_codes
-
     names = [r[0] for r in db.execute("SELECT name FROM codes WHERE active = 1 ORDER BY position, id")]
     near = match_codes(name, names, limit=3)
     return " (did you mean " + ", ".join(f"'{n}'" for n in near) + "?)" if near else ""
 
 
+@dataclass
+class CodeTree:
+    """The project's code tree: the one walker of the stored hierarchy (stats, co-occurrence,
+    saturation, agreement by theme, learning and evaluate all read it from here)."""
+
+    names: dict[int, str]
+    parent: dict[int, int | None]
+    order: list[int]  # codebook order, parents before children
+    active: set[int]
+
+    def ancestors(self, cid: int) -> list[int]:
+        """The code itself, its parent, ..., its theme. A parent cycle (possible only in a
+        hand-edited database) stops at the first repeat instead of looping."""
+        out, seen = [], set()
+        while cid is not None and cid not in seen:
+            seen.add(cid)
+            out.append(cid)
+            cid = self.parent.get(cid)
+        return out
+
+    def theme(self, cid: int) -> int:
+        return self.ancestors(cid)[-1]
+
+    def depth(self, cid: int) -> int:
+        return len(self.ancestors(cid)) - 1
+
+
+def code_tree(db, *, include_inactive: bool = False) -> CodeTree:
+    """The stored code tree. Without include_inactive an active code under a deactivated
+    parent is a theme of its own (that is how the counts show it)."""
+    where = "" if include_inactive else "WHERE active = 1"
+    rows = list(db.execute(f"SELECT id, name, parent_id, active FROM codes {where} ORDER BY position, id"))
+    names = {r[0]: r[1] for r in rows}
+    parent = {r[0]: (r[2] if r[2] in names else None) for r in rows}
+    children: dict[int | None, list[int]] = {}
+    for cid in names:
+        children.setdefault(parent[cid], []).append(cid)
+    order: list[int] = []
+    # Iterative, so no depth of tree can exhaust the interpreter's stack; a cycle has no root
+    # and so is left out of the order, as before.
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        cid = stack.pop()
+        order.append(cid)
+        stack.extend(reversed(children.get(cid, [])))
+    return CodeTree(names, parent, order, {r[0] for r in rows if r[3]})
+
+
+def match_codes(query: str, names: list[str], limit: int = 9) -> list[str]:
+    """Codes for what the coder typed: exact, then containing it, then fuzzy (typos).
+    The review code picker and the "did you mean" of an unknown code both use it."""
+    import unicodedata
+
+    def norm(s: str) -> str:
+        s = unicodedata.normalize("NFKD", s.lower())
+        return "".join(ch for ch in s if not unicodedata.combining(ch) and ch.isalnum())
+
+    q = norm(query)
+    if not q:
+        return []
+    exact = [n for n in names if norm(n) == q]
+    if exact:
+        return exact[:1]
+    contains = [n for n in names if q in norm(n)]
+    if contains:
+        # Codes that start with what was typed first: "over" -> "overlegstructuur" before "zicht ... over".
+        return sorted(contains, key=lambda n: not norm(n).startswith(q))[:limit]
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(q, {n: norm(n) for n in names}, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
+    return [m[2] for m in found]
+
+
 def theme_map(db) -> dict[int, tuple[str, str]]:
-    """code id -> (code name, theme name), the theme being the top-level ancestor."""
-    rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, name, parent_id FROM codes")}
-    out = {}
-    for cid, (name, _parent) in rows.items():
-        top = cid
-        hops = 0
-        while rows[top][1] is not None and rows[top][1] in rows and hops < 100:
-            top = rows[top][1]
-            hops += 1
-        out[cid] = (name, rows[top][0])
-    return out
+    """code id -> (code name, theme name), the theme being the top-level ancestor (inactive codes too)."""
+    tree = code_tree(db, include_inactive=True)
+    return {cid: (name, tree.names[tree.theme(cid)]) for cid, name in tree.names.items()}

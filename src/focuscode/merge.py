@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db import MIGRATIONS_TABLE, dumps, now, open_project, set_setting, transaction
+from .db import MIGRATIONS_TABLE, connect_readonly, dumps, now, open_project, set_setting, transaction
 from .errors import FocuscodeError, ProjectError
 from .memos import store_memo_once
 from .migrations import MIGRATIONS
@@ -57,7 +57,7 @@ def _open_other(path: Path):
         if not fh.read(16).startswith(b"SQLite format 3"):
             raise ProjectError("not a focuscode project database (not an SQLite file)", path=str(path))
     # Read-only: merging must never change the other coder's file.
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5)
+    conn = connect_readonly(path)
     conn.row_factory = sqlite3.Row
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

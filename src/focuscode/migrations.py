@@ -427,10 +427,15 @@ def m008_study_vocabulary_stored(db) -> None:
     # settings, so a report reads JSON there instead of parsing the shipped YAML at each
     # start (PyYAML's import alone is a fifth of a small query's time budget). A project
     # without a study file takes this study's default, as it did implicitly before.
+    # The study file is read here as plain data (vocabulary.parse_study reads the stored
+    # JSON on every use), so the migrations do not depend on the vocabulary module.
     import json
+    from pathlib import Path
 
-    from .vocabulary import SETTING, default
+    from . import yamlsafe
 
-    if db.execute("SELECT 1 FROM settings WHERE key = ?", [SETTING]).fetchone() is None:
-        db.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
-                   [SETTING, json.dumps(default().to_json(), ensure_ascii=False, sort_keys=True)])
+    if db.execute("SELECT 1 FROM settings WHERE key = 'study'").fetchone() is None:
+        shipped = Path(__file__).parent / "study" / "oop.yaml"
+        data = yamlsafe.load(yamlsafe.read_text(shipped), str(shipped))
+        db.execute("INSERT INTO settings (key, value) VALUES ('study', ?)",
+                   [json.dumps(data, ensure_ascii=False, sort_keys=True)])

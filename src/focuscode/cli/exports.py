@@ -29,7 +29,8 @@ def summary(
     as_json: JsonOption = False,
 ) -> None:
     """Per theme and subcode: counts by sector and role, and representative attributed quotes."""
-    from ..export.summary import SummaryOptions, write_summary
+    from ..export.render import write_summary
+    from ..export.summary import SummaryOptions
 
     conn = open_db(db)
     opts = SummaryOptions(per_theme=per_theme, coder=coder, code=code, sector=sector, source=source,
