@@ -85,6 +85,9 @@ class RuleMatcher:
         self._by_lemma = _FiringCache(lambda s: self._index.lookup_lemma(s.lower()))
         self._by_lower = _FiringCache(self._index.lookup_form)
         self._fallback_lemmas = "focuscode_lemmatizer" in nlp.pipe_names
+        # Without a tagger no token is marked ADJ; asking each doc (has_annotation walks
+        # its tokens) cost more than matching the keyword that asked.
+        self._tagged = any(name in nlp.pipe_names for name in ("tagger", "morphologizer"))
         # A Matcher run costs more than all other matching of a text together, so each
         # pattern has its own and runs only on docs holding the words it needs.
         # (rule, SimplePattern or Matcher, sets of words of which a doc must hold one each)
@@ -246,7 +249,7 @@ class RuleMatcher:
                     for rule, compound in pairs:
                         if rule.verb:
                             if adjectives is None:
-                                adjectives = _adjective_positions(doc)
+                                adjectives = _adjective_positions(doc) if self._tagged else set()
                             if i in adjectives:
                                 continue  # the tagger says adjective: "bepaalde leerlingen" is no bepalen
                         if (i, rule.source) not in seen:
