@@ -80,6 +80,7 @@ class RuleMatcher:
         self._excludes = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._keys: dict[int, _Rule] = {}  # matcher key hash -> rule
         self._exclude_keys: dict[int, tuple[int, str]] = {}  # key hash -> (code, phrase)
+        self._exclude_first: set[int] = set()  # lemma hash of each exclude phrase's first word
         self._index = compounds.KeywordIndex()
         # Per lemma/lower hash: the (rule, compound) pairs that a token with it fires.
         self._by_lemma = _FiringCache(lambda s: self._index.lookup_lemma(s.lower()))
@@ -118,6 +119,7 @@ class RuleMatcher:
                 key = nlp.vocab.strings.add(f"x{ci}:{j}")
                 self._exclude_keys[key] = (ci, phrase)
                 self._excludes.add(f"x{ci}:{j}", [words.as_doc()])
+                self._exclude_first.add(words[0].lemma)
 
     # -- compiling -----------------------------------------------------------------
 
@@ -192,7 +194,8 @@ class RuleMatcher:
         if not found:
             return []
         excludes: dict[int, list[tuple[str, int, int]]] = {}
-        if len(self._excludes):
+        # the PhraseMatcher only where an exclude phrase can start: most docs hold none
+        if len(self._excludes) and not self._exclude_first.isdisjoint(words):
             for key, start, end in self._excludes(doc):
                 ci, phrase = self._exclude_keys[key]
                 excludes.setdefault(ci, []).append((phrase, start, end))
