@@ -130,7 +130,8 @@ def test_verdict_and_double_coded_share_in_every_output(cli, study_db):
 
 def test_rules_compared_as_a_coder_on_the_demo(cli, demo_db):
     data = _agreement(cli, demo_db, "--coder", "referentie", "--coder", "rules", "--bootstrap", "200")
-    segs = json.loads(cli("segments", "--json", db=demo_db).stdout)
+    # --all: as a coder, `rules` is every stored rule suggestion, also those below the threshold
+    segs = json.loads(cli("segments", "--json", "--all", db=demo_db).stdout)
     participant_turns = [s for s in segs if s["role"] != "gespreksleider"]
     assert data["looked_at"]["rules"] == len(participant_turns)
     suggested = Counter(c["code"] for s in segs for c in s["codings"] if c["status"] == "suggested" and c["method"] == "rules")
