@@ -25,6 +25,7 @@ from focuscode.sample import source_for  # noqa: E402
 SAMPLE = REPO / "transcripts"
 CODEBOOK = REPO / "codebook" / "oop.yaml"
 BLIND = REPO / "validation" / "blind"
+DEV = REPO / "validation" / "dev"
 BLIND_CODER = "blind"
 LABELS = ("visie", "ad-hoctaken", "doorgroei", "afstemming", "meerwaarde")
 # The codebook's themes on the blind set's labels, decided from domain.md before the
@@ -57,14 +58,25 @@ def sample_project(path: Path, *, codebook: Path = CODEBOOK):
 
 def blind_project(path: Path, *, codebook: Path = CODEBOOK):
     """The blind set as one survey-like file; returns (db, {segment id: set of labels})."""
+    return labelled_project(path, BLIND / "validation.csv", codebook=codebook)
+
+
+def dev_project(path: Path, *, codebook: Path = CODEBOOK):
+    """The development set (may be tuned on), built like the blind set."""
+    return labelled_project(path, DEV / "dev.csv", codebook=codebook)
+
+
+def labelled_project(path: Path, csv_path: Path, *, codebook: Path = CODEBOOK):
+    """A labelled set (id, role, sector, text, themes) imported as one survey-like file;
+    returns (db, {segment id: set of labels})."""
     from focuscode.suggest import run_suggest
 
     db = _fresh(path, codebook)
-    import_file(db, BLIND / "validation.csv", ImportOptions(
+    import_file(db, csv_path, ImportOptions(
         source="enquete", allow_pii=True, text_columns=["text"], id_column="id", role_column="role",
         sector_column="sector"))
     run_suggest(db)
-    gold = blind_gold()
+    gold = labelled_gold(csv_path)
     by_external = {}
     for sid, ext in db.execute("SELECT id, external_id FROM segments"):
         by_external[ext] = sid
@@ -72,14 +84,21 @@ def blind_project(path: Path, *, codebook: Path = CODEBOOK):
     for row_id, themes in gold.items():
         sid = next((v for k, v in by_external.items() if k and k.startswith(row_id)), None)
         if sid is None:
-            raise SystemExit(f"blind row {row_id} was not imported")
+            # an empty answer ("nvt", "") is not imported: it has no labels to miss
+            if themes:
+                raise SystemExit(f"{csv_path.name}: row {row_id} was not imported")
+            continue
         labels[sid] = themes
     return db, labels
 
 
-def blind_gold() -> dict[str, set[str]]:
-    with (BLIND / "validation.csv").open(encoding="utf-8", newline="") as fh:
+def labelled_gold(csv_path: Path) -> dict[str, set[str]]:
+    with csv_path.open(encoding="utf-8", newline="") as fh:
         return {r["id"]: {t.strip() for t in r["themes"].split(";") if t.strip()} for r in csv.DictReader(fh)}
+
+
+def blind_gold() -> dict[str, set[str]]:
+    return labelled_gold(BLIND / "validation.csv")
 
 
 def blind_texts() -> dict[str, str]:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from common import BLIND, LABELS, THEME_TO_LABEL, blind_project, sample_project
+from common import BLIND, LABELS, THEME_TO_LABEL, blind_project, dev_project, sample_project
 
 from focuscode.evaluation import keyword_baseline, label_reliability, shown_labels
 from focuscode.nlp.metrics import prf
@@ -60,7 +60,9 @@ def measure(db, ids, gold, texts, baseline_words) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--sample-only", action="store_true", help="Measure the fit only (while tuning).")
+    parser.add_argument("--sample-only", action="store_true", help="Measure the fit only.")
+    parser.add_argument("--no-blind", action="store_true",
+                        help="Sample and development set only: what to run while tuning (the blind set stays unmeasured).")
     args = parser.parse_args()
     baseline_words = yaml.safe_load((BLIND / "baseline_keywords.yaml").read_text(encoding="utf-8"))
     report = {}
@@ -68,12 +70,14 @@ def main() -> None:
         db = sample_project(Path(tmp) / "sample.db")
         report["sample (fit)"] = measure(db, *sample_gold(db), baseline_words)
         db.close()
-        if not args.sample_only:
-            db, labels = blind_project(Path(tmp) / "blind.db")
+        sets = [] if args.sample_only else [("dev (tuning)", dev_project)]
+        if not (args.sample_only or args.no_blind):
+            sets.append(("blind (generalisation)", blind_project))
+        for name, build in sets:
+            db, labels = build(Path(tmp) / f"{name.split()[0]}.db")
             ids = sorted(labels)
             texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
-            report["blind (generalisation)"] = measure(
-                db, ids, [labels[i] for i in ids], [texts[i] for i in ids], baseline_words)
+            report[name] = measure(db, ids, [labels[i] for i in ids], [texts[i] for i in ids], baseline_words)
             db.close()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))

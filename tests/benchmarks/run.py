@@ -324,6 +324,18 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
                 f"{runs(len(s_cpus))}; CPU {statistics.median(s_cpus):.1f} s; includes start-up and storing")
     elif texts:
         out.add(section, "suggest", why or "n/a: not available", "", "n/a")
+    if suggested is not None:
+        # The goal of #12: the whole command against the raw pipeline as a whole process.
+        raw, _, raw_cpu, raw_why = _median_measured(lambda i: _measured_python(RAW_PIPE, str(db)), reps)
+        if raw is None:
+            out.add(section, "raw pipeline, own process", raw_why, "", "n/a")
+        else:
+            ratio = suggested / raw
+            out.add(section, "raw pipeline as its own process (fallback)", f"{total / raw:,.0f} words/s ({fmt_s(raw)})",
+                    "limit", "", f"{'one run' if reps == 1 else f'median of {reps}'}; CPU {raw_cpu:.1f} s; "
+                    "start-up, loading, reading and nlp.pipe")
+            out.add(section, "suggest / raw pipeline process", f"{ratio:.2f}x", "<= 2x",
+                    "met" if ratio <= 2 else f"missed: {ratio:.2f}x")
     deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
     if deduce_wps:
         out.add(section, "raw deduce (Deduce().deidentify per text)", f"{deduce_wps:,.0f} words/s", "limit", "",
@@ -357,6 +369,13 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
 # The privacy gate on one ordinary transcript: a researcher importing one session waits
 # for this. Raw deduce runs stock Deduce() in its own process (load, check every turn,
 # exit) as the gate used it before the compact engine.
+# The raw pipeline as its own process, as `suggest` runs: start-up, loading the pipeline,
+# reading the segments from the project and nlp.pipe over them, nothing stored.
+RAW_PIPE = (
+    "import sqlite3, sys; from focuscode.nlp.pipeline import load_pipeline; nlp = load_pipeline(None).nlp; "
+    "texts = [r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT text FROM segments ORDER BY id')]; "
+    "[None for _ in nlp.pipe(texts, batch_size=256)]"
+)
 GATE_TRANSCRIPT = REPO / "transcripts" / "focusgroep-oop-po.txt"
 RAW_DEDUCE = (
     "import sys; from focuscode.privacy.scan import import_deduce; d = import_deduce()(); "

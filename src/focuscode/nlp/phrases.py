@@ -150,33 +150,36 @@ class GappedMatcher:
         for phrase in phrases.values():
             if any(part.isdisjoint(words) for part in phrase.parts):
                 continue
-            for start, end in self._phrase_spans(phrase, lemmas, lowers, n):
+            for start, end in self._phrase_spans(phrase, lemmas, lowers, n, words):
                 out.append((phrase.rule, start, end))
         separables = {id(p): p for h in present for p in self._by_verb.get(h, ())}
         for sep in separables.values():
             if sep.particle.isdisjoint(words) or sep.verb.isdisjoint(words):
                 continue
-            for start, end in self._separable_spans(sep, lemmas, lowers, n):
+            for start, end in self._separable_spans(sep, lemmas, lowers, n, words):
                 out.append((sep.rule, start, end))
         return out
 
-    def _starts(self, accepted: frozenset[int], lemmas, lowers) -> list[int]:
+    def _starts(self, accepted: frozenset[int], lemmas, lowers, words: set[int]) -> list[int]:
         from .patterns import positions
 
-        found = {i for h in accepted for i in positions(lemmas, h)}
+        # Only the forms this doc has: a part accepts every inflection of its word, and
+        # scanning the doc once per absent form cost more than the rest of the matching.
+        present = accepted & words
+        found = {i for h in present for i in positions(lemmas, h)}
         if lowers is not None:
-            found |= {i for h in accepted for i in positions(lowers, h)}
+            found |= {i for h in present for i in positions(lowers, h)}
         return sorted(found)
 
     @staticmethod
     def _is(i: int, accepted: frozenset[int], lemmas, lowers) -> bool:
         return lemmas[i] in accepted or (lowers is not None and lowers[i] in accepted)
 
-    def _phrase_spans(self, phrase: _Phrase, lemmas, lowers, n) -> list[tuple[int, int]]:
+    def _phrase_spans(self, phrase: _Phrase, lemmas, lowers, n, words) -> list[tuple[int, int]]:
         orders = [phrase.parts] + ([phrase.parts[::-1]] if phrase.reversible else [])
         spans: list[tuple[int, int]] = []
         for parts in orders:
-            for start in self._starts(parts[0], lemmas, lowers):
+            for start in self._starts(parts[0], lemmas, lowers, words):
                 if any(s <= start < e for s, e in spans):
                     continue
                 end = self._follow(parts, start, lemmas, lowers, n)
@@ -198,9 +201,9 @@ class GappedMatcher:
                 return None
         return pos + 1
 
-    def _separable_spans(self, sep: _Separable, lemmas, lowers, n) -> list[tuple[int, int]]:
+    def _separable_spans(self, sep: _Separable, lemmas, lowers, n, words) -> list[tuple[int, int]]:
         spans = []
-        for i in self._starts(sep.verb, lemmas, lowers):
+        for i in self._starts(sep.verb, lemmas, lowers, words):
             for j in range(i + 1, min(n, i + 1 + SEPARABLE_REACH)):
                 if lemmas[j] in self.breaks:
                     break

@@ -80,11 +80,15 @@ class RuleMatcher:
         self._excludes = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._keys: dict[int, _Rule] = {}  # matcher key hash -> rule
         self._exclude_keys: dict[int, tuple[int, str]] = {}  # key hash -> (code, phrase)
+        self._exclude_first: set[int] = set()  # lemma hash of each exclude phrase's first word
         self._index = compounds.KeywordIndex()
         # Per lemma/lower hash: the (rule, compound) pairs that a token with it fires.
         self._by_lemma = _FiringCache(lambda s: self._index.lookup_lemma(s.lower()))
         self._by_lower = _FiringCache(self._index.lookup_form)
         self._fallback_lemmas = "focuscode_lemmatizer" in nlp.pipe_names
+        # Without a tagger no token is marked ADJ; asking each doc (has_annotation walks
+        # its tokens) cost more than matching the keyword that asked.
+        self._tagged = any(name in nlp.pipe_names for name in ("tagger", "morphologizer"))
         # A Matcher run costs more than all other matching of a text together, so each
         # pattern has its own and runs only on docs holding the words it needs.
         # (rule, SimplePattern or Matcher, sets of words of which a doc must hold one each)
@@ -115,6 +119,7 @@ class RuleMatcher:
                 key = nlp.vocab.strings.add(f"x{ci}:{j}")
                 self._exclude_keys[key] = (ci, phrase)
                 self._excludes.add(f"x{ci}:{j}", [words.as_doc()])
+                self._exclude_first.add(words[0].lemma)
 
     # -- compiling -----------------------------------------------------------------
 
@@ -189,7 +194,8 @@ class RuleMatcher:
         if not found:
             return []
         excludes: dict[int, list[tuple[str, int, int]]] = {}
-        if len(self._excludes):
+        # the PhraseMatcher only where an exclude phrase can start: most docs hold none
+        if len(self._excludes) and not self._exclude_first.isdisjoint(words):
             for key, start, end in self._excludes(doc):
                 ci, phrase = self._exclude_keys[key]
                 excludes.setdefault(ci, []).append((phrase, start, end))
@@ -246,7 +252,7 @@ class RuleMatcher:
                     for rule, compound in pairs:
                         if rule.verb:
                             if adjectives is None:
-                                adjectives = _adjective_positions(doc)
+                                adjectives = _adjective_positions(doc) if self._tagged else set()
                             if i in adjectives:
                                 continue  # the tagger says adjective: "bepaalde leerlingen" is no bepalen
                         if (i, rule.source) not in seen:
