@@ -17,17 +17,58 @@ import unicodedata
 from dataclasses import dataclass
 
 # Characters that render as nothing: zero-width space/non-joiner/joiner, word joiner,
-# zero-width no-break space (BOM) and the soft hyphen.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# zero-width no-break space (BOM), the soft hyphen, the combining grapheme joiner, the
+# invisible operators, and the direction marks, embeddings, overrides and isolates
+# (a left-to-right mark inside "San\u200ene" splits the name for a scanner, not for a reader).
+INVISIBLE = ("\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\u061c\u180e\u200e\u200f"
+             "\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069")
+# Also invisible, as ranges: variation selectors and the tag characters.
+_INVISIBLE_RANGES = "\ufe00-\ufe0f\U000e0000-\U000e007f"
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# A word broken at a line end by a hyphen ("Ver-\nmeulen", as Word's "save as text" and
+# typists' hard hyphenation leave it): read joined. Also a hyphen and one space before a
+# lower-case letter, which is what a docx line break inside a word becomes once a
+# paragraph's whitespace is folded ("Ver- meulen"), but not Dutch elision ("po- en vo-").
+_BROKEN_WORD = (r"(?<=[^\W\d_])[-\u2010\u2011][^\S\n]*\n[^\S\n]*(?=[^\W\d_])"
+                r"|(?<=[^\W\d_])[-\u2010\u2011] (?!(?:en|of|tot|als|noch|dan)\b)(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
 # Only these stretches change; the rest of a text is copied as it is (the common case
 # is a text with none of them, which costs one regex search).
 _SPECIAL = re.compile(
-    rf"[{INVISIBLE}]+"  # dropped
+    rf"[{INVISIBLE}{_INVISIBLE_RANGES}]+"  # dropped
+    rf"|{_BROKEN_WORD}"  # dropped: the word is read whole
     rf"|[^\S\n]{{2,}}|[^\S\n ]"  # a run of spaces, or one tab/no-break space: one space
     rf"|.[{_COMBINING}]+",  # a letter with combining marks: composed (NFC)
     re.DOTALL,
 )
+_DROPPED = re.compile(rf"[{INVISIBLE}{_INVISIBLE_RANGES}]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Letters of other scripts that look like Latin ones: "Sаnne" with a Cyrillic "а" reads as
+# Sanne to everyone but a scanner. Only the scanner's view is folded; findings keep the original.
+_CONFUSABLE = dict(zip(
+    "аеорсухіјѕһԁԛԝӏвкмнтАВЕКМНОРСТХУІЈЅԜ"  # Cyrillic
+    "οαινυκτΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"  # Greek
+    "ıɑɡ"  # Latin lookalikes: dotless i, script a and g
+    "\u2010\u2011\u2012\u2013\u2212",  # hyphens and dashes (Word's "06–12345678")
+    "aeopcyxijshdqwlbkmhtABEKMHOPCTXYIJSW"
+    "oaivuktABEZHIKMNOPTYX"
+    "iag"
+    "-----",
+))
+_folded: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    """What a reader takes a character for: its compatibility form (full-width
+    "Ｓａｎｎｅ", mathematical bold, the "ĳ" ligature), with lookalikes of other scripts as Latin."""
+    out = _folded.get(ch)
+    if out is None:
+        out = "".join(_CONFUSABLE.get(c, c) for c in unicodedata.normalize("NFKC", ch))
+        if not out.strip() and not ch.isspace():  # a compatibility form of nothing visible
+            out = ch
+        _folded[ch] = out
+    return out
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -63,9 +104,15 @@ def _plain(text: str) -> bool:
     """Nothing to normalise: the common case, tested with substring checks (a regex over
     every character of a million-word import costs about a second)."""
     if text.isascii():
-        return not ("  " in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text)
-    return (not any(ch in text for ch in INVISIBLE) and unicodedata.is_normalized("NFC", text)
-            and not _ODD_SPACE.search(text))
+        return not ("  " in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
+                    or ("-" in text and _BROKEN.search(text)))
+    if any(_fold_char(ch) != ch for ch in set(_NON_ASCII.findall(text))):
+        return False
+    return (not _DROPPED.search(text) and unicodedata.is_normalized("NFC", text)
+            and not _ODD_SPACE.search(text) and not _BROKEN.search(text))
+
+
+_BROKEN = re.compile(_BROKEN_WORD)
 
 
 def normalise(text: str) -> tuple[str, View]:
@@ -89,23 +136,36 @@ def normalise(text: str) -> tuple[str, View]:
         out.append(chunk)
         vpos += len(chunk)
 
+    def copy(chunk: str, ostart: int) -> None:
+        # Between special stretches: composed, and each character a reader would take
+        # for another (full-width, lookalike) read as that one, still mapped one to one.
+        pos = 0
+        for m in _NON_ASCII.finditer(chunk):
+            folded = _fold_char(m.group(0))
+            if folded != m.group(0):
+                if m.start() > pos:
+                    piece = unicodedata.normalize("NFC", chunk[pos:m.start()])
+                    add(piece, ostart + pos, ostart + m.start(), len(piece) == m.start() - pos)
+                add(folded, ostart + m.start(), ostart + m.end(), len(folded) == 1)
+                pos = m.end()
+        if pos < len(chunk):
+            piece = unicodedata.normalize("NFC", chunk[pos:])
+            add(piece, ostart + pos, ostart + len(chunk), len(piece) == len(chunk) - pos)
+
     for m in _SPECIAL.finditer(text):
         if m.start() > last:
-            chunk = text[last : m.start()]
-            composed = unicodedata.normalize("NFC", chunk)
-            add(composed, last, m.start(), len(composed) == len(chunk))
+            copy(text[last : m.start()], last)
         raw = m.group(0)
-        if raw[0] in INVISIBLE:
+        if _DROPPED.match(raw) or raw[0] in "-\u2010\u2011":
             pass
         elif raw[0].isspace():
             add(" ", m.start(), m.end(), False)
         else:
-            add(unicodedata.normalize("NFC", raw), m.start(), m.end(), False)
+            composed = unicodedata.normalize("NFC", _DROPPED.sub("", raw))
+            add("".join(_fold_char(ch) for ch in composed), m.start(), m.end(), False)
         last = m.end()
     if last < len(text):
-        rest = text[last:]
-        composed = unicodedata.normalize("NFC", rest)
-        add(composed, last, len(text), len(composed) == len(rest))
+        copy(text[last:], last)
     return "".join(out), View(text, "".join(out), view_starts, pieces)
 
 
