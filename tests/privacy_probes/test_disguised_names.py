@@ -114,3 +114,29 @@ def test_ordinary_dutch_is_not_a_finding(cli, tmp_path, line):
     path = _transcript(tmp_path, line)
     result = cli("import", path, "--source", "focusgroep", "--allow-unknown")
     assert result.exit_code == 0, result.output
+
+
+def test_markdown_emphasis_inside_a_name_in_a_md_transcript(cli, db_path, tmp_path):
+    # A Markdown transcript as Obsidian/Typora notes look ("**Label**: text"); the typist's
+    # bold inside a word splits it for a scanner, while the summary's Markdown (which keeps
+    # * and _) and every Markdown viewer show "Sanne".
+    cli("init")
+    before = db_snapshot(db_path)
+    path = tmp_path / "fg-po-notities.md"
+    path.write_text("**Gespreksleider**: Welkom allemaal.\n\n"
+                    "**OOP'er 1 (po)**: Gisteren belde S**an**ne me nog over het rooster.\n", encoding="utf-8")
+    refused(cli("import", path, "--source", "focusgroep", "--allow-unknown"), db_path, before,
+            "fg-po-notities.md:3 persoon 'S**an**ne'")
+
+
+def test_right_to_left_override_showing_a_name(cli, db_path, tmp_path):
+    # A Zoom-style WebVTT cue whose text holds a right-to-left override: stored
+    # "neluemreV ennaS", shown as "Sanne Vermeulen" by every viewer and export that honours it.
+    cli("init")
+    before = db_snapshot(db_path)
+    path = tmp_path / "zoom-fg-po.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nGespreksleider: Welkom allemaal.\n\n"
+                    "2\n00:00:05.000 --> 00:00:09.000\nOOP'er 1 (po): Ik werk samen met "
+                    "\u202eneluemreV ennaS\u202c in groep 5.\n", encoding="utf-8")
+    refused(cli("import", path, "--source", "focusgroep", "--allow-unknown"), db_path, before,
+            "zoom-fg-po.vtt:9 persoon 'neluemreV ennaS'")

@@ -31,11 +31,14 @@ _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # paragraph's whitespace is folded ("Ver- meulen"), but not Dutch elision ("po- en vo-").
 _BROKEN_WORD = (r"(?<=[^\W\d_])[-\u2010\u2011][^\S\n]*\n[^\S\n]*(?=[^\W\d_])"
                 r"|(?<=[^\W\d_])[-\u2010\u2011] (?!(?:en|of|tot|als|noch|dan)\b)(?=[^\W\d_A-ZÀ-ÖØ-Þ])")
+# Markdown emphasis inside a word ("S**an**ne", "S_an_ne", "S~~an~~ne") splits it for a
+# scanner, while a Markdown viewer, and the summary's Markdown, shows the word whole.
+_EMPHASIS_INSIDE = r"(?<=[^\W\d_])[*_~]+(?=[^\W\d_])"
 # Only these stretches change; the rest of a text is copied as it is (the common case
 # is a text with none of them, which costs one regex search).
 _SPECIAL = re.compile(
     rf"[{INVISIBLE}{_INVISIBLE_RANGES}]+"  # dropped
-    rf"|{_BROKEN_WORD}"  # dropped: the word is read whole
+    rf"|{_BROKEN_WORD}|{_EMPHASIS_INSIDE}"  # dropped: the word is read whole
     rf"|[^\S\n]{{2,}}|[^\S\n ]"  # a run of spaces, or one tab/no-break space: one space
     rf"|.[{_COMBINING}]+",  # a letter with combining marks: composed (NFC)
     re.DOTALL,
@@ -105,14 +108,14 @@ def _plain(text: str) -> bool:
     every character of a million-word import costs about a second)."""
     if text.isascii():
         return not ("  " in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
-                    or ("-" in text and _BROKEN.search(text)))
+                    or (("-" in text or "*" in text or "_" in text or "~" in text) and _BROKEN.search(text)))
     if any(_fold_char(ch) != ch for ch in set(_NON_ASCII.findall(text))):
         return False
     return (not _DROPPED.search(text) and unicodedata.is_normalized("NFC", text)
             and not _ODD_SPACE.search(text) and not _BROKEN.search(text))
 
 
-_BROKEN = re.compile(_BROKEN_WORD)
+_BROKEN = re.compile(f"{_BROKEN_WORD}|{_EMPHASIS_INSIDE}")
 
 
 def normalise(text: str) -> tuple[str, View]:
@@ -156,7 +159,7 @@ def normalise(text: str) -> tuple[str, View]:
         if m.start() > last:
             copy(text[last : m.start()], last)
         raw = m.group(0)
-        if _DROPPED.match(raw) or raw[0] in "-\u2010\u2011":
+        if _DROPPED.match(raw) or raw[0] in "-\u2010\u2011*_~":
             pass
         elif raw[0].isspace():
             add(" ", m.start(), m.end(), False)
@@ -167,6 +170,36 @@ def normalise(text: str) -> tuple[str, View]:
     if last < len(text):
         copy(text[last:], last)
     return "".join(out), View(text, "".join(out), view_starts, pieces)
+
+
+# A right-to-left override shows the letters after it in reverse, up to the pop or the end
+# of the line: "\u202eneluemreV ennaS\u202c" shows as "Sanne Vermeulen" in every export
+# and viewer that honours it. The scanner reads such text as it is shown, too.
+_OVERRIDE = re.compile("\u202e([^\u202c\n]*)")
+
+
+def shown_order(text: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """(the text with every right-to-left override's stretch reversed, those stretches),
+    same length, so an offset in a stretch maps to its mirror; None without overrides."""
+    if "\u202e" not in text:
+        return None
+    runs: list[tuple[int, int]] = []
+
+    def flip(m: re.Match) -> str:
+        runs.append((m.start(1), m.end(1)))
+        return "\u200b" + m.group(1)[::-1]  # the override itself: as invisible, one character
+
+    return _OVERRIDE.sub(flip, text), runs
+
+
+def mirror(start: int, end: int, runs: list[tuple[int, int]]) -> tuple[int, int]:
+    """The original span of shown_order's characters start..end."""
+    for a, b in runs:
+        if a <= start and end <= b:
+            return a + (b - end), a + (b - start)
+        if start < b and a < end:  # partly in a reversed stretch: the whole of both
+            start, end = min(start, a), max(end, b)
+    return start, end
 
 
 _UPPER_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}")

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import InputFileError
 from ..textio import read_text_file
-from .normalise import case_variant, has_capitals, normalise
+from .normalise import case_variant, has_capitals, mirror, normalise, shown_order
 
 # deduce tag -> the category we report and use in placeholders.
 _DEDUCE_CATEGORIES = {
@@ -307,8 +307,23 @@ def scan_texts(
                 continue
             start, end = view.span(sp.start, sp.end)
             kept.append(Span(start, end, sp.category, view.original[start:end], sp.detector))
+        shown = shown_order(view.original)
+        if shown is not None:  # right-to-left overrides: also read as shown
+            kept = _add_shown(view.original, shown, kept, names, use_deduce, labels)
         out.append(kept)
     return out
+
+
+def _add_shown(original: str, shown: tuple[str, list[tuple[int, int]]], kept: list[Span],
+               names: Sequence[NameEntry], use_deduce: bool, labels: bool) -> list[Span]:
+    """The findings of the text as it is shown, mapped back, added where nothing was found yet."""
+    text, runs = shown
+    extra = []
+    for sp in scan_texts([text], names=names, use_deduce=use_deduce, labels=labels)[0]:
+        start, end = mirror(sp.start, sp.end, runs)
+        if not any(k.start < end and start < k.end for k in kept + extra):
+            extra.append(Span(start, end, sp.category, original[start:end], sp.detector))
+    return sorted(kept + extra, key=lambda s: s.start)
 
 
 def _variant_spans(text: str, variant: str) -> list[Span]:
