@@ -140,3 +140,15 @@ def test_right_to_left_override_showing_a_name(cli, db_path, tmp_path):
                     "\u202eneluemreV ennaS\u202c in groep 5.\n", encoding="utf-8")
     refused(cli("import", path, "--source", "focusgroep", "--allow-unknown"), db_path, before,
             "zoom-fg-po.vtt:9 persoon 'neluemreV ennaS'")
+
+
+def test_names_list_matches_dutch_genitive_and_diminutive_forms(cli, db_path, tmp_path):
+    # A names list holds "Roos" and "Bram"; colleagues say "Roosje", "Brams plan", "Brammetje"
+    # (the Dutch genitive -s and diminutives -je, -tje, -pje, -etje).
+    names = tmp_path / "namen.txt"
+    names.write_text("Roos\nBram\n", encoding="utf-8")
+    path = _transcript(tmp_path, "OOP'er 1 (po): Roosje regelt het rooster, dat was Brams plan en Brammetje helpt.")
+    result = cli("import", path, "--source", "focusgroep", "--allow-unknown", "--allow-pii", "--names", names)
+    assert result.exit_code == 0, result.output
+    for form in ("'Roosje'", "'Brams'", "'Brammetje'"):
+        assert f"fg-po-probe.txt:2 persoon {form}" in result.stderr, result.stderr
