@@ -212,3 +212,23 @@ def test_codebook_file_named_after_a_participant_is_refused(cli, db_path, tmp_pa
     book.write_text("- name: doorgroei\n  description: Ambities en loopbaanperspectief van OOP'ers.\n"
                     "  keywords: [opleiding, pabo]\n", encoding="utf-8")
     refused(cli("codebook", "load", book), db_path, before, "persoon (bestandsnaam) 'sanne-vermeulen'")
+
+
+# -- File names as people save them: camel case, as Teams and phone recorders name files -----
+
+
+def test_a_camel_case_file_name_holding_a_name_is_refused(cli, db_path, tmp_path):
+    cli("init")
+    before = db_snapshot(db_path)
+    path = tmp_path / "InterviewSanneVermeulen.txt"
+    path.write_text("Gespreksleider: Welkom.\nOOP'er 1 (po): Ik begeleid groepjes bij rekenen.\n", encoding="utf-8")
+    refused(cli("import", path, "--source", "interview", "--allow-unknown"), db_path, before,
+            "InterviewSanneVermeulen.txt persoon (bestandsnaam) '")
+
+
+def test_camel_case_tool_file_names_are_not_findings(cli, tmp_path):
+    for n, name in enumerate(["TeamsMeetingTranscript.vtt", "ZoomRecording2025-03-12.vtt"]):
+        path = tmp_path / name
+        path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Gespreksleider>Welkom allemaal.</v>\n", encoding="utf-8")
+        result = cli("import", path, "--source", "focusgroep", "--allow-unknown", "--db", tmp_path / f"p{n}.db")
+        assert result.exit_code == 0, (name, result.output)
