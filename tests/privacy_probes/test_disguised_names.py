@@ -152,3 +152,17 @@ def test_names_list_matches_dutch_genitive_and_diminutive_forms(cli, db_path, tm
     assert result.exit_code == 0, result.output
     for form in ("'Roosje'", "'Brams'", "'Brammetje'"):
         assert f"fg-po-probe.txt:2 persoon {form}" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("bracketed, category", [
+    ("[Sanne Vermeulen]", "persoon"), ("[juf Sanne]", "persoon"), ("[06-12345678]", "telefoonnummer"),
+    ("[sanne.vermeulen@regenboog.nl]", "emailadres"),
+])
+def test_a_name_in_square_brackets_is_not_a_placeholder(cli, db_path, tmp_path, bracketed, category):
+    # Typists put asides in brackets; only what anonymise writes ([PERSOON-1]) and the
+    # typists' own placeholder words ([naam], [school], [NAAM]) are left alone.
+    cli("init")
+    before = db_snapshot(db_path)
+    path = _transcript(tmp_path, f"OOP'er 1 (po): Ik heb dat {bracketed} gevraagd, maar [onverstaanbaar] en [naam].")
+    refused(cli("import", path, "--source", "focusgroep", "--allow-unknown"), db_path, before,
+            f"fg-po-probe.txt:2 {category} '")

@@ -31,8 +31,14 @@ _SPACY_CATEGORIES = {"PERSON": "persoon", "PER": "persoon", "GPE": "locatie", "L
                      "FAC": "locatie", "ORG": "instelling"}
 NAME_CATEGORIES = {"persoon": "persoon", "naam": "persoon", "school": "school", "instelling": "instelling",
                    "plaats": "locatie", "locatie": "locatie", "bestuur": "instelling"}
-# Any bracketed token is a placeholder left by anonymisation: [school], [PERSOON-1], [naam].
-PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+# A placeholder left by anonymisation or a typist: [PERSOON-1], [school], [naam collega],
+# [NAAM], [00:12:31]. Not any bracketed text (nor digits or an "@": [06-12345678]): "[Sanne Vermeulen]" and "[juf Sanne]" are
+# names in brackets, so a bracket with a capital in it is a placeholder only in the
+# shape anonymise writes or as one of the words typists use.
+_PLACEHOLDER_WORDS = ("NAAM|SCHOOL|PLAATS|PERSOON|BESTUUR|INSTELLING|LOCATIE|ORGANISATIE|DATUM|EMAIL|E-MAIL|"
+                      "TELEFOON|ID|ADRES|STRAAT|LEEFTIJD|URL|ONVERSTAANBAAR|ONDUIDELIJK|INAUDIBLE|STILTE|LACHT|X+")
+PLACEHOLDER = re.compile(r"\[(?:[A-Z]+-\d+|(?:" + _PLACEHOLDER_WORDS + r")|[^\[\]\nA-ZÀ-ÖØ-Þ@\d]{1,40}"
+                         r"|\d{1,2}:\d{2}(?::\d{2})?)\]")
 # Words of this field that a general entity model may take for an organisation or place.
 _DOMAIN_TERMS = {
     "oop", "oop'er", "oop'ers", "ib'er", "ib", "mt", "po", "vo", "cao", "cao po", "cao vo", "pabo", "vmbo", "havo",
