@@ -1,9 +1,10 @@
 """What the privacy scanner reads: text normalised so a name cannot hide, mapped back to the original.
 
 A name can be written so that a scanner looking for "Sanne Vermeulen" misses it
-while every reader sees it: with decomposed accents (NFD), with a zero-width space
-or soft hyphen inside, with a no-break or double space, or in capitals (deduce
-mostly recognises names by their capital). The scanner therefore reads a
+while every reader sees it: with decomposed accents (NFD), with a zero-width space,
+soft hyphen or direction mark inside, with a no-break or double space, in full-width
+or lookalike letters of another script, hyphenated at a line end, with Markdown
+emphasis inside, or in capitals (deduce mostly recognises names by their capital). The scanner therefore reads a
 normalised view of each text, and a title-cased copy where the text shouts or a
 label is all lower case; every span it finds is mapped back to the original
 characters, so a finding is reported at its own place with its own spelling.
