@@ -383,6 +383,10 @@ def gate_codebook(book: Codebook, gate=None) -> list:
 
     gate = gate if gate is not None else Gate()
     fields = []
+    if book.path:  # the methods appendix names the codebook by its file
+        fields.append(Field(Path(book.path).name, book.path, None, "bestandsnaam", "filename"))
+    if book.name:
+        fields.append(Field(str(book.name), book.path or "<codebook>", None, "codeboeknaam", "filename"))
     for code in book.walk():
         # A YAML code has lines; a REFI-QDA .qdc code is named instead, as on a .qdpx import.
         where = book.path or "<codebook>"

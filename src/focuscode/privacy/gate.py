@@ -106,10 +106,12 @@ class Gate:
                     findings.append((order[id(f)], _finding(f, line, s)))
         if short:
             values = list(short.values())
-            texts = [_SEPARATORS.sub(" ", f.text) if f.mode == "filename" else f.text for f in values]
-            spans = scan_texts(texts, names=names, pipeline=pipeline, use_deduce=use_deduce, labels=True)
-            for f, found in zip(values, spans):
+            views = [_filename_view(f.text) if f.mode == "filename" else (f.text, None) for f in values]
+            spans = scan_texts([v for v, _ in views], names=names, pipeline=pipeline, use_deduce=use_deduce, labels=True)
+            for f, (_, where), found in zip(values, views, spans):
                 for s in found:
+                    if where is not None:  # back to the file name's own characters
+                        s = type(s)(where[s.start], where[s.end - 1] + 1, s.category, s.text, s.detector)
                     if f.mode == "filename" and s.detector != "names" and s.category not in _FILENAME_CATEGORIES:
                         continue  # a date or number in a file name is a session, not a person
                     if s.category in f.ignore and s.detector != "names":
@@ -137,6 +139,23 @@ class Gate:
         listed = "only the --names list was checked" if self.names_path else "nothing was checked"
         return (f"--allow-pii: {self.unchecked} text{'s' if self.unchecked != 1 else ''} stored without the "
                 f"privacy check ({listed}); personal data may now be in the project")
+
+
+def _filename_view(name: str) -> tuple[str, list[int]]:
+    """A file name as words: separators read as spaces and camel case split
+    ("InterviewSanneVermeulen.docx" -> "Interview Sanne Vermeulen docx"), with the
+    position in the name of each character, so a finding is quoted as the name has it."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(name):
+        if _SEPARATORS.match(ch):
+            ch = " "
+        elif i and ch.isupper() and name[i - 1].islower():
+            out.append(" ")
+            where.append(i)
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
 
 
 def line_finder(text: str) -> Callable[[int], int]:

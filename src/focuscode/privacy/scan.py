@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import InputFileError
 from ..textio import read_text_file
-from .normalise import case_variant, has_capitals, normalise
+from .normalise import case_variant, has_capitals, mirror, normalise, shown_order
 
 # deduce tag -> the category we report and use in placeholders.
 _DEDUCE_CATEGORIES = {
@@ -31,8 +31,14 @@ _SPACY_CATEGORIES = {"PERSON": "persoon", "PER": "persoon", "GPE": "locatie", "L
                      "FAC": "locatie", "ORG": "instelling"}
 NAME_CATEGORIES = {"persoon": "persoon", "naam": "persoon", "school": "school", "instelling": "instelling",
                    "plaats": "locatie", "locatie": "locatie", "bestuur": "instelling"}
-# Any bracketed token is a placeholder left by anonymisation: [school], [PERSOON-1], [naam].
-PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+# A placeholder left by anonymisation or a typist: [PERSOON-1], [school], [naam collega],
+# [NAAM], [00:12:31]. Not any bracketed text (nor digits or an "@": [06-12345678]): "[Sanne Vermeulen]" and "[juf Sanne]" are
+# names in brackets, so a bracket with a capital in it is a placeholder only in the
+# shape anonymise writes or as one of the words typists use.
+_PLACEHOLDER_WORDS = ("NAAM|SCHOOL|PLAATS|PERSOON|BESTUUR|INSTELLING|LOCATIE|ORGANISATIE|DATUM|EMAIL|E-MAIL|"
+                      "TELEFOON|ID|ADRES|STRAAT|LEEFTIJD|URL|ONVERSTAANBAAR|ONDUIDELIJK|INAUDIBLE|STILTE|LACHT|X+")
+PLACEHOLDER = re.compile(r"\[(?:[A-Z]+-\d+|(?:" + _PLACEHOLDER_WORDS + r")|[^\[\]\nA-ZÀ-ÖØ-Þ@\d]{1,40}"
+                         r"|\d{1,2}:\d{2}(?::\d{2})?)\]")
 # Words of this field that a general entity model may take for an organisation or place.
 _DOMAIN_TERMS = {
     "oop", "oop'er", "oop'ers", "ib'er", "ib", "mt", "po", "vo", "cao", "cao po", "cao vo", "pabo", "vmbo", "havo",
@@ -46,7 +52,7 @@ class Span:
     end: int
     category: str
     text: str
-    detector: str  # deduce | names | spacy
+    detector: str  # deduce | pattern (what deduce misses) | names | spacy
 
 
 @dataclass(frozen=True)
@@ -124,12 +130,18 @@ def import_deduce():
     return Deduce
 
 
-def name_pattern(name: str) -> re.Pattern:
+def name_pattern(name: str, *, person: bool = False) -> re.Pattern:
     # Whole words only: "Jan" must never match inside "Janneke" or "januari". The name is
     # normalised like the text it is matched against, and any run of spaces between its
     # words matches any run in the text ("Sanne  Vermeulen", a line break, a no-break space).
+    # A person's name also in its Dutch genitive and diminutive forms: "Sannes", "Sannetje",
+    # "Pietje", "Kimpje", "Jannetje" ("Sanne's" already matches: the apostrophe ends a word).
     words = [re.escape(w) for w in normalise(name)[0].split()]
-    return re.compile(r"(?<![\w])" + r"\s+".join(words) + r"(?![\w])", re.IGNORECASE)
+    suffix = ""
+    if person and words:
+        last = words[-1][-1:]
+        suffix = f"(?:s|je|tje|pje|{re.escape(last)}etje)?" if last.isalpha() else ""
+    return re.compile(r"(?<![\w])" + r"\s+".join(words) + suffix + r"(?![\w])", re.IGNORECASE)
 
 
 def load_names(path: str | Path) -> list[NameEntry]:
@@ -146,7 +158,7 @@ def load_names(path: str | Path) -> list[NameEntry]:
             category, line = NAME_CATEGORIES[head.strip().lower()], rest.strip()
         if len(line) < 2:
             raise InputFileError(f"a name must have at least two characters: '{raw.strip()}'", path=str(path), line=lineno)
-        entries.append(NameEntry(line, category, name_pattern(line)))
+        entries.append(NameEntry(line, category, name_pattern(line, person=category == "persoon")))
     if not entries:
         raise InputFileError("the names file lists no names", path=str(path))
     # Longest first, so "Jan de Vries" wins over "Jan" where both match.
@@ -288,6 +300,7 @@ def scan_texts(
         if text.strip():
             if use_deduce:
                 spans.extend(_deduce_spans(text))
+                spans.extend(_pattern_spans(text))
                 variant = case_variant(text, lower_too=labels, keep=_DOMAIN_TERMS) if labels or has_capitals(text) else None
                 if variant is not None:
                     spans.extend(_variant_spans(text, variant))
@@ -307,8 +320,23 @@ def scan_texts(
                 continue
             start, end = view.span(sp.start, sp.end)
             kept.append(Span(start, end, sp.category, view.original[start:end], sp.detector))
+        shown = shown_order(view.original)
+        if shown is not None:  # right-to-left overrides: also read as shown
+            kept = _add_shown(view.original, shown, kept, names, use_deduce, labels)
         out.append(kept)
     return out
+
+
+def _add_shown(original: str, shown: tuple[str, list[tuple[int, int]]], kept: list[Span],
+               names: Sequence[NameEntry], use_deduce: bool, labels: bool) -> list[Span]:
+    """The findings of the text as it is shown, mapped back, added where nothing was found yet."""
+    text, runs = shown
+    extra = []
+    for sp in scan_texts([text], names=names, use_deduce=use_deduce, labels=labels)[0]:
+        start, end = mirror(sp.start, sp.end, runs)
+        if not any(k.start < end and start < k.end for k in kept + extra):
+            extra.append(Span(start, end, sp.category, original[start:end], sp.detector))
+    return sorted(kept + extra, key=lambda s: s.start)
 
 
 def _variant_spans(text: str, variant: str) -> list[Span]:
@@ -395,11 +423,40 @@ def _surnames() -> set[str]:
     return _deduce_list("lst_surname")
 
 
+# What deduce misses (it finds "06-12345678" but only the last eight digits of
+# "+31 6 12345678", nothing of "+31 (0)6 1234 5678" or "+31 20 123 4567", and the digits of
+# an IBAN without its bank code); our detector "pattern" ranks with deduce.
+_PATTERNS = (
+    ("telefoonnummer", re.compile(r"(?<![\w+])(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d){7,9}(?!\d)")),
+    ("id-nummer", re.compile(r"(?<![\w])NL\d{2}[ ]?[A-Z]{4}(?:[ ]?\d){10}(?!\d)")),
+)
+_DIMINUTIVE = re.compile(r"(?<![\w'’-])[A-Z][a-zà-ÿ]{1,15}(?:je|tje|pje)(?![\w'’-])")
+
+
+def _pattern_spans(text: str) -> list[Span]:
+    out = [Span(m.start(), m.end(), category, m.group(0), "pattern")
+           for category, pattern in _PATTERNS for m in pattern.finditer(text)]
+    # A diminutive of a first name deduce knows ("Sannetje", "Kimpje"; deduce lists some
+    # itself, "Pietje", "Jantje"), unless the word or its stem is common Dutch ("Meisje", "Beetje").
+    if "je" in text:
+        common, first = _words()
+        for m in _DIMINUTIVE.finditer(text):
+            word = m.group(0).lower()
+            if word in common or word in first:
+                continue
+            stems = [word[:-3] if word.endswith(("tje", "pje")) else None, word[:-2]]
+            if word.endswith("etje") and len(word) > 5 and word[-5] == word[-6]:
+                stems.append(word[:-5])  # "Jannetje", "Tommetje": a doubled consonant
+            if any(s and len(s) >= 2 and s in first and s not in common for s in stems):
+                out.append(Span(m.start(), m.end(), "persoon", m.group(0), "pattern"))
+    return out
+
+
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
     holes = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
     kept: list[Span] = []
     # The user's own names list is the surest source, then the longer span.
-    order = {"names": 0, "deduce": 1, "spacy": 2}
+    order = {"names": 0, "deduce": 1, "pattern": 1, "spacy": 2}
     for span in sorted(spans, key=lambda s: (order[s.detector], -(s.end - s.start), s.start)):
         if span.end <= span.start or not text[span.start:span.end].strip():
             continue

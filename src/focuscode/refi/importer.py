@@ -247,6 +247,13 @@ def _drop_variables(project: RefiProject, declared: set[str]) -> list[str]:
     return list(dropped)
 
 
+# The words tools write in a project's origin ("NVivo for Mac 15.0.0"): blanked before the
+# origin is checked, same length, so "Mac" is not a surname and what else it holds still is.
+_TOOL_WORDS = re.compile(r"\b(?:NVivo|ATLAS\.ti|MAXQDA|QualCoder|Quirkos|Dedoose|Transana|f4analyse|focuscode|for|Mac|"
+                         r"macOS|OS ?X|Windows|Win|Linux|Web|Cloud|Release|Pro|Plus|Analytics|Standard|Student)\b",
+                         re.IGNORECASE)
+
+
 def gate_fields(project: RefiProject, path: Path) -> list:
     """What the project would store, for the privacy gate: each finding's place names the
     archive and the part of it ("studie.qdpx#interview-3.txt:12", "studie.qdpx#case 2")."""
@@ -254,7 +261,10 @@ def gate_fields(project: RefiProject, path: Path) -> list:
 
     where = str(path)
     fields = [Field(path.name, where, None, "bestandsnaam", "filename"),
-              Field(project.name or "", where, None, "projectnaam", "filename")]
+              Field(project.name or "", where, None, "projectnaam", "filename"),
+              # Stored with every source; tools write their name there, some also the licence holder's.
+              Field(_TOOL_WORDS.sub(lambda m: " " * len(m.group(0)), project.origin or ""), where, None, "herkomst",
+                    "filename")]
     fields += [Field(name, where, None, "gebruiker", "text") for name in project.users.values() if name]
     for src in project.sources:
         fields.append(Field(src.name, f"{where}#{src.name}", None, "bronnaam", "filename"))
