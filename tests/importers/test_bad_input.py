@@ -140,8 +140,10 @@ def test_folder_with_one_bad_file_imports_the_others(cli, project, tmp_path):
     bad.write_text("00:00:01.000 --> 00:00:02.000\nGespreksleider: Hallo.\n", encoding="utf-8")
     r = cli("import", folder, "--source", "focusgroep")
     assert r.exit_code == 1
-    errors = r.stderr.strip().splitlines()
+    errors = [line for line in r.stderr.strip().splitlines() if not line.startswith("Notice: ")]
     assert len(errors) == 1 and "kapot.vtt:1" in errors[0] and "WEBVTT" in errors[0]
+    # The Markdown title above the first turn is left out, and said so.
+    assert "Notice: " + str(folder / "fg-vo-dubbelepunt.txt") + ": not turns, left out: line 1 (heading)" in r.stderr
     assert "3 files: 2 imported, 0 replaced, 0 unchanged, 1 failed" in r.stdout
     names = {s["transcript"] for s in segments(cli)}
     assert names == {"zoom-fg-po.vtt", "fg-vo-dubbelepunt.txt", "interview-oop.srt"}
@@ -154,12 +156,17 @@ def test_folder_without_supported_files(cli, project, tmp_path):
     _fails(cli, project, [folder, "--source", "focusgroep"], "no supported files")
 
 
-def test_invalid_speaker_pattern(cli, project, tmp_path):
+def test_invalid_speaker_pattern(cli, project, db_path, tmp_path):
+    # A bad --speaker-pattern is a usage error (exit 2), found before any file is read.
     path = copy_fixture("fg-vo-dubbelepunt.txt", tmp_path)
-    _fails(cli, project, [path, "--source", "focusgroep", "--speaker-pattern", "(?P<speaker>[a-z"],
-           "fg-vo-dubbelepunt.txt", "--speaker-pattern is not a valid regular expression")
-    _fails(cli, project, [path, "--source", "focusgroep", "--speaker-pattern", r"^(\w+): (.*)$"],
-           "fg-vo-dubbelepunt.txt", "(?P<speaker>...)")
+    before = db_snapshot(db_path)
+    for pattern, needle in [("(?P<speaker>[a-z", "--speaker-pattern is not a valid regular expression"),
+                            (r"^(\w+): (.*)$", "(?P<speaker>...)")]:
+        r = cli("import", path, "--source", "focusgroep", "--speaker-pattern", pattern)
+        assert r.exit_code == 2, r.output
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and needle in lines[0], r.stderr
+    assert db_snapshot(db_path) == before
 
 
 def test_vtt_first_cue_without_speaker(cli, project, tmp_path):

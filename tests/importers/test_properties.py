@@ -114,8 +114,8 @@ def test_participants_files(text, suffix):
 
 def test_fixtures_parse_without_errors():
     # The property strategies start from real fixtures; make sure those are valid to begin with.
-    turns, layout = parse_docx(_docx, "t.docx")
-    assert layout == "table" and len(turns) == 4
+    parsed = parse_docx(_docx, "t.docx")
+    assert parsed.metadata["layout"] == "table" and len(parsed.turns) == 4
     assert len(parse_survey(_xlsx, "t.xlsx", SurveyColumns(text=["toelichting"]), xlsx=True).turns) == 3
     assert len(parse_captions((FIXTURES / "teams-fg-systeem.vtt").read_text(encoding="utf-8"), kind="vtt")) == 5
 

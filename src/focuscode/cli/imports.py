@@ -44,6 +44,10 @@ def import_(
     ] = None,
     coder: Annotated[Optional[str], typer.Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show how each file will be read (layout, turns, speakers, times, skipped lines); store nothing. No privacy check."),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -54,16 +58,19 @@ def import_(
     it; a bad file is reported and skipped, and the command then exits with 1.
     """
     if any(p.suffix.lower() == ".qdpx" for p in paths):
+        if dry_run:
+            from ..errors import UsageError
+
+            raise UsageError("--dry-run reads transcripts and surveys; a .qdpx project has no dry run")
         from .exports import import_refi  # a REFI-QDA project: codebook, sources, codings, cases, memos
 
         return import_refi(paths, source, db, as_json)
-    if source is None:
+    if source is None and not dry_run:
         from ..errors import UsageError
 
         raise UsageError("--source is required: focusgroep, dialoogtafel, interview or enquete")
-    from ..importers.store import ImportFailure, ImportOptions, expand_paths, import_many
+    from ..importers.store import ImportFailure, ImportOptions, expand_paths
 
-    conn = open_db(db, create=True)
     options = ImportOptions(
         source=source, participants=participants, speaker_pattern=speaker_pattern, allow_unknown=allow_unknown,
         role=role, sector=sector, replace=replace, names=names, allow_pii=allow_pii,
@@ -74,38 +81,17 @@ def import_(
     files = list(expand_paths(paths, surveys=bool(options.text_columns)))
     if not files:
         raise_nothing(paths)
+    if dry_run:
+        return _dry_run(files, options, as_json)
+    from ..importers.store import check_options, import_many
+
+    check_options(options)  # a usage error before the project is opened or created
+    conn = open_db(db, create=True)
     several = len(files) > 1
-
-    def show(result) -> None:
-        if as_json:
-            return
-        if isinstance(result, ImportFailure):
-            if several:
-                report_error(str(result.error))
-            return
-        extra = []
-        if result.encoding:
-            extra.append(result.encoding)
-        if result.source_type:
-            extra.append(result.source_type)
-        if result.kept_codings:
-            extra.append(f"{result.kept_codings} codings kept")
-        if result.imported_codings:
-            extra.append(f"{result.imported_codings} codings imported")
-        unit = "answers" if result.source_type in ("csv", "xlsx") else "turns"
-        tail = f" ({', '.join(extra)})" if extra else ""
-        stdout.print(f"{result.path}: {result.status}, {result.segments} {unit}{tail}")
-        for warning in result.warnings:
-            info(f"Warning: {result.path}: {warning}")
-
     with progress_bar("Importing") as bar:
         task = bar.add_task("Importing", total=len(files))
-
-        def on_result(result) -> None:
-            bar.advance(task)
-            show(result)
-
-        results = import_many(conn, files, options, on_result=on_result)
+        # Said once the transaction has committed: a later usage error rolls every file back.
+        results = import_many(conn, files, options, on_result=lambda result: bar.advance(task))
     failures = [r for r in results if isinstance(r, ImportFailure)]
     done = [r for r in results if not isinstance(r, ImportFailure)]
     if as_json:
@@ -115,12 +101,24 @@ def import_(
                 for r in results
             ]
         )
-    elif several:
+    for result in results:
+        if isinstance(result, ImportFailure):
+            if several and not as_json:
+                report_error(str(result.error))
+            continue
+        if not as_json:
+            stdout.print(_result_line(result), markup=False)
+        for notice in result.notices:
+            info(f"Notice: {result.path}: {notice}")
+        for warning in result.warnings:
+            info(f"Warning: {result.path}: {warning}")
+    if several and not as_json:
         counts = {s: sum(r.status == s for r in done) for s in ("imported", "replaced", "unchanged")}
         segments = sum(r.segments for r in done if r.status != "unchanged")
         stdout.print(
             f"{len(files)} files: {counts['imported']} imported, {counts['replaced']} replaced, "
-            f"{counts['unchanged']} unchanged, {len(failures)} failed; {segments} segments added"
+            f"{counts['unchanged']} unchanged, {len(failures)} failed; {_count(segments, 'segment')} added",
+            markup=False,
         )
     if failures:
         if not several:
@@ -130,6 +128,75 @@ def import_(
             for failure in failures:
                 report_error(str(failure.error))
         raise typer.Exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _result_line(result) -> str:
+    extra = []
+    if result.encoding:
+        extra.append(result.encoding)
+    if result.source_type:
+        extra.append(result.source_type)
+    if result.kept_codings:
+        extra.append(f"{_count(result.kept_codings, 'coding')} kept")
+    if result.imported_codings:
+        extra.append(f"{_count(result.imported_codings, 'coding')} imported")
+    unit = "answer" if result.source_type in ("csv", "xlsx") else "turn"
+    tail = f" ({', '.join(extra)})" if extra else ""
+    return f"{result.path}: {result.status}, {_count(result.segments, unit)}{tail}"
+
+
+def _dry_run(files, options, as_json: bool) -> None:
+    """How each file will be read; nothing is stored and no project is opened."""
+    from ..importers.model import Skipped, describe_skipped
+    from ..importers.store import ImportFailure, preview_many
+
+    results = preview_many(files, options)
+    failures = [r for r in results if isinstance(r, ImportFailure)]
+    if as_json:
+        print_json([_failure_json(r) if isinstance(r, ImportFailure) else r.as_json() for r in results])
+    else:
+        for r in results:
+            if isinstance(r, ImportFailure):
+                if len(files) > 1:
+                    report_error(str(r.error))
+                continue
+            unit = "answer" if r.source_type in ("csv", "xlsx") else "turn"
+            kind = ", ".join(x for x in (r.encoding, r.source_type, r.layout) if x)
+            say = lambda text: stdout.print(text, markup=False)  # noqa: E731 - labels may hold [brackets]
+            say(f"{r.path}: would import {_count(r.turns, unit)} ({kind})")
+            for layout, n in sorted(r.layouts.items(), key=lambda item: -item[1]):
+                say(f"  layout: {layout}: {_count(n, unit)}")
+            if r.speakers and unit == "turn":
+                shown = ", ".join(f"{s['label']} ({_count(s['turns'], 'turn')}, from line {s['first_line']})" for s in r.speakers[:12])
+                more = f" and {len(r.speakers) - 12} more" if len(r.speakers) > 12 else ""
+                say(f"  speakers: {shown}{more}")
+            if r.timed_turns:
+                say(f"  times: {_clock(r.first_ms)} to {_clock(r.last_ms)} ({r.timed_turns} of {_count(r.turns, unit)} timed)")
+            elif unit == "turn":
+                say("  times: none")
+            if r.skipped:
+                say(f"  left out: {describe_skipped([Skipped(s['line'], s['kind']) for s in r.skipped])}")
+            if r.unknown_speakers:
+                where = f"not in {r.participants}" if r.participants else "no participants file"
+                need = "imported as 'onbekend'" if options.allow_unknown else "the import needs --participants or --allow-unknown"
+                say(f"  unknown speakers ({where}; {need}): {', '.join(r.unknown_speakers)}")
+        stdout.print(f"Dry run: nothing stored ({_count(len(results) - len(failures), 'file')} read, {len(failures)} failed).", markup=False)
+    if failures:
+        if len(files) == 1:
+            raise failures[0].error
+        if as_json:
+            for failure in failures:
+                report_error(str(failure.error))
+        raise typer.Exit(1)
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _failure_json(failure) -> dict:

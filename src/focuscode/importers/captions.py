@@ -61,6 +61,10 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
         if not (first == "WEBVTT" or first.startswith("WEBVTT ") or first.startswith("WEBVTT\t")):
             raise TranscriptError("not a WebVTT file: the first line must be 'WEBVTT'", path=path, line=1)
     turns: list[Turn] = []
+    # The cue texts of each turn, joined once at the end: joining as we go would copy
+    # the turn's text for every cue, quadratic in a long monologue.
+    pieces: list[list[str]] = []
+    length = 0  # of the last turn's text so far
     last_start: int | None = None
     cues = 0
     i = 1 if kind == "vtt" else 0
@@ -108,11 +112,16 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
                 )
             speaker = previous.speaker
         if previous is not None and previous.speaker == speaker:
-            previous.line_map.append((len(previous.text) + 1, text_line))
-            previous.text = f"{previous.text} {cue_text}"
+            previous.line_map.append((length + 1, text_line))
+            pieces[-1].append(cue_text)
+            length += 1 + len(cue_text)
             previous.end_ms = max(previous.end_ms or end, end)
             continue
         turns.append(Turn(speaker=speaker, text=cue_text, line=text_line, start_ms=start, end_ms=end, line_map=[(0, text_line)]))
+        pieces.append([cue_text])
+        length = len(cue_text)
+    for turn, parts in zip(turns, pieces):
+        turn.text = " ".join(parts)
     if not turns:
         what = "cues" if cues == 0 else "cue text"
         raise TranscriptError(f"no {what} found in this {kind.upper()} file", path=path)

@@ -35,8 +35,31 @@ class Turn:
 
 
 @dataclass
+class Skipped:
+    """A source line that is not part of any turn (a title, a date, 'transcription stopped').
+
+    Only the line number and what kind of line it is: the text itself may hold names
+    (an attendees line), so it is neither stored nor printed.
+    """
+
+    line: int
+    kind: str
+
+
+@dataclass
 class ParsedSource:
     turns: list[Turn]
     source_type: str
     encoding: str | None = None
     metadata: dict = field(default_factory=dict)
+    # Lines left out, each reported to the user so nothing disappears silently.
+    skipped: list[Skipped] = field(default_factory=list)
+    # How turns were recognised: layout description -> number of turns opened that way.
+    layouts: dict[str, int] = field(default_factory=dict)
+
+
+def describe_skipped(skipped: list[Skipped]) -> str:
+    """'lines 1 (title), 2 (date), 57 (transcription stopped)' for a notice."""
+    parts = [f"{s.line} ({s.kind})" for s in skipped[:12]]
+    more = f" and {len(skipped) - 12} more" if len(skipped) > 12 else ""
+    return ("line " if len(skipped) == 1 else "lines ") + ", ".join(parts) + more

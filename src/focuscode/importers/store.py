@@ -17,7 +17,7 @@ from ..db import dumps, now, transaction
 from ..errors import FocuscodeError, InputFileError, ParticipantsError, PrivacyError, UsageError
 from ..textio import read_bytes
 from . import SOURCES
-from .model import ParsedSource, Turn
+from .model import ParsedSource, Turn, describe_skipped
 from .participants import FACILITATOR_ROLES, SECTORS, Participant, load_participants, participants_beside
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -68,6 +68,8 @@ class ImportResult:
     imported_codings: int = 0
     pii_findings: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Lines left out of the turns (titles, dates, 'transcription stopped'), said aloud.
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,8 +116,7 @@ def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data:
     if suffix == ".docx":
         from .word import parse_docx
 
-        turns, layout = parse_docx(data, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
-        return ParsedSource(turns=turns, source_type="docx", metadata={"layout": layout})
+        return parse_docx(data, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
     from ..textio import decode_bytes
 
     text, encoding = decode_bytes(data, str(path))
@@ -124,11 +125,14 @@ def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data:
         from .captions import parse_captions
 
         turns = parse_captions(text, str(path), kind=suffix[1:], known_speakers=known)
-        return ParsedSource(turns=turns, source_type=suffix[1:], encoding=encoding)
+        layout = f"{'WebVTT' if suffix == '.vtt' else 'SubRip'} cues, one speaker's consecutive cues merged"
+        return ParsedSource(turns=turns, source_type=suffix[1:], encoding=encoding, layouts={layout: len(turns)})
     from .text import parse_text
 
-    turns = parse_text(text, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known)
-    return ParsedSource(turns=turns, source_type="md" if suffix in (".md", ".markdown") else "txt", encoding=encoding)
+    parsed = parse_text(text, str(path), speaker_pattern=options.speaker_pattern, known_speakers=known,
+                        source_type="md" if suffix in (".md", ".markdown") else "txt")
+    parsed.encoding = encoding
+    return parsed
 
 
 def _resolve_participants(
@@ -161,13 +165,17 @@ def _digest(data: bytes, options: ImportOptions, suffix: str) -> str:
     return file_hash(data + b"\0" + choice.encode("utf-8"))
 
 
-def _check_options(options: ImportOptions) -> None:
-    if options.source not in SOURCES:
+def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
+    if not (dry_run and options.source is None) and options.source not in SOURCES:
         raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{options.source}'")
     if options.sector is not None and options.sector not in SECTORS:
         raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
     if options.codes_columns and not (options.coder or "").strip():
         raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
+    if options.speaker_pattern is not None:
+        from .text import compile_speaker_pattern
+
+        compile_speaker_pattern(options.speaker_pattern)
 
 
 _names_cache: dict[str, list] = {}
@@ -218,7 +226,7 @@ def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     """Import one file into the project; one transaction, nothing stored on error."""
     path = Path(path)
-    _check_options(options)
+    check_options(options)
     suffix = check_suffix(path)
     data = read_bytes(path)
     digest = _digest(data, options, suffix)
@@ -293,7 +301,14 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     return ImportResult(
         str(path), name, status, len(rows), parsed.encoding, transcript_id, parsed.source_type,
         kept_codings=kept, imported_codings=imported, pii_findings=len(findings), warnings=warnings,
+        notices=skipped_notices(parsed),
     )
+
+
+def skipped_notices(parsed: ParsedSource) -> list[str]:
+    if not parsed.skipped:
+        return []
+    return [f"not turns, left out: {describe_skipped(parsed.skipped)}"]
 
 
 def expand_paths(paths: Iterable[str | Path], *, surveys: bool = True) -> Iterator[Path]:
@@ -323,7 +338,7 @@ def import_many(
     db, paths: Iterable[str | Path], options: ImportOptions, *, on_result: Callable[[ImportResult | ImportFailure], None] | None = None
 ) -> list[ImportResult | ImportFailure]:
     """Import files and folders in one transaction; a bad file is rolled back alone and reported."""
-    _check_options(options)
+    check_options(options)
     results: list[ImportResult | ImportFailure] = []
     with transaction(db):
         for path in expand_paths(paths, surveys=bool(options.text_columns)):
@@ -337,6 +352,71 @@ def import_many(
             results.append(result)
             if on_result is not None:
                 on_result(result)
+    return results
+
+
+@dataclass
+class Preview:
+    """How one file will be read, for `import --dry-run`: nothing is stored."""
+
+    path: str
+    source_type: str
+    encoding: str | None
+    layout: str | None
+    turns: int
+    layouts: dict[str, int]
+    speakers: list[dict]
+    timed_turns: int
+    first_ms: int | None
+    last_ms: int | None
+    skipped: list[dict]
+    unknown_speakers: list[str]
+    participants: str | None
+
+    def as_json(self) -> dict:
+        return {"status": "dry-run", **self.__dict__}
+
+
+def preview_file(path: str | Path, options: ImportOptions) -> Preview:
+    """Parse one file exactly as `import_file` would, without the database or the privacy gate."""
+    path = Path(path)
+    check_options(options, dry_run=True)
+    suffix = check_suffix(path)
+    data = read_bytes(path)
+    survey = suffix in SURVEY_SUFFIXES
+    participants_path = options.participants or (None if survey else participants_beside(path))
+    people = load_participants(participants_path) if participants_path else {}
+    parsed = parse_file(path, options, set(people) or None, data)
+    del data
+    speakers: dict[str, dict] = {}
+    for turn in parsed.turns:
+        if turn.speaker is None:
+            continue
+        entry = speakers.setdefault(turn.speaker, {"label": turn.speaker, "turns": 0, "first_line": turn.line})
+        entry["turns"] += 1
+    unknown = [] if survey else [s for s in speakers if s not in people]
+    times = [t.start_ms for t in parsed.turns if t.start_ms is not None]
+    layout = parsed.metadata.get("layout")
+    return Preview(
+        path=str(path), source_type=parsed.source_type, encoding=parsed.encoding, layout=layout,
+        turns=len(parsed.turns), layouts=dict(parsed.layouts), speakers=list(speakers.values()),
+        timed_turns=len(times), first_ms=min(times) if times else None, last_ms=max(times) if times else None,
+        skipped=[{"line": s.line, "kind": s.kind} for s in parsed.skipped], unknown_speakers=unknown,
+        participants=str(participants_path) if participants_path else None,
+    )
+
+
+def preview_many(paths: Iterable[str | Path], options: ImportOptions) -> list[Preview | ImportFailure]:
+    """`preview_file` for files and folders; a bad file is reported, not raised."""
+    check_options(options, dry_run=True)
+    results: list[Preview | ImportFailure] = []
+    for path in expand_paths(paths, surveys=bool(options.text_columns)):
+        try:
+            results.append(preview_file(path, options))
+        except UsageError:
+            raise
+        except FocuscodeError as exc:
+            results.append(ImportFailure(str(path), exc))
     return results
 
 

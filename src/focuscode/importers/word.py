@@ -1,11 +1,13 @@
-"""Word (.docx) transcripts: speaker-labelled paragraphs or a speaker | text table.
+"""Word (.docx) transcripts: speaker-labelled paragraphs, speaker | text tables, or both.
 
-Typists use two layouts. Paragraphs ("Naam: tekst", or the label on its own line
-followed by paragraphs) go through the plain-text parser, so every label style
-works the same as in .txt; line numbers then count paragraphs. A table with a
-speaker column and a text column (and optionally a time column) gives one turn
-per row; a row without a speaker continues the turn above; line numbers count
-table rows.
+The body is read in document order, paragraphs and tables alike, and goes through
+the plain-text parser, so every label style works the same as in .txt (Teams'
+"Naam   0:03" line above the words, "Naam: tekst", "[00:00:05] Naam: tekst") and a
+bold label run counts like Markdown's `**Naam**`. A table is part of the
+transcript only when its rows look like turns (a short speaker cell and a prose
+text cell, optionally a time cell): each row is a turn and a row without a
+speaker continues the turn above. Any other table (participants, agenda) is
+skipped and reported. Line numbers count paragraphs and table rows in order.
 """
 
 from __future__ import annotations
@@ -14,18 +16,26 @@ import io
 import re
 from pathlib import Path
 
-from ..errors import InputFileError, TranscriptError
+from ..errors import InputFileError
 from ..textio import read_bytes
 from ..ziplimits import DOCX, check_package
-from .model import ParsedSource, Turn
-from .text import check_times, parse_text, parse_time
+from .model import ParsedSource, Skipped
+from .text import parse_text, parse_time, plausible_label
 
-_TIME_CELL = re.compile(r"^\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)?$")
+TABLE = "table rows 'Naam | tekst'"
+_TIME_CELL = re.compile(r"^[(\[]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[)\]]?$")
 _HEADER_WORDS = {
     "speaker": {"spreker", "naam", "deelnemer", "wie", "speaker", "name", "persoon", "respondent"},
     "text": {"tekst", "text", "uitspraak", "inhoud", "transcript", "fragment", "wat"},
     "time": {"tijd", "time", "tijdstip", "timestamp", "start"},
 }
+# Headers of tables that list people or plan a meeting rather than record it.
+_OTHER_HEADERS = {
+    "rol", "functie", "sector", "schooltype", "school", "onderwerp", "agendapunt", "agenda", "e-mail", "email",
+    "organisatie", "leeftijd", "geslacht", "actie", "actiehouder", "deadline", "role", "topic", "item", "label",
+    "afkorting", "pseudoniem", "toelichting bij deelnemer", "aanwezig", "duur",
+}
+_PROSE_END = re.compile(r"[.?!…\"”]$")
 
 
 def _open(data: bytes, path: str):
@@ -48,18 +58,22 @@ def _open(data: bytes, path: str):
 
 def _cells(row) -> list[str]:
     out: list[str] = []
-    seen: set[int] = set()
-    for cell in row.cells:
-        # Merged cells come back once per grid column; keep each cell once.
-        if id(cell._tc) in seen:
-            continue
-        seen.add(id(cell._tc))
+    cells = list(row.cells)
+    i = 0
+    while i < len(cells):
+        # A merged cell comes back once per grid column it spans; keep it once.
+        cell = cells[i]
         out.append(" ".join(cell.text.split()))
+        i += max(1, cell.grid_span or 1)
     return out
 
 
 def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
-    """Which column holds speaker, text and time; (columns, first row is a header)."""
+    """Which column holds speaker, text and time; (columns, first row is a header).
+
+    None when the rows do not look like turns: a transcript table has short labels
+    on the left and prose on the right, and no header of a participants or agenda list.
+    """
     width = max((len(r) for r in rows), default=0)
     if width < 2:
         return None
@@ -72,6 +86,8 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
                 break
     if "speaker" in found and "text" in found:
         return found, True
+    if any(cell in _OTHER_HEADERS for cell in header):
+        return None
     body = [r for r in rows if len(r) >= 2]
     time_col = None
     for idx in range(width):
@@ -84,8 +100,13 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
         return None
     speaker_col, text_col = others[0], others[-1]
     labels = [r[speaker_col] for r in body if speaker_col < len(r) and r[speaker_col]]
-    # A transcript table has short labels on the left, prose on the right.
-    if not labels or sum(len(lbl.split()) <= 5 for lbl in labels) < 0.8 * len(labels):
+    texts = [r[text_col] for r in body if text_col < len(r) and r[text_col]]
+    if not labels or not texts:
+        return None
+    if sum(plausible_label(lbl.rstrip(":")) for lbl in labels) < 0.8 * len(labels):
+        return None
+    prose = sum(len(t.split()) >= 4 or bool(_PROSE_END.search(t)) for t in texts)
+    if prose < 0.5 * len(texts) or sum(len(t.split()) for t in texts) < 2 * sum(len(lbl.split()) for lbl in labels):
         return None
     cols = {"speaker": speaker_col, "text": text_col}
     if time_col is not None:
@@ -93,65 +114,104 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
     return cols, False
 
 
-def _table_turns(tables: list[list[list[str]]], path: str) -> list[Turn] | None:
-    turns: list[Turn] = []
-    row_no = 0
-    used = False
-    for rows in tables:
+def _paragraph_line(paragraph) -> str:
+    """The paragraph as one line; a bold label run at its start marked like Markdown."""
+    text = " ".join(paragraph.text.split())
+    lead: list[str] = []
+    for run in paragraph.runs:
+        if not run.text.strip():
+            if lead:
+                lead.append(run.text)
+            continue
+        if not run.bold:  # direct formatting; a style lookup per run costs milliseconds
+            break
+        lead.append(run.text)
+    label = " ".join("".join(lead).split())
+    if not label or len(label) > 60 or not text.startswith(label) or text.startswith("**"):
+        return text
+    return f"**{label}**{text[len(label):]}"
+
+
+_HEADING_NAMES = ("heading", "kop", "title", "titel", "subtitle", "ondertitel")
+
+
+def _heading_flags(document) -> list[bool]:
+    """For each body paragraph and table in order, whether it is a heading.
+
+    `paragraph.style` searches every style for the default on each call (seconds for a
+    few thousand paragraphs), so the style ids are read once from the body element,
+    whose w:p and w:tbl children are exactly what iter_inner_content() yields.
+    """
+    heading_ids = {style.style_id for style in document.styles
+                   if (style.name or "").lower().startswith(_HEADING_NAMES)}
+    return [bool(heading_ids.intersection(block.xpath("./w:pPr/w:pStyle/@w:val")))
+            for block in document.element.body.xpath("./w:p | ./w:tbl")]
+
+
+def _body(document) -> tuple[list[str], dict[int, object], list[Skipped]]:
+    """Lines in document order, what table rows say by line number, and the lines left out."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    fixed: dict[int, object] = {}
+    skipped: list[Skipped] = []
+    headings = _heading_flags(document)
+    for n, block in enumerate(document.iter_inner_content()):
+        if not isinstance(block, Table):
+            if n < len(headings) and headings[n]:
+                lines.append("")
+                if block.text.strip():
+                    skipped.append(Skipped(len(lines), "heading"))
+            else:
+                lines.append(_paragraph_line(block))
+            continue
+        rows = [_cells(row) for row in block.rows]
         layout = _columns(rows) if rows else None
         if layout is None:
-            row_no += len(rows)
+            if any(any(cells) for cells in rows):
+                skipped.append(Skipped(len(lines) + 1, f"table of {len(rows)} row{'s' if len(rows) != 1 else ''}, not turns"))
+            lines.extend("" for _ in rows)
             continue
         cols, has_header = layout
-        used = True
         for idx, cells in enumerate(rows):
-            row_no += 1
+            lines.append("")
             if has_header and idx == 0:
+                skipped.append(Skipped(len(lines), "table header"))
                 continue
             get = lambda role: cells[cols[role]] if role in cols and cols[role] < len(cells) else ""  # noqa: E731
             speaker, text, time = get("speaker").strip().rstrip(":").strip(), get("text"), get("time")
             if not text:
                 continue
-            start = parse_time(time.strip("()")) if time and _TIME_CELL.match(time) else None
-            if not speaker:
-                if not turns:
-                    raise TranscriptError(f"a table row without a speaker: '{text[:57]}'", path=path, line=row_no)
-                prev = turns[-1]
-                prev.line_map.append((len(prev.text) + 1, row_no))
-                prev.text = f"{prev.text}\n{text}"
-                continue
-            turns.append(Turn(speaker=speaker, text=text, line=row_no, start_ms=start, line_map=[(0, row_no)]))
-    return turns if used else None
+            lines[-1] = text
+            if speaker:
+                start = parse_time(time.strip("()[]")) if time and _TIME_CELL.match(time) else None
+                fixed[len(lines)] = (speaker, text, start, TABLE)
+            else:
+                fixed[len(lines)] = text  # continues the turn above
+    return lines, fixed, skipped
 
 
 def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None = None,
-               known_speakers: set[str] | None = None) -> tuple[list[Turn], str]:
-    """Turns from .docx bytes, and the layout used ('table' or 'paragraphs')."""
+               known_speakers: set[str] | None = None) -> ParsedSource:
+    """Turns from .docx bytes, with the layout used ('paragraphs', 'table' or both) in metadata."""
     document = _open(data, path)
     try:
-        tables = [[_cells(row) for row in table.rows] for table in document.tables]
-        # Headings and titles are not turns; they stay as blank lines so numbering holds.
-        paragraphs = ["" if _is_heading(p) else " ".join(p.text.split()) for p in document.paragraphs]
+        lines, fixed, skipped = _body(document)
+    except InputFileError:
+        raise
     except Exception as exc:  # noqa: BLE001 - malformed XML inside a package that opened
         raise InputFileError(f"not a readable .docx (damaged content: {type(exc).__name__})", path=path) from None
-    turns = _table_turns(tables, path) if tables and speaker_pattern is None else None
-    if turns:
-        check_times(turns, path)
-        return turns, "table"
-    if not any(paragraphs):
+    if not any(lines):
         raise InputFileError("the document is empty (no paragraphs or transcript table)", path=path)
-    turns = parse_text(
-        "\n".join(paragraphs), path, speaker_pattern=speaker_pattern, known_speakers=known_speakers, line_is_paragraph=True
-    )
-    return turns, "paragraphs"
-
-
-def _is_heading(paragraph) -> bool:
-    name = (getattr(paragraph.style, "name", "") or "").lower()
-    return name.startswith(("heading", "kop", "title", "titel", "subtitle", "ondertitel"))
+    parsed = parse_text("\n".join(lines), path, speaker_pattern=speaker_pattern, known_speakers=known_speakers,
+                        line_is_paragraph=True, fixed=fixed, source_type="docx")
+    parsed.skipped = sorted(skipped + parsed.skipped, key=lambda s: s.line)
+    from_table = parsed.layouts.get(TABLE, 0)
+    layout = "table" if from_table == sum(parsed.layouts.values()) else ("paragraphs and table" if from_table else "paragraphs")
+    parsed.metadata["layout"] = layout
+    return parsed
 
 
 def read_docx_transcript(path: Path, *, speaker_pattern: str | None = None,
                          known_speakers: set[str] | None = None) -> ParsedSource:
-    turns, layout = parse_docx(read_bytes(path), str(path), speaker_pattern=speaker_pattern, known_speakers=known_speakers)
-    return ParsedSource(turns=turns, source_type="docx", encoding=None, metadata={"layout": layout})
+    return parse_docx(read_bytes(path), str(path), speaker_pattern=speaker_pattern, known_speakers=known_speakers)
