@@ -105,7 +105,7 @@ def code_id(db, name: str) -> int:
 
 def _nearest_codes(db, name: str) -> str:
     """' (did you mean ...?)' with the closest active code names, as review's code picker finds them."""
-    from .review.loop import match_codes
+    from .review.match import match_codes
 
     names = [r[0] for r in db.execute("SELECT name FROM codes WHERE active = 1 ORDER BY position, id")]
     near = match_codes(name, names, limit=3)

@@ -34,7 +34,8 @@ def review(
     from rich.console import Console
 
     from ..errors import UsageError
-    from ..review import ReviewFilter, run_review, terminal_keys
+    from ..review import ReviewFilter
+    from .review_ui import run_review, terminal_keys
     from .coding import coder_or_default
 
     if uncoded and all_:
