@@ -273,7 +273,7 @@ def test_review_screen_shows_the_turn_without_its_escape_sequences(study):
 
 
 def test_an_error_quoting_a_value_from_a_file_prints_no_escape_sequence(tmp_path):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from focuscode.cli import app
 

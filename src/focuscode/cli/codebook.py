@@ -3,15 +3,15 @@
 from pathlib import Path
 from typing import Annotated
 
-import typer
+from .declare import Argument
 
-from .common import DbOption, JsonOption, info, open_db, print_json, report_error, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, report_error, stdout, stop
 
-codebook_app = typer.Typer(help="Validate, load, show and audit the codebook.", no_args_is_help=True)
+codebook_app = FocuscodeGroup(name="codebook", help="Validate, load, show and audit the codebook.")
 
 
 @codebook_app.command()
-def validate(file: Annotated[Path, typer.Argument(help="Codebook YAML file.")]) -> None:
+def validate(file: Annotated[Path, Argument(help="Codebook YAML file.")]) -> None:
     """Check a codebook and report every problem with its file and line."""
     from ..codebook import load_codebook
     from ..errors import CodebookError
@@ -21,13 +21,13 @@ def validate(file: Annotated[Path, typer.Argument(help="Codebook YAML file.")]) 
     except CodebookError as exc:
         for problem in exc.problems or [exc]:
             report_error(str(problem))
-        raise typer.Exit(1) from None
+        stop(1)
     codes = list(book.walk())
     stdout.print(f"{file}: valid, {len(book.codes)} themes, {len(codes)} codes")
 
 
 @codebook_app.command()
-def load(file: Annotated[Path, typer.Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")], db: DbOption = None) -> None:
+def load(file: Annotated[Path, Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")], db: DbOption = None) -> None:
     """Load a codebook into the project (codes no longer in it are deactivated, not deleted)."""
     from ..codebook import load_codebook
     from ..codes import load_codebook_into
@@ -114,5 +114,5 @@ def _add(node, code) -> None:
         _add(branch, child)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(codebook_app, name="codebook")
+def register(app: FocuscodeGroup) -> None:
+    app.add_command(codebook_app)

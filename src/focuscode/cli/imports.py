@@ -3,50 +3,50 @@
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-import typer
+from .declare import Argument, Option
 
-from .common import DbOption, JsonOption, info, open_db, print_json, progress_bar, report_error, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, report_error, stdout, stop
 
 
 def import_(
     paths: Annotated[
         List[Path],
-        typer.Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them; or a REFI-QDA .qdpx project.", show_default=False),
+        Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them; or a REFI-QDA .qdpx project.", show_default=False),
     ],
-    source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete (optional for .qdpx).")] = None,
+    source: Annotated[Optional[str], Option("--source", help="focusgroep, dialoogtafel, interview or enquete (optional for .qdpx).")] = None,
     participants: Annotated[
-        Optional[Path], typer.Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
+        Optional[Path], Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
     ] = None,
     speaker_pattern: Annotated[
-        Optional[str], typer.Option("--speaker-pattern", help="Regex with (?P<speaker>...) and (?P<text>...) for other label styles.")
+        Optional[str], Option("--speaker-pattern", help="Regex with (?P<speaker>...) and (?P<text>...) for other label styles.")
     ] = None,
-    allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Import unknown speakers with role 'onbekend'.")] = False,
-    role: Annotated[Optional[str], typer.Option("--role", help="Default role for speakers without one.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Default sector (po/vo) for the whole file.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
+    allow_unknown: Annotated[bool, Option("--allow-unknown", help="Import unknown speakers with role 'onbekend'.")] = False,
+    role: Annotated[Optional[str], Option("--role", help="Default role for speakers without one.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="Default sector (po/vo) for the whole file.")] = None,
+    replace: Annotated[bool, Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
     names: Annotated[
-        Optional[Path], typer.Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear.")
+        Optional[Path], Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear.")
     ] = None,
-    allow_pii: Annotated[bool, typer.Option("--allow-pii", help="Import even when personal data is found (reported as a warning).")] = False,
+    allow_pii: Annotated[bool, Option("--allow-pii", help="Import even when personal data is found (reported as a warning).")] = False,
     text_column: Annotated[
-        Optional[List[str]], typer.Option("--text-column", help="Survey: column with open answers; repeat for several questions.")
+        Optional[List[str]], Option("--text-column", help="Survey: column with open answers; repeat for several questions.")
     ] = None,
-    id_column: Annotated[Optional[str], typer.Option("--id-column", help="Survey: respondent id column (kept as external_id).")] = None,
-    role_column: Annotated[Optional[str], typer.Option("--role-column", help="Survey: column with the respondent's role.")] = None,
-    sector_column: Annotated[Optional[str], typer.Option("--sector-column", help="Survey: column with the sector (po/vo).")] = None,
+    id_column: Annotated[Optional[str], Option("--id-column", help="Survey: respondent id column (kept as external_id).")] = None,
+    role_column: Annotated[Optional[str], Option("--role-column", help="Survey: column with the respondent's role.")] = None,
+    sector_column: Annotated[Optional[str], Option("--sector-column", help="Survey: column with the sector (po/vo).")] = None,
     meta_column: Annotated[
-        Optional[List[str]], typer.Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
+        Optional[List[str]], Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
     ] = None,
     codes_column: Annotated[
         Optional[List[str]],
-        typer.Option("--codes-column", help="Survey: codes already assigned, separated by ';', for the --text-column in the same "
+        Option("--codes-column", help="Survey: codes already assigned, separated by ';', for the --text-column in the same "
                      "position (repeat per text column; needs --coder). An answer without a code counts as 'no code applies'."),
     ] = None,
-    coder: Annotated[Optional[str], typer.Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
+    coder: Annotated[Optional[str], Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
+    sheet: Annotated[Optional[str], Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Show how each file will be read (layout, turns, speakers, times, skipped lines); store nothing. No privacy check."),
+        Option("--dry-run", help="Show how each file will be read (layout, turns, speakers, times, skipped lines); store nothing. No privacy check."),
     ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -127,7 +127,7 @@ def import_(
         if as_json:
             for failure in failures:
                 report_error(str(failure.error))
-        raise typer.Exit(1)
+        stop(1)
 
 
 def _count(n: int, noun: str) -> str:
@@ -191,7 +191,7 @@ def _dry_run(files, options, as_json: bool) -> None:
         if as_json:
             for failure in failures:
                 report_error(str(failure.error))
-        raise typer.Exit(1)
+        stop(1)
 
 
 def _clock(ms: int) -> str:
@@ -217,5 +217,5 @@ def raise_nothing(paths) -> None:
     )
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command("import")(import_)
