@@ -76,8 +76,8 @@ def stats(
 
 
 def cooccurrence(
-    level: Annotated[str, Option("--level", help="segment or transcript.")] = "segment",
-    measure: Annotated[str, Option("--measure", help="count or jaccard (for the table, CSV and chart).")] = "count",
+    level: Annotated[str, Option("--level", choices="focuscode.analysis.cooccurrence:LEVELS", help="Count per segment or per transcript.")] = "segment",
+    measure: Annotated[str, Option("--measure", choices="focuscode.analysis.cooccurrence:MEASURES", help="For the table, CSV and chart.")] = "count",
     code: Annotated[Optional[List[str]], Option("--code", help="Only these codes; repeatable.")] = None,
     by: Annotated[Optional[str], Option("--by", help="One matrix per value of this attribute: sector, role, source, transcript, school_type or any participant attribute.")] = None,
     coder: CoderOption = None,
@@ -89,12 +89,9 @@ def cooccurrence(
     as_csv: CsvOption = False,
 ) -> None:
     """Code x code matrix: how often two codes occur in the same segment (or transcript)."""
-    from ..analysis.cooccurrence import MEASURES, cooccurrence as build, cooccurrence_by, write_matrix_csv
-    from ..errors import UsageError
+    from ..analysis.cooccurrence import cooccurrence as build, cooccurrence_by, write_matrix_csv
 
     _check_outputs(as_json, as_csv)
-    if measure not in MEASURES:
-        raise UsageError(f"--measure must be count or jaccard, not '{measure}'")
     conn = open_db(db)
     options = dict(level=level, themes_only=themes, coder=coder, include_suggested=include_suggested, codes=code)
     matrices = cooccurrence_by(conn, by, **options) if by is not None else [build(conn, **options)]

@@ -84,7 +84,7 @@ def memo(
     code_name: Annotated[Optional[str], Option("--code", help="About this code.")] = None,
     transcript: Annotated[Optional[str], Option("--transcript", help="About this transcript (by name).")] = None,
     list_: Annotated[bool, Option("--list", help="List memos instead of adding one.")] = False,
-    target: Annotated[Optional[str], Option("--target", help="With --list: project, transcript, segment or code.")] = None,
+    target: Annotated[Optional[str], Option("--target", choices="focuscode.memos:TARGETS", help="With --list: only memos about this.")] = None,
     coder: CoderOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,

@@ -9,7 +9,8 @@ Click and its own imports take.
 
 Supported, because focuscode uses them: str, int, float, Path, bool (a flag), a list
 of one of these (a repeatable option, or an argument taking several values), and a
-fixed set of values (`choices=`), which Click checks itself (exit 2 with its usage line).
+fixed set of values (`choices=`, the library's own tuple), which Click checks itself
+(exit 2 with its usage line).
 """
 
 import inspect
@@ -23,13 +24,35 @@ class Option:
     """How a function parameter appears as a command-line option."""
 
     def __init__(self, *decls: str, help: str | None = None, envvar: str | None = None, show_default: bool = True,
-                 metavar: str | None = None, choices: tuple[str, ...] | list[str] | None = None) -> None:
+                 metavar: str | None = None, choices: str | None = None, case_sensitive: bool = True) -> None:
+        """`choices` names the library's tuple of allowed values as 'module:NAME'
+        (`focuscode.merge:PREFER`): one list, read only when the option is used or
+        its help shown, so loading the library never slows the start of other commands."""
         self.decls = decls
         self.help = help
         self.envvar = envvar
         self.show_default = show_default
         self.metavar = metavar
-        self.choices = tuple(choices) if choices is not None else None
+        self.choices = choices
+        self.case_sensitive = case_sensitive
+
+
+class LibraryChoice(click.Choice):
+    """Click's Choice over a tuple of the library's, imported on first use."""
+
+    def __init__(self, where: str, case_sensitive: bool = True) -> None:
+        self.where = where
+        self.case_sensitive = case_sensitive
+        self._choices: tuple[str, ...] | None = None
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        if self._choices is None:
+            import importlib
+
+            module, name = self.where.split(":")
+            self._choices = tuple(getattr(importlib.import_module(module), name))
+        return self._choices
 
 
 class Argument:
@@ -130,7 +153,7 @@ def _param(name: str, annotation: Any, spec: Any, default: Any) -> tuple[click.P
         param = click.Option([*spec.decls, name], is_flag=True, default=bool(default), help=spec.help,
                              envvar=spec.envvar, show_envvar=bool(spec.envvar))
         return param, value, None
-    kind = click.Choice(spec.choices) if spec.choices is not None else _TYPES[item]
+    kind = LibraryChoice(spec.choices, spec.case_sensitive) if spec.choices is not None else _TYPES[item]
     param = click.Option([*spec.decls, name], type=kind, multiple=many, required=required,
                          default=None if many else default, help=spec.help, envvar=spec.envvar,
                          show_envvar=bool(spec.envvar), metavar=spec.metavar,

@@ -14,7 +14,7 @@ export_app = FocuscodeGroup(name="export", help="Export summaries and exchange f
 
 @export_app.command()
 def summary(
-    fmt: Annotated[str, Option("--format", help="md, docx, html, xlsx, csv or json.")] = "md",
+    fmt: Annotated[str, Option("--format", choices="focuscode.export.summary:FORMATS", case_sensitive=False, help="Output format.")] = "md",
     out: Annotated[Path, Option("--out", help="Folder for the file.")] = Path("exports"),
     per_theme: Annotated[int, Option("--per-theme", help="Quotes per theme.")] = 5,
     coder: CoderOption = None,
@@ -24,7 +24,7 @@ def summary(
     include_suggested: Annotated[bool, Option("--include-suggested", help="Also count and quote suggested codings.")] = False,
     min_words: Annotated[int, Option("--min-words", help="Shortest quote, in words.")] = 15,
     max_words: Annotated[int, Option("--max-words", help="Longest quote, in words.")] = 80,
-    lang: Annotated[str, Option("--lang", help="Labels: nl or en.")] = "nl",
+    lang: Annotated[str, Option("--lang", choices="focuscode.export.summary:LABELS", help="Language of the labels.")] = "nl",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

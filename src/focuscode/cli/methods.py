@@ -57,7 +57,7 @@ def saturation(
 
 
 def methods(
-    fmt: Annotated[str, Option("--format", help="md or docx.")] = "md",
+    fmt: Annotated[str, Option("--format", choices="focuscode.export.methods:FORMATS", case_sensitive=False, help="Output format.")] = "md",
     out: Annotated[Optional[Path], Option("--out", help="The file to write [default: exports/methode.md or .docx].", show_default=False)] = None,
     coder: CoderOption = None,
     db: DbOption = None,

@@ -12,7 +12,7 @@ from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_j
 
 def merge(
     other: Annotated[Path, Argument(help="The other coder's project database.", show_default=False)],
-    prefer: Annotated[str, Option("--prefer", help="When one coder decided differently in both: newer, ours or theirs.")] = "newer",
+    prefer: Annotated[str, Option("--prefer", choices="focuscode.merge:PREFER", help="When one coder decided differently in both: the newer decision, ours or theirs.")] = "newer",
     coder: Annotated[Optional[List[str]], Option("--coder", metavar="NAME", help="Only merge this coder's work (repeatable).")] = None,
     dry_run: Annotated[bool, Option("--dry-run", help="Report what would be merged, change nothing.")] = False,
     db: DbOption = None,
