@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .db import dumps, now
-from .errors import FocuscodeError, UnknownCoderError
+from .errors import FocuscodeError, UnknownCoderError, setting
 
 KIND = "textcat"
 MIN_EXAMPLES = 5  # accepted and rejected segments a code needs before it is learned
@@ -80,7 +80,7 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     """
     coder = (coder or "").strip()
     if not coder:
-        raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
+        raise FocuscodeError(f"a coder name is needed ({setting('coder')} NAME or FOCUSCODE_CODER)")
     names, ancestors, active = _hierarchy(db)
     decisions = list(
         db.execute(

@@ -20,7 +20,7 @@ def validate(file: Annotated[Path, Argument(help="Codebook YAML file.")]) -> Non
         book = load_codebook(file)
     except CodebookError as exc:
         for problem in exc.problems or [exc]:
-            report_error(str(problem))
+            report_error(problem)
         stop(1)
     codes = list(book.walk())
     stdout.print(f"{file}: valid, {len(book.codes)} themes, {len(codes)} codes")

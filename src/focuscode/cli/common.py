@@ -63,9 +63,28 @@ def stop(code: int = 1) -> NoReturn:
     raise AssertionError("unreachable")  # Context.exit raises
 
 
-def report_error(message: str) -> None:
-    """One line on stderr, red where colour is allowed; the message is never read as markup."""
-    line = " ".join(str(message).split())
+# The flag for each setting key a library message names (errors.setting): a key is its
+# flag with dashes (codes_column -> --codes-column) unless listed here.
+FLAGS: dict[str, str] = {}
+
+
+def flag(key: str) -> str:
+    return FLAGS.get(key, "--" + key.replace("_", "-"))
+
+
+def for_user(message: Any) -> str:
+    """A library error or message as the CLI shows it: each setting it names as its flag."""
+    from ..errors import show_settings
+
+    if isinstance(message, FocuscodeError):
+        return message.render(flag)
+    return show_settings(str(message), flag)
+
+
+def report_error(message: Any) -> None:
+    """One line on stderr, red where colour is allowed; the message is never read as markup.
+    `message` is text or a library error (its settings shown as flags)."""
+    line = " ".join(for_user(message).split())
     if _plain():
         print(f"Error: {line}", file=sys.stderr)
         return
@@ -80,7 +99,7 @@ def _plain() -> bool:
 
 def info(message: str) -> None:
     """Progress and notices go to stderr so stdout stays clean for data."""
-    print(message, file=sys.stderr)
+    print(for_user(message), file=sys.stderr)
 
 
 class FocuscodeGroup(click.Group):
@@ -103,7 +122,7 @@ class FocuscodeGroup(click.Group):
         except FocuscodeError as exc:
             from ..export.safe import terminal_safe  # an error quotes values from files: shown, never obeyed
 
-            report_error(terminal_safe(str(exc)))
+            report_error(terminal_safe(for_user(exc)))
             ctx.exit(exc.exit_code)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):

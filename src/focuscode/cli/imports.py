@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 from .declare import Argument, Option
 
-from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, report_error, stdout, stop
+from .common import DbOption, FocuscodeGroup, JsonOption, for_user, info, open_db, print_json, progress_bar, report_error, stdout, stop
 
 
 def import_(
@@ -104,7 +104,7 @@ def import_(
     for result in results:
         if isinstance(result, ImportFailure):
             if several and not as_json:
-                report_error(str(result.error))
+                report_error(result.error)
             continue
         if not as_json:
             stdout.print(_result_line(result), markup=False)
@@ -126,7 +126,7 @@ def import_(
             raise failures[0].error
         if as_json:
             for failure in failures:
-                report_error(str(failure.error))
+                report_error(failure.error)
         stop(1)
 
 
@@ -162,7 +162,7 @@ def _dry_run(files, options, as_json: bool) -> None:
         for r in results:
             if isinstance(r, ImportFailure):
                 if len(files) > 1:
-                    report_error(str(r.error))
+                    report_error(r.error)
                 continue
             unit = "answer" if r.source_type in ("csv", "xlsx") else "turn"
             kind = ", ".join(x for x in (r.encoding, r.source_type, r.layout) if x)
@@ -190,7 +190,7 @@ def _dry_run(files, options, as_json: bool) -> None:
             raise failures[0].error
         if as_json:
             for failure in failures:
-                report_error(str(failure.error))
+                report_error(failure.error)
         stop(1)
 
 
@@ -200,7 +200,7 @@ def _clock(ms: int) -> str:
 
 
 def _failure_json(failure) -> dict:
-    out = {"path": failure.path, "status": "error", "error": str(failure.error)}
+    out = {"path": failure.path, "status": "error", "error": for_user(failure.error)}
     findings = getattr(failure.error, "findings", None)
     if findings:
         # Every finding, where the one-line error shows the first ten.

@@ -13,7 +13,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ..codes import require_codebook
-from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
+from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError, setting
 from . import paused_gc
 from .attribution import attribution
 from .safe import private_dir, private_file
@@ -130,9 +130,9 @@ ThemeSummary = CodeSummary  # the name older callers use
 
 def _check(db, opts: SummaryOptions) -> None:
     if opts.lang not in LABELS:
-        raise UsageError(f"--lang must be nl or en, not '{opts.lang}'")
+        raise UsageError(f"{setting('lang')} must be nl or en, not '{opts.lang}'")
     if opts.per_theme < 0:
-        raise UsageError("--per-theme must be 0 or more")
+        raise UsageError(f"{setting('per_theme')} must be 0 or more")
     if not 1 <= opts.min_words <= opts.max_words:
         raise UsageError(f"quote length {opts.min_words}-{opts.max_words} words is not a range")
     if opts.sector and opts.sector.lower() not in SECTORS:
@@ -357,7 +357,7 @@ def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md"
     opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise FocuscodeError("--out must be a folder", path=str(out))
+        raise FocuscodeError(f"{setting('out')} must be a folder", path=str(out))
     private_dir(out)
     target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
     tmp = target.with_name(target.name + ".tmp")

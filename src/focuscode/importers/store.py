@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..db import dumps, now, transaction
-from ..errors import FocuscodeError, InputFileError, ParticipantsError, PrivacyError, UsageError
+from ..errors import FocuscodeError, InputFileError, ParticipantsError, PrivacyError, UsageError, setting
 from ..textio import read_bytes
 from . import SOURCES
 from .model import ParsedSource, Turn, describe_skipped
@@ -144,7 +144,7 @@ def _resolve_participants(
             unknown[turn.speaker] = turn.line
     if unknown and not options.allow_unknown:
         listed = ", ".join(f"'{s}' (line {line})" for s, line in unknown.items())
-        where = f"in {participants_path}" if participants_path else "(no participants file; give --participants FILE or --allow-unknown)"
+        where = f"in {participants_path}" if participants_path else f"(no participants file; give {setting('participants')} FILE or {setting('allow_unknown')})"
         raise ParticipantsError(f"speakers not {where}: {listed}", path=str(path))
     resolved = dict(people)
     for speaker in unknown:
@@ -171,7 +171,7 @@ def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
     if options.sector is not None and options.sector not in SECTORS:
         raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
     if options.codes_columns and not (options.coder or "").strip():
-        raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
+        raise UsageError(f"{setting('codes_column')} needs {setting('coder')} NAME (whose codes they are)")
     if options.speaker_pattern is not None:
         from .text import compile_speaker_pattern
 
@@ -217,7 +217,7 @@ def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
     if findings and not options.allow_pii:
         raise PrivacyError(
             f"personal data found, nothing imported ({len(findings)} finding{'s' if len(findings) != 1 else ''}; "
-            f"pseudonymise with 'focuscode anonymise' or pass --allow-pii): {summarise(findings)}",
+            f"pseudonymise with 'focuscode anonymise' or pass {setting('allow_pii')}): {summarise(findings)}",
             findings=findings, path=str(path),
         )
     return findings
@@ -240,7 +240,7 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     existing = db.execute("SELECT id FROM transcripts WHERE name = ?", [name]).fetchone()
     if existing is not None and not options.replace:
         raise InputFileError(
-            f"transcript '{name}' was imported before with different content; use --replace to replace it",
+            f"transcript '{name}' was imported before with different content; use {setting('replace')} to replace it",
             path=str(path),
         )
     survey = suffix in SURVEY_SUFFIXES
@@ -256,7 +256,7 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     warnings = []
     if findings:
         warnings.append(
-            f"imported despite {len(findings)} finding(s) from the names list (--allow-pii): "
+            f"imported despite {len(findings)} finding(s) from the names list (personal data allowed for this import): "
             + "; ".join(f.describe() for f in findings[:5])
         )
     with transaction(db):
