@@ -188,7 +188,7 @@ def _title_like(line: str) -> bool:
     return len(line) <= 120 and len(line.split()) <= 12 and line[-1] not in ".?!…:;"
 
 
-LAYOUTS_TRIED = "layouts tried: " + ", ".join(LAYOUTS) + "; give --speaker-pattern for another"
+LAYOUTS_TRIED = "layouts tried: " + ", ".join(LAYOUTS) + f"; give {setting('speaker_pattern')} for another"
 
 
 def parse_text(
@@ -298,7 +298,7 @@ def parse_text(
             paragraphs.append([])
     close()
     if not turns:
-        tried = f"--speaker-pattern matched no line" if custom is not None else LAYOUTS_TRIED
+        tried = f"{setting('speaker_pattern')} matched no line" if custom is not None else LAYOUTS_TRIED
         raise TranscriptError(f"no speaker turns found ({tried})", path=path)
     check_times(turns, path)
     return ParsedSource(turns=turns, source_type=source_type, skipped=skipped, layouts=dict(layouts))
