@@ -38,7 +38,7 @@ test -s "$out/themas-per-sector.png" && test -s "$out/samen-voorkomen.png"
 focuscode export refi --out "$out/studie.qdpx"
 focuscode export refi --codebook-only --out "$out/codeboek.qdc"
 # ... and back: the project reads into a fresh database with the same codings.
-focuscode import "$out/studie.qdpx" --db "$work/terug.db"
+focuscode import "$out/studie.qdpx" --attribute functie --db "$work/terug.db"
 before=$(focuscode export refi --out "$work/a.qdpx" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["codings"], d["selections"], d["cases"])')
 after=$(focuscode export refi --db "$work/terug.db" --out "$work/b.qdpx" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["codings"], d["selections"], d["cases"])')
 test "$before" = "$after" || { echo "round trip changed the project: $before -> $after" >&2; exit 1; }

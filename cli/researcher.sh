@@ -16,8 +16,8 @@ step() { printf '\n== %s\n' "$*"; }
 step "1. A new project and the sample sessions (participants files sit beside each transcript)"
 focuscode init
 focuscode import "$REPO"/transcripts/focusgroep-oop-po.txt "$REPO"/transcripts/focusgroep-oop-vo.txt \
-    "$REPO"/transcripts/focusgroep-systeem-vo.txt --source focusgroep
-focuscode import "$REPO"/transcripts/dialoogtafel.txt --source dialoogtafel
+    "$REPO"/transcripts/focusgroep-systeem-vo.txt --source focusgroep --attribute functie
+focuscode import "$REPO"/transcripts/dialoogtafel.txt --source dialoogtafel --attribute functie
 # Importing the same file again adds nothing.
 focuscode import "$REPO"/transcripts/dialoogtafel.txt --source dialoogtafel | grep -q unchanged
 

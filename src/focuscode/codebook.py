@@ -58,6 +58,10 @@ class Code:
     children: list["Code"] = field(default_factory=list)
     parent: str | None = None
     line: int | None = None
+    # Lines of the texts in the file (name, description, include, exclude; examples in order),
+    # so the privacy check at load can point at the very line.
+    lines: dict[str, int] = field(default_factory=dict)
+    example_lines: list[int] = field(default_factory=list)
 
     def walk(self) -> Iterator["Code"]:
         # Iterative, so no tree depth can exhaust the interpreter's stack.
@@ -286,6 +290,10 @@ def _parse_code(node, problems: _Problems, parent: str | None, seen: dict[str, i
     else:
         seen[name] = line
     code = Code(name=name, parent=parent, line=line)
+    code.lines = {key: fields[key].start_mark.line + 1 for key in ("name", "description", "include", "exclude") if key in fields}
+    if isinstance(fields.get("examples"), yaml.SequenceNode):
+        code.example_lines = [item.start_mark.line + 1 for item in fields["examples"].value
+                              if isinstance(item, yaml.ScalarNode) and str(item.value).strip()]
     if "description" in fields:
         code.description = _scalar_text(fields["description"], problems, "description")
     if "include" in fields:
@@ -360,6 +368,38 @@ def _summary(problems: _Problems) -> str:
     first = problems.items[0]
     more = len(problems.items) - 1
     return str(first) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+def gate_codebook(book: Codebook, gate=None) -> list:
+    """Pass the codebook's names, descriptions, include/exclude rules and examples through
+    the privacy gate before it is loaded (`gate`: a privacy.gate.Gate, strict when None).
+
+    Raises PrivacyError naming each finding at its file and line; with --allow-pii returns
+    the names-list findings as warnings. Keywords and patterns are lemmas, not prose."""
+    from .privacy.gate import Field, Gate, line_finder
+
+    gate = gate if gate is not None else Gate()
+    fields = []
+    for code in book.walk():
+        # A YAML code has lines; a REFI-QDA .qdc code is named instead, as on a .qdpx import.
+        where = book.path or "<codebook>"
+        if code.line is None:
+            where = f"{where}#code '{code.name}'"
+        fields.append(Field(code.name, where, code.lines.get("name", code.line), "codenaam", "label"))
+        example_lines = code.example_lines if len(code.example_lines) == len(code.examples) else [None] * len(code.examples)
+        texts = [("beschrijving", code.description, code.lines.get("description")),
+                 ("include", code.include, code.lines.get("include")), ("exclude", code.exclude, code.lines.get("exclude")),
+                 *(("voorbeeld", text, line) for text, line in zip(code.examples, example_lines))]
+        for kind, text, line in texts:
+            if text:
+                # A folded YAML text: its own lines count on from its first; a .qdc text from 1.
+                line = line or code.line or 1
+                at = line_finder(text)
+                # The researchers' own definitions may date themselves; examples quote participants.
+                ignore = frozenset() if kind == "voorbeeld" else frozenset({"datum"})
+                fields.append(Field(text, where, line, kind, "text", lambda offset, at=at, base=line: base + at(offset) - 1,
+                                    ignore=ignore))
+    return gate.check(fields, what="codebook not loaded")
 
 
 def load_codebook(path: str | Path) -> Codebook:

@@ -8,7 +8,7 @@ Every change is logged in coding_events (undo in review, audit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import code_id
 from .db import now, transaction
@@ -174,6 +174,7 @@ class FileCodingResult:
     changes: list[Change]
     memos: int  # added
     memos_unchanged: int = 0  # already in the project, word for word
+    warnings: list = field(default_factory=list)  # names-list findings in memos let in by --allow-pii
 
 
 def _segment_ref(db, value: str) -> int | None:
@@ -199,7 +200,7 @@ def _segment_ref(db, value: str) -> int | None:
     return row[0] if row else None
 
 
-def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingResult:
+def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> FileCodingResult:
     """Apply (or take off) the codes in a CSV of segment,code[,memo]; all rows or none.
 
     A header row is optional. Segments are ids or transcript:turn. Every bad row
@@ -223,6 +224,7 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
     changes: list[Change] = []
     memos = memos_kept = 0
     memos_done: set[tuple[int, str]] = set()
+    written: list[tuple[str, str, int]] = []  # memos, for the privacy gate before the commit
     done: set[tuple[int, int]] = set()
     with transaction(db):
         for row in reader:
@@ -251,13 +253,17 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False) -> FileCodingR
             if memo and (sid, memo) not in memos_done:
                 # Like the codings: running the same file again adds nothing.
                 memos_done.add((sid, memo))
+                written.append((memo, str(p), line))
                 if store_memo_once(db, target="segment", segment_id=sid, coder=coder, text=memo):
                     memos += 1
                 else:
                     memos_kept += 1
         if not changes:
             raise InputFileError("no segment,code rows found", path=str(p))
-    return FileCodingResult(changes, memos, memos_kept)
+        from .memos import gate_memos
+
+        warnings = gate_memos(written, gate, what="nothing coded") if written else []
+    return FileCodingResult(changes, memos, memos_kept, warnings)
 
 
 def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:

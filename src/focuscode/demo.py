@@ -16,6 +16,8 @@ from .sample import sample_root, source_for
 from .suggest import run_suggest
 
 REFERENCE_CODER = "referentie"
+# The sample study keeps each participant's job title besides role, sector and school type.
+SAMPLE_ATTRIBUTES = ("functie",)
 # The sample survey's layout (transcripts/README.md): one row per respondent, two open questions.
 SURVEY_COLUMNS = dict(
     text_columns=["vraag_inzet_toelichting", "vraag_loopbaan_toelichting"],
@@ -72,7 +74,7 @@ def run_demo(
         source = source_for(path.name)
         if source is None:
             continue
-        imported = import_file(db, path, ImportOptions(source=source, notify=notify))
+        imported = import_file(db, path, ImportOptions(source=source, notify=notify, attributes=list(SAMPLE_ATTRIBUTES)))
         say(f"Imported {imported.name}: {imported.segments} turns ({source})")
     survey = root / "transcripts" / "enquete-quickscan.csv"
     if survey.exists():

@@ -6,7 +6,7 @@ travel with `merge` and stay out of a blind `replicate` copy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import code_id
 from .db import now, transaction
@@ -23,9 +23,12 @@ class Memo:
     coder: str | None
     text: str
     created_at: str
+    warnings: list = field(default_factory=list)  # names-list findings let in by --allow-pii
 
     def as_json(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out.pop("warnings")
+        return out
 
 
 def _clean(text: str) -> str:
@@ -33,6 +36,21 @@ def _clean(text: str) -> str:
     if not text:
         raise FocuscodeError("a memo needs some text")
     return text
+
+
+def gate_memos(memos: list[tuple[str, str, int]], gate=None, *, what: str = "memo not stored") -> list:
+    """Pass memo texts, each with its place (path and first line: ("memo", 1), ("codering.csv", 7)),
+    through the privacy gate (a strict one when None); raises PrivacyError, or returns the
+    --allow-pii warnings. Every way a memo is written goes through here: `memo`, `review`'s
+    m key, the memo column of `code --from-file`."""
+    from .privacy.gate import Field, Gate, line_finder
+
+    gate = gate if gate is not None else Gate()
+    fields = []
+    for text, path, line in memos:
+        at = line_finder(text)
+        fields.append(Field(text, path, line, "", "text", lambda offset, at=at, base=line: base + at(offset) - 1))
+    return gate.check(fields, what=what)
 
 
 def add_memo(
@@ -43,12 +61,16 @@ def add_memo(
     segment_id: int | None = None,
     code: str | None = None,
     transcript: str | None = None,
+    gate=None,
 ) -> Memo:
-    """Store one memo about at most one thing; with none given it is a project memo."""
+    """Store one memo about at most one thing; with none given it is a project memo.
+
+    The text passes the privacy gate first (`gate`: a privacy.gate.Gate, strict when None)."""
     text = _clean(text)
     given = [x for x in (segment_id, code, transcript) if x is not None]
     if len(given) > 1:
         raise FocuscodeError("a memo is about one thing: give a segment, a code or a transcript, not several")
+    warnings = gate_memos([(text, "memo", 1)], gate)
     with transaction(db):
         row = {"target": "project", "transcript_id": None, "segment_id": None, "code_id": None}
         about: str | None = None
@@ -70,7 +92,7 @@ def add_memo(
         stamp = now()
         row.update(coder=(coder or "").strip() or None, text=text, created_at=stamp, updated_at=stamp)
         memo_id = db.table("memos").insert(row).last_pk
-    return Memo(memo_id, row["target"], about, row["coder"], text, stamp)
+    return Memo(memo_id, row["target"], about, row["coder"], text, stamp, warnings)
 
 
 def store_memo_once(db, *, target: str, coder: str | None, text: str, segment_id: int | None = None,

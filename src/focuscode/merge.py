@@ -13,6 +13,7 @@ seen marks, events or models.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +40,12 @@ class MergeReport:
     memos_added: int = 0
     memos_matched: int = 0
     coders: list[str] = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # names-list findings let in by --allow-pii
 
     def as_json(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["warnings"] = [w.describe() for w in self.warnings]
+        return out
 
 
 def _open_other(path: Path):
@@ -76,11 +80,13 @@ class _DryRun(Exception):
 
 
 def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] | None = None,
-                   dry_run: bool = False) -> MergeReport:
+                   dry_run: bool = False, gate=None) -> MergeReport:
     """Merge OTHER's decisions, seen marks, memos and missing codes into db, in one transaction.
 
     With dry_run the same work is done and then rolled back, so the report says
-    what a merge would do."""
+    what a merge would do. The memos and new codes it brings pass the privacy gate
+    (`gate`: a privacy.gate.Gate, strict when None) before anything is kept: another
+    coder's copy is a door into the project like any import."""
     if prefer not in PREFER:
         raise FocuscodeError(f"{setting('prefer')} must be one of {', '.join(PREFER)}, not '{prefer}'")
     other_path = Path(other_path)
@@ -92,10 +98,14 @@ def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] |
     try:
         with transaction(db):
             seg_map = _map_segments(db, other, report)
-            code_map = _merge_codes(db, other, report)
+            incoming: list = []  # what the other database brings in: the gate reads it before commit
+            code_map = _merge_codes(db, other, report, incoming)
             _merge_codings(db, other, seg_map, code_map, report, prefer, coders)
             _merge_seen(db, other, seg_map, report, coders)
-            _merge_memos(db, other, seg_map, code_map, report, coders)
+            _merge_memos(db, other, seg_map, code_map, report, coders, incoming)
+            from .privacy.gate import Gate
+
+            report.warnings = (gate if gate is not None else Gate()).check(incoming, what="nothing merged", path=str(other_path))
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -131,7 +141,9 @@ def _map_segments(db, other, report: MergeReport) -> dict[int, int | None]:
     return out
 
 
-def _merge_codes(db, other, report: MergeReport) -> dict[int, int]:
+def _merge_codes(db, other, report: MergeReport, incoming: list) -> dict[int, int]:
+    from .privacy.gate import Field, line_finder
+
     ours = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes")}
     rows = list(other.execute("SELECT * FROM codes ORDER BY position, id"))
     names = {r["id"]: r["name"] for r in rows}
@@ -144,6 +156,12 @@ def _merge_codes(db, other, report: MergeReport) -> dict[int, int]:
         next_pos += 1
         ours[r["name"]] = db.table("codes").insert(record).last_pk
         report.codes_added.append(r["name"])
+        place = f"{report.other}#code '{r['name']}'"
+        incoming.append(Field(r["name"], place, None, "codenaam", "label"))
+        for column in ("description", "include", "exclude", "examples"):
+            text = record.get(column)
+            if isinstance(text, str) and text.strip():
+                incoming.append(Field(text, place, 1, column, "text", line_finder(text)))
     # Parents after all codes exist, so a new subcode under a new theme keeps its place.
     for r in rows:
         if r["name"] in report.codes_added and r["parent_id"] in names:
@@ -219,7 +237,9 @@ def _merge_seen(db, other, seg_map, report, coders) -> None:
         report.seen_added += cur.rowcount
 
 
-def _merge_memos(db, other, seg_map, code_map, report, coders) -> None:
+def _merge_memos(db, other, seg_map, code_map, report, coders, incoming: list) -> None:
+    from .privacy.gate import Field, line_finder
+
     extra, params = _where_coder(coders)
     ours_t = {r[0]: r[1] for r in db.execute("SELECT file_hash, id FROM transcripts")}
     t_map = {r[0]: ours_t.get(r[1]) for r in other.execute("SELECT id, file_hash FROM transcripts")}
@@ -241,6 +261,7 @@ def _merge_memos(db, other, seg_map, code_map, report, coders) -> None:
                            updated_at=m["updated_at"]) is None:
             report.memos_matched += 1
             continue
+        incoming.append(Field(m["text"] or "", f"{report.other}#memo {m['id']}", 1, "memo", "text", line_finder(m["text"] or "")))
         report.memos_added += 1
 
 
@@ -260,6 +281,27 @@ class ReplicateReport:
 
 
 BLIND_TABLES = ("transcripts", "participants", "segments", "codes")
+
+
+def _blind(table: str, row: dict, declared: set[str]) -> dict:
+    """A row as the copy gets it: what passed the gate and nothing more. A participant keeps
+    only declared attributes (a project from before declarations may hold others), and a
+    transcript its file name, not the folder it was imported from (a home folder is a name)."""
+    from .privacy.gate import attribute_key
+
+    if table == "participants":
+        try:
+            attributes = json.loads(row.get("attributes") or "{}")
+        except ValueError:
+            attributes = {}
+        if isinstance(attributes, dict):
+            row["attributes"] = dumps({k: v for k, v in attributes.items() if attribute_key(k) in declared})
+        else:
+            row["attributes"] = "{}"
+    elif table == "transcripts" and row.get("path"):
+        head, sep, tail = str(row["path"]).partition("#")  # a REFI source: archive#guid
+        row["path"] = Path(head).name + sep + tail
+    return row
 
 
 def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
@@ -286,15 +328,19 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
     tmp = out.with_name(out.name + ".partial")
     for suffix in ("", "-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
+    from .privacy.gate import DECLARED_SETTING, declared_attributes
+
+    declared = declared_attributes(db)
     copy = None
     try:
         copy = open_project(tmp, create=True)
         with transaction(copy):
             counts = {}
             for table in BLIND_TABLES:
-                rows = [dict(r) for r in db.query(f"SELECT * FROM {table} ORDER BY id")]
+                rows = [_blind(table, dict(r), declared) for r in db.query(f"SELECT * FROM {table} ORDER BY id")]
                 copy.table(table).insert_all(rows, batch_size=500)
                 counts[table] = len(rows)
+            set_setting(copy, DECLARED_SETTING, json.dumps(sorted(declared), ensure_ascii=False))
             set_setting(copy, "coder", coder)
             set_setting(copy, "replica_of", dumps({"path": str(getattr(db, "path", "")), "at": now()}))
         with copy.ensure_autocommit_on():

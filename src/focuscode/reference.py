@@ -32,6 +32,7 @@ def load_reference_coding(db, path: str | Path, coder: str) -> int:
         raise InputFileError("a coding file needs the columns transcript, turn, code", path=str(p), line=1)
     count = 0
     transcripts: set[str] = set()
+    written: list[tuple[str, str, int]] = []  # memos, for the privacy gate before the commit
     with transaction(db):
         for row in reader:
             line = reader.line_num
@@ -52,6 +53,7 @@ def load_reference_coding(db, path: str | Path, coder: str) -> int:
             set_decision(db, seg[0], cid, coder, "accepted", method="import")
             memo = (row.get("memo") or "").strip()
             if memo:
+                written.append((memo, str(p), line))
                 stamp = now()
                 db.table("memos").insert(
                     {"target": "segment", "segment_id": seg[0], "coder": coder, "text": memo, "created_at": stamp, "updated_at": stamp}
@@ -67,4 +69,8 @@ def load_reference_coding(db, path: str | Path, coder: str) -> int:
                    WHERE t.name = ? AND COALESCE(p.is_facilitator, 0) = 0""",
                 [coder, stamp, name],
             )
+        if written:
+            from .memos import gate_memos
+
+            gate_memos(written, what="nothing loaded")
     return count

@@ -29,13 +29,18 @@ class Limits:
     member: int  # bytes one member may expand to
     total: int  # bytes all members together may expand to
     members: int = 20_000  # entries in the central directory
+    # A member packed more than `ratio` times (once past `ratio_from`) is a bomb's shape,
+    # even under the size limits: normal XML compresses 5-30 times.
+    ratio: int | None = None
+    ratio_from: int = 5 * 1024 * 1024
 
     def describe(self, n: int) -> str:
         return f"{n / MB:.0f} MB" if n >= MB else f"{n} bytes"
 
 
-# A Word transcript's document.xml is parsed whole by lxml at about ten times its size.
-DOCX = Limits(member=32 * MB, total=128 * MB)
+# A Word transcript's document.xml is parsed whole by lxml at about ten times its size,
+# and python-docx makes objects per paragraph: a bomb of tiny paragraphs is refused by ratio.
+DOCX = Limits(member=32 * MB, total=128 * MB, ratio=200)
 # openpyxl streams sheets in read-only mode but holds every shared string in memory.
 XLSX = Limits(member=100 * MB, total=300 * MB)
 # A REFI-QDA project: project.qde and plain-text sources are read; media are never expanded.
@@ -66,6 +71,11 @@ def check_package(data: bytes | zipfile.ZipFile, where: str, limits: Limits, *, 
             raise error(
                 f"refused: '{info.filename}' would expand to {limits.describe(info.file_size)} "
                 f"(limit {limits.describe(limits.member)} per part; a possible zip bomb)", path=where)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if limits.ratio is not None and info.file_size > limits.ratio_from and ratio > limits.ratio:
+            raise error(
+                f"refused: '{info.filename}' would expand to {limits.describe(info.file_size)}, {ratio:.0f} times "
+                f"its packed size (limit {limits.ratio}x; a possible zip bomb)", path=where)
         total += info.file_size
         if total > limits.total:
             raise error(

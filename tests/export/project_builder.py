@@ -65,7 +65,7 @@ def build_project(path: Path, *, transcripts=TRANSCRIPTS) -> Path:
     # saves loading deduce's lookup tables (~20 s) in every test session.
     with mock.patch.object(store, "gate", lambda *a, **k: []) if hasattr(store, "gate") else mock.MagicMock():
         for name in transcripts:
-            import_file(db, SAMPLE / name, ImportOptions(source="focusgroep"))
+            import_file(db, SAMPLE / name, ImportOptions(source="focusgroep", attributes=["functie"]))
     rows = list(db.query(
         "SELECT s.id, s.text, COALESCE(p.is_facilitator, 0) AS fac FROM segments s "
         "LEFT JOIN participants p ON p.id = s.participant_id ORDER BY s.id"

@@ -94,6 +94,9 @@ def awkward_db(coded_db):
         for pid, attrs in zip(people[2:], odd):
             db.execute("UPDATE participants SET attributes = ? WHERE id = ?", [json.dumps(attrs, ensure_ascii=False), pid])
         db.execute("UPDATE participants SET role = '' WHERE id = ?", [people[1]])
+        from focuscode.privacy.gate import declare_attributes
+
+        declare_attributes(db, [ODD_KEY])  # only declared attributes are dimensions
         # A coded turn whose speaker is not in the participants file.
         sid = db.execute("SELECT c.segment_id FROM codings c WHERE c.status = 'accepted' LIMIT 1").fetchone()[0]
         db.execute("UPDATE segments SET participant_id = NULL WHERE id = ?", [sid])

@@ -138,7 +138,7 @@ def test_folder_with_one_bad_file_imports_the_others(cli, project, tmp_path):
     copy_fixture("interview-oop.srt", folder)
     bad = folder / "kapot.vtt"
     bad.write_text("00:00:01.000 --> 00:00:02.000\nGespreksleider: Hallo.\n", encoding="utf-8")
-    r = cli("import", folder, "--source", "focusgroep")
+    r = cli("import", folder, "--source", "focusgroep", "--attribute", "functie")
     assert r.exit_code == 1
     errors = [line for line in r.stderr.strip().splitlines() if not line.startswith("Notice: ")]
     assert len(errors) == 1 and "kapot.vtt:1" in errors[0] and "WEBVTT" in errors[0]

@@ -43,9 +43,9 @@ def project(cli, tmp_path, db_path):
     return db_path
 
 
-# Main's ziplimits (DOCX: 32 MB a part, 128 MB in all) has no ratio limit: its docstring says why.
 @pytest.mark.parametrize("paragraphs, needle", [
-    (700_000, "would expand to 44 MB"),   # ~45 MB of XML in a file of a few hundred KB: over the part limit
+    (700_000, "would expand to"),   # ~45 MB of XML in a file of a few hundred KB: over the part limit
+    (120_000, "times its packed size"),  # ~8 MB, packed more than 200 times: over the ratio limit
 ])
 def test_docx_whose_document_part_unpacks_far_beyond_its_size(cli, project, tmp_path, paragraphs, needle):
     path = tmp_path / "opgeblazen.docx"

@@ -34,7 +34,7 @@ def test_plain_text_with_colon_labels_and_continuations(cli, tmp_path):
 
 def test_markdown_with_bold_bracket_timestamp_and_bare_labels(cli, tmp_path, db_path):
     path = copy_fixture("dialoogtafel-markdown.md", tmp_path)
-    _import(cli, path, source="dialoogtafel")
+    _import(cli, path, "--attribute", "organisatie", source="dialoogtafel")
     segs = segments(cli)
     assert [s["speaker"] for s in segs] == [
         "Gespreksleider", "Schoolleider 1 (po)", "Vakbond", "Leraar 2 (po)", "OOP'er 4 (po)", "Gespreksleider"]

@@ -86,7 +86,7 @@ TEXT_LAYOUTS = {
     "bold-run-in": (False, lambda t, c: [f"**{t['speaker']}** {t['lines'][0]}", *t["lines"][1:]]),
 }
 FRONT = ["Focusgroep OOP po, ronde 2", "Datum: 12 maart 2024", "12 maart 2024, 14:03", "46m 12s",
-         "Aanwezig: gespreksleider en vier OOP'ers", "Transcript"]
+         "Aanwezig: gespreksleider en vier OOP'ers", "Transcript", "# Focusgroep OOP vo"]
 STOP = ["Gespreksleider heeft de transcriptie gestopt", "Interviewer stopped transcription"]
 
 

@@ -459,3 +459,14 @@ def test_dry_run_of_a_refi_project_is_a_usage_error_not_an_import(cli, tmp_path,
     assert r.exit_code == 2 and r.stderr.strip().splitlines() == [
         "Error: --dry-run reads transcripts and surveys; a .qdpx project has no dry run"], r.output
     assert not db_path.exists()
+
+
+def test_probe_a_title_block_above_bare_labels_is_not_a_turn(cli, tmp_path):
+    # A typed transcript: two title lines, then label lines above the words.
+    path = tmp_path / "titelblok.txt"
+    path.write_text("Transcript\nFocusgroep OOP po, ronde 2\n\nGespreksleider\nWelkom allemaal.\n\n"
+                    "OOP'er 1 (po)\nDank je, fijn dat ik er mag zijn.\n", encoding="utf-8")
+    r = _import(cli, path)
+    assert [(s, t) for s, _, t in _turns(cli)] == [("Gespreksleider", "Welkom allemaal."),
+                                                   ("OOP'er 1 (po)", "Dank je, fijn dat ik er mag zijn.")]
+    assert "lines 1 (title), 2 (title)" in r.stderr

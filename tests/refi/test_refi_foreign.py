@@ -56,7 +56,7 @@ def test_other_tools_project_with_text_selections_cases_and_notes(cli, tmp_path)
         zf.writestr("project.qde", qde.encode("utf-8"))
         zf.writestr("Sources/d0.txt", TEXT.encode("utf-8"))  # capitalised folder
     db = tmp_path / "p.db"
-    result = cli("import", path, db=db)
+    result = cli("import", path, "--allow-pii", db=db)  # the MAXQDA user is a real name
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
     segs = conn.execute("SELECT id, text, participant_id FROM segments ORDER BY ordinal").fetchall()
@@ -86,7 +86,7 @@ def test_codings_of_codes_missing_from_the_codebook_are_reported_not_fatal(cli, 
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", qde.encode("utf-8"))
         zf.writestr("sources/d0.txt", TEXT.encode("utf-8"))
-    result = cli("import", path, db=tmp_path / "p.db")
+    result = cli("import", path, "--allow-pii", db=tmp_path / "p.db")  # the MAXQDA user is a real name
     assert result.exit_code == 0, result.output
     assert "1 codings refer to codes that are not in the project's codebook" in result.stderr
     conn = sqlite3.connect(tmp_path / "p.db")

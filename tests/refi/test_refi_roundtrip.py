@@ -30,7 +30,7 @@ def test_round_trip_keeps_codes_selections_codings_cases_and_memos(cli, coded_db
     first, second = tmp_path / "eerste.qdpx", tmp_path / "tweede.qdpx"
     fresh = tmp_path / "fresh.db"
     assert cli("export", "refi", "--out", first, db=coded_db).exit_code == 0
-    result = cli("import", first, "--json", db=fresh)
+    result = cli("import", first, "--json", "--attribute", "functie", db=fresh)
     assert result.exit_code == 0, result.output
     assert cli("export", "refi", "--out", second, db=fresh).exit_code == 0
 
@@ -51,7 +51,7 @@ def test_round_trip_keeps_the_database_facts(cli, coded_db, tmp_path):
     """Turn texts, participants' role/sector, codings per coder and memo targets survive."""
     path, fresh = tmp_path / "p.qdpx", tmp_path / "fresh.db"
     cli("export", "refi", "--out", path, db=coded_db)
-    assert cli("import", path, db=fresh).exit_code == 0
+    assert cli("import", path, "--attribute", "functie", db=fresh).exit_code == 0
 
     def facts(db):
         conn = sqlite3.connect(db)

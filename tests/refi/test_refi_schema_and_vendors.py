@@ -63,7 +63,7 @@ def test_atlasti_example_with_capitalised_entries_and_flat_hierarchy(cli, tmp_pa
         assert "Project.qde" in zf.namelist()  # the vendor variation under test
         qde = zf.read("Project.qde")
     db = tmp_path / "atlas.db"
-    result = cli("import", example, db=db)
+    result = cli("import", example, "--allow-pii", db=db)  # the example names its interviewees
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM codes").fetchone()[0] == _count_codes(qde) == 14

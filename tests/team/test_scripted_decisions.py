@@ -15,7 +15,7 @@ from foundation.reportkit import build_study, segment_id
 
 
 def _codings(cli, sid: int) -> list[dict]:
-    result = cli("segments", "--json")
+    result = cli("segments", "--all", "--json")  # stored suggestions too, shown or not
     assert result.exit_code == 0, result.stderr
     return next(s for s in json.loads(result.stdout) if s["id"] == sid)["codings"]
 

@@ -49,7 +49,11 @@ def known_dimensions(db) -> list[str]:
     rows = db.execute(
         "SELECT DISTINCT j.key FROM participants p, json_each(p.attributes) j WHERE json_type(p.attributes) = 'object'"
     )
-    return sorted(BUILTIN | {k for (k,) in rows if not is_private(k)})
+    from ..privacy.gate import attribute_key, declared_attributes
+
+    # Only attributes the study declared (privacy.gate), and never a name or school column.
+    declared = declared_attributes(db)
+    return sorted(BUILTIN | {k for (k,) in rows if not is_private(k) and attribute_key(k) in declared})
 
 
 def check_dimensions(db, dimensions) -> list[str]:

@@ -6,6 +6,7 @@ from typing import Annotated
 from .declare import Argument
 
 from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, report_error, stdout, stop
+from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 codebook_app = FocuscodeGroup(name="codebook", help="Validate, load, show and audit the codebook.")
 
@@ -27,9 +28,17 @@ def validate(file: Annotated[Path, Argument(help="Codebook YAML file.")]) -> Non
 
 
 @codebook_app.command()
-def load(file: Annotated[Path, Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")], db: DbOption = None) -> None:
-    """Load a codebook into the project (codes no longer in it are deactivated, not deleted)."""
-    from ..codebook import load_codebook
+def load(
+    file: Annotated[Path, Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")],
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
+    db: DbOption = None,
+) -> None:
+    """Load a codebook into the project (codes no longer in it are deactivated, not deleted).
+
+    Code names, descriptions, include/exclude rules and examples pass the privacy check
+    first (deduce, plus --names): a codebook quoting a participant by name is not loaded."""
+    from ..codebook import gate_codebook, load_codebook
     from ..codes import load_codebook_into
 
     if file.suffix.lower() == ".qdc":  # a REFI-QDA codebook from NVivo, ATLAS.ti, MAXQDA...
@@ -38,6 +47,8 @@ def load(file: Annotated[Path, Argument(help="Codebook YAML file, or a REFI-QDA 
         book = read_codebook(file)
     else:
         book = load_codebook(file)
+    gate = make_gate(names, allow_pii)
+    warn(gate, gate_codebook(book, gate), "codebook loaded")
     conn = open_db(db, create=True)
     result = load_codebook_into(conn, book, source=str(file))
     stdout.print(f"Loaded {file}: {result.added} added, {result.updated} updated, {result.deactivated} deactivated")

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 from .declare import Argument, Option
 
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 IdsOption = Annotated[Optional[str], Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]
 FromFileOption = Annotated[
@@ -22,7 +23,7 @@ def coder_or_default(conn, coder: str | None) -> str:
     return (coder or "").strip() or (get_setting(conn, "coder") or "")
 
 
-def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool) -> None:
+def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool, names=None, allow_pii=False) -> None:
     from ..coding import code_from_file, code_segments, segment_ids, uncode_segments
     from ..errors import UsageError
 
@@ -30,8 +31,10 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
         if segment or code_name or ids:
             raise UsageError("--from-file takes no SEGMENT, CODE or --ids; the file holds them")
         conn = open_db(db)
-        result = code_from_file(conn, from_file, coder_or_default(conn, coder), uncode=uncode)
+        gate = make_gate(names, allow_pii)  # the file's memo column passes the privacy check
+        result = code_from_file(conn, from_file, coder_or_default(conn, coder), uncode=uncode, gate=gate)
         changes, memos, memos_kept = result.changes, result.memos, result.memos_unchanged
+        warn(gate, result.warnings, "memos stored")
     else:
         if ids is not None:
             if code_name is not None:
@@ -58,11 +61,13 @@ def code(
     ids: IdsOption = None,
     from_file: FromFileOption = None,
     coder: CoderOption = None,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Apply a code to segments (accepting a pending suggestion keeps its evidence)."""
-    _run(False, segment, code_name, ids, from_file, coder, db, as_json)
+    _run(False, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii)
 
 
 def uncode(
@@ -71,11 +76,13 @@ def uncode(
     ids: IdsOption = None,
     from_file: FromFileOption = None,
     coder: CoderOption = None,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Take a code off segments, or reject a pending suggestion (recorded as a rejection, so it is not suggested again)."""
-    _run(True, segment, code_name, ids, from_file, coder, db, as_json)
+    _run(True, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii)
 
 
 def memo(
@@ -86,10 +93,15 @@ def memo(
     list_: Annotated[bool, Option("--list", help="List memos instead of adding one.")] = False,
     target: Annotated[Optional[str], Option("--target", choices="focuscode.memos:TARGETS", help="With --list: only memos about this.")] = None,
     coder: CoderOption = None,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a memo to a segment, a code, a transcript or (with none of these) the project."""
+    """Add a memo to a segment, a code, a transcript or (with none of these) the project.
+
+    The memo passes the privacy check first (deduce, plus --names): a memo naming a
+    participant is not stored."""
     from ..errors import UsageError
     from ..memos import add_memo, list_memos
 
@@ -108,8 +120,10 @@ def memo(
         return
     if text is None:
         raise UsageError("give the memo text, or --list to see memos")
+    gate = make_gate(names, allow_pii)
     added = add_memo(conn, text, coder=coder_or_default(conn, coder) or None, segment_id=segment, code=code_name,
-                     transcript=transcript)
+                     transcript=transcript, gate=gate)
+    warn(gate, added.warnings, "memo stored")
     if as_json:
         print_json(added.as_json())
         return

@@ -79,9 +79,11 @@ def refi(
                  + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
-def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> None:
+def import_refi(paths: list[Path], source: str | None, db, as_json: bool, *, names: Path | None = None,
+                allow_pii: bool = False, attributes: list[str] | None = None) -> None:
     """`focuscode import study.qdpx`: called from the import command."""
     from ..errors import UsageError
+    from ..privacy.gate import Gate
     from ..refi.importer import import_projects
 
     others = [p for p in paths if p.suffix.lower() != ".qdpx"]
@@ -95,11 +97,15 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool) -> Non
     # Read and check every file before the database is opened (or created), so a bad
     # archive leaves nothing behind.
     projects = [read_project(path) for path in paths]
+    gate = Gate(names=names, allow_pii=allow_pii, notify=info)
     conn = open_db(db, create=True)
     with progress_bar("Import") as bar:
         task = bar.add_task("Import", total=len(paths))
         # One transaction for all files: a failure in the second leaves the first unstored too.
-        results = import_projects(conn, zip(paths, projects), source=source, on_done=lambda _r: bar.advance(task))
+        results = import_projects(conn, zip(paths, projects), source=source, gate=gate, attributes=attributes or [],
+                                  on_done=lambda _r: bar.advance(task))
+    if gate.unchecked_warning():
+        info(f"Warning: {gate.unchecked_warning()}")
     if as_json:
         print_json([r.__dict__ for r in results])
         return

@@ -6,6 +6,7 @@ from typing import Annotated, List, Optional
 from .declare import Argument, Option
 
 from .common import DbOption, FocuscodeGroup, JsonOption, for_user, info, open_db, print_json, progress_bar, report_error, stdout, stop
+from .gateopts import AllowPiiOption, NamesOption
 
 
 def import_(
@@ -24,10 +25,13 @@ def import_(
     role: Annotated[Optional[str], Option("--role", help="Default role for speakers without one.")] = None,
     sector: Annotated[Optional[str], Option("--sector", help="Default sector (po/vo) for the whole file.")] = None,
     replace: Annotated[bool, Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
-    names: Annotated[
-        Optional[Path], Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear.")
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
+    attribute: Annotated[
+        Optional[List[str]],
+        Option("--attribute", metavar="NAME", help="Declare a participant attribute the study keeps (besides role, sector, "
+                     "school type); repeatable. Other participants-file columns and REFI case variables are left out."),
     ] = None,
-    allow_pii: Annotated[bool, Option("--allow-pii", help="Import even when personal data is found (reported as a warning).")] = False,
     text_column: Annotated[
         Optional[List[str]], Option("--text-column", help="Survey: column with open answers; repeat for several questions.")
     ] = None,
@@ -64,7 +68,7 @@ def import_(
             raise UsageError("--dry-run reads transcripts and surveys; a .qdpx project has no dry run")
         from .exports import import_refi  # a REFI-QDA project: codebook, sources, codings, cases, memos
 
-        return import_refi(paths, source, db, as_json)
+        return import_refi(paths, source, db, as_json, names=names, allow_pii=allow_pii, attributes=list(attribute or []))
     if source is None and not dry_run:
         from ..errors import UsageError
 
@@ -76,7 +80,7 @@ def import_(
         role=role, sector=sector, replace=replace, names=names, allow_pii=allow_pii,
         text_columns=list(text_column or []), id_column=id_column, role_column=role_column,
         sector_column=sector_column, meta_columns=list(meta_column or []), codes_columns=list(codes_column or []),
-        coder=coder, sheet=sheet, notify=info,
+        coder=coder, sheet=sheet, notify=info, attributes=list(attribute or []),
     )
     files = list(expand_paths(paths, surveys=bool(options.text_columns)))
     if not files:
@@ -92,6 +96,9 @@ def import_(
         task = bar.add_task("Importing", total=len(files))
         # Said once the transaction has committed: a later usage error rolls every file back.
         results = import_many(conn, files, options, on_result=lambda result: bar.advance(task))
+    unchecked = options.gate.unchecked_warning() if options.gate is not None else None
+    if unchecked:
+        info(f"Warning: {unchecked}")
     failures = [r for r in results if isinstance(r, ImportFailure)]
     done = [r for r in results if not isinstance(r, ImportFailure)]
     if as_json:

@@ -8,6 +8,7 @@ from typing import Annotated, List, Optional
 from .declare import Argument, Option
 
 from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, stdout
+from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 
 def merge(
@@ -15,14 +16,20 @@ def merge(
     prefer: Annotated[str, Option("--prefer", choices="focuscode.merge:PREFER", help="When one coder decided differently in both: the newer decision, ours or theirs.")] = "newer",
     coder: Annotated[Optional[List[str]], Option("--coder", metavar="NAME", help="Only merge this coder's work (repeatable).")] = None,
     dry_run: Annotated[bool, Option("--dry-run", help="Report what would be merged, change nothing.")] = False,
+    names: NamesOption = None,
+    allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Merge another database's codings, seen marks, memos and new codes into this project."""
+    """Merge another database's codings, seen marks, memos and new codes into this project.
+
+    The memos and new codes it brings pass the privacy check first (deduce, plus --names)."""
     from ..merge import merge_database
 
     conn = open_db(db)
-    report = merge_database(conn, other, prefer=prefer, coders=coder or None, dry_run=dry_run)
+    gate = make_gate(names, allow_pii)
+    report = merge_database(conn, other, prefer=prefer, coders=coder or None, dry_run=dry_run, gate=gate)
+    warn(gate, report.warnings, "merged")
     if as_json:
         print_json(report.as_json())
         return

@@ -23,6 +23,8 @@ class Participant:
     school_type: str | None = None
     is_facilitator: bool = False
     attributes: dict = field(default_factory=dict)
+    # Where the participants file describes this person: findings of the privacy gate point here.
+    line: int | None = None
 
 
 def _truthy(value) -> bool:
@@ -46,7 +48,7 @@ def _make(record: dict, path: str, line: int) -> Participant:
         for k, v in record.items()
         if k not in CORE_COLUMNS and k != "facilitator" and v not in (None, "")
     }
-    return Participant(label, role, sector, school_type, facilitator, attributes)
+    return Participant(label, role, sector, school_type, facilitator, attributes, line)
 
 
 def _add(out: dict[str, Participant], lines: dict[str, int], p: Participant, path: str, line: int) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..db import dumps, now, transaction
-from ..errors import FocuscodeError, InputFileError, ParticipantsError, PrivacyError, UsageError, setting
+from ..errors import FocuscodeError, InputFileError, ParticipantsError, UsageError, setting
 from ..textio import read_bytes
 from . import SOURCES
 from .model import ParsedSource, Turn, describe_skipped
@@ -50,6 +50,11 @@ class ImportOptions:
     codes_columns: list[str] = field(default_factory=list)  # one per text column, in the same order
     sheet: str | None = None
     coder: str | None = None
+    # Participant attributes the study declares (besides role, sector, school type); survey
+    # --meta-column names count as declared too. Other columns of a participants file are left out.
+    attributes: list[str] = field(default_factory=list)
+    # The privacy gate of this command (privacy.gate.Gate), made from the options on first use.
+    gate: Any = None
     # Told (once per process) when the gate starts loading deduce's tables, which takes a while.
     notify: Callable[[str], None] | None = None
     extra: dict = field(default_factory=dict)
@@ -172,55 +177,97 @@ def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
         raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
     if options.codes_columns and not (options.coder or "").strip():
         raise UsageError(f"{setting('codes_column')} needs {setting('coder')} NAME (whose codes they are)")
+    from ..export.attribution import is_private
+
+    for name in [*options.attributes, *options.meta_columns]:
+        if is_private(name):
+            raise UsageError(f"'{name}' cannot be kept as a participant attribute: it would show names or schools")
     if options.speaker_pattern is not None:
         from .text import compile_speaker_pattern
 
         compile_speaker_pattern(options.speaker_pattern)
 
 
-_names_cache: dict[str, list] = {}
+def privacy_gate(options: ImportOptions):
+    """The command's one gate: --names read once, the entity pipeline chosen once."""
+    if options.gate is None:
+        from ..privacy.gate import Gate
+
+        options.gate = Gate(names=options.names, allow_pii=options.allow_pii, notify=options.notify,
+                            pipeline=options.entity_pipeline)
+    return options.gate
 
 
-def _names(options: ImportOptions) -> list:
-    if options.names is None:
-        return []
-    from ..privacy.scan import load_names
+def gate_fields(parsed: ParsedSource, path: Path, name: str, people: dict[str, Participant],
+                participants_path: Path | None) -> list:
+    """Everything of one import that would be stored, as the privacy gate reads it: the file
+    and transcript name, every turn, each speaker label once, survey ids, roles and meta
+    values, and every value of the participants file."""
+    from ..privacy.gate import Field
 
-    key = str(options.names)
-    if key not in _names_cache:
-        _names_cache[key] = load_names(options.names)
-    return _names_cache[key]
+    where = str(path)
+    fields = [Field(path.name, where, None, "bestandsnaam", "filename")]
+    if name != path.name:
+        fields.append(Field(name, where, None, "transcriptnaam", "filename"))
+    seen: set[tuple[str, str]] = set()
+
+    def once(text, line, kind, mode) -> None:
+        if text and (kind, str(text)) not in seen:
+            seen.add((kind, str(text)))
+            fields.append(Field(str(text), where, line, kind, mode))
+
+    for turn in parsed.turns:
+        if turn.question is None:
+            once(turn.speaker, turn.line, "sprekerlabel", "label")
+        else:  # a survey row: its question (the column header), id, role and meta columns are stored
+            once(turn.question, 1, "kolomnaam", "text")
+            once(turn.external_id, turn.line, "id", "id")
+            once(turn.role, turn.line, "rol", "label")
+            for key, value in turn.attributes.items():
+                once(value, turn.line, f"kolom '{key}'", "label")
+        fields.append(Field(turn.text, where, turn.line, "", "text", turn.line_at))
+    if participants_path is not None:
+        source = str(participants_path)
+        for person in people.values():
+            values = [("label", person.label), ("role", person.role), ("school_type", person.school_type),
+                      *person.attributes.items()]
+            for column, value in values:
+                if value not in (None, "") and not (column == "role" and value == "onbekend"):
+                    fields.append(Field(str(value), source, person.line, f"kolom '{column}'", "label"))
+    return fields
 
 
-def gate(parsed: ParsedSource, path: Path, options: ImportOptions) -> list:
+def gate(parsed: ParsedSource, path: Path, options: ImportOptions, *, name: str | None = None,
+         people: dict[str, Participant] | None = None, participants_path: Path | None = None) -> list:
     """Findings of personal data in a parsed file; raises PrivacyError unless allow_pii.
 
     With allow_pii only the user's names list is checked (cheap; findings become
     warnings): deduce and the entity model are skipped, which is the point of the
     option on a large corpus that is known to be clean or will be pseudonymised later.
     """
-    from ..privacy.scan import deduce_engine, deduce_needs_build, entity_pipeline, scan_turns, summarise
+    fields = gate_fields(parsed, path, name or path.name, people or {}, participants_path)
+    return privacy_gate(options).check(fields, path=str(path))
 
-    names = _names(options)
-    if options.allow_pii and not names:
+
+def _declared(db, options: ImportOptions) -> set[str]:
+    from ..privacy.gate import attribute_key, declared_attributes
+
+    return declared_attributes(db) | {attribute_key(n) for n in [*options.attributes, *options.meta_columns]}
+
+
+def _drop_undeclared(people: dict[str, Participant], declared: set[str], participants_path) -> list[str]:
+    """Leave out attribute columns the study did not declare; the notice names them."""
+    from ..privacy.gate import split_attributes
+
+    dropped: dict[str, None] = {}
+    for person in people.values():
+        person.attributes, gone = split_attributes(person.attributes, declared)
+        dropped.update(dict.fromkeys(gone))
+    if not dropped:
         return []
-    if not options.allow_pii:
-        if options.notify is not None and deduce_needs_build():
-            options.notify("Building the privacy check's name, place and institution lookups (once, about two minutes)")
-        deduce_engine(progress=options.notify)  # its build steps, or a repair, are reported
-    pipeline = None
-    if not options.allow_pii:
-        pipeline = options.entity_pipeline
-        if pipeline == "auto":
-            pipeline = options.entity_pipeline = entity_pipeline()
-    findings = scan_turns(parsed.turns, str(path), names=names, pipeline=pipeline, use_deduce=not options.allow_pii)
-    if findings and not options.allow_pii:
-        raise PrivacyError(
-            f"personal data found, nothing imported ({len(findings)} finding{'s' if len(findings) != 1 else ''}; "
-            f"pseudonymise with 'focuscode anonymise' or pass {setting('allow_pii')}): {summarise(findings)}",
-            findings=findings, path=str(path),
-        )
-    return findings
+    listed = ", ".join(f"'{c}'" for c in dropped)
+    return [f"{participants_path}: column{'s' if len(dropped) > 1 else ''} {listed} left out: not a declared attribute "
+            "(declare it with --attribute NAME if it identifies no one)"]
 
 
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
@@ -246,20 +293,22 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     survey = suffix in SURVEY_SUFFIXES
     participants_path = options.participants or (None if survey else participants_beside(path))
     people = load_participants(participants_path) if participants_path else {}
+    warnings = _drop_undeclared(people, _declared(db, options), participants_path)
     parsed = parse_file(path, options, set(people) or None, data)
     del data
     if survey:
         resolved = {}
     else:
         resolved = _resolve_participants(parsed.turns, people, options, path, participants_path)
-    findings = gate(parsed, path, options)
-    warnings = []
+    findings = gate(parsed, path, options, name=name, people=people, participants_path=participants_path)
     if findings:
-        warnings.append(
-            f"imported despite {len(findings)} finding(s) from the names list (personal data allowed for this import): "
-            + "; ".join(f.describe() for f in findings[:5])
-        )
+        from ..privacy.gate import describe_warnings
+
+        warnings.append(describe_warnings(findings, "imported"))
     with transaction(db):
+        from ..privacy.gate import declare_attributes
+
+        declare_attributes(db, [*options.attributes, *options.meta_columns])
         code_ids = _code_ids(db, parsed.turns, path)
         old = _detach(db, existing[0]) if existing is not None else None
         transcript_id = db.table("transcripts").insert(

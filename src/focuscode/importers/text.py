@@ -273,9 +273,11 @@ def parse_text(
                 if _bare_label(line, before, after, known_speakers, heading=heading):
                     opened = (line.strip("*").strip(), "", None, LABEL_LINE)
             if opened is not None and heading and opened[1] == "" and opened[0] not in (known_speakers or ()):
-                # Above the first turn, a label with no text below it is a title.
+                # Above the first turn, a label with no text below it is a title, and so is an
+                # untimed one above another title-like line ("Transcript" / "Focusgroep po, ronde 2").
                 after = _next_line(lines, lineno, fixed, skip_blank=opened[3] != LABEL_LINE)
-                if not after or _is_header(after) or match_opener(after, None, known_speakers):
+                if (not after or _is_header(after) or match_opener(after, None, known_speakers)
+                        or (opened[2] is None and opened[3] in (LABEL_LINE, BOLD) and _title_like(after))):
                     opened = None
         if opened is not None:
             close()

@@ -3,7 +3,9 @@
 deduce builds large lookup tables on first use (seconds with its cache, minutes
 without), so one engine is built lazily per process and reused for every text.
 Spans inside placeholders that anonymisation already left ("[school]",
-"[PERSOON-1]") are never findings.
+"[PERSOON-1]") are never findings. Texts are read normalised, and in capitals or as
+lower-case labels also title-cased (privacy.normalise); every span is reported in the
+original text. What reaches this scanner, from which door, is privacy.gate's business.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import InputFileError
 from ..textio import read_text_file
+from .normalise import case_variant, has_capitals, normalise
 
 # deduce tag -> the category we report and use in placeholders.
 _DEDUCE_CATEGORIES = {
@@ -122,8 +125,11 @@ def import_deduce():
 
 
 def name_pattern(name: str) -> re.Pattern:
-    # Whole words only: "Jan" must never match inside "Janneke" or "januari".
-    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])", re.IGNORECASE)
+    # Whole words only: "Jan" must never match inside "Janneke" or "januari". The name is
+    # normalised like the text it is matched against, and any run of spaces between its
+    # words matches any run in the text ("Sanne  Vermeulen", a line break, a no-break space).
+    words = [re.escape(w) for w in normalise(name)[0].split()]
+    return re.compile(r"(?<![\w])" + r"\s+".join(words) + r"(?![\w])", re.IGNORECASE)
 
 
 def load_names(path: str | Path) -> list[NameEntry]:
@@ -131,7 +137,7 @@ def load_names(path: str | Path) -> list[NameEntry]:
     text, _ = read_text_file(path)
     entries: list[NameEntry] = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip().lstrip("\ufeff")
+        line = normalise(raw)[0].strip()
         if not line or line.startswith("#"):
             continue
         category = "persoon"
@@ -261,33 +267,132 @@ def scan_texts(
     names: Sequence[NameEntry] = (),
     pipeline: Any = None,
     use_deduce: bool = True,
+    labels: bool = False,
 ) -> list[list[Span]]:
     """Personal data in each text (one list of spans per text), overlaps resolved.
 
-    `pipeline` is a focuscode.nlp Pipeline (or anything with `.nlp`) whose entities are
-    added; pass None to use deduce and the names list only.
+    Each text is read normalised (see privacy.normalise) and, where it has words in
+    capitals (or, with `labels`, is a label in lower case), also as a title-cased copy;
+    spans are offsets into the original text and carry its spelling. `pipeline` is a
+    focuscode.nlp Pipeline (or anything with `.nlp`) whose entities are added; pass
+    None to use deduce and the names list only.
     """
+    views = [normalise(text)[1] for text in texts]
     docs: Iterable = iter(())
     if pipeline is not None:
-        docs = pipeline.nlp.pipe(texts, batch_size=64)
+        docs = pipeline.nlp.pipe([v.text for v in views], batch_size=64)
     results: list[list[Span]] = []
-    for text in texts:
+    for view in views:
+        text = view.text
         spans: list[Span] = []
         if text.strip():
             if use_deduce:
                 spans.extend(_deduce_spans(text))
+                variant = case_variant(text, lower_too=labels, keep=_DOMAIN_TERMS) if labels or has_capitals(text) else None
+                if variant is not None:
+                    spans.extend(_variant_spans(text, variant))
             for entry in names:
                 spans.extend(Span(m.start(), m.end(), entry.category, m.group(0), "names") for m in entry.pattern.finditer(text))
         if pipeline is not None:
             spans.extend(_spacy_spans(next(docs)))
         results.append(_resolve(text, spans))
     # A sentence-initial common word counts when the batch (one file) confirms it elsewhere.
-    noise = [[_capitalised_word_noise(text, sp) for sp in spans] for text, spans in zip(texts, results)]
+    noise = [[_capitalised_word_noise(v.text, sp) for sp in spans] for v, spans in zip(views, results)]
     confirmed = {sp.text for spans, flags in zip(results, noise) for sp, flag in zip(spans, flags) if not flag}
-    return [
-        [sp for sp, flag in zip(spans, flags) if not flag or sp.text in confirmed]
-        for spans, flags in zip(results, noise)
-    ]
+    out = []
+    for view, spans, flags in zip(views, results, noise):
+        kept = []
+        for sp, flag in zip(spans, flags):
+            if flag and sp.text not in confirmed:
+                continue
+            start, end = view.span(sp.start, sp.end)
+            kept.append(Span(start, end, sp.category, view.original[start:end], sp.detector))
+        out.append(kept)
+    return out
+
+
+def _variant_spans(text: str, variant: str) -> list[Span]:
+    """deduce's finds in the title-cased copy that are names or places, not shouted words.
+
+    Title-casing turns every shouted word into a candidate name ("IK WIL MEER SCHOLING"),
+    so a find there counts only when it holds a word deduce knows as a first name or
+    surname (a person) or a word that is not common Dutch (a place or institution);
+    common words at its edges ("Juf", "Interview") are left out of it."""
+    common, first = _words()
+    surnames = _surnames()
+    out = []
+    for span in _deduce_spans(variant):
+        words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORDS.finditer(variant, span.start, span.end)]
+
+        def telling(word: str) -> bool:
+            if word in _DOMAIN_TERMS:
+                return False
+            if span.category == "persoon":
+                return (word in first or word in surnames) and word not in common
+            return word not in common
+
+        if span.category in ("persoon", "locatie", "instelling"):
+            marks = [w for w in words if telling(w[2])]
+            if not marks:
+                continue
+            # One lone word must not be an English word either: file names and vendor
+            # labels are often English ("nvivo15_mac_project", "my notes"). A first name
+            # and surname together ("bas jansen") are a name whatever else they mean.
+            interfixes = _deduce_list("lst_interfix")
+            named = [w for w in words if w[2] not in interfixes and (w[2] in first or (w[2] in surnames and w[2] not in common))]
+            if len(marks) == 1 and len(named) < 2 and marks[0][2] in _english_words():
+                continue
+            if span.category == "persoon" and len(named) >= 2:
+                marks = named
+            start, end = (marks[0][0], marks[-1][1]) if span.category == "persoon" else (span.start, span.end)
+            # A street keeps its number, a name its initials and interfixes between the telling words.
+            out.append(Span(start, end, span.category, text[start:end], "deduce"))
+        else:
+            out.append(Span(span.start, span.end, span.category, text[span.start:span.end], "deduce"))
+    return out
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_english: set[str] | None = None
+
+
+def _english_words() -> set[str]:
+    global _english
+    if _english is None:
+        import gzip
+        import json
+        from importlib import resources
+
+        _english = {"my", "me", "our", "your", "his", "her", "their"}
+        try:
+            folder = resources.files("spacy_lookups_data") / "data"
+            index = json.loads(gzip.decompress((folder / "en_lemma_index.json.gz").read_bytes()))
+            _english |= {w for words in index.values() for w in words}
+            # Inflected forms too: "ids", "exports", "notes".
+            _english |= set(json.loads(gzip.decompress((folder / "en_lemma_lookup.json.gz").read_bytes())))
+        except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
+            pass
+    return _english
+_deduce_lists: dict[str, set[str]] = {}
+
+
+def _deduce_list(name: str) -> set[str]:
+    """One of deduce's name lists (lst_surname, lst_interfix), lower case, read once."""
+    if name not in _deduce_lists:
+        words: set[str] = set()
+        base = deduce_lookup_dir()
+        if base is not None:
+            try:
+                items = base / "src" / "names" / name / "items.txt"
+                words = {w.strip().lower() for w in items.read_text(encoding="utf-8").splitlines() if w.strip()}
+            except OSError:
+                pass
+        _deduce_lists[name] = words
+    return _deduce_lists[name]
+
+
+def _surnames() -> set[str]:
+    return _deduce_list("lst_surname")
 
 
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
@@ -304,30 +409,6 @@ def _resolve(text: str, spans: list[Span]) -> list[Span]:
             continue
         kept.append(span)
     return sorted(kept, key=lambda s: s.start)
-
-
-def scan_turns(
-    turns, path: str, *, names: Sequence[NameEntry] = (), pipeline: Any = None, use_deduce: bool = True
-) -> list[Finding]:
-    """Findings in the turns of one parsed file: their texts and each speaker label once.
-
-    All texts of the file go to the scanner as one batch."""
-    findings: list[Finding] = []
-    texts = [t.text for t in turns]
-    for turn, spans in zip(turns, scan_texts(texts, names=names, pipeline=pipeline, use_deduce=use_deduce)):
-        for s in spans:
-            findings.append(Finding(path, turn.line_at(s.start), s.category, s.text, s.detector))
-    labels: dict[str, int | None] = {}
-    for turn in turns:
-        if turn.speaker and turn.speaker not in labels and turn.question is None:
-            labels[turn.speaker] = turn.line
-    if labels:
-        label_spans = scan_texts(list(labels), names=names, pipeline=pipeline, use_deduce=use_deduce)
-        for (label, line), spans in zip(labels.items(), label_spans):
-            for s in spans:
-                findings.append(Finding(path, line, f"{s.category} (sprekerlabel)", s.text, s.detector))
-    findings.sort(key=lambda f: (f.line or 0))
-    return findings
 
 
 def summarise(findings: Sequence[Finding], limit: int = 10) -> str:

@@ -67,27 +67,46 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
     return out
 
 
-def import_projects(db, items, *, source: str | None = None, on_done=None) -> list[RefiImportResult]:
+def import_projects(db, items, *, source: str | None = None, on_done=None, gate=None,
+                    attributes: list[str] | tuple = ()) -> list[RefiImportResult]:
     """Import several (path, read project) pairs as one transaction: all of them or none."""
     results = []
     with transaction(db):
         for path, project in items:
-            results.append(import_project(db, path, source=source, project=project))
+            results.append(import_project(db, path, source=source, project=project, gate=gate, attributes=attributes))
             if on_done is not None:
                 on_done(results[-1])
     return results
 
 
-def import_project(db, path: str | Path, *, source: str | None = None, project: RefiProject | None = None) -> RefiImportResult:
+def import_project(db, path: str | Path, *, source: str | None = None, project: RefiProject | None = None,
+                   gate=None, attributes: list[str] | tuple = ()) -> RefiImportResult:
     """Import a .qdpx into the project; nothing is written when anything fails.
 
     `project` is the already read file, so a caller can check it before opening a database.
+    Everything the project would store passes the privacy gate first (`gate`, a
+    privacy.gate.Gate; a strict one when None). Case variables other than role, sector,
+    school type and the study's declared `attributes` are left out, with a notice.
     """
+    from ..privacy.gate import Gate, attribute_key, declare_attributes, declared_attributes
+
     p = Path(path)
     if source is not None and source not in SOURCES:
         raise ExchangeError(f"--source must be one of {', '.join(SOURCES)}, not '{source}'")
     project = project or read_project(p)
     result = RefiImportResult(str(p), project.name, project.origin)
+    declared = declared_attributes(db) | {attribute_key(a) for a in attributes}
+    dropped = _drop_variables(project, declared)
+    if dropped:
+        listed = ", ".join(f"'{v}'" for v in dropped)
+        result.notices.append(f"case variable{'s' if len(dropped) > 1 else ''} {listed} left out: not a declared attribute "
+                              "(declare it with --attribute NAME if it identifies no one)")
+    gate = gate if gate is not None else Gate()
+    findings = gate.check(gate_fields(project, p), path=str(p))
+    if findings:
+        from ..privacy.gate import describe_warnings
+
+        result.notices.append(describe_warnings(findings, "imported"))
     names = [s.name for s in project.sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     taken = {r[0] for r in db.execute("SELECT name FROM transcripts")}
@@ -97,6 +116,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
     users = project.users
     stamp = now()
     with transaction(db):
+        declare_attributes(db, attributes)
         code_ids = _store_codes(db, project, result)
         selection_segments: dict[str, list[int]] = {}
         source_segments: dict[str, list[int]] = {}
@@ -208,6 +228,52 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
     if result.codings_not_placed:
         result.notices.append(f"{result.codings_not_placed} codings on media, PDF regions or missing text could not be placed on text")
     return result
+
+
+def _drop_variables(project: RefiProject, declared: set[str]) -> list[str]:
+    """Keep only the case variables that are participant facts or declared attributes."""
+    from ..privacy.gate import attribute_key
+
+    dropped: dict[str, None] = {}
+    for case in project.cases:
+        kept = {}
+        for key, value in case.variables.items():
+            if key is None or _CORE.get(key.lower()) or key.lower() in _FACILITATOR or attribute_key(key) in declared:
+                kept[key] = value
+            else:
+                dropped[str(key)] = None
+        case.variables = kept
+    return list(dropped)
+
+
+def gate_fields(project: RefiProject, path: Path) -> list:
+    """What the project would store, for the privacy gate: each finding's place names the
+    archive and the part of it ("studie.qdpx#interview-3.txt:12", "studie.qdpx#case 2")."""
+    from ..privacy.gate import Field, line_finder
+
+    where = str(path)
+    fields = [Field(path.name, where, None, "bestandsnaam", "filename"),
+              Field(project.name or "", where, None, "projectnaam", "filename")]
+    fields += [Field(name, where, None, "gebruiker", "text") for name in project.users.values() if name]
+    for src in project.sources:
+        fields.append(Field(src.name, f"{where}#{src.name}", None, "bronnaam", "filename"))
+        if src.text:
+            fields.append(Field(src.text, f"{where}#{src.name}", 1, "", "text", line_finder(src.text)))
+    for number, case in enumerate(project.cases, start=1):
+        place = f"{where}#case {number}"
+        fields.append(Field(case.name, place, None, "casenaam", "label"))
+        for key, value in case.variables.items():
+            if value is not None and not isinstance(value, bool) and str(value).strip():
+                fields.append(Field(str(value), place, None, f"variabele '{key}'", "label"))
+    for code in project.walk_codes():
+        place = f"{where}#code '{code.name}'"
+        fields.append(Field(code.name, place, None, "codenaam", "label"))
+        fields.append(Field(code.description or "", place, 1, "beschrijving", "text", line_finder(code.description or "")))
+    for number, note in enumerate(project.notes.values(), start=1):
+        place = f"{where}#note {number}"
+        fields.append(Field(note.name or "", place, None, "notitienaam", "label"))
+        fields.append(Field(note.text or "", place, 1, "", "text", line_finder(note.text or "")))
+    return fields
 
 
 def _memo_row(note, users, stamp, **where) -> dict:

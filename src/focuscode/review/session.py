@@ -122,6 +122,9 @@ class ReviewSession:
         return action
 
     def memo(self, segment_id: int, text: str) -> Action:
+        from ..memos import gate_memos
+
+        gate_memos([(text.strip(), "memo", 1)])  # a memo naming a participant is not saved
         stamp = now()
         with self._tx():
             memo_id = self.db.table("memos").insert(
