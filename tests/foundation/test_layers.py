@@ -109,3 +109,19 @@ def test_the_json_of_a_failed_file_names_the_flag_too(cli, tmp_path):
     assert len(failed) == 1
     assert "use --replace to replace it" in failed[0]["error"]
     assert "\ue000" not in r.stdout
+
+
+def test_notices_name_the_flag_on_stderr_and_in_json(cli, tmp_path):
+    # A transcript with a participants CSV as a researcher keeps it beside the file, with
+    # a column the study did not declare: the notice says how to declare it.
+    fg = tmp_path / "fg-po-sessie4.txt"
+    fg.write_text("OOP'er 1 (po): Ik help bij het lezen in groep 4.\n", encoding="utf-8")
+    (tmp_path / "fg-po-sessie4.participants.csv").write_text(
+        "label,role,sector,functie\nOOP'er 1 (po),OOP'er,po,onderwijsassistent\n", encoding="utf-8")
+    import json
+
+    r = cli("import", fg, "--source", "focusgroep", "--allow-pii", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert "declare it with --attribute NAME" in r.stderr
+    assert "declare it with --attribute NAME" in json.dumps(json.loads(r.stdout), ensure_ascii=False)
+    assert "\ue000" not in r.stdout + r.stderr

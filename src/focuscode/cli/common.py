@@ -66,6 +66,7 @@ def stop(code: int = 1) -> NoReturn:
 # The flag for each setting key a library message names (errors.setting): a key is its
 # flag with dashes (codes_column -> --codes-column) unless listed here.
 FLAGS: dict[str, str] = {}
+SETTING_MARK = "\ue000"  # errors.setting's opening character: a string that has none names no setting
 
 
 def flag(key: str) -> str:
@@ -163,7 +164,11 @@ def print_json(data: Any) -> None:
     on a large study)."""
     if isinstance(data, list):
         encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-        write = sys.stdout.write
+
+        def write(text: str) -> None:
+            # Library notices and errors in the data name settings by key: shown as flags.
+            sys.stdout.write(for_user(text) if SETTING_MARK in text else text)
+
         if not data:
             write("[]\n")
             return
@@ -173,7 +178,7 @@ def print_json(data: Any) -> None:
             write(encode(item) + (",\n" if i < last else "\n"))
         write("]\n")
         return
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(for_user(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
 
 def progress_bar(description: str, total: int | None = None):

@@ -267,7 +267,7 @@ def _drop_undeclared(people: dict[str, Participant], declared: set[str], partici
         return []
     listed = ", ".join(f"'{c}'" for c in dropped)
     return [f"{participants_path}: column{'s' if len(dropped) > 1 else ''} {listed} left out: not a declared attribute "
-            "(declare it with --attribute NAME if it identifies no one)"]
+            f"(declare it with {setting('attribute')} NAME if it identifies no one)"]
 
 
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:

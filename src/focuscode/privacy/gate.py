@@ -134,8 +134,8 @@ class Gate:
         """The one warning a command gives when --allow-pii let text in unscanned."""
         if not self.allow_pii or not self.unchecked:
             return None
-        listed = "only the --names list was checked" if self.names_path else "nothing was checked"
-        return (f"--allow-pii: {self.unchecked} text{'s' if self.unchecked != 1 else ''} stored without the "
+        listed = f"only the {setting('names')} list was checked" if self.names_path else "nothing was checked"
+        return (f"{setting('allow_pii')}: {self.unchecked} text{'s' if self.unchecked != 1 else ''} stored without the "
                 f"privacy check ({listed}); personal data may now be in the project")
 
 
@@ -153,7 +153,7 @@ def _finding(field: Field, line: int | None, span, text: str | None = None) -> F
 
 
 def describe_warnings(findings: Sequence[Finding], what: str) -> str:
-    return (f"{what} despite {len(findings)} finding(s) from the names list (--allow-pii): "
+    return (f"{what} despite {len(findings)} finding(s) from the names list ({setting('allow_pii')}): "
             + "; ".join(f.describe() for f in findings[:5]))
 
 
