@@ -4,9 +4,8 @@ import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-from .declare import Option
-
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_grid, print_json, stdout
+from .declare import Option
 
 CsvOption = Annotated[bool, Option("--csv", help="Print CSV instead of a table.")]
 PlotOption = Annotated[Optional[Path], Option("--plot", help="Also draw a chart into this .png (or .svg, .pdf) file.")]

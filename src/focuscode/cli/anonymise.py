@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-from .declare import Argument, Option
-
 from .common import FocuscodeGroup, JsonOption, info, print_json, stdout, stop
+from .declare import Argument, Option
 
 
 def anonymise_(

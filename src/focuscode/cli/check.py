@@ -4,9 +4,8 @@ from typing import Annotated
 
 import click
 
-from .declare import Option
-
 from .common import DbOption, FocuscodeGroup, JsonOption, info, print_json, stdout, stop
+from .declare import Option
 
 
 def check(

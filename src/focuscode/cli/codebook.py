@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated
 
-from .declare import Argument
-
 from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, report_error, stdout, stop
+from .declare import Argument
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 codebook_app = FocuscodeGroup(name="codebook", help="Validate, load, show and audit the codebook.")

@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-from .declare import Argument, Option
-
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 IdsOption = Annotated[Optional[str], Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from .declare import Option
-
 from .common import DbOption, FocuscodeGroup, JsonOption, print_json, stdout
+from .declare import Option
 
 
 def doctor(

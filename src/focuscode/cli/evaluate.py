@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from .declare import Option
-
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .declare import Option
 
 METHODS = ("rules", "model", "combined")
 

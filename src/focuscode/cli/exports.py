@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-from .declare import Option
-
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .declare import Option
 
 export_app = FocuscodeGroup(name="export", help="Export summaries and exchange files.")
 

@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-from .declare import Argument, Option
-
 from .common import DbOption, FocuscodeGroup, JsonOption, for_user, info, open_db, print_json, progress_bar, report_error, stdout, stop
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption
 
 

@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-from .declare import Option
-
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Option
 
 
 def saturation(

@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-from .declare import Option
-
 from .common import DbOption, FocuscodeGroup, info, open_db, stdout
+from .declare import Option
 
 
 def init(db: DbOption = None) -> None:

@@ -3,9 +3,8 @@
 import sys
 from typing import Annotated, Optional
 
-from .declare import Option
-
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json
+from .declare import Option
 
 
 def review(

@@ -5,9 +5,8 @@ import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-from .declare import Argument, Option
-
 from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, stdout
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 
