@@ -14,7 +14,8 @@ category, so overall agreement means "exactly the same codes".
 
 The suggestion methods can stand in as coders (`rules`, `model`, unless a real
 coder has that name): such a coder looked at every participant turn (suggest
-scans them all) and applied the codes it suggested there. The model only
+scans them all) and applied the codes it suggested there at or above the project's
+threshold, which is what a coder is shown (`segments --all` lists the rest). The model only
 suggests what the coder it learned from had not decided, so comparing it with
 that coder here says little; `evaluate` cross-validates it properly.
 
@@ -272,7 +273,8 @@ _METHOD_LOOKED_SQL = """
     WHERE COALESCE(p.is_facilitator, 0) = 0"""
 _METHOD_CODES_SQL = """,
         (SELECT group_concat(c.code_id) FROM codings c
-         WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder)"""
+         WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder
+           AND COALESCE(c.score, 1) >= ?)"""
 
 
 def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
@@ -289,7 +291,11 @@ def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool
     sql = _UNITS_SQL.format(marks=marks, positions=positions, method_looked=_METHOD_LOOKED_SQL * len(methods),
                             method_codes=_METHOD_CODES_SQL if methods else "")
     method_keys = [k for k in keys if k.startswith(_METHOD_KEY)]
-    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *([_METHOD_KEY] if methods else [])])
+    if methods:
+        from .suggest import suggestion_threshold
+
+        shown = [_METHOD_KEY, suggestion_threshold(db)]
+    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *(shown if methods else [])])
     ids_by_text: dict[str, list[int]] = {}
     if with_ids:
         for sid, text in rows:

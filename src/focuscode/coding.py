@@ -255,6 +255,7 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
                 memos_done.add((sid, memo))
                 written.append((memo, str(p), line))
                 if store_memo_once(db, target="segment", segment_id=sid, coder=coder, text=memo):
+                    written.append((memo, str(p), line))
                     memos += 1
                 else:
                     memos_kept += 1

@@ -65,6 +65,11 @@ def run_demo(
         if progress is not None:
             progress(line)
 
+    from .vocabulary import DEFAULT_FILE, load_study, store_study
+
+    study = load_study(DEFAULT_FILE)  # the sample is this study: po and vo, its four sources
+    store_study(db, study)
+    say(f"Study {DEFAULT_FILE.name}: sectors {', '.join(study.sector_codes)}")
     book = load_codebook(root / "codebook" / "oop.yaml")
     loaded = load_codebook_into(db, book)
     say(f"Codebook oop.yaml: {loaded.added} codes")

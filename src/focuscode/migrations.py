@@ -249,3 +249,18 @@ def m004_codings_method_similarity(db) -> None:
     db.execute("CREATE INDEX idx_codings_coder ON codings(coder, status)")
     db.execute("CREATE INDEX idx_codings_suggestion_ref ON codings(suggestion_id)")
     db.execute("CREATE INDEX idx_codings_segment_coder ON codings(segment_id, coder, status, code_id)")
+
+
+@migration
+def m005_study_vocabulary_stored(db) -> None:
+    # Every project holds its study vocabulary (sectors, sources, roles, labels) in its
+    # settings, so a report reads JSON there instead of parsing the shipped YAML at each
+    # start (PyYAML's import alone is a fifth of a small query's time budget). A project
+    # without a study file takes this study's default, as it did implicitly before.
+    import json
+
+    from .vocabulary import SETTING, default
+
+    if db.execute("SELECT 1 FROM settings WHERE key = ?", [SETTING]).fetchone() is None:
+        db.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                   [SETTING, json.dumps(default().to_json(), ensure_ascii=False, sort_keys=True)])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import FocuscodeError, setting
 
-SECTOR_COLORS = {"po": "#1f77b4", "vo": "#ff7f0e", "?": "#9e9e9e"}
+UNKNOWN_COLOR = "#9e9e9e"  # a sector the study does not declare, or '?'
 
 
 def _pyplot():
@@ -87,7 +87,7 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
         palette = plt.get_cmap("tab20").colors if len(values) > 10 else plt.get_cmap("tab10").colors
         for k, value in enumerate(values):
             xs = [i + (k - (len(values) - 1) / 2) * width for i in range(len(rows))]
-            color = SECTOR_COLORS.get(value) if table.dimension == "sector" else palette[k % len(palette)]
+            color = _sector_color(plt, table, value) if table.dimension == "sector" else palette[k % len(palette)]
             bars = ax.bar(xs, heights[value], width, label=value, color=color)
             ax.bar_label(bars, padding=2, fontsize=8 if len(values) <= 6 else 6)
         ax.set_xticks(range(len(rows)), [r["code"] for r in rows], rotation=20 if len(rows) > 5 else 0,
@@ -103,6 +103,15 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
         return _save(fig, path)
     finally:
         plt.close(fig)
+
+
+def _sector_color(plt, table, value: str):
+    """A sector keeps its colour whichever sectors a chart shows: the study's order picks it."""
+    declared = list(getattr(table, "declared", ()) or ())
+    if value not in declared:
+        return UNKNOWN_COLOR
+    colors = plt.get_cmap("tab10" if len(declared) <= 10 else "tab20").colors
+    return colors[declared.index(value) % len(colors)]
 
 
 def themes_by_sector_chart(table, path: Path, *, title: str = "Thema's per sector", ylabel: str = "Aantal fragmenten") -> Path:

@@ -45,6 +45,8 @@ team.register(app)
 check_cli.register(app)
 analysis_cli.register(app)
 methods_cli.register(app)
+from . import study as study_cli  # noqa: E402
+study_cli.register(app)
 
 
 def main() -> None:

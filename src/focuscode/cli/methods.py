@@ -10,7 +10,7 @@ from .declare import Option
 def saturation(
     coder: CoderOption = None,
     order: Annotated[str, Option("--order", metavar="import|time|NAMES", help="Order of the transcripts: import, time (the date in each name) or names separated by commas.")] = "import",
-    source: Annotated[Optional[str], Option("--source", help="Only transcripts of this source (focusgroep, dialoogtafel, interview, enquete).")] = None,
+    source: Annotated[Optional[str], Option("--source", help="Only transcripts of this source (one the study declares).")] = None,
     base: Annotated[int, Option("--base", help="Base size: the first transcripts whose codes are the knowledge base.")] = 2,
     run: Annotated[int, Option("--run", help="Run length: the following transcripts searched for new codes.")] = 1,
     threshold: Annotated[float, Option("--threshold", help="New-information threshold: new codes in the run / codes in the base.")] = 0.05,

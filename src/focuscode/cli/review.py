@@ -14,7 +14,7 @@ def review(
     code: Annotated[Optional[str], Option("--code", help="Only segments suggested or coded with this code (a theme includes its subcodes).")] = None,
     transcript: Annotated[Optional[str], Option("--transcript", help="Only this transcript (by name).")] = None,
     role: Annotated[Optional[str], Option("--role", help="Only this speaker role.")] = None,
-    sector: Annotated[Optional[str], Option("--sector", help="po or vo.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="A sector the study declares.")] = None,
     random_order: Annotated[bool, Option("--random", help="Shuffle the segments (with --seed for a fixed order).")] = False,
     seed: Annotated[Optional[int], Option("--seed", help="Seed for --random.")] = None,
     revisit: Annotated[bool, Option("--revisit", help="Also show segments you finished before.")] = False,

@@ -9,8 +9,8 @@ from .declare import Option
 def segments(
     code: Annotated[Optional[str], Option("--code", help="Only segments with this code (a theme includes its subcodes).")] = None,
     role: Annotated[Optional[str], Option("--role", help="Only this speaker role.")] = None,
-    sector: Annotated[Optional[str], Option("--sector", help="po or vo.")] = None,
-    source: Annotated[Optional[str], Option("--source", help="focusgroep, dialoogtafel, interview or enquete.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="A sector the study declares.")] = None,
+    source: Annotated[Optional[str], Option("--source", help="A source the study declares.")] = None,
     transcript: Annotated[Optional[str], Option("--transcript", help="Only this transcript (by name).")] = None,
     uncoded: Annotated[bool, Option("--uncoded", help="Only segments without an accepted code.")] = False,
     search: Annotated[Optional[str], Option("--search", help="Full-text search (words, diacritics ignored).")] = None,

@@ -10,8 +10,6 @@ from pathlib import Path
 from ..errors import ParticipantsError
 from ..textio import read_text_file
 
-SECTORS = ("po", "vo")
-FACILITATOR_ROLES = {"gespreksleider", "facilitator", "moderator", "interviewer", "onderzoeker"}
 CORE_COLUMNS = ("label", "role", "sector", "school_type")
 
 
@@ -31,16 +29,15 @@ def _truthy(value) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "ja", "j", "y")
 
 
-def _make(record: dict, path: str, line: int) -> Participant:
+def _make(record: dict, path: str, line: int, vocab) -> Participant:
     label = str(record.get("label") or "").strip()
     if not label:
         raise ParticipantsError("a participant without a label", path=path, line=line)
     role = str(record.get("role") or "").strip() or "onbekend"
-    sector = str(record.get("sector") or "").strip().lower() or None
-    if sector is not None and sector not in SECTORS:
-        raise ParticipantsError(f"sector of '{label}' must be po or vo, not '{sector}'", path=path, line=line)
+    sector = vocab.check_sector(str(record.get("sector") or "").strip().lower() or None, f"sector of '{label}'",
+                                ParticipantsError, path=path, line=line)
     school_type = str(record.get("school_type") or "").strip() or None
-    facilitator = role.lower() in FACILITATOR_ROLES
+    facilitator = vocab.is_facilitator_role(role)
     if "facilitator" in record and str(record["facilitator"]).strip():
         facilitator = _truthy(record["facilitator"])
     attributes = {
@@ -60,8 +57,12 @@ def _add(out: dict[str, Participant], lines: dict[str, int], p: Participant, pat
     lines[p.label] = line
 
 
-def load_participants(path: str | Path) -> dict[str, Participant]:
-    """Read a participants CSV or YAML file into label -> Participant."""
+def load_participants(path: str | Path, vocab=None) -> dict[str, Participant]:
+    """Read a participants CSV or YAML file into label -> Participant; sectors and
+    facilitator roles as the study's vocabulary (vocabulary.py) declares them."""
+    from ..vocabulary import default
+
+    vocab = vocab or default()
     p = Path(path)
     out: dict[str, Participant] = {}
     lines: dict[str, int] = {}
@@ -70,11 +71,11 @@ def load_participants(path: str | Path) -> dict[str, Participant]:
 
         text = yamlsafe.read_text(p, error=ParticipantsError)
         for record, line in _yaml_records(text, str(p)):
-            _add(out, lines, _make(record, str(p), line), str(p), line)
+            _add(out, lines, _make(record, str(p), line, vocab), str(p), line)
     elif p.suffix.lower() in (".csv", ".tsv", ".txt"):
         text, _encoding = read_text_file(p)
         for record, line in _csv_records(text, str(p)):
-            _add(out, lines, _make(record, str(p), line), str(p), line)
+            _add(out, lines, _make(record, str(p), line, vocab), str(p), line)
     else:
         raise ParticipantsError("participants files are .csv or .yaml", path=str(p))
     if not out:

@@ -29,7 +29,6 @@ from ..textio import decode_bytes, read_bytes
 from ..ziplimits import XLSX, check_package
 from .model import ParsedSource, Turn
 
-SECTORS = ("po", "vo")
 CODE_SEPARATOR = ";"
 MAX_ANSWER_CHARS = 32_767  # Excel's own limit for one cell: a longer "answer" is not one
 MAX_ROWS = 200_000
@@ -167,7 +166,12 @@ def _skip_qualtrics_headers(rows):
     return itertools.chain(first, rows)
 
 
-def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) -> ParsedSource:
+def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool, vocab=None) -> ParsedSource:
+    """A survey's answers as turns; a sector column's values must be sectors of the study
+    (`vocab`, the default study's when None)."""
+    from ..vocabulary import default
+
+    vocab = vocab or default()
     if not columns.text:
         raise InputFileError(f"a survey file needs {setting('text_column')} NAME (repeat it for several questions)", path=path)
     if columns.codes and len(columns.codes) != len(columns.text):
@@ -201,8 +205,9 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) 
 
         rid, role = cell(columns.id), cell(columns.role)
         sector = cell(columns.sector).lower()
-        if sector and sector not in SECTORS:
-            raise InputFileError(f"sector must be po or vo, not '{sector}' (column '{columns.sector}')", path=path, line=row)
+        if sector and not vocab.is_sector(sector):
+            raise InputFileError(f"sector must be {vocab.sector_phrase()}, not '{sector}' (column '{columns.sector}')",
+                                 path=path, line=row)
         attributes = {m: cell(m) for m in columns.meta if cell(m)}
         for question, codes_column in pairs:
             answer = cell(question)
