@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .agreement_intervals import MAX_BOOTSTRAP, add_intervals, alpha_verdict
+from .coding import known_coders
 from .errors import FocuscodeError, UnknownCoderError, UsageError, setting
 
 
@@ -173,8 +174,14 @@ def percent_agreement(units: list[list]) -> float | None:
 
 
 def cohen_kappa(a: list, b: list) -> float | None:
-    """Cohen's kappa for two coders over the same units; None when undefined
-    (both coders used one and the same category throughout)."""
+    """Cohen's kappa for two coders over the same units: (po - pe) / (1 - pe).
+
+    None when undefined: no units, or pe = 1 (both coders used one and the same
+    category throughout). Not 1.0: the two coders then agree, but kappa measures
+    agreement beyond chance, and with one category there is none to measure. A
+    methods table that printed 1.0 there would claim a reliability the data cannot
+    show (sklearn gives nan for the same reason); the agreement and evaluate
+    tables print "-" instead. One function serves agreement and evaluate."""
     if len(a) != len(b):
         raise ValueError("both coders need a value for every unit")
     return kappa_from_pairs(Counter(zip(a, b)))
@@ -199,13 +206,6 @@ def figures(name: str, units: list[list], coders: list[str], used: dict[str, int
 
 
 # -- reading the project ------------------------------------------------------------------------
-
-
-def known_coders(db) -> list[str]:
-    rows = db.execute(
-        "SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 METHOD_CODERS = ("rules", "model")

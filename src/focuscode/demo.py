@@ -9,7 +9,8 @@ from typing import Callable
 from .codebook import load_codebook
 from .codes import load_codebook_into
 from .db import open_project
-from .export.summary import SummaryOptions, write_summary
+from .export.render import write_summary
+from .export.summary import SummaryOptions
 from .importers.store import ImportOptions, import_file
 from .reference import load_reference_coding
 from .sample import sample_root, source_for

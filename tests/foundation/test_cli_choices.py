@@ -25,7 +25,7 @@ def project(cli, tmp_path, db_path):
 @pytest.mark.parametrize("args, option, allowed", [
     (("cooccurrence", "--measure", "dice"), "--measure", "focuscode.analysis.cooccurrence:MEASURES"),
     (("cooccurrence", "--level", "zin"), "--level", "focuscode.analysis.cooccurrence:LEVELS"),
-    (("export", "summary", "--format", "pdf"), "--format", "focuscode.export.summary:FORMATS"),
+    (("export", "summary", "--format", "pdf"), "--format", "focuscode.export.render:FORMATS"),
     (("export", "summary", "--lang", "de"), "--lang", "focuscode.export.summary:LABELS"),
     (("export", "methods", "--format", "html"), "--format", "focuscode.export.methods:FORMATS"),
     (("memo", "--list", "--target", "thema"), "--target", "focuscode.memos:TARGETS"),
@@ -58,7 +58,7 @@ def test_format_is_case_insensitive_like_a_file_extension(cli, project, tmp_path
 
 
 def test_the_help_lists_the_library_values(cli):
-    from focuscode.export.summary import FORMATS
+    from focuscode.export.render import FORMATS
 
     text = cli("export", "summary", "--help").stdout
     assert "[" + "|".join(FORMATS) + "]" in text

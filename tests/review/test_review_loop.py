@@ -11,7 +11,7 @@ from team.teamkit import decisions
 
 from focuscode.cli.review_ui import ScriptedKeys, run_review
 from focuscode.review import ReviewFilter, build_queue
-from focuscode.review import match_codes
+from focuscode.codes import match_codes
 
 ENTER = "\n"
 

@@ -13,7 +13,7 @@ from ..errors import FocuscodeError, setting
 UNKNOWN_COLOR = "#9e9e9e"  # a sector the study does not declare, or '?'
 
 
-def _pyplot():
+def pyplot():
     import logging
 
     import matplotlib
@@ -30,7 +30,7 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: Path) -> Path:
+def save_figure(fig, path: Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise FocuscodeError(f"{setting('plot')} needs a .png, .svg or .pdf file name, not '{path.name}'")
@@ -70,7 +70,7 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
                               ylabel: str = "Aantal fragmenten") -> Path:
     """Grouped bars, one panel per StatsTable: one group per theme, one bar per value of
     the table's dimension (sector, functie, source...), so the chart shows what --by asked."""
-    plt = _pyplot()
+    plt = pyplot()
     tables = list(tables)
     rows_of = [[r for r in t.rows if r["depth"] == 0] for t in tables]
     if not tables:
@@ -100,7 +100,7 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
         ax.margins(y=0.12)
     fig.tight_layout()
     try:
-        return _save(fig, path)
+        return save_figure(fig, path)
     finally:
         plt.close(fig)
 
@@ -125,7 +125,7 @@ MAX_PANELS = 12  # heat maps in one chart with --by
 def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | None = None) -> Path:
     """A heat map of a co-occurrence Matrix, or one panel per value for the list that
     cooccurrence_by() returns."""
-    plt = _pyplot()
+    plt = pyplot()
     matrices = matrix if isinstance(matrix, list) else [matrix]
     if not any(m.units for m in matrices):
         raise FocuscodeError("nothing to plot: no coded segments yet (import transcripts and code them first)")
@@ -146,7 +146,7 @@ def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | No
     if len(matrices) > 1:
         fig.tight_layout()
     try:
-        return _save(fig, path)
+        return save_figure(fig, path)
     finally:
         plt.close(fig)
 

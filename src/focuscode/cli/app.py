@@ -15,6 +15,9 @@ from . import anonymise as anonymise_cli
 from . import doctor as doctor_cli
 from . import evaluate as evaluate_cli
 from . import methods as methods_cli
+from . import audit as audit_cli
+from . import coders as coders_cli
+from . import study as study_cli
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
@@ -45,7 +48,8 @@ team.register(app)
 check_cli.register(app)
 analysis_cli.register(app)
 methods_cli.register(app)
-from . import study as study_cli  # noqa: E402
+coders_cli.register(app)
+audit_cli.register(app)
 study_cli.register(app)
 
 

@@ -15,6 +15,7 @@ fixed set of values (`choices=`, the library's own tuple), which Click checks it
 
 import inspect
 from pathlib import Path
+from types import UnionType
 from typing import Annotated, Any, Callable, Union, get_args, get_origin, get_type_hints
 
 import click
@@ -108,7 +109,7 @@ _TYPES: dict[Any, Any] = {str: click.STRING, int: WHOLE_NUMBER, float: click.FLO
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(the item type, whether it is a list), Optional taken off."""
-    if get_origin(annotation) is Union:
+    if get_origin(annotation) in (Union, UnionType):  # Optional[X] and X | None
         annotation = next(a for a in get_args(annotation) if a is not type(None))
     if get_origin(annotation) is list:
         return get_args(annotation)[0], True

@@ -13,7 +13,7 @@ export_app = FocuscodeGroup(name="export", help="Export summaries and exchange f
 
 @export_app.command()
 def summary(
-    fmt: Annotated[str, Option("--format", choices="focuscode.export.summary:FORMATS", case_sensitive=False, help="Output format.")] = "md",
+    fmt: Annotated[str, Option("--format", choices="focuscode.export.render:FORMATS", case_sensitive=False, help="Output format.")] = "md",
     out: Annotated[Path, Option("--out", help="Folder for the file.")] = Path("exports"),
     per_theme: Annotated[int, Option("--per-theme", help="Quotes per theme.")] = 5,
     coder: CoderOption = None,
@@ -28,7 +28,8 @@ def summary(
     as_json: JsonOption = False,
 ) -> None:
     """Per theme and subcode: counts by sector and role, and representative attributed quotes."""
-    from ..export.summary import SummaryOptions, write_summary
+    from ..export.render import write_summary
+    from ..export.summary import SummaryOptions
 
     conn = open_db(db)
     opts = SummaryOptions(per_theme=per_theme, coder=coder, code=code, sector=sector, source=source,

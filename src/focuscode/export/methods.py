@@ -281,14 +281,14 @@ def _software(db) -> Section:
 
     from .. import __version__
     from ..db import get_setting
-    from ..doctor import _version
+    from ..doctor import installed_version
     from ..nlp.pipeline import DEFAULT_MODEL, model_installed
 
     model = get_setting(db, "model")
-    pipeline = model or (f"{DEFAULT_MODEL} {_version(DEFAULT_MODEL)}" if model_installed(DEFAULT_MODEL)
+    pipeline = model or (f"{DEFAULT_MODEL} {installed_version(DEFAULT_MODEL)}" if model_installed(DEFAULT_MODEL)
                          else "offline Nederlandse pijplijn (spacy-lookups-data), geen spaCy-model geïnstalleerd")
-    parts = [f"focuscode {__version__}", f"Python {platform.python_version()}", f"spaCy {_version('spacy')}",
-             f"deduce {_version('deduce')}", f"SQLite {sqlite3.sqlite_version}", f"taalpijplijn: {pipeline}"]
+    parts = [f"focuscode {__version__}", f"Python {platform.python_version()}", f"spaCy {installed_version('spacy')}",
+             f"deduce {installed_version('deduce')}", f"SQLite {sqlite3.sqlite_version}", f"taalpijplijn: {pipeline}"]
     sec = Section("Software")
     sec.blocks.append(Block([27], "Gecodeerd en geteld met " + "; ".join(parts) + ". focuscode controleert elk bestand "
                                   "bij import met deduce op persoonsgegevens (tenzij dat bij import is uitgezet)."))

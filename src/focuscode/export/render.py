@@ -1,4 +1,7 @@
-"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON.
+"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON, and writing it.
+
+summary.py builds the themes and quotes and knows nothing of formats; this module
+imports it, never the other way round.
 
 Every writer takes (themes, options, path). Word uses real headings and the
 "Quote" style, HTML is one self-contained file (inline CSS, no scripts, no
@@ -10,10 +13,12 @@ from __future__ import annotations
 import csv
 import html
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..analysis.prevalence import prevalence_phrase
-from .safe import csv_row, md_inline, strip_controls, xlsx_append
+from ..errors import FocuscodeError, UsageError, setting
+from .safe import csv_row, md_inline, private_dir, private_file, strip_controls, xlsx_append
 from .summary import LABELS, CodeSummary, SummaryOptions, basis_line, method_line, study_of
 
 
@@ -202,30 +207,31 @@ def _quote_table(themes, opts) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def write_xlsx(themes, opts, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _fill_sheet(ws, header: list[str], rows: list[list]) -> None:
+    """Header in bold, then the rows, every cell through xlsx_append (no live formulas)."""
+    from openpyxl.styles import Font
 
-    L = LABELS[opts.lang]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = L["sheet_themes"]
-    header, rows = _theme_table(themes, opts)
     xlsx_append(ws, header)
     for row in rows:
         xlsx_append(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+
+
+def write_xlsx(themes, opts, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    L = LABELS[opts.lang]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L["sheet_themes"]
+    _fill_sheet(ws, *_theme_table(themes, opts))
     ws.freeze_panes = "A2"
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 22
     qs = wb.create_sheet(L["sheet_quotes"])
-    header, rows = _quote_table(themes, opts)
-    xlsx_append(qs, header)
-    for row in rows:
-        xlsx_append(qs, row)
-    for cell in qs[1]:
-        cell.font = Font(bold=True)
+    _fill_sheet(qs, *_quote_table(themes, opts))
     qs.column_dimensions["C"].width = 90
     qs.column_dimensions["D"].width = 28
     for row in qs.iter_rows(min_row=2, min_col=3, max_col=3):
@@ -268,4 +274,34 @@ def write_json(themes, opts, path: Path) -> None:
     path.write_text(json.dumps(summary_json(themes, opts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-WRITERS = {"md": write_md, "html": write_html, "docx": write_docx, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
+WRITERS = {"md": write_md, "docx": write_docx, "html": write_html, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
+FORMATS = tuple(WRITERS)
+
+
+def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
+    """Write the summary in `fmt` into out_dir; returns the file written."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
+    from ..analysis.units import coding_scope
+    from .summary import build_summary
+
+    from ..vocabulary import current
+
+    themes = build_summary(db, opts)
+    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders), vocabulary=opts.vocabulary or current(db))
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FocuscodeError(f"{setting('out')} must be a folder", path=str(out))
+    private_dir(out)
+    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        # A summary quotes participants word for word: owner-only like the project
+        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
+        private_file(tmp)
+        WRITERS[fmt](themes, opts, tmp)
+        tmp.replace(target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

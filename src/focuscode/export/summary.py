@@ -10,15 +10,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
-from pathlib import Path
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError, setting
 from . import paused_gc
-from .safe import private_dir, private_file
 from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
-FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
 
 LABELS = {
     "nl": {
@@ -349,39 +346,3 @@ def basis_line(opts: SummaryOptions) -> str:
 
 def method_line(opts: SummaryOptions) -> str:
     return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang))
-
-
-def render_markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
-    from .render import markdown
-
-    return markdown(themes, opts)
-
-
-def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
-    """Write the summary in `fmt` into out_dir; returns the file written."""
-    from . import render
-
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
-    from ..analysis.units import coding_scope
-
-    themes = build_summary(db, opts)
-    from ..vocabulary import current
-
-    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders), vocabulary=opts.vocabulary or current(db))
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FocuscodeError(f"{setting('out')} must be a folder", path=str(out))
-    private_dir(out)
-    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        # A summary quotes participants word for word: owner-only like the project
-        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
-        private_file(tmp)
-        render.WRITERS[fmt](themes, opts, tmp)
-        tmp.replace(target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target

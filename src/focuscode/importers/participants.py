@@ -109,21 +109,17 @@ def _yaml_records(text: str, path: str):
 
 def _csv_records(text: str, path: str):
     """(record, line) per row; quoting follows RFC 4180 ("leraar ""LB"", mentor" is one field)."""
-    first = text.split("\n", 1)[0]
-    try:
-        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    # The Sniffer guesses quoting and escapes from one line and can get them wrong;
-    # only the delimiter is taken from it, the rest is the standard CSV dialect.
+    from ..textio import csv_layout
+
+    delimiter, text, skipped = csv_layout(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     try:
         header = next(reader, None)
         fields = [f.strip().lstrip("\ufeff") for f in (header or [])]
         if "label" not in fields:
-            raise ParticipantsError("the participants file needs a 'label' column", path=path, line=1)
+            raise ParticipantsError("the participants file needs a 'label' column", path=path, line=1 + skipped)
         for row in reader:
-            line = reader.line_num
+            line = reader.line_num + skipped
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(fields):
@@ -135,7 +131,7 @@ def _csv_records(text: str, path: str):
                     )
             yield dict(zip(fields, row + [""] * (len(fields) - len(row)))), line
     except csv.Error as exc:
-        raise ParticipantsError(f"not a readable CSV file ({exc})", path=path, line=reader.line_num or None) from None
+        raise ParticipantsError(f"not a readable CSV file ({exc})", path=path, line=(reader.line_num + skipped) or None) from None
 
 
 def participants_beside(transcript: Path) -> Path | None:

@@ -366,6 +366,14 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
             )
         db.table("segments").insert_all(rows, batch_size=500)
         kept = _reattach(db, transcript_id, old) if old else 0
+        if old:
+            from ..audit import record
+
+            dropped = sorted(set(old["occurrence"]) - set(old["segment_map"]))
+            record(db, "import replace", transcript_id=transcript_id, replaced_transcript_id=existing[0],
+                   segments=len(rows), segments_kept=len(old["segment_map"]), segments_dropped=dropped,
+                   codings_kept=kept, segment_map={str(k): v for k, v in old["segment_map"].items()},
+                   coding_map={str(k): v for k, v in old["coding_map"].items()})
         imported = _store_codes(db, transcript_id, parsed.turns, code_ids, options.coder) if options.codes_columns else 0
     status = "replaced" if existing is not None else "imported"
     return ImportResult(
@@ -649,12 +657,10 @@ def _reattach(db, transcript_id: int, saved: dict) -> int:
     for row in saved["seen"]:
         if row["segment_id"] in seg_map:
             db.table("seen").insert({**row, "segment_id": seg_map[row["segment_id"]]}, replace=True)
-    # The audit trail follows the turns it is about. New ids are always above every
-    # id the trail mentions (see _next_free_id), so these updates cannot chain.
-    for old, new in seg_map.items():
-        db.execute("UPDATE coding_events SET segment_id = ? WHERE segment_id = ?", [new, old])
-    for old, new in id_map.items():
-        db.execute("UPDATE coding_events SET coding_id = ? WHERE coding_id = ?", [new, old])
+    # coding_events is history and is not rewritten: its old ids are never reused (see
+    # _next_free_id), and the audit line of this replace maps each kept turn to its new id.
+    saved["segment_map"] = seg_map
+    saved["coding_map"] = id_map
     return kept
 
 

@@ -21,11 +21,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputFileError, UsageError, setting
-from ..textio import decode_bytes, read_bytes
+from ..textio import csv_layout, decode_bytes
 from ..ziplimits import XLSX, check_package
 from .model import ParsedSource, Turn
 
@@ -48,18 +47,7 @@ class SurveyColumns:
 
 def _csv_rows(data: bytes, path: str) -> tuple[Iterator[tuple[int, list[str]]], str]:
     text, encoding = decode_bytes(data, path)
-    text = text.lstrip("\ufeff")
-    first, _, rest = text.partition("\n")
-    hint = first.strip().lower()
-    if len(hint) == 5 and hint.startswith("sep="):
-        # Excel's delimiter hint, written by tools that export "for Excel": not the header.
-        delimiter, text = first.strip()[4], rest
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-    offset = 1 if text is rest else 0  # rows keep the file's numbering
+    delimiter, text, offset = csv_layout(text)  # offset: rows keep the file's numbering
 
     def rows():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
@@ -237,7 +225,3 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool, 
     if sheet:
         metadata["sheet"] = sheet
     return ParsedSource(turns=turns, source_type="xlsx" if xlsx else "csv", encoding=encoding, metadata=metadata)
-
-
-def read_survey(path: Path, columns: SurveyColumns) -> ParsedSource:
-    return parse_survey(read_bytes(path), str(path), columns, xlsx=path.suffix.lower() == ".xlsx")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from ...codes import match_codes
 from ...errors import FocuscodeError
-from ...review import ReviewFilter, ReviewSession, build_queue, match_codes
+from ...review import ReviewFilter, ReviewSession, build_queue
 from .keys import ENTER, ESC
 from .screen import frame, help_frame
 
