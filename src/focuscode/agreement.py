@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .agreement_intervals import MAX_BOOTSTRAP, add_intervals, alpha_verdict
 from .coding import known_coders
-from .errors import FocuscodeError, UnknownCoderError, UsageError
+from .errors import FocuscodeError, UnknownCoderError, UsageError, setting
 
 
 @dataclass
@@ -228,7 +228,7 @@ def check_coders(db, coders: list[str]) -> list[str]:
         if c not in known and c not in methods:
             raise UnknownCoderError(f"unknown coder '{c}': no codings or seen segments by that name (coders here: {listing})")
     if len(wanted) < 2:
-        raise FocuscodeError(f"agreement needs at least two different coders (--coder A --coder B); coders here: {listing}")
+        raise FocuscodeError(f"agreement needs at least two different coders ({setting('coder')} A {setting('coder')} B); coders here: {listing}")
     return wanted
 
 
@@ -359,7 +359,7 @@ def compute(db, coders: list[str], *, themes: bool = False, with_disagreements: 
     saves reading the text of every differing segment. With bootstrap, each alpha
     gets a 95% interval from that many resamplings of the units (seeded)."""
     if bootstrap and not 1 <= bootstrap <= MAX_BOOTSTRAP:
-        raise UsageError(f"--bootstrap must be between 1 and {MAX_BOOTSTRAP:,}, not {bootstrap}")
+        raise UsageError(f"{setting('bootstrap')} must be between 1 and {MAX_BOOTSTRAP:,}, not {bootstrap}")
     coders = check_coders(db, coders)
     overall_patterns, looked, units = unit_patterns(db, coders, themes=themes, with_ids=with_disagreements)
     n = sum(overall_patterns.values())

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .errors import UsageError
+from .errors import UsageError, setting
 
 ALPHA_SUFFICIENT = 0.800
 ALPHA_TENTATIVE = 0.667
@@ -128,7 +128,7 @@ def bootstrap_alphas(terms: dict, counts: list[int], replicates: int, seed: int)
     import numpy as np
 
     if not 1 <= replicates <= MAX_BOOTSTRAP:
-        raise UsageError(f"--bootstrap must be between 1 and {MAX_BOOTSTRAP:,}, not {replicates}")
+        raise UsageError(f"{setting('bootstrap')} must be between 1 and {MAX_BOOTSTRAP:,}, not {replicates}")
     n = int(sum(counts))
     if n == 0:
         return {name: None for name in terms}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .db import MIGRATIONS_TABLE, backup_database, check_file, connect_readonly, open_project, resolve_path, transaction
-from .errors import ProjectError
+from .errors import ProjectError, setting
 from .migrations import MIGRATIONS
 
 
@@ -131,7 +131,7 @@ def check_project(path: str | Path | None = None) -> CheckReport:
     """Run the integrity check and look for orphans, without changing anything."""
     p = resolve_path(path)
     if not p.exists():
-        raise ProjectError("no project database here; run 'focuscode init' or pass --db", path=str(p))
+        raise ProjectError(f"no project database here; run 'focuscode init' or pass {setting('db')}", path=str(p))
     check_file(p)
     if p.stat().st_size == 0:
         raise ProjectError("the project database is empty; run 'focuscode init'", path=str(p))
@@ -191,7 +191,7 @@ def fix_problems(path: str | Path | None = None) -> FixResult:
     if report.integrity != ["ok"]:
         raise ProjectError(
             "the database is damaged (integrity check failed); restore a backup or run "
-            "'sqlite3 DB .recover' instead of --fix",
+            f"'sqlite3 DB .recover' instead of {setting('fix')}",
             path=str(p),
         )
     db = open_project(p, create=False)

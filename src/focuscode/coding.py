@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .codes import code_id
 from .db import now, transaction
-from .errors import FocuscodeError, UnknownSegmentError
+from .errors import FocuscodeError, UnknownSegmentError, setting
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Change:
 def check_coder(coder: str) -> str:
     coder = (coder or "").strip()
     if not coder:
-        raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
+        raise FocuscodeError(f"a coder name is needed ({setting('coder')} NAME or FOCUSCODE_CODER)")
     return coder
 
 

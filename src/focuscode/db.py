@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import ProjectError
+from .errors import ProjectError, setting
 from .migrations import MIGRATIONS
 
 DEFAULT_DB = "focuscode.db"
@@ -102,7 +102,7 @@ def open_project(
     p = resolve_path(path)
     exists = p.exists()
     if not exists and not create:
-        raise ProjectError("no project database here; run 'focuscode init' or pass --db", path=str(p))
+        raise ProjectError(f"no project database here; run 'focuscode init' or pass {setting('db')}", path=str(p))
     if exists and p.is_dir():
         raise ProjectError("is a folder, not a project database; give a file such as "
                            f"{p / DEFAULT_DB}", path=str(p))

@@ -2,9 +2,34 @@
 
 Every error a user can cause is one of these. The CLI turns them into a single
 line on stderr and an exit code; the library never prints.
+
+A message that refers to something the user set (a threshold, the output folder)
+names it with `setting("threshold")`, a domain key, never a flag: the library knows
+no command line. `str(error)` shows the key as words; the CLI shows each key as the
+flag it maps it to (`FocuscodeError.render`).
 """
 
 from __future__ import annotations
+
+import re
+from typing import Callable
+
+_START, _END = "\ue000", "\ue001"  # private-use characters: never in a message's own text
+_SETTING = re.compile(_START + "([a-z][a-z0-9_]*)" + _END)
+
+
+def setting(key: str) -> str:
+    """A reference to a user setting inside a message, by its domain key."""
+    return f"{_START}{key}{_END}"
+
+
+def show_settings(text: str, name: Callable[[str], str] | None = None) -> str:
+    """The text with each setting reference shown by `name(key)` (default: the key in words)."""
+    return _SETTING.sub(lambda m: (name or _words)(m.group(1)), text)
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
 
 
 class FocuscodeError(Exception):
@@ -19,12 +44,16 @@ class FocuscodeError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        return self.render()
+
+    def render(self, name: Callable[[str], str] | None = None) -> str:
+        """The message with its place first; settings shown by `name(key)`, by default as words."""
         where = ""
         if self.path and self.line is not None:
             where = f"{self.path}:{self.line}: "
         elif self.path:
             where = f"{self.path}: "
-        return f"{where}{self.message}"
+        return f"{where}{show_settings(self.message, name)}"
 
 
 class UsageError(FocuscodeError):

@@ -14,7 +14,7 @@ from typing import Callable
 
 from .codes import code_tree
 from .db import get_setting
-from .errors import FocuscodeError
+from .errors import FocuscodeError, setting
 from .learning import MIN_EXAMPLES, coder_examples, restrict
 
 
@@ -97,9 +97,9 @@ def evaluate_coder(
     from .nlp.evaluate import cross_validate
 
     if k < 2:
-        raise FocuscodeError(f"--k must be at least 2, not {k}")
+        raise FocuscodeError(f"{setting('k')} must be at least 2, not {k}")
     if not 0.0 < threshold <= 1.0:
-        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {threshold}")
+        raise FocuscodeError(f"{setting('threshold')} must be above 0 and at most 1, not {threshold}")
     examples = coder_examples(db, coder, themes=themes)
     if len(examples.segment_ids) < k:
         raise FocuscodeError(

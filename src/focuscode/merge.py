@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .db import MIGRATIONS_TABLE, connect_readonly, dumps, now, open_project, set_setting, transaction
-from .errors import FocuscodeError, ProjectError
+from .errors import FocuscodeError, ProjectError, setting
 from .memos import store_memo_once
 from .migrations import MIGRATIONS
 
@@ -88,7 +88,7 @@ def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] |
     (`gate`: a privacy.gate.Gate, strict when None) before anything is kept: another
     coder's copy is a door into the project like any import."""
     if prefer not in PREFER:
-        raise FocuscodeError(f"--prefer must be one of {', '.join(PREFER)}, not '{prefer}'")
+        raise FocuscodeError(f"{setting('prefer')} must be one of {', '.join(PREFER)}, not '{prefer}'")
     other_path = Path(other_path)
     here = Path(str(getattr(db, "path", ""))).resolve() if getattr(db, "path", None) else None
     if here is not None and other_path.resolve() == here:
@@ -327,10 +327,10 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
     if here is not None and out.resolve() == here:
         raise FocuscodeError("the copy cannot overwrite the project database itself", path=str(out))
     if out.exists() and not force:
-        raise FocuscodeError("already exists; choose another --out or pass --force to replace it", path=str(out))
+        raise FocuscodeError(f"already exists; choose another {setting('out')} or pass {setting('force')} to replace it", path=str(out))
     if out.is_dir():
         # --force replaces a database file, never a folder (and whatever is in it).
-        raise FocuscodeError("is a folder; --out names the database file to write", path=str(out))
+        raise FocuscodeError(f"is a folder; {setting('out')} names the database file to write", path=str(out))
     if not out.parent.is_dir():
         raise FocuscodeError("the folder for the copy does not exist", path=str(out))
     if not db.execute("SELECT 1 FROM segments LIMIT 1").fetchone():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import FocuscodeError
+from .errors import FocuscodeError, setting
 
 _PACKAGE_SAMPLE = Path(__file__).resolve().parent / "sample"
 _REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def sample_root(explicit: Path | None = None) -> Path:
     if explicit is not None and (explicit / "transcripts").is_dir() is False and explicit.is_dir():
         # A folder of transcripts given directly.
         return explicit
-    raise FocuscodeError("the sample corpus (transcripts/ and codebook/) was not found; pass --sample DIR")
+    raise FocuscodeError(f"the sample corpus (transcripts/ and codebook/) was not found; pass {setting('sample')} DIR")
 
 
 def source_for(name: str) -> str | None:

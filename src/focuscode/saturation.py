@@ -35,7 +35,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FocuscodeError, UsageError
+from .errors import FocuscodeError, UsageError, setting
 
 MAX_BOOTSTRAP = 10_000
 MAX_BOOTSTRAP_WORK = 5_000_000  # orders x transcripts: each order is a pass in Python over its transcripts
@@ -171,13 +171,13 @@ def _count_new(n: int, level: str) -> str:
 
 def _check(opts: SaturationOptions) -> None:
     if opts.base < 1:
-        raise UsageError(f"--base must be 1 or more, not {opts.base}")
+        raise UsageError(f"{setting('base')} must be 1 or more, not {opts.base}")
     if opts.run < 1:
-        raise UsageError(f"--run must be 1 or more, not {opts.run}")
+        raise UsageError(f"{setting('run')} must be 1 or more, not {opts.run}")
     if not 0 <= opts.threshold <= 1:
-        raise UsageError(f"--threshold is a share between 0 and 1 (0.05 = 5%), not {opts.threshold}")
+        raise UsageError(f"{setting('threshold')} is a share between 0 and 1 (0.05 = 5%), not {opts.threshold}")
     if opts.bootstrap < 0 or opts.bootstrap > MAX_BOOTSTRAP:
-        raise UsageError(f"--bootstrap must be between 0 (none) and {MAX_BOOTSTRAP:,}, not {opts.bootstrap}")
+        raise UsageError(f"{setting('bootstrap')} must be between 0 (none) and {MAX_BOOTSTRAP:,}, not {opts.bootstrap}")
 
 
 def _session_date(name: str) -> tuple | None:
@@ -198,21 +198,21 @@ def _ordered(transcripts: list[tuple[int, str]], order: str) -> list[tuple[int, 
         for tid, name in transcripts:
             date = _session_date(name)
             if date is None:
-                raise UsageError(f"--order time reads the session date from the transcript name (2024-03-12, 20240312 "
-                                 f"or 12-03-2024), and '{name}' has none; use --order import or list the names")
+                raise UsageError(f"{setting('order')} time reads the session date from the transcript name (2024-03-12, 20240312 "
+                                 f"or 12-03-2024), and '{name}' has none; use {setting('order')} import or list the names")
             dated.append((date, tid, name))
         return [(tid, name) for _date, tid, name in sorted(dated)]
     wanted = [n.strip() for n in order.split(",") if n.strip()]
     by_name = {name: tid for tid, name in transcripts}
     if not wanted:
-        raise UsageError("--order takes import, time or transcript names separated by commas")
+        raise UsageError(f"{setting('order')} takes import, time or transcript names separated by commas")
     for name in wanted:
         if name not in by_name:
             listing = ", ".join(sorted(by_name)) or "none"
-            raise UsageError(f"--order names transcript '{name}', which is not in the project (transcripts: {listing})")
+            raise UsageError(f"{setting('order')} names transcript '{name}', which is not in the project (transcripts: {listing})")
     if len(set(wanted)) != len(wanted):
         twice = next(n for n in wanted if wanted.count(n) > 1)
-        raise UsageError(f"--order names transcript '{twice}' twice")
+        raise UsageError(f"{setting('order')} names transcript '{twice}' twice")
     return [(by_name[name], name) for name in wanted]
 
 
@@ -253,7 +253,7 @@ def assess(db, opts: SaturationOptions) -> Saturation:
     )
     if opts.bootstrap:
         if opts.bootstrap * len(names) > MAX_BOOTSTRAP_WORK:
-            raise UsageError(f"--bootstrap {opts.bootstrap} over {len(names):,} transcripts is too much work; use at most "
+            raise UsageError(f"{setting('bootstrap')} {opts.bootstrap} over {len(names):,} transcripts is too much work; use at most "
                              f"{MAX_BOOTSTRAP_WORK // len(names):,} orders")
         result.bootstrap = bootstrap_orders(codes, themes, opts)
     return result

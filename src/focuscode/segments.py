@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from .codes import code_id, theme_map
-from .errors import FocuscodeError
+from .errors import FocuscodeError, setting
 
 
 @dataclass
@@ -99,7 +99,7 @@ def _where(db, f: SegmentFilter) -> tuple[str, list]:
     if f.search:
         query = _fts_query(f.search)
         if not query:
-            raise FocuscodeError("--search needs at least one word")
+            raise FocuscodeError(f"{setting('search')} needs at least one word")
         clauses.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?)")
         params.append(query)
     if f.ids is not None:

@@ -20,7 +20,7 @@ from typing import Callable
 
 from .codes import require_codebook
 from .db import dumps, get_setting, now, set_setting, transaction
-from .errors import FocuscodeError
+from .errors import FocuscodeError, setting
 
 
 THRESHOLD_SETTING = "suggest_threshold"
@@ -36,7 +36,7 @@ def suggestion_threshold(db) -> float:
 
 def check_threshold(value: float) -> float:
     if not 0.0 < value <= 1.0:
-        raise FocuscodeError(f"--threshold must be above 0 and at most 1, not {value}")
+        raise FocuscodeError(f"{setting('threshold')} must be above 0 and at most 1, not {value}")
     return value
 
 

@@ -260,7 +260,8 @@ def test_review_screen_shows_the_turn_without_its_escape_sequences(study):
     from rich.console import Console
 
     from focuscode.db import open_project
-    from focuscode.review import ReviewFilter, ScriptedKeys, run_review
+    from focuscode.cli.review_ui import ScriptedKeys, run_review
+    from focuscode.review import ReviewFilter
 
     console = Console(file=io.StringIO(), width=80, height=24)  # not a terminal: rich adds no codes of its own
     run_review(open_project(study), "carla", keys=ScriptedKeys(["q"]), console=console,
@@ -272,7 +273,7 @@ def test_review_screen_shows_the_turn_without_its_escape_sequences(study):
 
 
 def test_an_error_quoting_a_value_from_a_file_prints_no_escape_sequence(tmp_path):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from focuscode.cli import app
 

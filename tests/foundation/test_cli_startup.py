@@ -1,5 +1,5 @@
-"""Start-up: a command imports only what it needs, and option values coerced without
-pydantic are exactly what typer's own coercion gives.
+"""Start-up: a command imports only what it needs, and the CLI is Click's public API
+(no typer, no pydantic) with its parameters declared once.
 
 Timing belongs in tests/benchmarks; these tests check the causes instead: which
 modules a command loads, in a fresh interpreter."""
@@ -11,26 +11,23 @@ import subprocess
 import sys
 
 import pytest
-import typer.main
-from typer._click.exceptions import BadParameter
 
 from focuscode.cli import app
-from focuscode.cli.common import _plain_coercion
 
 HEAVY = ["pydantic", "rich.console", "rich.table", "rich.progress", "spacy", "pandas", "numpy", "deduce",
          "matplotlib", "lxml", "openpyxl", "docx", "krippendorff", "rapidfuzz", "yaml", "sqlite_utils.cli"]
 
-def _loaded_after(args: list[str]) -> tuple[int, set[str]]:
+def _loaded_after(args: list[str], extra: list[str] = ()) -> tuple[int, set[str]]:
     code = (
         "import json, sys\n"
         "from focuscode.cli import main\n"
         f"sys.argv = ['focuscode', *{args!r}]\n"
         "try:\n    main()\n    status = 0\n"
         "except SystemExit as exc:\n    status = exc.code or 0\n"
-        f"print(json.dumps([status, [m for m in {HEAVY!r} if m in sys.modules]]), file=sys.stderr)\n"
+        f"print(json.dumps([status, [m for m in {[*HEAVY, *extra]!r} if m in sys.modules]]), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)})
     status, loaded = json.loads(done.stderr.strip().splitlines()[-1])
     return status, set(loaded)
 
@@ -70,56 +67,51 @@ def test_commands_load_nothing_heavy(args, small_project):
     assert loaded == set(), f"{' '.join(args)} imported {sorted(loaded)}"
 
 
-def test_a_bad_number_still_gets_typers_message(small_project):
+def test_a_bad_number_gets_clicks_usage_error(small_project):
     status, loaded = _loaded_after(["segments", "--limit", "vijf", "--db", str(small_project)])
-    assert status == 2  # click's usage error; typer's own coercion (and pydantic) only now
+    assert status == 2  # click's usage error
 
 
-# -- plain coercion equals typer's own ----------------------------------------------------------
+# -- the CLI on Click's public API ---------------------------------------------------------------
 
 
-def _all_params():
-    group = typer.main.get_command(app)
-    ctx = group.make_context("focuscode", ["--help"], resilient_parsing=True)
-    stack = [("", group)]
+def test_no_command_imports_typer_or_pydantic(small_project):
+    # The CLI is plain Click: neither typer (whose coercion imports pydantic) nor pydantic
+    # is loaded by --help, by a query or by a usage error.
+    for args in (["--help"], ["segments", "--json", "--db", str(small_project)],
+                 ["segments", "--limit", "vijf", "--db", str(small_project)]):
+        _status, loaded = _loaded_after(args, extra=["typer", "pydantic"])
+        assert not loaded & {"typer", "pydantic"}, (args, loaded)
+
+
+def test_every_declared_parameter_is_a_click_parameter():
+    import click
+
+    from focuscode.cli.declare import WholeNumber
+
+    seen = 0
+    stack = [app]
     while stack:
-        prefix, command = stack.pop()
-        _plain_coercion(command, ctx)
+        command = stack.pop()
+        assert isinstance(command, click.Command)
         for p in command.params:
-            if getattr(p, "type_descriptor", None) is not None:
-                yield f"{prefix} {p.name}".strip(), command, p
-        for name, sub in getattr(command, "commands", {}).items():
-            stack.append((f"{prefix} {name}".strip(), sub))
+            assert isinstance(p, click.Parameter)
+            seen += 1
+            if isinstance(p, click.Option) and p.name in ("limit", "seed", "segment"):
+                assert isinstance(p.type, WholeNumber), (command.name, p.name)
+        stack.extend(getattr(command, "commands", {}).values())
+    assert seen > 100
 
 
-def _samples(param, tmp_path):
-    existing = tmp_path / "bestaat.txt"
-    existing.write_text("x", encoding="utf-8")
-    single = [None, "visie", "12", "-3", "+4", "0.25", " 7", "1e3", "1_000", "", "abc", "ad-hoctaken",
-              "gesprekken ñ ë", str(existing), str(tmp_path), str(tmp_path / "nieuw.db"), "-"]
-    if param.multiple or param.nargs == -1:
-        return [None, (), ("visie",), ("a", "b"), ("12", "x"), (str(existing), str(tmp_path / "weg.txt"))]
-    return single
-
-
-def _outcome(runtime, value, param, ctx):
-    try:
-        return ("ok", runtime.coerce(value, param=param, ctx=ctx))
-    except BadParameter as exc:
-        return ("error", exc.format_message())
-
-
-def test_plain_coercion_gives_what_typers_adapters_give(tmp_path):
-    from typer._coercion import build_runtime_param
-
-    group = typer.main.get_command(app)
-    ctx = group.make_context("focuscode", ["--help"], resilient_parsing=True)
-    checked = 0
-    for name, _command, param in _all_params():
-        plain = param._runtime_param
-        own = build_runtime_param(param.type_descriptor)
-        for value in _samples(param, tmp_path):
-            assert _outcome(plain, value, param, ctx) == _outcome(own, value, param, ctx), (name, value)
-            param._runtime_param = plain  # a fallback replaces itself; start each value from the plain one
-            checked += 1
-    assert checked > 500
+def test_repeatable_options_and_arguments_arrive_as_lists(cli, tmp_path):
+    # A Teams-style transcript and a plain one in one import: the PATHS argument takes both.
+    po = tmp_path / "fg-po-teams.txt"
+    po.write_text("OOP'er 1 (po): Ik doe veel ad-hoctaken, invallen bij de kleuters.\n"
+                  "OOP'er 2 (po): Doorgroeien naar leraar zou ik wel willen.\n", encoding="utf-8")
+    vo = tmp_path / "fg-vo.txt"
+    vo.write_text("OOP'er 1 (vo): Op het vmbo sta ik vaak alleen voor de klas.\n", encoding="utf-8")
+    r = cli("import", po, vo, "--source", "focusgroep", "--allow-unknown", "--allow-pii", "--json")
+    assert r.exit_code == 0, r.stderr
+    stats = json.loads(cli("stats", "--json", "--by", "transcript", "--by", "role").stdout)
+    assert stats  # --by twice is a list of two dimensions, not the last one only
+    assert {"transcript", "role"} <= set(json.dumps(stats).replace('"', " ").split())

@@ -11,7 +11,7 @@ THEMES = ["visie", "algemene onderwijsvisie", "meerwaarde", "ad-hoctaken", "door
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from focuscode.cli import app
 
@@ -39,7 +39,7 @@ def test_demo_ends_with_where_its_database_is_and_what_to_run_next(demo_run):
     assert len(commands) >= 3 and all(f"--db {db}" in c for c in commands)
     assert any(c.startswith("focuscode review --coder NAME") for c in commands)
     # The non-interactive ones work on the demo database as printed.
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from focuscode.cli import app
 

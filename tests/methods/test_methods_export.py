@@ -135,7 +135,7 @@ def test_markup_in_a_role_is_escaped(cli, study_db, tmp_path):
 
 
 @pytest.mark.parametrize("args, code, expected", [
-    (["--format", "pdf"], 2, "--format must be md or docx"),
+    # --format is a Click Choice: tests/foundation/test_cli_choices.py
     (["--format", "docx", "--out", "bijlage.md"], 2, "must end in .docx"),
     (["--out", "ontbreekt/methode.md"], 1, "the folder for the appendix does not exist"),
     (["--coder", "carla"], 1, "no codings by coder 'carla'"),

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from focuscode.cli import app
 

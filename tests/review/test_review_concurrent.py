@@ -22,7 +22,7 @@ import io, sys
 from pathlib import Path
 from rich.console import Console
 from focuscode.db import open_project
-from focuscode.review import ScriptedKeys, run_review
+from focuscode.cli.review_ui import ScriptedKeys, run_review
 
 db_path, coder, marker, n = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 
@@ -82,8 +82,8 @@ def test_review_action_on_a_locked_database_is_not_saved_and_can_be_retried(proj
     from rich.console import Console
 
     from focuscode import db as dbmod
-    from focuscode.review import ScriptedKeys
-    from focuscode.review.loop import ReviewLoop
+    from focuscode.cli.review_ui import ScriptedKeys
+    from focuscode.cli.review_ui.loop import ReviewLoop
 
     monkeypatch.setattr(dbmod, "LOCK_TIMEOUT_S", 0.3)
     holder = sqlite3.connect(db_path)

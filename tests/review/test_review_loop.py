@@ -9,8 +9,9 @@ import pytest
 from rich.console import Console
 from team.teamkit import decisions
 
-from focuscode.review import ReviewFilter, ScriptedKeys, build_queue, run_review
-from focuscode.review.loop import match_codes
+from focuscode.cli.review_ui import ScriptedKeys, run_review
+from focuscode.review import ReviewFilter, build_queue
+from focuscode.codes import match_codes
 
 ENTER = "\n"
 

@@ -15,7 +15,7 @@ import pytest
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory):
     """The coded project of schemakit, built once (the privacy gate takes seconds); tests get a copy."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from focuscode.cli import app
     from schemakit import build_project

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import FocuscodeError
+from ..errors import FocuscodeError, setting
 
 UNKNOWN_COLOR = "#9e9e9e"  # a sector the study does not declare, or '?'
 
@@ -33,7 +33,7 @@ def pyplot():
 def save_figure(fig, path: Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise FocuscodeError(f"--plot needs a .png, .svg or .pdf file name, not '{path.name}'")
+        raise FocuscodeError(f"{setting('plot')} needs a .png, .svg or .pdf file name, not '{path.name}'")
     if path.parent and not path.parent.exists():
         raise FocuscodeError("the folder for the chart does not exist", path=str(path))
     tmp = path.with_name(path.name + ".tmp" + path.suffix)
@@ -131,7 +131,7 @@ def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | No
         raise FocuscodeError("nothing to plot: no coded segments yet (import transcripts and code them first)")
     if len(matrices) > MAX_PANELS:
         raise FocuscodeError(f"too many values to plot one heat map each ({len(matrices)}; at most {MAX_PANELS}): "
-                             "choose an attribute with fewer values, or leave out --plot")
+                             f"choose an attribute with fewer values, or leave out {setting('plot')}")
     n = len(matrices[0].codes)
     if n == 0:
         raise FocuscodeError("nothing to plot: no codes in the codebook")

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, setting
 from ..export.safe import csv_row
 from .units import COUNTED_SEGMENTS_SQL, COUNTED_SPEAKER, code_tree, codings_counted
 
@@ -64,7 +64,7 @@ def cooccurrence_by(db, by: str, *, level: str = "segment", themes_only: bool = 
 
     (dim,) = check_dimensions(db, [by]) or [None]
     if dim is None:
-        raise UsageError("--by needs an attribute name")
+        raise UsageError(f"{setting('by')} needs an attribute name")
     return _matrices(db, level=level, themes_only=themes_only, coder=coder, include_suggested=include_suggested,
                      codes=codes, by=dim)
 
@@ -72,7 +72,7 @@ def cooccurrence_by(db, by: str, *, level: str = "segment", themes_only: bool = 
 def _matrices(db, *, level: str, themes_only: bool, coder: str | None, include_suggested: bool,
               codes: list[str] | None, by: str | None = None) -> list[Matrix]:
     if level not in LEVELS:
-        raise UsageError(f"--level must be segment or transcript, not '{level}'")
+        raise UsageError(f"{setting('level')} must be segment or transcript, not '{level}'")
     tree = code_tree(db)
     order = [c for c in tree.order if not themes_only or tree.parent[c] is None]
     if codes:
@@ -80,7 +80,7 @@ def _matrices(db, *, level: str, themes_only: bool, coder: str | None, include_s
         by_name = {tree.names[c].lower(): c for c in order}
         missing = [wanted[n] for n in wanted if n not in by_name]
         if missing:
-            raise UsageError(f"unknown code '{missing[0]}' for --code; see 'focuscode codebook show'")
+            raise UsageError(f"unknown code '{missing[0]}' for {setting('code')}; see 'focuscode codebook show'")
         order = [c for c in order if tree.names[c].lower() in wanted]
     index = {cid: i for i, cid in enumerate(order)}
     where, params = codings_counted(db, coder=coder, include_suggested=include_suggested)

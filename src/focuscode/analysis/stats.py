@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, setting
 from ..export.attribution import is_private
 from ..export.safe import csv_row, md_inline
 from .units import UNKNOWN, code_tree, coded_units_sql
@@ -65,9 +65,9 @@ def check_dimensions(db, dimensions) -> list[str]:
     known = known_dimensions(db)
     for d in dims:
         if is_private(d):
-            raise UsageError(f"--by '{d}' would show names or schools; exports show only role, sector and source")
+            raise UsageError(f"{setting('by')} '{d}' would show names or schools; exports show only role, sector and source")
         if d not in known:
-            raise UsageError(f"--by '{d}' is not a participant attribute (known: {', '.join(known)})")
+            raise UsageError(f"{setting('by')} '{d}' is not a participant attribute (known: {', '.join(known)})")
     return dims
 
 

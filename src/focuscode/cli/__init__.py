@@ -1,3 +1,3 @@
-"""The Typer command-line app. Commands are thin calls into the library."""
+"""The command-line app, on Click. Commands are thin calls into the library."""
 
 from .app import app, main  # noqa: F401

@@ -4,14 +4,13 @@ import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-import typer
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_grid, print_json, stdout
+from .declare import Option
 
-from .common import CoderOption, DbOption, JsonOption, open_db, print_grid, print_json, stdout
-
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
-PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Also draw a chart into this .png (or .svg, .pdf) file.")]
-SuggestedOption = Annotated[bool, typer.Option("--include-suggested", help="Also count suggested codings.")]
-ThemesOption = Annotated[bool, typer.Option("--themes", help="Only the themes (top-level codes), subcodes counted in them.")]
+CsvOption = Annotated[bool, Option("--csv", help="Print CSV instead of a table.")]
+PlotOption = Annotated[Optional[Path], Option("--plot", help="Also draw a chart into this .png (or .svg, .pdf) file.")]
+SuggestedOption = Annotated[bool, Option("--include-suggested", help="Also count suggested codings.")]
+ThemesOption = Annotated[bool, Option("--themes", help="Only the themes (top-level codes), subcodes counted in them.")]
 
 
 def _check_outputs(as_json: bool, as_csv: bool) -> None:
@@ -28,7 +27,7 @@ def _scope(conn, coder, include_suggested):
 
 
 def stats(
-    by: Annotated[Optional[List[str]], typer.Option("--by", help="sector, role, source, transcript, school_type, any participant attribute, or speaker (distinct speakers and groups per code); repeatable [default: the first four].")] = None,
+    by: Annotated[Optional[List[str]], Option("--by", help="sector, role, source, transcript, school_type, any participant attribute, or speaker (distinct speakers and groups per code); repeatable [default: the first four].")] = None,
     coder: CoderOption = None,
     include_suggested: SuggestedOption = False,
     themes: ThemesOption = False,
@@ -76,10 +75,10 @@ def stats(
 
 
 def cooccurrence(
-    level: Annotated[str, typer.Option("--level", help="segment or transcript.")] = "segment",
-    measure: Annotated[str, typer.Option("--measure", help="count or jaccard (for the table, CSV and chart).")] = "count",
-    code: Annotated[Optional[List[str]], typer.Option("--code", help="Only these codes; repeatable.")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="One matrix per value of this attribute: sector, role, source, transcript, school_type or any participant attribute.")] = None,
+    level: Annotated[str, Option("--level", choices="focuscode.analysis.cooccurrence:LEVELS", help="Count per segment or per transcript.")] = "segment",
+    measure: Annotated[str, Option("--measure", choices="focuscode.analysis.cooccurrence:MEASURES", help="For the table, CSV and chart.")] = "count",
+    code: Annotated[Optional[List[str]], Option("--code", help="Only these codes; repeatable.")] = None,
+    by: Annotated[Optional[str], Option("--by", help="One matrix per value of this attribute: sector, role, source, transcript, school_type or any participant attribute.")] = None,
     coder: CoderOption = None,
     include_suggested: SuggestedOption = False,
     themes: ThemesOption = False,
@@ -89,12 +88,9 @@ def cooccurrence(
     as_csv: CsvOption = False,
 ) -> None:
     """Code x code matrix: how often two codes occur in the same segment (or transcript)."""
-    from ..analysis.cooccurrence import MEASURES, cooccurrence as build, cooccurrence_by, write_matrix_csv
-    from ..errors import UsageError
+    from ..analysis.cooccurrence import cooccurrence as build, cooccurrence_by, write_matrix_csv
 
     _check_outputs(as_json, as_csv)
-    if measure not in MEASURES:
-        raise UsageError(f"--measure must be count or jaccard, not '{measure}'")
     conn = open_db(db)
     options = dict(level=level, themes_only=themes, coder=coder, include_suggested=include_suggested, codes=code)
     matrices = cooccurrence_by(conn, by, **options) if by is not None else [build(conn, **options)]
@@ -127,6 +123,6 @@ def cooccurrence(
         stdout.print(f"Chart written to {plot}")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(stats)
     app.command()(cooccurrence)

@@ -3,23 +3,22 @@
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-import typer
-
-from .common import JsonOption, info, print_json, stdout
+from .common import FocuscodeGroup, JsonOption, info, print_json, stdout, stop
+from .declare import Argument, Option
 
 
 def anonymise_(
-    paths: Annotated[List[Path], typer.Argument(help="Files (.txt .md .vtt .srt .csv .xlsx .docx, participants .csv/.yaml) or folders.", show_default=False)],
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the pseudonymised copies.")] = None,
+    paths: Annotated[List[Path], Argument(help="Files (.txt .md .vtt .srt .csv .xlsx .docx, participants .csv/.yaml) or folders.", show_default=False)],
+    out: Annotated[Optional[Path], Option("--out", help="Folder for the pseudonymised copies.")] = None,
     names: Annotated[
-        Optional[Path], typer.Option("--names", help="File of real names (one a line, optionally 'school: Naam') to replace too.")
+        Optional[Path], Option("--names", help="File of real names (one a line, optionally 'school: Naam') to replace too.")
     ] = None,
     key: Annotated[
         Optional[Path],
-        typer.Option("--key", help="Key file (CSV), never inside --out; reused when it exists so placeholders stay stable "
+        Option("--key", help="Key file (CSV), never inside --out; reused when it exists so placeholders stay stable "
                      "[default: <out>-sleutel.csv beside --out; needed when --out is . or ..]."),
     ] = None,
-    check: Annotated[bool, typer.Option("--check", help="Only list the findings; write nothing. Exit 1 when there are any.")] = False,
+    check: Annotated[bool, Option("--check", help="Only list the findings; write nothing. Exit 1 when there are any.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write pseudonymised copies: each name, place or number becomes a stable placeholder like [PERSOON-1].
@@ -62,12 +61,12 @@ def anonymise_(
         if not as_json:
             stdout.print(f"{len(findings)} findings in {len(result.files)} files")
         if findings:
-            raise typer.Exit(1)
+            stop(1)
         return
     if not as_json:
         stdout.print(f"{len(result.placeholders)} placeholders; key written to {result.key}")
     info(f"Warning: {KEY_WARNING} ({result.key})")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command("anonymise")(anonymise_)

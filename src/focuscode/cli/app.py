@@ -1,10 +1,10 @@
 """The focuscode app: every command group is registered here, in one place.
 
-The CLI modules do without `from __future__ import annotations`: typer reads each
-command's signature at every start, and evaluating string annotations took
-~30 ms of the ~0.15 s `focuscode --help` costs."""
+The CLI modules do without `from __future__ import annotations`: each command's
+signature is read at every start (declare.py), and evaluating string annotations
+costs time `focuscode --help` should not spend."""
 
-import typer
+import click
 
 from .. import __version__
 from . import codebook, coding, exports, imports, project, review, segments, suggest, team
@@ -19,28 +19,18 @@ from . import audit as audit_cli
 from . import coders as coders_cli
 from . import study as study_cli
 
-app = typer.Typer(
-    name="focuscode",
-    cls=FocuscodeGroup,
-    help="Qualitative coding of anonymised Dutch focus-group transcripts, from the terminal.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
         print(f"focuscode {__version__}")
-        raise typer.Exit()
+        ctx.exit()
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
-) -> None:
-    """Qualitative coding of anonymised Dutch focus-group transcripts, from the terminal."""
+app = FocuscodeGroup(
+    name="focuscode",
+    help="Qualitative coding of anonymised Dutch focus-group transcripts, from the terminal.",
+    params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True, callback=_version,
+                         help="Show the version and exit.")],
+)
 
 
 project.register(app)
@@ -64,4 +54,4 @@ study_cli.register(app)
 
 
 def main() -> None:
-    app(prog_name="focuscode")
+    app.main(prog_name="focuscode")

@@ -3,14 +3,13 @@
 import sys
 from typing import Annotated, Optional
 
-import typer
-
-from .common import DbOption, JsonOption, info, open_db, print_json, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, stdout
+from .declare import Option
 
 
 def audit(
-    event: Annotated[Optional[str], typer.Option("--event", help="Only this kind of line (e.g. 'codebook load', 'coding').")] = None,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    event: Annotated[Optional[str], Option("--event", help="Only this kind of line (e.g. 'codebook load', 'coding').")] = None,
+    as_csv: Annotated[bool, Option("--csv", help="Print CSV instead of a table.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -42,5 +41,5 @@ def audit(
         stdout.print(f"{line.id:>5} {line.at} {line.event:<14} {line.coder or '-':<12} {what}", markup=False)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command("audit")(audit)

@@ -2,14 +2,15 @@
 
 from typing import Annotated
 
-import typer
+import click
 
-from .common import DbOption, JsonOption, info, print_json, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, info, print_json, stdout, stop
+from .declare import Option
 
 
 def check(
-    fix: Annotated[bool, typer.Option("--fix", help="Remove the orphans found (asks first; a backup is made).")] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --fix.")] = False,
+    fix: Annotated[bool, Option("--fix", help="Remove the orphans found (asks first; a backup is made).")] = False,
+    yes: Annotated[bool, Option("--yes", "-y", help="Do not ask before --fix.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -25,11 +26,11 @@ def check(
         if not yes:
             if as_json:
                 info("--fix with --json needs --yes (there is no one to ask)")
-                raise typer.Exit(1)
+                stop(1)
             _print(report)
-            if not typer.confirm(f"Remove these {total} orphaned rows? A backup is made first", default=False, err=True):
+            if not click.confirm(f"Remove these {total} orphaned rows? A backup is made first", default=False, err=True):
                 info("Nothing changed.")
-                raise typer.Exit(1)
+                stop(1)
         fixed = fix_problems(path)
         report_after = check_project(path)
     if as_json:
@@ -47,7 +48,7 @@ def check(
     if fixed is None and not report.ok:
         # Non-zero like a linter, so a script or CI step notices.
         info(f"check: problems found in {report.path}")
-        raise typer.Exit(1)
+        stop(1)
 
 
 def _print(report) -> None:
@@ -68,5 +69,5 @@ def _print(report) -> None:
     stdout.print("Run 'focuscode check --fix' to remove them.")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(check)

@@ -3,16 +3,15 @@
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
-from .common import DbOption, JsonOption, info, open_db, print_json, report_error, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, report_error, stdout, stop
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
-codebook_app = typer.Typer(help="Validate, load, show and audit the codebook.", no_args_is_help=True)
+codebook_app = FocuscodeGroup(name="codebook", help="Validate, load, show and audit the codebook.")
 
 
 @codebook_app.command()
-def validate(file: Annotated[Path, typer.Argument(help="Codebook YAML file.")]) -> None:
+def validate(file: Annotated[Path, Argument(help="Codebook YAML file.")]) -> None:
     """Check a codebook and report every problem with its file and line."""
     from ..codebook import load_codebook
     from ..errors import CodebookError
@@ -21,15 +20,15 @@ def validate(file: Annotated[Path, typer.Argument(help="Codebook YAML file.")]) 
         book = load_codebook(file)
     except CodebookError as exc:
         for problem in exc.problems or [exc]:
-            report_error(str(problem))
-        raise typer.Exit(1) from None
+            report_error(problem)
+        stop(1)
     codes = list(book.walk())
     stdout.print(f"{file}: valid, {len(book.codes)} themes, {len(codes)} codes")
 
 
 @codebook_app.command()
 def load(
-    file: Annotated[Path, typer.Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")],
+    file: Annotated[Path, Argument(help="Codebook YAML file, or a REFI-QDA .qdc.")],
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
     db: DbOption = None,
@@ -57,7 +56,7 @@ def load(
 
 @codebook_app.command()
 def show(
-    version: Annotated[int | None, typer.Option("--version", help="Show version N as it was loaded (see 'codebook versions').")] = None,
+    version: Annotated[int | None, Option("--version", help="Show version N as it was loaded (see 'codebook versions').")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -150,5 +149,5 @@ def _add(node, code) -> None:
         _add(branch, child)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(codebook_app, name="codebook")
+def register(app: FocuscodeGroup) -> None:
+    app.add_command(codebook_app)

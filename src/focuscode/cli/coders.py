@@ -2,16 +2,15 @@
 
 from typing import Annotated
 
-import typer
+from .common import DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Argument, Option
 
-from .common import DbOption, JsonOption, open_db, print_json, stdout
-
-coder_app = typer.Typer(help="List, rename and merge the project's coders.", no_args_is_help=True)
+coder_app = FocuscodeGroup(name="coder", help="List, rename and merge the project's coders.")
 
 
 @coder_app.command("list")
 def list_(
-    merged: Annotated[bool, typer.Option("--merged", help="Also list coders folded into another.")] = False,
+    merged: Annotated[bool, Option("--merged", help="Also list coders folded into another.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -29,8 +28,8 @@ def list_(
 
 @coder_app.command()
 def rename(
-    old: Annotated[str, typer.Argument(help="The coder's current name.", show_default=False)],
-    new: Annotated[str, typer.Argument(help="The new name.", show_default=False)],
+    old: Annotated[str, Argument(help="The coder's current name.", show_default=False)],
+    new: Annotated[str, Argument(help="The new name.", show_default=False)],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -46,8 +45,8 @@ def rename(
 
 @coder_app.command()
 def merge(
-    source: Annotated[str, typer.Argument(metavar="FROM", help="The coder to fold in (e.g. a typo'd name).", show_default=False)],
-    into: Annotated[str, typer.Argument(metavar="INTO", help="The coder who keeps the work.", show_default=False)],
+    source: Annotated[str, Argument(metavar="FROM", help="The coder to fold in (e.g. a typo'd name).", show_default=False)],
+    into: Annotated[str, Argument(metavar="INTO", help="The coder who keeps the work.", show_default=False)],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -66,5 +65,5 @@ def merge(
                      f"{result.into} {c['into_status']} (kept)", markup=False)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(coder_app, name="coder")
+def register(app: FocuscodeGroup) -> None:
+    app.add_command(coder_app)

@@ -3,17 +3,16 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
-from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
-IdsOption = Annotated[Optional[str], typer.Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]
+IdsOption = Annotated[Optional[str], Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]
 FromFileOption = Annotated[
-    Optional[Path], typer.Option("--from-file", help="CSV of segment,code[,memo]; segment is an id or transcript:turn.")
+    Optional[Path], Option("--from-file", help="CSV of segment,code[,memo]; segment is an id or transcript:turn.")
 ]
-SegmentArg = Annotated[Optional[str], typer.Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)]
-CodeArg = Annotated[Optional[str], typer.Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)]
+SegmentArg = Annotated[Optional[str], Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)]
+CodeArg = Annotated[Optional[str], Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)]
 
 
 def coder_or_default(conn, coder: str | None) -> str:
@@ -86,12 +85,12 @@ def uncode(
 
 
 def memo(
-    text: Annotated[Optional[str], typer.Argument(help="The memo text (Dutch is fine). Leave out with --list.", show_default=False)] = None,
-    segment: Annotated[Optional[int], typer.Option("--segment", help="About this segment id.")] = None,
-    code_name: Annotated[Optional[str], typer.Option("--code", help="About this code.")] = None,
-    transcript: Annotated[Optional[str], typer.Option("--transcript", help="About this transcript (by name).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List memos instead of adding one.")] = False,
-    target: Annotated[Optional[str], typer.Option("--target", help="With --list: project, transcript, segment or code.")] = None,
+    text: Annotated[Optional[str], Argument(help="The memo text (Dutch is fine). Leave out with --list.", show_default=False)] = None,
+    segment: Annotated[Optional[int], Option("--segment", help="About this segment id.")] = None,
+    code_name: Annotated[Optional[str], Option("--code", help="About this code.")] = None,
+    transcript: Annotated[Optional[str], Option("--transcript", help="About this transcript (by name).")] = None,
+    list_: Annotated[bool, Option("--list", help="List memos instead of adding one.")] = False,
+    target: Annotated[Optional[str], Option("--target", choices="focuscode.memos:TARGETS", help="With --list: only memos about this.")] = None,
     coder: CoderOption = None,
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
@@ -131,7 +130,7 @@ def memo(
     stdout.print(f"memo #{added.id} added to {about}", markup=False)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(code)
     app.command()(uncode)
     app.command()(memo)

@@ -2,16 +2,15 @@
 
 import json
 import os
-import re
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Callable, NoReturn, Optional
 
-import typer
-from typer.core import TyperGroup
+import click
 
-from ..errors import FocuscodeError, UsageError
+from ..errors import FocuscodeError
+from .declare import Option, command
 
 
 class _LazyConsole:
@@ -50,17 +49,43 @@ stderr: Any = _LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=
 
 DbOption = Annotated[
     Optional[Path],
-    typer.Option("--db", envvar="FOCUSCODE_DB", help="Project database [default: ./focuscode.db].", show_default=False),
+    Option("--db", envvar="FOCUSCODE_DB", help="Project database [default: ./focuscode.db].", show_default=False),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[bool, Option("--json", help="Print JSON instead of a table.")]
 CoderOption = Annotated[
-    Optional[str], typer.Option("--coder", envvar="FOCUSCODE_CODER", help="Coder name (or FOCUSCODE_CODER).")
+    Optional[str], Option("--coder", envvar="FOCUSCODE_CODER", help="Coder name (or FOCUSCODE_CODER).")
 ]
 
 
-def report_error(message: str) -> None:
-    """One line on stderr, red where colour is allowed; the message is never read as markup."""
-    line = " ".join(str(message).split())
+def stop(code: int = 1) -> NoReturn:
+    """End the command with this exit code (after its own message on stderr)."""
+    click.get_current_context().exit(code)
+    raise AssertionError("unreachable")  # Context.exit raises
+
+
+# The flag for each setting key a library message names (errors.setting): a key is its
+# flag with dashes (codes_column -> --codes-column) unless listed here.
+FLAGS: dict[str, str] = {}
+SETTING_MARK = "\ue000"  # errors.setting's opening character: a string that has none names no setting
+
+
+def flag(key: str) -> str:
+    return FLAGS.get(key, "--" + key.replace("_", "-"))
+
+
+def for_user(message: Any) -> str:
+    """A library error or message as the CLI shows it: each setting it names as its flag."""
+    from ..errors import show_settings
+
+    if isinstance(message, FocuscodeError):
+        return message.render(flag)
+    return show_settings(str(message), flag)
+
+
+def report_error(message: Any) -> None:
+    """One line on stderr, red where colour is allowed; the message is never read as markup.
+    `message` is text or a library error (its settings shown as flags)."""
+    line = " ".join(for_user(message).split())
     if _plain():
         print(f"Error: {line}", file=sys.stderr)
         return
@@ -75,21 +100,22 @@ def _plain() -> bool:
 
 def info(message: str) -> None:
     """Progress and notices go to stderr so stdout stays clean for data."""
-    print(message, file=sys.stderr)
+    print(for_user(message), file=sys.stderr)
 
 
-class FocuscodeGroup(TyperGroup):
-    """Turns domain errors into one line on stderr and an exit code, for every command."""
+class FocuscodeGroup(click.Group):
+    """A group of commands declared as typed functions (see declare.py). The root group
+    turns domain errors into one line on stderr and an exit code, for every command."""
 
-    def parse_args(self, ctx, args):
-        _plain_coercion(self, ctx, subcommands=False)
-        return super().parse_args(ctx, args)
+    def command(self, name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:  # type: ignore[override]
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.add_command(command(fn, name))
+            return fn
 
-    def resolve_command(self, ctx, args):
-        name, command, rest = super().resolve_command(ctx, args)
-        if command is not None:
-            _plain_coercion(command, ctx)
-        return name, command, rest
+        return register
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order they were registered (app.py), not alphabetical
 
     def invoke(self, ctx):
         try:
@@ -97,23 +123,23 @@ class FocuscodeGroup(TyperGroup):
         except FocuscodeError as exc:
             from ..export.safe import terminal_safe  # an error quotes values from files: shown, never obeyed
 
-            report_error(terminal_safe(str(exc)))
-            raise typer.Exit(exc.exit_code) from None
+            report_error(terminal_safe(for_user(exc)))
+            ctx.exit(exc.exit_code)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 report_error("the project database is locked by another process; try again")
             else:
                 report_error(f"database error: {exc}")
-            raise typer.Exit(1) from None
+            ctx.exit(1)
         except sqlite3.DatabaseError as exc:
             report_error(f"the project database is damaged or not a focuscode database ({exc})")
-            raise typer.Exit(1) from None
+            ctx.exit(1)
         except OSError as exc:
             # A path the system refuses (--out /proc/x, a folder where a file belongs, a
             # full disk): one line naming it. Commands write inside one transaction, so
             # the database is as it was.
             report_error(os_error_message(exc))
-            raise typer.Exit(1) from None
+            ctx.exit(1)
 
 
 def os_error_message(exc: OSError) -> str:
@@ -122,110 +148,6 @@ def os_error_message(exc: OSError) -> str:
         target = f" -> {exc.filename2}" if exc.filename2 is not None else ""
         return f"{exc.filename}{target}: {what[:1].lower() + what[1:]}"
     return f"{what} ({exc})" if str(exc) != what else what
-
-
-# -- option values without pydantic ---------------------------------------------------------
-#
-# typer 0.29 coerces every option value, even an absent one, through a pydantic
-# TypeAdapter built on first use; importing pydantic for that costs ~0.12 s of CPU
-# in every command, more than most commands' own work on a normal project. Values
-# of the plain types focuscode uses (str, Path, lists of them, an int or float that
-# is already one) give exactly what typer's adapters give: the same value, or for a
-# path typer's own coerce_cli_path. Anything else, and every typer internal this
-# relies on missing, falls back to typer's adapter (and pydantic) for that value.
-
-_NOT_PLAIN = object()
-_DECIMAL = {
-    int: re.compile(r"[+-]?[0-9]{1,18}").fullmatch,
-    float: re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,15})?").fullmatch,
-}
-_plain_param_class: Any = None
-_WHOLE = re.compile(r"[+-]?[0-9]+").fullmatch
-
-
-def _param_name(param: Any) -> str:
-    opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
-    return opts[0] if opts else str(getattr(param, "human_readable_name", None) or "value")
-
-
-def _plain_value(annotation: Any, info: Any, value: Any, param: Any, ctx: Any, coerce_path: Any) -> Any:
-    if getattr(info, "parser", None) is not None:
-        return _NOT_PLAIN
-    if annotation is str and type(value) is str:
-        return value
-    if annotation is int and type(value) is str and _WHOLE(value):
-        from ..db import SQLITE_INT_MAX, fits_sqlite_integer
-
-        # SQLite integers (segment ids, limits) and stored seeds are 64-bit: a larger
-        # number would end in an OverflowError deep inside a command.
-        if not fits_sqlite_integer(value):
-            raise UsageError(f"{_param_name(param)}: {value[:30]}{'…' if len(value) > 30 else ''} is out of range "
-                             f"(at most {SQLITE_INT_MAX})")
-    if annotation in (int, float):
-        if info.min is not None or info.max is not None or info.clamp:
-            return _NOT_PLAIN
-        if type(value) is annotation:
-            return value
-        # Plain decimal text only; anything else (spaces, 1e3, 1_000) goes to typer.
-        if type(value) is str and _DECIMAL[annotation](value):
-            return annotation(value)
-        return _NOT_PLAIN
-    if annotation is Path and info.path_type is None and type(value) is str:
-        return coerce_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
-    if getattr(annotation, "__origin__", None) is list and isinstance(value, (list, tuple)):
-        (item,) = annotation.__args__
-        out = []
-        for v in value:
-            one = _plain_value(item, info, v, param, ctx, coerce_path)
-            if one is _NOT_PLAIN:
-                return _NOT_PLAIN
-            out.append(one)
-        return out
-    return _NOT_PLAIN
-
-
-def _plain_runtime_param_class() -> Any:
-    global _plain_param_class
-    if _plain_param_class is None:
-        from dataclasses import dataclass
-
-        from typer._coercion import RuntimeParam, build_runtime_param
-        from typer._param_types import coerce_cli_path
-
-        @dataclass(frozen=True)
-        class PlainRuntimeParam(RuntimeParam):
-            descriptor: Any = None
-
-            def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-                plain = _plain_value(self.annotation, self.parameter_info, value, param, ctx, coerce_cli_path)
-                if plain is not _NOT_PLAIN:
-                    return plain
-                typer_own = build_runtime_param(self.descriptor)
-                param._runtime_param = typer_own
-                return typer_own.coerce(value, param=param, ctx=ctx)
-
-        _plain_param_class = PlainRuntimeParam
-    return _plain_param_class
-
-
-def _plain_coercion(command: Any, ctx: Any, *, subcommands: bool = True) -> None:
-    """Give each parameter of the command (and of its subcommands) plain coercion,
-    the --help option included (typer coerces its absent value too)."""
-    try:
-        cls = _plain_runtime_param_class()
-        help_option = command.get_help_option(ctx)  # made once and cached by the command
-    except (ImportError, TypeError, AttributeError):
-        return  # another typer: its own coercion, just slower to start
-    for sub in getattr(command, "commands", {}).values() if subcommands else ():
-        _plain_coercion(sub, ctx)
-    for param in [*command.params, *([help_option] if help_option is not None else [])]:
-        descriptor = getattr(param, "type_descriptor", None)
-        if descriptor is None or getattr(param, "_runtime_param", 0) is not None:
-            continue
-        if getattr(descriptor, "file_annotation", None) is not None:
-            continue
-        param._runtime_param = cls(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
-                                   descriptor=descriptor)
 
 
 def open_db(path: Path | None, *, create: bool = False):
@@ -242,7 +164,11 @@ def print_json(data: Any) -> None:
     on a large study)."""
     if isinstance(data, list):
         encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-        write = sys.stdout.write
+
+        def write(text: str) -> None:
+            # Library notices and errors in the data name settings by key: shown as flags.
+            sys.stdout.write(for_user(text) if SETTING_MARK in text else text)
+
         if not data:
             write("[]\n")
             return
@@ -252,7 +178,7 @@ def print_json(data: Any) -> None:
             write(encode(item) + (",\n" if i < last else "\n"))
         write("]\n")
         return
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(for_user(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
 
 def progress_bar(description: str, total: int | None = None):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
-from .common import DbOption, JsonOption, print_json, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, print_json, stdout
+from .declare import Option
 
 
 def doctor(
-    model: Annotated[Optional[str], typer.Option("--model", help="Check this spaCy model name or path instead.")] = None,
+    model: Annotated[Optional[str], Option("--model", help="Check this spaCy model name or path instead.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -58,5 +57,5 @@ def doctor(
             say(f"  from a newer focuscode: {', '.join(pr['unknown'])}", markup=False)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(doctor)

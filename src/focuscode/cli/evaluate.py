@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
-from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .declare import Option
 
 METHODS = ("rules", "model", "combined")
 
 
 def evaluate(
     coder: CoderOption = None,
-    k: Annotated[int, typer.Option("--k", help="Number of cross-validation folds.")] = 5,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the folds and the training.")] = 0,
-    threshold: Annotated[float, typer.Option("--threshold", help="Model probability that counts as a suggestion.")] = 0.5,
-    themes: Annotated[bool, typer.Option("--themes", help="Evaluate per theme (subcodes rolled up).")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", help="spaCy model for the rules when none are stored.")] = None,
+    k: Annotated[int, Option("--k", help="Number of cross-validation folds.")] = 5,
+    seed: Annotated[int, Option("--seed", help="Seed for the folds and the training.")] = 0,
+    threshold: Annotated[float, Option("--threshold", help="Model probability that counts as a suggestion.")] = 0.5,
+    themes: Annotated[bool, Option("--themes", help="Evaluate per theme (subcodes rolled up).")] = False,
+    model: Annotated[Optional[str], Option("--model", help="spaCy model for the rules when none are stored.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -110,5 +109,5 @@ def _print_reliability(table: dict) -> None:
     )
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(evaluate)

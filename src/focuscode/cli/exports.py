@@ -5,26 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .declare import Option
 
-from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, progress_bar, stdout
-
-export_app = typer.Typer(help="Export summaries and exchange files.", no_args_is_help=True)
+export_app = FocuscodeGroup(name="export", help="Export summaries and exchange files.")
 
 
 @export_app.command()
 def summary(
-    fmt: Annotated[str, typer.Option("--format", help="md, docx, html, xlsx, csv or json.")] = "md",
-    out: Annotated[Path, typer.Option("--out", help="Folder for the file.")] = Path("exports"),
-    per_theme: Annotated[int, typer.Option("--per-theme", help="Quotes per theme.")] = 5,
+    fmt: Annotated[str, Option("--format", choices="focuscode.export.render:FORMATS", case_sensitive=False, help="Output format.")] = "md",
+    out: Annotated[Path, Option("--out", help="Folder for the file.")] = Path("exports"),
+    per_theme: Annotated[int, Option("--per-theme", help="Quotes per theme.")] = 5,
     coder: CoderOption = None,
-    code: Annotated[Optional[str], typer.Option("--code", help="Only this theme or code.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Only this sector (one the study declares).")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source (one the study declares).")] = None,
-    include_suggested: Annotated[bool, typer.Option("--include-suggested", help="Also count and quote suggested codings.")] = False,
-    min_words: Annotated[int, typer.Option("--min-words", help="Shortest quote, in words.")] = 15,
-    max_words: Annotated[int, typer.Option("--max-words", help="Longest quote, in words.")] = 80,
-    lang: Annotated[str, typer.Option("--lang", help="Labels: nl or en.")] = "nl",
+    code: Annotated[Optional[str], Option("--code", help="Only this theme or code.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="Only this sector (one the study declares).")] = None,
+    source: Annotated[Optional[str], Option("--source", help="Only this source (one the study declares).")] = None,
+    include_suggested: Annotated[bool, Option("--include-suggested", help="Also count and quote suggested codings.")] = False,
+    min_words: Annotated[int, Option("--min-words", help="Shortest quote, in words.")] = 15,
+    max_words: Annotated[int, Option("--max-words", help="Longest quote, in words.")] = 80,
+    lang: Annotated[str, Option("--lang", choices="focuscode.export.summary:LABELS", help="Language of the labels.")] = "nl",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -50,8 +49,8 @@ def summary(
 
 @export_app.command()
 def refi(
-    out: Annotated[Path, typer.Option("--out", help="The .qdpx project (or .qdc codebook) to write.")] = Path("exports/project.qdpx"),
-    codebook_only: Annotated[bool, typer.Option("--codebook-only", help="Write only the codebook, as a .qdc file.")] = False,
+    out: Annotated[Path, Option("--out", help="The .qdpx project (or .qdc codebook) to write.")] = Path("exports/project.qdpx"),
+    codebook_only: Annotated[bool, Option("--codebook-only", help="Write only the codebook, as a .qdc file.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -118,5 +117,5 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool, *, nam
             info(f"{r.path}: {notice}")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")
+def register(app: FocuscodeGroup) -> None:
+    app.add_command(export_app)

@@ -3,16 +3,15 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
 from .common import info
+from .declare import Option
 
 NamesOption = Annotated[
     Optional[Path],
-    typer.Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear."),
+    Option("--names", help="File of real names (one a line, optionally 'school: Naam') that must never appear."),
 ]
 AllowPiiOption = Annotated[
-    bool, typer.Option("--allow-pii", help="Store even when personal data is found (deduce skipped; --names hits become warnings).")
+    bool, Option("--allow-pii", help="Store even when personal data is found (deduce skipped; --names hits become warnings).")
 ]
 
 

@@ -3,57 +3,56 @@
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-import typer
-
-from .common import DbOption, JsonOption, info, open_db, print_json, progress_bar, report_error, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, for_user, info, open_db, print_json, progress_bar, report_error, stdout, stop
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption
 
 
 def import_(
     paths: Annotated[
         List[Path],
-        typer.Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them; or a REFI-QDA .qdpx project.", show_default=False),
+        Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them; or a REFI-QDA .qdpx project.", show_default=False),
     ],
-    source: Annotated[Optional[str], typer.Option("--source", help="A source the study declares: focusgroep, dialoogtafel, interview or enquete by default (optional for .qdpx).")] = None,
+    source: Annotated[Optional[str], Option("--source", help="A source the study declares: focusgroep, dialoogtafel, interview or enquete by default (optional for .qdpx).")] = None,
     participants: Annotated[
-        Optional[Path], typer.Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
+        Optional[Path], Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
     ] = None,
     speaker_pattern: Annotated[
-        Optional[str], typer.Option("--speaker-pattern", help="Regex with (?P<speaker>...) and (?P<text>...) for other label styles.")
+        Optional[str], Option("--speaker-pattern", help="Regex with (?P<speaker>...) and (?P<text>...) for other label styles.")
     ] = None,
-    allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Import unknown speakers with role 'onbekend'.")] = False,
-    role: Annotated[Optional[str], typer.Option("--role", help="Default role for speakers without one.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Default sector for the whole file (one the study declares: see 'study show').")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
+    allow_unknown: Annotated[bool, Option("--allow-unknown", help="Import unknown speakers with role 'onbekend'.")] = False,
+    role: Annotated[Optional[str], Option("--role", help="Default role for speakers without one.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="Default sector for the whole file (one the study declares: see 'study show').")] = None,
+    replace: Annotated[bool, Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
     attribute: Annotated[
         Optional[List[str]],
-        typer.Option("--attribute", metavar="NAME", help="Declare a participant attribute the study keeps (besides role, sector, "
+        Option("--attribute", metavar="NAME", help="Declare a participant attribute the study keeps (besides role, sector, "
                      "school type); repeatable. Other participants-file columns and REFI case variables are left out."),
     ] = None,
     text_column: Annotated[
-        Optional[List[str]], typer.Option("--text-column", help="Survey: column with open answers; repeat for several questions.")
+        Optional[List[str]], Option("--text-column", help="Survey: column with open answers; repeat for several questions.")
     ] = None,
-    id_column: Annotated[Optional[str], typer.Option("--id-column", help="Survey: respondent id column (kept as external_id).")] = None,
-    role_column: Annotated[Optional[str], typer.Option("--role-column", help="Survey: column with the respondent's role.")] = None,
-    sector_column: Annotated[Optional[str], typer.Option("--sector-column", help="Survey: column with the sector (sectors the study declares).")] = None,
+    id_column: Annotated[Optional[str], Option("--id-column", help="Survey: respondent id column (kept as external_id).")] = None,
+    role_column: Annotated[Optional[str], Option("--role-column", help="Survey: column with the respondent's role.")] = None,
+    sector_column: Annotated[Optional[str], Option("--sector-column", help="Survey: column with the sector (sectors the study declares).")] = None,
     meta_column: Annotated[
-        Optional[List[str]], typer.Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
+        Optional[List[str]], Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
     ] = None,
     codes_column: Annotated[
         Optional[List[str]],
-        typer.Option("--codes-column", help="Survey: codes already assigned, separated by ';', for the --text-column in the same "
+        Option("--codes-column", help="Survey: codes already assigned, separated by ';', for the --text-column in the same "
                      "position (repeat per text column; needs --coder). An answer without a code counts as 'no code applies'."),
     ] = None,
-    coder: Annotated[Optional[str], typer.Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
+    coder: Annotated[Optional[str], Option("--coder", help="Coder the --codes-column codes belong to.")] = None,
+    sheet: Annotated[Optional[str], Option("--sheet", help="Survey: the .xlsx sheet to read.")] = None,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Show how each file will be read (layout, turns, speakers, times, skipped lines); store nothing. No privacy check."),
+        Option("--dry-run", help="Show how each file will be read (layout, turns, speakers, times, skipped lines); store nothing. No privacy check."),
     ] = False,
     study: Annotated[
-        Optional[Path], typer.Option("--study", help="Study file (YAML: sectors, sources, roles) to load into the project with the import.")
+        Optional[Path], Option("--study", help="Study file (YAML: sectors, sources, roles) to load into the project with the import.")
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -127,7 +126,7 @@ def import_(
     for result in results:
         if isinstance(result, ImportFailure):
             if several and not as_json:
-                report_error(str(result.error))
+                report_error(result.error)
             continue
         if not as_json:
             stdout.print(_result_line(result), markup=False)
@@ -149,8 +148,8 @@ def import_(
             raise failures[0].error
         if as_json:
             for failure in failures:
-                report_error(str(failure.error))
-        raise typer.Exit(1)
+                report_error(failure.error)
+        stop(1)
 
 
 def _count(n: int, noun: str) -> str:
@@ -185,7 +184,7 @@ def _dry_run(files, options, as_json: bool) -> None:
         for r in results:
             if isinstance(r, ImportFailure):
                 if len(files) > 1:
-                    report_error(str(r.error))
+                    report_error(r.error)
                 continue
             unit = "answer" if r.source_type in ("csv", "xlsx") else "turn"
             kind = ", ".join(x for x in (r.encoding, r.source_type, r.layout) if x)
@@ -213,8 +212,8 @@ def _dry_run(files, options, as_json: bool) -> None:
             raise failures[0].error
         if as_json:
             for failure in failures:
-                report_error(str(failure.error))
-        raise typer.Exit(1)
+                report_error(failure.error)
+        stop(1)
 
 
 def _clock(ms: int) -> str:
@@ -223,7 +222,7 @@ def _clock(ms: int) -> str:
 
 
 def _failure_json(failure) -> dict:
-    out = {"path": failure.path, "status": "error", "error": str(failure.error)}
+    out = {"path": failure.path, "status": "error", "error": for_user(failure.error)}
     findings = getattr(failure.error, "findings", None)
     if findings:
         # Every finding, where the one-line error shows the first ten.
@@ -240,5 +239,5 @@ def raise_nothing(paths) -> None:
     )
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command("import")(import_)

@@ -3,21 +3,20 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
-from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Option
 
 
 def saturation(
     coder: CoderOption = None,
-    order: Annotated[str, typer.Option("--order", metavar="import|time|NAMES", help="Order of the transcripts: import, time (the date in each name) or names separated by commas.")] = "import",
-    source: Annotated[Optional[str], typer.Option("--source", help="Only transcripts of this source (one the study declares).")] = None,
-    base: Annotated[int, typer.Option("--base", help="Base size: the first transcripts whose codes are the knowledge base.")] = 2,
-    run: Annotated[int, typer.Option("--run", help="Run length: the following transcripts searched for new codes.")] = 1,
-    threshold: Annotated[float, typer.Option("--threshold", help="New-information threshold: new codes in the run / codes in the base.")] = 0.05,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", metavar="K", help="Also assess K random orders (median and range of the saturation point).")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for --bootstrap.")] = 0,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also draw the saturation curve into this .png file.")] = None,
+    order: Annotated[str, Option("--order", metavar="import|time|NAMES", help="Order of the transcripts: import, time (the date in each name) or names separated by commas.")] = "import",
+    source: Annotated[Optional[str], Option("--source", help="Only transcripts of this source (one the study declares).")] = None,
+    base: Annotated[int, Option("--base", help="Base size: the first transcripts whose codes are the knowledge base.")] = 2,
+    run: Annotated[int, Option("--run", help="Run length: the following transcripts searched for new codes.")] = 1,
+    threshold: Annotated[float, Option("--threshold", help="New-information threshold: new codes in the run / codes in the base.")] = 0.05,
+    bootstrap: Annotated[int, Option("--bootstrap", metavar="K", help="Also assess K random orders (median and range of the saturation point).")] = 0,
+    seed: Annotated[int, Option("--seed", help="Seed for --bootstrap.")] = 0,
+    plot: Annotated[Optional[Path], Option("--plot", help="Also draw the saturation curve into this .png file.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -57,8 +56,8 @@ def saturation(
 
 
 def methods(
-    fmt: Annotated[str, typer.Option("--format", help="md or docx.")] = "md",
-    out: Annotated[Optional[Path], typer.Option("--out", help="The file to write [default: exports/methode.md or .docx].", show_default=False)] = None,
+    fmt: Annotated[str, Option("--format", choices="focuscode.export.methods:FORMATS", case_sensitive=False, help="Output format.")] = "md",
+    out: Annotated[Optional[Path], Option("--out", help="The file to write [default: exports/methode.md or .docx].", show_default=False)] = None,
     coder: CoderOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -116,7 +115,7 @@ def _print_prevalence(table) -> None:
     stdout.print(out)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     from .exports import export_app
 
     app.command()(saturation)

@@ -3,9 +3,8 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
-from .common import DbOption, info, open_db, stdout
+from .common import DbOption, FocuscodeGroup, info, open_db, stdout
+from .declare import Option
 
 
 def init(db: DbOption = None) -> None:
@@ -20,9 +19,9 @@ def init(db: DbOption = None) -> None:
 
 
 def demo(
-    db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo database.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the exports.")] = Path("exports"),
-    sample: Annotated[Optional[Path], typer.Option("--sample", help="Folder with the sample corpus.")] = None,
+    db: Annotated[Optional[Path], Option("--db", help="Where to build the demo database.")] = None,
+    out: Annotated[Path, Option("--out", help="Folder for the exports.")] = Path("exports"),
+    sample: Annotated[Optional[Path], Option("--sample", help="Folder with the sample corpus.")] = None,
 ) -> None:
     """Run the whole pipeline on the bundled sample: import, codebook, suggest, code, export."""
     from ..demo import run_demo
@@ -44,6 +43,6 @@ def demo(
     stdout.print("or set FOCUSCODE_DB to it and leave out --db; 'focuscode --help' lists every command.")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(init)
     app.command()(demo)

@@ -3,13 +3,10 @@
     python -m focuscode.cli.reference > cli/reference.md
 """
 
-import typer
-
 WIDTH = 88
 
 
 def _walk(command, path: list[str], parent):
-    # Typer vendors its own click, so use the command's own context class.
     ctx = command.context_class(command, info_name=path[-1], parent=parent, terminal_width=WIDTH, max_content_width=WIDTH)
     yield path, command.get_help(ctx)
     if hasattr(command, "list_commands"):
@@ -22,7 +19,7 @@ def _walk(command, path: list[str], parent):
 def render_reference() -> str:
     from .app import app
 
-    root = typer.main.get_command(app)
+    root = app
     parts = [
         "# focuscode command reference",
         "",

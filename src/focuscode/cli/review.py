@@ -3,24 +3,23 @@
 import sys
 from typing import Annotated, Optional
 
-import typer
-
-from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json
+from .declare import Option
 
 
 def review(
     coder: CoderOption = None,
-    uncoded: Annotated[bool, typer.Option("--uncoded", help="Segments you have not coded yet, not only those with suggestions.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Every segment you have not finished yet.")] = False,
-    code: Annotated[Optional[str], typer.Option("--code", help="Only segments suggested or coded with this code (a theme includes its subcodes).")] = None,
-    transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only this transcript (by name).")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="Only this speaker role.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="A sector the study declares.")] = None,
-    random_order: Annotated[bool, typer.Option("--random", help="Shuffle the segments (with --seed for a fixed order).")] = False,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for --random.")] = None,
-    revisit: Annotated[bool, typer.Option("--revisit", help="Also show segments you finished before.")] = False,
-    include_facilitator: Annotated[bool, typer.Option("--include-facilitator", help="Also the facilitator's turns.")] = False,
-    all_suggestions: Annotated[bool, typer.Option("--all-suggestions", help="Also suggestions below the project's threshold.")] = False,
+    uncoded: Annotated[bool, Option("--uncoded", help="Segments you have not coded yet, not only those with suggestions.")] = False,
+    all_: Annotated[bool, Option("--all", help="Every segment you have not finished yet.")] = False,
+    code: Annotated[Optional[str], Option("--code", help="Only segments suggested or coded with this code (a theme includes its subcodes).")] = None,
+    transcript: Annotated[Optional[str], Option("--transcript", help="Only this transcript (by name).")] = None,
+    role: Annotated[Optional[str], Option("--role", help="Only this speaker role.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="A sector the study declares.")] = None,
+    random_order: Annotated[bool, Option("--random", help="Shuffle the segments (with --seed for a fixed order).")] = False,
+    seed: Annotated[Optional[int], Option("--seed", help="Seed for --random.")] = None,
+    revisit: Annotated[bool, Option("--revisit", help="Also show segments you finished before.")] = False,
+    include_facilitator: Annotated[bool, Option("--include-facilitator", help="Also the facilitator's turns.")] = False,
+    all_suggestions: Annotated[bool, Option("--all-suggestions", help="Also suggestions below the project's threshold.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -34,7 +33,8 @@ def review(
     from rich.console import Console
 
     from ..errors import UsageError
-    from ..review import ReviewFilter, run_review, terminal_keys
+    from ..review import ReviewFilter
+    from .review_ui import run_review, terminal_keys
     from .coding import coder_or_default
 
     if uncoded and all_:
@@ -66,5 +66,5 @@ def review(
              "(try --uncoded or --all).")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(review)

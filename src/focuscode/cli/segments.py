@@ -2,22 +2,21 @@
 
 from typing import Annotated, Optional
 
-import typer
-
-from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Option
 
 
 def segments(
-    code: Annotated[Optional[str], typer.Option("--code", help="Only segments with this code (a theme includes its subcodes).")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="Only this speaker role.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="A sector the study declares.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="A source the study declares.")] = None,
-    transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only this transcript (by name).")] = None,
-    uncoded: Annotated[bool, typer.Option("--uncoded", help="Only segments without an accepted code.")] = False,
-    search: Annotated[Optional[str], typer.Option("--search", help="Full-text search (words, diacritics ignored).")] = None,
+    code: Annotated[Optional[str], Option("--code", help="Only segments with this code (a theme includes its subcodes).")] = None,
+    role: Annotated[Optional[str], Option("--role", help="Only this speaker role.")] = None,
+    sector: Annotated[Optional[str], Option("--sector", help="A sector the study declares.")] = None,
+    source: Annotated[Optional[str], Option("--source", help="A source the study declares.")] = None,
+    transcript: Annotated[Optional[str], Option("--transcript", help="Only this transcript (by name).")] = None,
+    uncoded: Annotated[bool, Option("--uncoded", help="Only segments without an accepted code.")] = False,
+    search: Annotated[Optional[str], Option("--search", help="Full-text search (words, diacritics ignored).")] = None,
     coder: CoderOption = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many segments.")] = None,
-    all_suggestions: Annotated[bool, typer.Option("--all", help="Every stored suggestion, also those below the project's threshold.")] = False,
+    limit: Annotated[Optional[int], Option("--limit", help="At most this many segments.")] = None,
+    all_suggestions: Annotated[bool, Option("--all", help="Every stored suggestion, also those below the project's threshold.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -67,5 +66,5 @@ def segments(
     stdout.print(f"{len(rows)} segments", style="dim")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(segments)

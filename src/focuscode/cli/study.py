@@ -3,17 +3,16 @@
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
-from .common import DbOption, JsonOption, open_db, print_json, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .declare import Argument
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
-study_app = typer.Typer(help="The study's sectors, sources and roles, and how exports show them.", no_args_is_help=True)
+study_app = FocuscodeGroup(name="study", help="The study's sectors, sources and roles, and how exports show them.")
 
 
 @study_app.command()
 def load(
-    file: Annotated[Path, typer.Argument(help="Study file (YAML): sectors, sources, roles, attribution.")],
+    file: Annotated[Path, Argument(help="Study file (YAML): sectors, sources, roles, attribution.")],
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
     db: DbOption = None,
@@ -52,5 +51,5 @@ def show(db: DbOption = None, as_json: JsonOption = False) -> None:
     say(f"attribution: {vocab.with_sector} / {vocab.without_sector}")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(study_app, name="study")
+def register(app: FocuscodeGroup) -> None:
+    app.add_command(study_app)

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
-from .common import CoderOption, DbOption, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .declare import Option
 
 ModelOption = Annotated[
     Optional[str],
-    typer.Option("--model", help="spaCy model name or path [default: nl_core_news_sm, else the offline fallback]."),
+    Option("--model", help="spaCy model name or path [default: nl_core_news_sm, else the offline fallback]."),
 ]
 
 
 def suggest(
     model: ModelOption = None,
     coder: CoderOption = None,
-    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Show suggestions whose calibrated probability of being accepted is at least this; kept as the project's threshold [default: the project's, else from the calibration].")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed for training (same seed, same scores).")] = 0,
-    include_facilitator: Annotated[bool, typer.Option("--include-facilitator", help="Also suggest codes for the facilitator's turns.")] = False,
-    n_process: Annotated[int, typer.Option("--n-process", help="Processes for spaCy on large projects.")] = 1,
+    threshold: Annotated[Optional[float], Option("--threshold", help="Show suggestions whose calibrated probability of being accepted is at least this; kept as the project's threshold [default: the project's, else from the calibration].")] = None,
+    seed: Annotated[int, Option("--seed", help="Random seed for training (same seed, same scores).")] = 0,
+    include_facilitator: Annotated[bool, Option("--include-facilitator", help="Also suggest codes for the facilitator's turns.")] = False,
+    n_process: Annotated[int, Option("--n-process", help="Processes for spaCy on large projects.")] = 1,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -67,5 +66,5 @@ def suggest(
             stdout.print(f"  {name}: {n}")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(suggest)

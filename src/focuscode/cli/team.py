@@ -5,17 +5,16 @@ import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-import typer
-
-from .common import DbOption, JsonOption, info, open_db, print_json, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, stdout
+from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 
 def merge(
-    other: Annotated[Path, typer.Argument(help="The other coder's project database.", show_default=False)],
-    prefer: Annotated[str, typer.Option("--prefer", help="When one coder decided differently in both: newer, ours or theirs.")] = "newer",
-    coder: Annotated[Optional[List[str]], typer.Option("--coder", metavar="NAME", help="Only merge this coder's work (repeatable).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be merged, change nothing.")] = False,
+    other: Annotated[Path, Argument(help="The other coder's project database.", show_default=False)],
+    prefer: Annotated[str, Option("--prefer", choices="focuscode.merge:PREFER", help="When one coder decided differently in both: the newer decision, ours or theirs.")] = "newer",
+    coder: Annotated[Optional[List[str]], Option("--coder", metavar="NAME", help="Only merge this coder's work (repeatable).")] = None,
+    dry_run: Annotated[bool, Option("--dry-run", help="Report what would be merged, change nothing.")] = False,
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
     db: DbOption = None,
@@ -59,9 +58,9 @@ def merge(
 
 
 def replicate(
-    out: Annotated[Path, typer.Option("--out", help="The new database for the coder.", show_default=False)],
-    coder: Annotated[str, typer.Option("--coder", metavar="NAME", help="The coder the blind copy is for.", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    out: Annotated[Path, Option("--out", help="The new database for the coder.", show_default=False)],
+    coder: Annotated[str, Option("--coder", metavar="NAME", help="The coder the blind copy is for.", show_default=False)],
+    force: Annotated[bool, Option("--force", help="Replace --out if it exists.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -88,12 +87,12 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 
 
 def agreement(
-    coder: Annotated[List[str], typer.Option("--coder", metavar="NAME", help="A coder to compare (repeat: two or more).", show_default=False)],
-    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the segments where the coders differ.")] = False,
-    themes: Annotated[bool, typer.Option("--themes", help="Compare themes: every code counts as its top-level theme.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", metavar="K", help="95% interval for each alpha from K resamplings of the segments.")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for --bootstrap.")] = 0,
+    coder: Annotated[List[str], Option("--coder", metavar="NAME", help="A coder to compare (repeat: two or more).", show_default=False)],
+    disagreements: Annotated[bool, Option("--disagreements", help="List the segments where the coders differ.")] = False,
+    themes: Annotated[bool, Option("--themes", help="Compare themes: every code counts as its top-level theme.")] = False,
+    as_csv: Annotated[bool, Option("--csv", help="Print CSV instead of a table.")] = False,
+    bootstrap: Annotated[int, Option("--bootstrap", metavar="K", help="95% interval for each alpha from K resamplings of the segments.")] = 0,
+    seed: Annotated[int, Option("--seed", help="Seed for --bootstrap.")] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -170,7 +169,7 @@ def _print_disagreements(report) -> None:
             stdout.print(terminal_safe(f"  {c}: {shown}"), markup=False)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: FocuscodeGroup) -> None:
     app.command()(merge)
     app.command()(replicate)
     app.command()(agreement)

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import FocuscodeError, UsageError
+from ..errors import FocuscodeError, UsageError, setting
 
 FORMATS = ("md", "docx")
 BOOTSTRAP = 1000  # replicates for the agreement intervals and the saturation orders
@@ -391,12 +391,12 @@ def _docx(sections: list[Section], path: Path, coder: str | None) -> None:
 def write_methods(db, fmt: str = "md", out: str | Path | None = None, *, coder: str | None = None) -> Path:
     """Write the appendix; returns the file written."""
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be md or docx, not '{fmt}'")
+        raise UsageError(f"{setting('format')} must be md or docx, not '{fmt}'")
     target = Path(out) if out is not None else Path("exports") / f"methode.{fmt}"
     if target.exists() and target.is_dir():
         target = target / f"methode.{fmt}"
     if target.suffix.lower() != f".{fmt}":
-        raise UsageError(f"--out for --format {fmt} must end in .{fmt}, not '{target.name}'")
+        raise UsageError(f"{setting('out')} for {setting('format')} {fmt} must end in .{fmt}, not '{target.name}'")
     if out is not None and not target.parent.exists():
         raise FocuscodeError("the folder for the appendix does not exist", path=str(target))
     sections = methods_sections(db, coder=coder)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..analysis.prevalence import prevalence_phrase
-from ..errors import FocuscodeError, UsageError
+from ..errors import FocuscodeError, UsageError, setting
 from .safe import csv_row, md_inline, private_dir, private_file, strip_controls, xlsx_append
 from .summary import LABELS, CodeSummary, SummaryOptions, basis_line, method_line, study_of
 
@@ -291,7 +291,7 @@ def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md"
     opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders), vocabulary=opts.vocabulary or current(db))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise FocuscodeError("--out must be a folder", path=str(out))
+        raise FocuscodeError(f"{setting('out')} must be a folder", path=str(out))
     private_dir(out)
     target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
     tmp = target.with_name(target.name + ".tmp")

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
 
 from ..codes import require_codebook
-from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
+from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError, setting
 from . import paused_gc
 from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
@@ -128,9 +128,9 @@ ThemeSummary = CodeSummary  # the name older callers use
 
 def _check(db, opts: SummaryOptions) -> None:
     if opts.lang not in LABELS:
-        raise UsageError(f"--lang must be nl or en, not '{opts.lang}'")
+        raise UsageError(f"{setting('lang')} must be nl or en, not '{opts.lang}'")
     if opts.per_theme < 0:
-        raise UsageError("--per-theme must be 0 or more")
+        raise UsageError(f"{setting('per_theme')} must be 0 or more")
     if not 1 <= opts.min_words <= opts.max_words:
         raise UsageError(f"quote length {opts.min_words}-{opts.max_words} words is not a range")
     if opts.sector:

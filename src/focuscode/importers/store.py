@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..db import dumps, now, transaction
-from ..errors import FocuscodeError, InputFileError, ParticipantsError, UsageError
+from ..errors import FocuscodeError, InputFileError, ParticipantsError, UsageError, setting
 from ..textio import read_bytes
 from .model import ParsedSource, Turn, describe_skipped
 from .participants import Participant, load_participants, participants_beside
@@ -152,7 +152,7 @@ def _resolve_participants(
             unknown[turn.speaker] = turn.line
     if unknown and not options.allow_unknown:
         listed = ", ".join(f"'{s}' (line {line})" for s, line in unknown.items())
-        where = f"in {participants_path}" if participants_path else "(no participants file; give --participants FILE or --allow-unknown)"
+        where = f"in {participants_path}" if participants_path else f"(no participants file; give {setting('participants')} FILE or {setting('allow_unknown')})"
         raise ParticipantsError(f"speakers not {where}: {listed}", path=str(path))
     resolved = dict(people)
     for speaker in unknown:
@@ -196,7 +196,7 @@ def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
         vocab.check_source(options.source, "--source")
     options.sector = vocab.check_sector(options.sector, "--sector")
     if options.codes_columns and not (options.coder or "").strip():
-        raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
+        raise UsageError(f"{setting('codes_column')} needs {setting('coder')} NAME (whose codes they are)")
     from ..export.attribution import is_private
 
     for name in [*options.attributes, *options.meta_columns]:
@@ -287,7 +287,7 @@ def _drop_undeclared(people: dict[str, Participant], declared: set[str], partici
         return []
     listed = ", ".join(f"'{c}'" for c in dropped)
     return [f"{participants_path}: column{'s' if len(dropped) > 1 else ''} {listed} left out: not a declared attribute "
-            "(declare it with --attribute NAME if it identifies no one)"]
+            f"(declare it with {setting('attribute')} NAME if it identifies no one)"]
 
 
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
@@ -308,7 +308,7 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     existing = db.execute("SELECT id FROM transcripts WHERE name = ?", [name]).fetchone()
     if existing is not None and not options.replace:
         raise InputFileError(
-            f"transcript '{name}' was imported before with different content; use --replace to replace it",
+            f"transcript '{name}' was imported before with different content; use {setting('replace')} to replace it",
             path=str(path),
         )
     survey = suffix in SURVEY_SUFFIXES

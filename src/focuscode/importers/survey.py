@@ -23,7 +23,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..errors import InputFileError, UsageError
+from ..errors import InputFileError, UsageError, setting
 from ..textio import csv_layout, decode_bytes
 from ..ziplimits import XLSX, check_package
 from .model import ParsedSource, Turn
@@ -80,7 +80,7 @@ def _xlsx_rows(data: bytes, path: str, sheet: str | None) -> tuple[Iterator[tupl
     listed = ", ".join(f"'{n}'" for n in names)
     if sheet is None:
         if len(names) != 1:
-            raise InputFileError(f"the workbook has {len(names)} sheets ({listed}); choose one with --sheet", path=path)
+            raise InputFileError(f"the workbook has {len(names)} sheets ({listed}); choose one with {setting('sheet')}", path=path)
         sheet = names[0]
     elif sheet not in names:
         raise InputFileError(f"no sheet '{sheet}' in the workbook (sheets: {listed})", path=path)
@@ -161,10 +161,10 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool, 
 
     vocab = vocab or default()
     if not columns.text:
-        raise InputFileError("a survey file needs --text-column NAME (repeat it for several questions)", path=path)
+        raise InputFileError(f"a survey file needs {setting('text_column')} NAME (repeat it for several questions)", path=path)
     if columns.codes and len(columns.codes) != len(columns.text):
         raise UsageError(
-            f"give one --codes-column per --text-column, in the same order "
+            f"give one {setting('codes_column')} per {setting('text_column')}, in the same order "
             f"({len(columns.text)} text column{'s' if len(columns.text) > 1 else ''}, {len(columns.codes)} codes column"
             f"{'s' if len(columns.codes) > 1 else ''})"
         )

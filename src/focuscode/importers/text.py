@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..errors import TranscriptError, UsageError
+from ..errors import TranscriptError, UsageError, setting
 from ..textio import read_text_file
 from .model import ParsedSource, Skipped, Turn
 
@@ -112,9 +112,9 @@ def compile_speaker_pattern(pattern: str) -> re.Pattern:
     try:
         custom = re.compile(pattern)
     except re.error as exc:
-        raise UsageError(f"--speaker-pattern is not a valid regular expression: {exc}") from None
+        raise UsageError(f"{setting('speaker_pattern')} is not a valid regular expression: {exc}") from None
     if "speaker" not in custom.groupindex:
-        raise UsageError("--speaker-pattern needs a named group (?P<speaker>...)")
+        raise UsageError(f"{setting('speaker_pattern')} needs a named group (?P<speaker>...)")
     return custom
 
 
@@ -126,13 +126,13 @@ def _custom_opener(custom: re.Pattern, line: str, path: str, lineno: int | None)
     speaker = (groups.get("speaker") or "").strip()
     if not speaker:
         raise UsageError(
-            f"--speaker-pattern matched this line with an empty speaker (make the speaker group required and non-empty): "
+            f"{setting('speaker_pattern')} matched this line with an empty speaker (make the speaker group required and non-empty): "
             f"'{shorten(line)}'", path=path, line=lineno,
         )
     time = groups.get("time")
     if time is not None and not re.fullmatch(r"[(\[]?" + _T + r"[)\]]?", time.strip()):
         raise UsageError(
-            f"--speaker-pattern's time group matched '{shorten(time, 30)}', which is not a time like 00:01:23",
+            f"{setting('speaker_pattern')}'s time group matched '{shorten(time, 30)}', which is not a time like 00:01:23",
             path=path, line=lineno,
         )
     return speaker, (groups.get("text") or "").strip(), parse_time(time.strip().strip("()[]")) if time else None, CUSTOM
@@ -188,7 +188,7 @@ def _title_like(line: str) -> bool:
     return len(line) <= 120 and len(line.split()) <= 12 and line[-1] not in ".?!…:;"
 
 
-LAYOUTS_TRIED = "layouts tried: " + ", ".join(LAYOUTS) + "; give --speaker-pattern for another"
+LAYOUTS_TRIED = "layouts tried: " + ", ".join(LAYOUTS) + f"; give {setting('speaker_pattern')} for another"
 
 
 def parse_text(
@@ -300,7 +300,7 @@ def parse_text(
             paragraphs.append([])
     close()
     if not turns:
-        tried = f"--speaker-pattern matched no line" if custom is not None else LAYOUTS_TRIED
+        tried = f"{setting('speaker_pattern')} matched no line" if custom is not None else LAYOUTS_TRIED
         raise TranscriptError(f"no speaker turns found ({tried})", path=path)
     check_times(turns, path)
     return ParsedSource(turns=turns, source_type=source_type, skipped=skipped, layouts=dict(layouts))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from ..errors import InputFileError, UsageError
+from ..errors import InputFileError, UsageError, setting
 from ..export.safe import PRIVATE_FILE, private_dir, private_file, write_private_text
 from ..textio import decode_bytes, read_bytes
 from .scan import PLACEHOLDER, Finding, NameEntry, Span, scan_texts
@@ -277,7 +277,7 @@ def anonymise(
         raise InputFileError("no files to pseudonymise", path=", ".join(str(p) for p in paths))
     if not check_only:
         if out_dir is None:
-            raise UsageError("--out DIR is needed (or --check to only list findings)")
+            raise UsageError(f"{setting('out')} DIR is needed (or {setting('check')} to only list findings)")
         out_dir = Path(out_dir)
         _check_targets(files, out_dir)
         key_path = _key_location(out_dir, key_path)
@@ -373,12 +373,12 @@ def _check_targets(files: list[Path], out_dir: Path) -> None:
     for f in files:
         target = out_dir / f.name
         if target.resolve() in inputs:
-            raise UsageError(f"--out {out_dir} holds the original {target}: it would be overwritten by its copy; "
-                             "choose another --out")
+            raise UsageError(f"{setting('out')} {out_dir} holds the original {target}: it would be overwritten by its copy; "
+                             f"choose another {setting('out')}")
         other = first.setdefault(_same_name(f.name), f)
         if other is not f:
             raise UsageError(f"{other} and {f} would both be written as {target}; "
-                             "pseudonymise them in separate runs with different --out folders")
+                             f"pseudonymise them in separate runs with different {setting('out')} folders")
 
 
 def _key_location(out_dir: Path, key_path: Path | None) -> Path:
@@ -391,17 +391,17 @@ def _key_location(out_dir: Path, key_path: Path | None) -> Path:
     if key_path is None:
         here = Path.cwd().resolve()
         if here == out_real or out_real in here.parents or not out_real.name:
-            raise UsageError(f"--out {out_dir} is the current folder or one above it, so the key's default place "
-                             f"beside it ({out_real.parent}) is outside where you work; name the key with --key FILE "
-                             "outside the --out folder")
+            raise UsageError(f"{setting('out')} {out_dir} is the current folder or one above it, so the key's default place "
+                             f"beside it ({out_real.parent}) is outside where you work; name the key with {setting('key')} FILE "
+                             f"outside the {setting('out')} folder")
         return out_real.parent / f"{out_real.name}-sleutel.csv"
     key_path = Path(key_path)
     key_real = key_path.resolve()
     if key_real == out_real or out_real in key_real.parents:
-        raise UsageError(f"the key file {key_path} is inside the --out folder {out_dir}: it would be shared with "
-                         "the pseudonymised files; put it outside --out")
+        raise UsageError(f"the key file {key_path} is inside the {setting('out')} folder {out_dir}: it would be shared with "
+                         f"the pseudonymised files; put it outside {setting('out')}")
     if key_real.is_dir():
-        raise UsageError(f"--key {key_path} is a folder; name the key file itself")
+        raise UsageError(f"{setting('key')} {key_path} is a folder; name the key file itself")
     return key_path
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ..errors import PrivacyError, UsageError
+from ..errors import PrivacyError, UsageError, setting
 from .scan import Finding, NameEntry, deduce_engine, deduce_needs_build, entity_pipeline, load_names, scan_texts, summarise
 
 # What a field is, and so how it is read:
@@ -126,7 +126,7 @@ class Gate:
         if findings and not self.allow_pii:
             count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
             raise PrivacyError(
-                f"personal data found, {what} ({count}; pseudonymise with 'focuscode anonymise' or pass --allow-pii): "
+                f"personal data found, {what} ({count}; pseudonymise with 'focuscode anonymise' or pass {setting('allow_pii')}): "
                 f"{summarise(findings)}",
                 findings=findings, path=path,
             )
@@ -136,8 +136,8 @@ class Gate:
         """The one warning a command gives when --allow-pii let text in unscanned."""
         if not self.allow_pii or not self.unchecked:
             return None
-        listed = "only the --names list was checked" if self.names_path else "nothing was checked"
-        return (f"--allow-pii: {self.unchecked} text{'s' if self.unchecked != 1 else ''} stored without the "
+        listed = f"only the {setting('names')} list was checked" if self.names_path else "nothing was checked"
+        return (f"{setting('allow_pii')}: {self.unchecked} text{'s' if self.unchecked != 1 else ''} stored without the "
                 f"privacy check ({listed}); personal data may now be in the project")
 
 
@@ -172,7 +172,7 @@ def _finding(field: Field, line: int | None, span, text: str | None = None) -> F
 
 
 def describe_warnings(findings: Sequence[Finding], what: str) -> str:
-    return (f"{what} despite {len(findings)} finding(s) from the names list (--allow-pii): "
+    return (f"{what} despite {len(findings)} finding(s) from the names list ({setting('allow_pii')}): "
             + "; ".join(f.describe() for f in findings[:5]))
 
 

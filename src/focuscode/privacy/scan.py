@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ..errors import InputFileError
+from ..errors import InputFileError, setting
 from ..textio import read_text_file
 from .normalise import case_variant, has_capitals, mirror, normalise, shown_order
 
@@ -472,5 +472,5 @@ def summarise(findings: Sequence[Finding], limit: int = 10) -> str:
     shown = "; ".join(f.describe() for f in findings[:limit])
     more = len(findings) - limit
     if more > 0:
-        shown += f"; and {more} more (list them all with 'focuscode anonymise FILE --check')"
+        shown += f"; and {more} more (list them all with 'focuscode anonymise FILE {setting('check')}')"
     return shown

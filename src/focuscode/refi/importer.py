@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..db import dumps, now, transaction
-from ..errors import ExchangeError
+from ..errors import ExchangeError, setting
 from . import ORIGIN_PREFIX
 from .reader import RefiProject, read_project
 from .writer import SELECTION_PREFIX
@@ -101,7 +101,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
     if dropped:
         listed = ", ".join(f"'{v}'" for v in dropped)
         result.notices.append(f"case variable{'s' if len(dropped) > 1 else ''} {listed} left out: not a declared attribute "
-                              "(declare it with --attribute NAME if it identifies no one)")
+                              f"(declare it with {setting('attribute')} NAME if it identifies no one)")
     gate = gate if gate is not None else Gate()
     findings = gate.check(gate_fields(project, p), path=str(p))
     if findings:

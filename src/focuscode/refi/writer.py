@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
 from .. import __version__
 from ..codes import project_codebook
 from ..codebook import Code
-from ..errors import FocuscodeError
+from ..errors import FocuscodeError, setting
 from ..export import paused_gc
 from ..export.attribution import is_private
 from ..export.safe import NOT_XML, private_dir, private_file
@@ -129,7 +129,7 @@ def _atomic_write(target: Path, write: Callable[[Path], None], *, private: bool 
     """Write through `<target>.tmp` and rename. A private file (a .qdpx holds every
     transcript) is owner-only from its first byte, so a .tmp left by a kill is too."""
     if target.exists() and target.is_dir():
-        raise FocuscodeError("--out names a folder; give a file name ending in .qdpx or .qdc", path=str(target))
+        raise FocuscodeError(f"{setting('out')} names a folder; give a file name ending in .qdpx or .qdc", path=str(target))
     if private:
         private_dir(target.parent)  # like export summary's --out folder
     else:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from ..codes import match_codes
-from ..errors import FocuscodeError
+from ...codes import match_codes
+from ...errors import FocuscodeError
+from ...review import ReviewFilter, ReviewSession, build_queue
 from .keys import ENTER, ESC
-from .queue import ReviewFilter, build_queue
 from .screen import frame, help_frame
-from .session import ReviewSession
 
 
 @dataclass

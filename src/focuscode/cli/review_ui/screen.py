@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..export.safe import terminal_safe
-from .session import SegmentView
+from ...export.safe import terminal_safe
+from ...review.session import SegmentView
 
 KEYS_LINE = "a accept r reject c code x remove m memo ⏎ done s skip b back u undo ? q"
 HELP = [
