@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import ParticipantsError
 from ..textio import read_text_file
+from .text import canonical_label
 
 SECTORS = ("po", "vo")
 FACILITATOR_ROLES = {"gespreksleider", "facilitator", "moderator", "interviewer", "onderzoeker"}
@@ -32,7 +33,7 @@ def _truthy(value) -> bool:
 
 
 def _make(record: dict, path: str, line: int) -> Participant:
-    label = str(record.get("label") or "").strip()
+    label = canonical_label(str(record.get("label") or ""))  # spelled as the transcript parsers spell labels
     if not label:
         raise ParticipantsError("a participant without a label", path=path, line=line)
     role = str(record.get("role") or "").strip() or "onbekend"

@@ -28,6 +28,9 @@ _T = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TIME = r"(?P<time>" + _T + r")"
 _BRACKETED_TIME = r"[(\[]" + _TIME + r"[)\]]"
 _MAYBE_BRACKETED_TIME = r"[(\[]?" + _TIME + r"[)\]]?"
+# After a bold label a time may stand bare when nothing follows it ("**Spreker 1**<tab>00:00:01",
+# Happy Scribe's and Amberscript's Word layout); "**Naam** 12:30 begon de les" keeps its words.
+_BOLD_TIME = r"(?:[(\[](?=\d)|(?=" + _T + r"\s*$))" + _TIME + r"[)\]]?"
 # A separator colon: the colon inside "0:03" or "00:01:23" (digit on both sides) is not one.
 _SEP = r"(?:(?<!\d):|:(?!\d))"
 # A pseudonymised speaker ("[PERSOON-1]") or a plain label without colons, brackets or bold marks.
@@ -45,7 +48,7 @@ LAYOUTS = (COLON, TIME_COLON, BOLD, LABEL_TIME, TIME_LABEL, LABEL_LINE)
 CUSTOM = "--speaker-pattern"
 
 _OPENERS = [
-    (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?)\*\*\s*(?:" + _BRACKETED_TIME + r")?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
+    (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?)\*\*\s*(?:" + _BOLD_TIME + r")?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?):\*\*\s*(?:" + _BRACKETED_TIME + r")?\s*(?P<text>.*)$")),
     (COLON, re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(" + _TIME + r"\))?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (TIME_COLON, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*" + _SEP + r"\s*(?P<text>.*)$")),
@@ -97,6 +100,16 @@ def parse_time(value: str) -> int:
     return int(round((hours * 3600 + minutes * 60 + seconds) * 1000))
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def canonical_label(label: str) -> str:
+    """A speaker label as the participants file spells it: Word's autocorrect turns "OOP'er" into
+    "OOP’er" and Teams puts no-break spaces in names, which the eye cannot tell from the typed
+    label, so white space is folded and typographic apostrophes become "'"."""
+    return " ".join(label.translate(_APOSTROPHES).split())
+
+
 def plausible_label(label: str) -> bool:
     """A speaker label is short and not prose: at most five words, no sentence punctuation."""
     stripped = re.sub(r"\([^)]*\)", "", label).strip()
@@ -123,7 +136,7 @@ def _custom_opener(custom: re.Pattern, line: str, path: str, lineno: int | None)
     if not m:
         return None
     groups = m.groupdict()
-    speaker = (groups.get("speaker") or "").strip()
+    speaker = canonical_label(groups.get("speaker") or "")
     if not speaker:
         raise UsageError(
             f"--speaker-pattern matched this line with an empty speaker (make the speaker group required and non-empty): "
@@ -148,7 +161,7 @@ def match_opener(line: str, custom: re.Pattern | None = None, known: set[str] | 
         m = pattern.match(line)
         if not m:
             continue
-        speaker = m.group("speaker").strip().rstrip(":").strip()
+        speaker = canonical_label(m.group("speaker").strip().rstrip(":"))
         if pseudonym and not speaker.startswith("["):
             # "[school] is dicht" is text; only a pseudonymised speaker ("[PERSOON-1]: ...") opens a turn.
             continue
@@ -239,6 +252,8 @@ def parse_text(
             turns.append(current)
 
     lines = text.split("\n")
+    if custom is None and source_type in ("txt", "md"):
+        _refuse_table(lines, path)
     candidates = {} if custom is not None else _candidates(lines, fixed, known_speakers)
     allowed = _consistent_layouts(candidates.values())
     for lineno, raw in enumerate(lines, start=1):
@@ -271,7 +286,7 @@ def parse_text(
                 before = lines[lineno - 2].strip() if lineno >= 2 else ""
                 after = _next_line(lines, lineno, fixed)
                 if _bare_label(line, before, after, known_speakers, heading=heading):
-                    opened = (line.strip("*").strip(), "", None, LABEL_LINE)
+                    opened = (canonical_label(line.strip("*")), "", None, LABEL_LINE)
             if opened is not None and heading and opened[1] == "" and opened[0] not in (known_speakers or ()):
                 # Above the first turn, a label with no text below it is a title, and so is an
                 # untimed one above another title-like line ("Transcript" / "Focusgroep po, ronde 2").
@@ -283,7 +298,7 @@ def parse_text(
             close()
             speaker, first, time_ms, layout = opened
             layouts[layout] += 1
-            current = Turn(speaker=speaker, text="", line=lineno, start_ms=time_ms)
+            current = Turn(speaker=canonical_label(speaker), text="", line=lineno, start_ms=time_ms)
             paragraphs = [[(lineno, first)]] if first else [[]]
             if first and line_is_paragraph:
                 paragraphs.append([])
@@ -304,6 +319,19 @@ def parse_text(
         raise TranscriptError(f"no speaker turns found ({tried})", path=path)
     check_times(turns, path)
     return ParsedSource(turns=turns, source_type=source_type, skipped=skipped, layouts=dict(layouts))
+
+
+def _refuse_table(lines: list[str], path: str) -> None:
+    """Excel's "Unicode text" (a survey sheet saved as UTF-16, tab-separated, as .txt) is a table,
+    not a transcript: read as one, its header becomes a speaker and every answer one turn's text."""
+    rows = [line for line in lines[:200] if line.strip()]
+    if not rows or rows[0].count("\t") < 2:
+        return
+    width = rows[0].count("\t")
+    if sum(line.count("\t") == width for line in rows) >= 0.8 * len(rows):
+        raise TranscriptError(
+            f"this is a table of {width + 1} tab-separated columns (a spreadsheet saved as text), not a transcript; "
+            f"for survey answers save or rename it as .csv and give --text-column", path=path, line=1)
 
 
 def _candidates(lines: list[str], fixed: dict, known: set[str] | None) -> dict[int, tuple]:
@@ -367,7 +395,7 @@ def _bare_label(line: str, before: str, after: str, known: set[str] | None, *, h
     turn (`heading`), not when that text is a date or another header line.
     """
     bare = line.strip("*").strip() if line.startswith("**") and line.endswith("**") else line
-    if known is not None and bare in known:
+    if known is not None and canonical_label(bare) in known:
         return True
     if _PSEUDONYM.match(bare):
         pass  # "[PERSOON-1]" alone on its line: a pseudonymised label
