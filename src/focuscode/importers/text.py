@@ -50,8 +50,11 @@ CUSTOM = "--speaker-pattern"
 _OPENERS = [
     (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?)\*\*\s*(?:" + _BOLD_TIME + r")?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?):\*\*\s*(?:" + _BRACKETED_TIME + r")?\s*(?P<text>.*)$")),
-    (COLON, re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(" + _TIME + r"\))?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
+    # "[Naam] tekst", "[Naam] (00:01:23) tekst" and Zoom's saved captions "[Naam] 14:03:12 tekst".
+    (COLON, re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(?" + _TIME + r"\)?(?=\s|$))?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (TIME_COLON, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*" + _SEP + r"\s*(?P<text>.*)$")),
+    # Sonix and Scribie put the time after the colon: "Naam: [00:00:05] tekst".
+    (COLON, re.compile(r"^" + _SPEAKER + r"\s*" + _SEP + r"\s*" + _BRACKETED_TIME + r"\s*(?P<text>.*)$")),
     (COLON, re.compile(r"^" + _SPEAKER + r"\s*(?:" + _BRACKETED_TIME + r")?\s*" + _SEP + r"\s*(?P<text>.*)$")),
     (LABEL_TIME, re.compile(r"^" + _CAP_SPEAKER + r"(?:\s*[(\[]|\s+)" + _TIME + r"[)\]]?\s*$")),
     (TIME_LABEL, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*$")),

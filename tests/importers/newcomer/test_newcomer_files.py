@@ -258,3 +258,19 @@ def test_surveymonkey_second_header_row_is_not_an_answer(cli, tmp_path, id_colum
         "Er is voor ons geen doorgroei; ik doe hetzelfde werk als tien jaar geleden.",
     ]
     assert "line 2" in r.stderr and "SurveyMonkey" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["zoom-ondertiteling.txt", "sonix-export.txt"])
+def test_time_beside_the_label_is_the_turns_start_not_its_first_word(cli, tmp_path, name):
+    # Zoom's saved closed captions ("[Naam] 14:03:12 tekst", CRLF) and Sonix's text export
+    # ("Naam: [00:00:05] tekst"): the time used to be stored as the first word of the turn.
+    path = _copy(tmp_path, name)
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    turns = _turns(cli)
+    assert [s for s, _, _ in turns] == ["Gespreksleider", "OOP'er 1 (po)" if "zoom" in name else "OOP'er 1 (vo)",
+                                        "Gespreksleider"]
+    assert all(t is not None for _, t, _ in turns) and [t for _, t, _ in turns] == sorted(t for _, t, _ in turns)
+    assert turns[0][2] == ("Welkom allemaal, we beginnen met een rondje." if "zoom" in name
+                           else "Welkom allemaal, fijn dat jullie er zijn.")
+    assert not any(text[:1].isdigit() for _, _, text in turns)
