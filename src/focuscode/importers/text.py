@@ -73,7 +73,10 @@ _SENTENCE_CHARS = re.compile(r"[.?!,;\"“”‘]")
 _TRANSCRIPTION = re.compile(
     r"^(?:(?P<who>[^:.?!]{1,60}?)\s+(?:heeft\s+(?:de\s+)?(?:transcriptie|opname)\s+(?:gestart|gestopt|beëindigd)"
     r"|(?:has\s+)?(?:started|stopped|ended)\s+(?:the\s+)?(?:transcription|recording))"
-    r"|(?:transcriptie|opname|transcription|recording)\s+(?:gestart|gestopt|beëindigd|started|stopped|ended))$",
+    r"|(?:transcriptie|opname|transcription|recording)\s+(?:gestart|gestopt|beëindigd|started|stopped|ended))$"
+    # Google Meet's last line: "Meeting ended after 00:06:12 👋", "De vergadering is beëindigd na 00:06:12".
+    r"|^(?:the\s+)?meeting\s+ended\s+after\s+" + _T + r"\W*$|^(?:de\s+)?vergadering\s+(?:is\s+)?(?:beëindigd|afgelopen)\s+na\s+"
+    + _T + r"\W*$",
     re.IGNORECASE,
 )
 _META = re.compile(
@@ -187,10 +190,18 @@ def _split_time(label: str) -> tuple[str, str | None]:
     return label, None
 
 
+# Google Meet and Teams open with a disclaimer sentence about the automatic transcript.
+_DISCLAIMER = re.compile(r"^(?:this|dit)\b.{0,40}\btranscri\w*\b.{0,40}\b(?:computer|automatisch|automatically)\b.{0,200}$",
+                         re.IGNORECASE)
+_BARE_TIME = re.compile(r"^[(\[]?" + _T + r"[)\]]?$")
+
+
 def front_matter_kind(line: str) -> str | None:
     """What kind of header line this is when it stands above the first turn, or None."""
     if line.startswith("#"):
         return "heading"
+    if _DISCLAIMER.match(line):
+        return "transcript notice"
     if _META.match(line):
         return "header field"
     if _DURATION.match(line):
@@ -259,6 +270,17 @@ def parse_text(
         _refuse_table(lines, path)
     candidates = {} if custom is not None else _candidates(lines, fixed, known_speakers)
     allowed = _consistent_layouts(candidates.values())
+    mark: int | None = None  # a time on a line of its own, for the turn below it
+
+    def candidates_after(lineno: int) -> set[int]:
+        """The next non-blank line's number, when that line opens a turn or is a label-like line."""
+        for n in range(lineno + 1, len(lines) + 1):
+            nxt = lines[n - 1].strip()
+            if nxt:
+                return {lineno + 1} if n in candidates or n in fixed or _bare_label(
+                    nxt, "", _next_line(lines, n, fixed), known_speakers) else set()
+        return set()
+
     for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         heading = current is None and custom is None  # still above the first turn
@@ -276,6 +298,12 @@ def parse_text(
             if custom is None and transcription_notice(line):
                 skipped.append(Skipped(lineno, "transcription started/stopped"))
                 continue
+            if custom is None and _BARE_TIME.match(line) and lineno + 1 in candidates_after(lineno):
+                # Google Meet writes a time on its own line every few minutes, above a turn:
+                # that turn's start, not words of the turn before.
+                skipped.append(Skipped(lineno, "time mark"))
+                mark = parse_time(line.strip("()[]"))
+                continue
             if heading and (line.startswith("#") or _META.match(line)):
                 skipped.append(Skipped(lineno, "heading" if line.startswith("#") else "header field"))
                 continue
@@ -290,6 +318,9 @@ def parse_text(
                 after = _next_line(lines, lineno, fixed)
                 if _bare_label(line, before, after, known_speakers, heading=heading):
                     opened = (canonical_label(line.strip("*")), "", None, LABEL_LINE)
+            if opened is None and custom is None and mark is not None and _bare_label(
+                    line, "", _next_line(lines, lineno, fixed), known_speakers, heading=heading):
+                opened = (canonical_label(line.strip("*")), "", None, LABEL_LINE)  # "00:00:05" above "Spreker 1"
             if opened is not None and heading and opened[1] == "" and opened[0] not in (known_speakers or ()):
                 # Above the first turn, a label with no text below it is a title, and so is an
                 # untimed one above another title-like line ("Transcript" / "Focusgroep po, ronde 2").
@@ -300,6 +331,9 @@ def parse_text(
         if opened is not None:
             close()
             speaker, first, time_ms, layout = opened
+            if time_ms is None:
+                time_ms = mark
+            mark = None
             layouts[layout] += 1
             current = Turn(speaker=canonical_label(speaker), text="", line=lineno, start_ms=time_ms)
             paragraphs = [[(lineno, first)]] if first else [[]]

@@ -274,3 +274,44 @@ def test_time_beside_the_label_is_the_turns_start_not_its_first_word(cli, tmp_pa
     assert turns[0][2] == ("Welkom allemaal, we beginnen met een rondje." if "zoom" in name
                            else "Welkom allemaal, fijn dat jullie er zijn.")
     assert not any(text[:1].isdigit() for _, _, text in turns)
+
+
+def test_google_meet_transcript_with_time_marks_between_turns(cli, tmp_path):
+    # Google Meet's transcript (Google Docs, downloaded as .txt): title, "Attendees" and the names,
+    # "Transcript", the computer-generated disclaimer, a time on its own line every five minutes,
+    # and "Meeting ended after ...". The disclaimer used to stop the import ("a turn without a
+    # speaker"); the time marks must not end up as words of the turn above them.
+    path = _copy(tmp_path, "google-meet-transcript.txt")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    turns = _turns(cli)
+    assert [(s, t) for s, t, _ in turns] == [
+        ("Gespreksleider", 0), ("OOP'er 1 (po)", None), ("OOP'er 2 (po)", None),
+        ("Gespreksleider", 300000), ("OOP'er 1 (po)", None),
+    ]
+    assert turns[2][2] == "Bij mij is het vooral invallen als er een leerkracht ziek is."
+    assert turns[4][2] == "Eigenlijk de leerkracht die op dat moment iets nodig heeft."
+    assert "13 (transcription started/stopped)" in r.stderr and "10 (time mark)" in r.stderr
+
+
+def test_time_on_its_own_line_above_a_label_line(cli, tmp_path):
+    # Descript's and some services' plain export: the time on one line, the speaker below it,
+    # then the words.
+    path = tmp_path / "descript.txt"
+    path.write_text("00:00:05\nSpreker 1\nGoedemorgen, wie begint met een voorstelrondje?\n\n"
+                    "00:00:12\nSpreker 2\nIk ben conciërge en ik doe ook de ICT op school.\n", encoding="utf-8")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    assert _turns(cli) == [("Spreker 1", 5000, "Goedemorgen, wie begint met een voorstelrondje?"),
+                           ("Spreker 2", 12000, "Ik ben conciërge en ik doe ook de ICT op school.")]
+
+
+def test_a_time_inside_a_turn_that_opens_nothing_stays_text(cli, tmp_path):
+    # Probe: a line that is only a time but has prose below it (a typist noting a clock time)
+    # is not a time mark: the words stay where they were.
+    path = tmp_path / "notities.txt"
+    path.write_text("Gespreksleider: Hoe laat begint jullie dag?\nOOP'er 1 (vo): Meestal om\n8:15\n"
+                    "want dan komen de eerste leerlingen binnen.\n", encoding="utf-8")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    assert _turns(cli)[1] == ("OOP'er 1 (vo)", None, "Meestal om 8:15 want dan komen de eerste leerlingen binnen.")
