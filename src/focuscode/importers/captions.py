@@ -69,6 +69,11 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
     cues = 0
     i = 1 if kind == "vtt" else 0
     n = len(lines)
+    if kind == "vtt":
+        # The header runs from "WEBVTT" to the first blank line: YouTube, Amara and Stream
+        # write "Kind: captions" and "Language: nl" there, which are no cues.
+        while i < n and lines[i].strip() and "-->" not in lines[i]:
+            i += 1
     while i < n:
         if not lines[i].strip():
             i += 1

@@ -315,3 +315,15 @@ def test_a_time_inside_a_turn_that_opens_nothing_stays_text(cli, tmp_path):
     r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
     assert r.exit_code == 0, r.output
     assert _turns(cli)[1] == ("OOP'er 1 (vo)", None, "Meestal om 8:15 want dan komen de eerste leerlingen binnen.")
+
+
+def test_webvtt_with_header_metadata_lines(cli, tmp_path):
+    # Microsoft Stream's and Amara's WebVTT: "Kind: captions" and "Language: nl" under "WEBVTT"
+    # (the spec's header block), a NOTE, cue settings. It was refused at line 2.
+    path = _copy(tmp_path, "stream-ondertiteling.vtt")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    assert _turns(cli) == [
+        ("Gespreksleider", 1000, "Welkom, fijn dat jullie mee willen denken."),
+        ("OOP'er 2 (vo)", 4500, "Ik ben roostermaker en ik surveilleer bij toetsen. Dat laatste is er zo bij gekomen."),
+    ]
