@@ -277,8 +277,12 @@ def parse_text(
         for n in range(lineno + 1, len(lines) + 1):
             nxt = lines[n - 1].strip()
             if nxt:
-                return {lineno + 1} if n in candidates or n in fixed or _bare_label(
-                    nxt, "", _next_line(lines, n, fixed), known_speakers) else set()
+                # A label line below the time counts only where a label could stand anyway: the
+                # time itself after a blank line or a finished sentence ("om\n8:15\nDaarna ..." is prose).
+                above = lines[lineno - 2].strip() if lineno >= 2 else ""
+                free = not above or above[-1] in ".?!…\"”'"
+                return {lineno + 1} if n in candidates or n in fixed or (free and _bare_label(
+                    nxt, "", _next_line(lines, n, fixed), known_speakers)) else set()
         return set()
 
     for lineno, raw in enumerate(lines, start=1):

@@ -327,3 +327,14 @@ def test_webvtt_with_header_metadata_lines(cli, tmp_path):
         ("Gespreksleider", 1000, "Welkom, fijn dat jullie mee willen denken."),
         ("OOP'er 2 (vo)", 4500, "Ik ben roostermaker en ik surveilleer bij toetsen. Dat laatste is er zo bij gekomen."),
     ]
+
+
+def test_a_time_line_inside_prose_does_not_make_the_next_line_a_speaker(cli, tmp_path):
+    # Probe: "om / 8:15 / Daarna komt de bus / ..." wrapped by a typist is one turn's prose.
+    path = tmp_path / "getypt.txt"
+    path.write_text("Gespreksleider: Hoe begint jullie dag?\nOOP'er 1 (vo): Ik ben er meestal om\n8:15\n"
+                    "Daarna komt de bus\nmet de eerste leerlingen.\n", encoding="utf-8")
+    r = cli("import", path, "--source", "focusgroep", "--allow-unknown")
+    assert r.exit_code == 0, r.output
+    assert [s for s, _, _ in _turns(cli)] == ["Gespreksleider", "OOP'er 1 (vo)"]
+    assert _turns(cli)[1][2] == "Ik ben er meestal om 8:15 Daarna komt de bus met de eerste leerlingen."
