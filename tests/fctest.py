@@ -23,3 +23,11 @@ def db_snapshot(path: Path) -> list:
         out.append((name, sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"')))))
     conn.close()
     return out
+
+
+def segment_id(db, transcript: str, turn: int) -> int:
+    """The id of turn `turn` (its ordinal) of the named transcript in an open project."""
+    return db.execute(
+        "SELECT s.id FROM segments s JOIN transcripts t ON t.id = s.transcript_id WHERE t.name = ? AND s.ordinal = ?",
+        [transcript, turn],
+    ).fetchone()[0]

@@ -14,7 +14,8 @@ category, so overall agreement means "exactly the same codes".
 
 The suggestion methods can stand in as coders (`rules`, `model`, unless a real
 coder has that name): such a coder looked at every participant turn (suggest
-scans them all) and applied the codes it suggested there. The model only
+scans them all) and applied the codes it suggested there at or above the project's
+threshold, which is what a coder is shown (`segments --all` lists the rest). The model only
 suggests what the coder it learned from had not decided, so comparing it with
 that coder here says little; `evaluate` cross-validates it properly.
 
@@ -28,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .agreement_intervals import MAX_BOOTSTRAP, add_intervals, alpha_verdict
+from .coding import known_coders
 from .errors import FocuscodeError, UnknownCoderError, UsageError
 
 
@@ -172,8 +174,14 @@ def percent_agreement(units: list[list]) -> float | None:
 
 
 def cohen_kappa(a: list, b: list) -> float | None:
-    """Cohen's kappa for two coders over the same units; None when undefined
-    (both coders used one and the same category throughout)."""
+    """Cohen's kappa for two coders over the same units: (po - pe) / (1 - pe).
+
+    None when undefined: no units, or pe = 1 (both coders used one and the same
+    category throughout). Not 1.0: the two coders then agree, but kappa measures
+    agreement beyond chance, and with one category there is none to measure. A
+    methods table that printed 1.0 there would claim a reliability the data cannot
+    show (sklearn gives nan for the same reason); the agreement and evaluate
+    tables print "-" instead. One function serves agreement and evaluate."""
     if len(a) != len(b):
         raise ValueError("both coders need a value for every unit")
     return kappa_from_pairs(Counter(zip(a, b)))
@@ -198,13 +206,6 @@ def figures(name: str, units: list[list], coders: list[str], used: dict[str, int
 
 
 # -- reading the project ------------------------------------------------------------------------
-
-
-def known_coders(db) -> list[str]:
-    rows = db.execute(
-        "SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 METHOD_CODERS = ("rules", "model")
@@ -272,7 +273,8 @@ _METHOD_LOOKED_SQL = """
     WHERE COALESCE(p.is_facilitator, 0) = 0"""
 _METHOD_CODES_SQL = """,
         (SELECT group_concat(c.code_id) FROM codings c
-         WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder)"""
+         WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder
+           AND COALESCE(c.score, 1) >= ?)"""
 
 
 def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
@@ -289,7 +291,11 @@ def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool
     sql = _UNITS_SQL.format(marks=marks, positions=positions, method_looked=_METHOD_LOOKED_SQL * len(methods),
                             method_codes=_METHOD_CODES_SQL if methods else "")
     method_keys = [k for k in keys if k.startswith(_METHOD_KEY)]
-    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *([_METHOD_KEY] if methods else [])])
+    if methods:
+        from .suggest import suggestion_threshold
+
+        shown = [_METHOD_KEY, suggestion_threshold(db)]
+    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *(shown if methods else [])])
     ids_by_text: dict[str, list[int]] = {}
     if with_ids:
         for sid, text in rows:

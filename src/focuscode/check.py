@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db import MIGRATIONS_TABLE, _check_file, backup_database, open_project, resolve_path, transaction
+from .db import MIGRATIONS_TABLE, backup_database, check_file, connect_readonly, open_project, resolve_path, transaction
 from .errors import ProjectError
 from .migrations import MIGRATIONS
 
@@ -127,25 +127,16 @@ ORPHAN_CHECKS: list[tuple[str, str, str, str]] = [
 EXAMPLES = 5
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
-    # Read-only through the URI so a check can never write, not even a
-    # migration; WAL still lets it read while a coder is writing.
-    uri = "file:" + str(path.resolve()).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=5)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return conn
-
-
 def check_project(path: str | Path | None = None) -> CheckReport:
     """Run the integrity check and look for orphans, without changing anything."""
     p = resolve_path(path)
     if not p.exists():
         raise ProjectError("no project database here; run 'focuscode init' or pass --db", path=str(p))
-    _check_file(p)
+    check_file(p)
     if p.stat().st_size == 0:
         raise ProjectError("the project database is empty; run 'focuscode init'", path=str(p))
     try:
-        conn = _connect_readonly(p)
+        conn = connect_readonly(p)
         try:
             return _check(conn, p)
         finally:
@@ -218,6 +209,9 @@ def fix_problems(path: str | Path | None = None) -> FixResult:
                 db.execute("INSERT INTO segments_fts(segments_fts) VALUES ('rebuild')")
                 removed["search_index_out_of_date"] = next(
                     f.count for f in report.findings if f.kind == "search_index_out_of_date")
+            from .audit import record
+
+            record(db, "check fix", removed=removed, backup=Path(backup).name)
     finally:
         db.close()
     return FixResult(str(backup), removed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, TypeVar
 
 from .errors import CodebookError, FocuscodeError, InputFileError
 
@@ -33,6 +33,7 @@ TOKEN_PATTERN_ATTRS = {
 }
 TOKEN_PATTERN_OPS = {"!", "?", "+", "*", "{"}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+T = TypeVar("T")
 MAX_CODE_DEPTH = 12  # themes, codes, subcodes...: deeper than this is a broken file, not a codebook
 
 
@@ -42,6 +43,17 @@ class Keyword:
 
     term: str
     compound: bool = True
+
+
+def walk(roots: Iterable[T]) -> Iterator[T]:
+    """Every node of a code tree, parents before children, in order: the one walker of
+    in-memory code trees (a YAML codebook's Codes, a REFI project's RefiCodes). Iterative,
+    so no tree depth can exhaust the interpreter's stack."""
+    stack = list(reversed(list(roots)))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
 
 
 @dataclass
@@ -64,12 +76,7 @@ class Code:
     example_lines: list[int] = field(default_factory=list)
 
     def walk(self) -> Iterator["Code"]:
-        # Iterative, so no tree depth can exhaust the interpreter's stack.
-        stack = [self]
-        while stack:
-            code = stack.pop()
-            yield code
-            stack.extend(reversed(code.children))
+        return walk([self])
 
 
 @dataclass
@@ -80,11 +87,7 @@ class Codebook:
     version: str | None = None
 
     def walk(self) -> Iterator[Code]:
-        stack = list(reversed(self.codes))
-        while stack:
-            code = stack.pop()
-            yield code
-            stack.extend(reversed(code.children))
+        return walk(self.codes)
 
     def by_name(self) -> dict[str, Code]:
         return {c.name: c for c in self.walk()}
@@ -152,6 +155,17 @@ def _has_word(term: str) -> bool:
     return any(ch.isalnum() for ch in term)
 
 
+def _keyword_term_ok(problems, node, term: str, code_name: str) -> bool:
+    """A keyword's term, written plain or as `term:`, is not empty and has a word to match."""
+    if not term:
+        problems.add(node, f"empty keyword in '{code_name}'")
+        return False
+    if not _has_word(term):
+        problems.add(node, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
+        return False
+    return True
+
+
 def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
     import yaml
 
@@ -162,13 +176,8 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
     for item in node.value:
         if isinstance(item, yaml.ScalarNode):
             term = "" if item.tag.endswith(":null") else str(item.value).strip()
-            if not term:
-                problems.add(item, f"empty keyword in '{code_name}'")
-                continue
-            if not _has_word(term):
-                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
-                continue
-            out.append(Keyword(term))
+            if _keyword_term_ok(problems, item, term, code_name):
+                out.append(Keyword(term))
         elif isinstance(item, yaml.MappingNode):
             values = {}
             for k, v in item.value:
@@ -178,11 +187,7 @@ def _keywords(node, problems: _Problems, code_name: str) -> list[Keyword]:
                 values[k.value] = v
             term_node = values.get("term")
             term = str(term_node.value).strip() if isinstance(term_node, yaml.ScalarNode) else ""
-            if not term:
-                problems.add(item, f"empty keyword in '{code_name}'")
-                continue
-            if not _has_word(term):
-                problems.add(item, f"keyword '{term}' of '{code_name}' has no word to match (only punctuation or spaces)")
+            if not _keyword_term_ok(problems, item, term, code_name):
                 continue
             compound = True
             if "compound" in values:
@@ -250,9 +255,7 @@ def _spacy_rejects(problems: _Problems, pattern: list[dict]) -> str | None:
     try:
         problems.matcher.add("check", [pattern])
     except Exception as exc:  # noqa: BLE001 - MatchPatternError, re.error, ValueError, TypeError: all mean "invalid"
-        from .nlp.rules import _one_line
-
-        return _one_line(exc)
+        return one_line(exc)
     finally:
         if "check" in problems.matcher:
             problems.matcher.remove("check")
@@ -410,3 +413,11 @@ def load_codebook(path: str | Path) -> Codebook:
     if p.suffix.lower() == ".qdc":
         raise InputFileError("REFI-QDA codebooks (.qdc) are read by 'codebook load', not as YAML", path=str(p))
     return parse_codebook(yamlsafe.read_text(p), str(p))
+
+
+def one_line(exc: Exception) -> str:
+    """spaCy's pattern errors (a bulleted list over several lines) as one line, for the
+    codebook check and the rule matcher alike."""
+    text = str(exc)
+    details = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
+    return "; ".join(details) if details else " ".join(text.split())

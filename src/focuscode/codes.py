@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass
 
 from .codebook import Code, Codebook, Keyword
@@ -15,6 +16,7 @@ class LoadResult:
     added: int
     updated: int
     deactivated: int
+    version: int | None = None  # the project's codebook version this load created
 
 
 def load_codebook_into(db, codebook: Codebook, *, source: str | None = None) -> LoadResult:
@@ -53,7 +55,87 @@ def load_codebook_into(db, codebook: Codebook, *, source: str | None = None) -> 
         gone = [r["id"] for name, r in existing.items() if name not in ids]
         for code_id in gone:
             db.execute("UPDATE codes SET active = 0 WHERE id = ?", [code_id])
-    return LoadResult(added, updated, len(gone))
+        version = _store_version(db, codebook, source or codebook.path)
+        from .audit import record
+
+        record(db, "codebook load", version=version, codebook=codebook.name, codebook_version=codebook.version,
+               source=Path(str(source or codebook.path or "")).name, added=added, updated=updated, deactivated=len(gone))
+    return LoadResult(added, updated, len(gone), version)
+
+
+def _store_version(db, codebook: Codebook, source) -> int:
+    """A new codebook version holding each loaded code's definition as loaded; codings made
+    from now on are tied to it (trigger codings_version_*), older ones keep theirs."""
+    from .db import now
+
+    # migrations.m006_codebook_versions does the same for an older project's codebook; a
+    # shipped migration keeps its own SQL so that later changes here cannot alter it.
+    vid = db.execute(
+        "INSERT INTO codebook_versions (name, version, source, loaded_at) VALUES (?, ?, ?, ?)",
+        # The file's name: its folder may name the researcher's account, and replicas carry this.
+        [codebook.name, codebook.version, Path(str(source)).name if source else None, now()],
+    ).lastrowid
+    db.execute(
+        "INSERT INTO code_definitions (version_id, code_id, name, parent, position, description, include, exclude, examples, keywords) "
+        "SELECT ?, c.id, c.name, p.name, c.position, c.description, c.include, c.exclude, c.examples, c.keywords "
+        "FROM codes c LEFT JOIN codes p ON p.id = c.parent_id WHERE c.active = 1",
+        [vid],
+    )
+    return vid
+
+
+@dataclass
+class CodebookVersion:
+    number: int
+    name: str | None
+    version: str | None  # the YAML's own `version:` key
+    source: str | None
+    loaded_at: str
+    codes: int
+    codings: int  # decisions made under this version
+    current: bool
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def codebook_versions(db) -> list[CodebookVersion]:
+    latest = db.execute("SELECT max(id) FROM codebook_versions").fetchone()[0]
+    rows = db.execute(
+        "SELECT v.id, v.name, v.version, v.source, v.loaded_at, "
+        "(SELECT count(*) FROM code_definitions d WHERE d.version_id = v.id), "
+        "(SELECT count(*) FROM codings c WHERE c.codebook_version = v.id AND c.coder IS NOT NULL) "
+        "FROM codebook_versions v ORDER BY v.id"
+    )
+    return [CodebookVersion(*r, current=r[0] == latest) for r in rows]
+
+
+def version_codebook(db, number: int) -> Codebook:
+    """The codebook as it was loaded as version `number`: names, tree, definitions and keywords."""
+    row = db.execute("SELECT name, version FROM codebook_versions WHERE id = ?", [number]).fetchone()
+    if row is None:
+        latest = db.execute("SELECT max(id) FROM codebook_versions").fetchone()[0]
+        raise FocuscodeError(f"no codebook version {number}" + (f" (versions 1-{latest})" if latest else " (no codebook loaded yet)"))
+    codes: dict[str, Code] = {}
+    for r in db.query("SELECT * FROM code_definitions WHERE version_id = ? ORDER BY position, code_id", [number]):
+        codes[r["name"]] = Code(
+            name=r["name"], description=r["description"], include=r["include"], exclude=r["exclude"],
+            examples=json.loads(r["examples"]),
+            keywords=[Keyword(k["term"], k.get("compound", True)) for k in json.loads(r["keywords"])],
+            parent=r["parent"],
+        )
+    return Codebook(codes=_tree(codes), path=None, name=row[0], version=row[1])
+
+
+def _tree(codes: dict[str, Code]) -> list[Code]:
+    roots = []
+    for code in codes.values():
+        if code.parent and code.parent in codes:
+            codes[code.parent].children.append(code)
+        else:
+            code.parent = code.parent if code.parent in codes else None
+            roots.append(code)
+    return roots
 
 
 def _row_to_code(row, names_by_id: dict[int, str]) -> Code:
@@ -77,14 +159,7 @@ def project_codebook(db, *, include_inactive: bool = False) -> Codebook:
     rows = list(db.query(f"SELECT * FROM codes {where} ORDER BY position, id"))
     names_by_id = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM codes")}
     codes = {r["name"]: _row_to_code(r, names_by_id) for r in rows}
-    roots = []
-    for code in codes.values():
-        if code.parent and code.parent in codes:
-            codes[code.parent].children.append(code)
-        else:
-            code.parent = code.parent if code.parent in codes else None
-            roots.append(code)
-    return Codebook(codes=roots, path=None)
+    return Codebook(codes=_tree(codes), path=None)
 
 
 def require_codebook(db) -> Codebook:
@@ -105,22 +180,85 @@ def code_id(db, name: str) -> int:
 
 def _nearest_codes(db, name: str) -> str:
     """' (did you mean ...?)' with the closest active code names, as review's code picker finds them."""
-    from .review.loop import match_codes
-
     names = [r[0] for r in db.execute("SELECT name FROM codes WHERE active = 1 ORDER BY position, id")]
     near = match_codes(name, names, limit=3)
     return " (did you mean " + ", ".join(f"'{n}'" for n in near) + "?)" if near else ""
 
 
+@dataclass
+class CodeTree:
+    """The project's code tree: the one walker of the stored hierarchy (stats, co-occurrence,
+    saturation, agreement by theme, learning and evaluate all read it from here)."""
+
+    names: dict[int, str]
+    parent: dict[int, int | None]
+    order: list[int]  # codebook order, parents before children
+    active: set[int]
+
+    def ancestors(self, cid: int) -> list[int]:
+        """The code itself, its parent, ..., its theme. A parent cycle (possible only in a
+        hand-edited database) stops at the first repeat instead of looping."""
+        out, seen = [], set()
+        while cid is not None and cid not in seen:
+            seen.add(cid)
+            out.append(cid)
+            cid = self.parent.get(cid)
+        return out
+
+    def theme(self, cid: int) -> int:
+        return self.ancestors(cid)[-1]
+
+    def depth(self, cid: int) -> int:
+        return len(self.ancestors(cid)) - 1
+
+
+def code_tree(db, *, include_inactive: bool = False) -> CodeTree:
+    """The stored code tree. Without include_inactive an active code under a deactivated
+    parent is a theme of its own (that is how the counts show it)."""
+    where = "" if include_inactive else "WHERE active = 1"
+    rows = list(db.execute(f"SELECT id, name, parent_id, active FROM codes {where} ORDER BY position, id"))
+    names = {r[0]: r[1] for r in rows}
+    parent = {r[0]: (r[2] if r[2] in names else None) for r in rows}
+    children: dict[int | None, list[int]] = {}
+    for cid in names:
+        children.setdefault(parent[cid], []).append(cid)
+    order: list[int] = []
+    # Iterative, so no depth of tree can exhaust the interpreter's stack; a cycle has no root
+    # and so is left out of the order, as before.
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        cid = stack.pop()
+        order.append(cid)
+        stack.extend(reversed(children.get(cid, [])))
+    return CodeTree(names, parent, order, {r[0] for r in rows if r[3]})
+
+
+def match_codes(query: str, names: list[str], limit: int = 9) -> list[str]:
+    """Codes for what the coder typed: exact, then containing it, then fuzzy (typos).
+    The review code picker and the "did you mean" of an unknown code both use it."""
+    import unicodedata
+
+    def norm(s: str) -> str:
+        s = unicodedata.normalize("NFKD", s.lower())
+        return "".join(ch for ch in s if not unicodedata.combining(ch) and ch.isalnum())
+
+    q = norm(query)
+    if not q:
+        return []
+    exact = [n for n in names if norm(n) == q]
+    if exact:
+        return exact[:1]
+    contains = [n for n in names if q in norm(n)]
+    if contains:
+        # Codes that start with what was typed first: "over" -> "overlegstructuur" before "zicht ... over".
+        return sorted(contains, key=lambda n: not norm(n).startswith(q))[:limit]
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(q, {n: norm(n) for n in names}, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
+    return [m[2] for m in found]
+
+
 def theme_map(db) -> dict[int, tuple[str, str]]:
-    """code id -> (code name, theme name), the theme being the top-level ancestor."""
-    rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, name, parent_id FROM codes")}
-    out = {}
-    for cid, (name, _parent) in rows.items():
-        top = cid
-        hops = 0
-        while rows[top][1] is not None and rows[top][1] in rows and hops < 100:
-            top = rows[top][1]
-            hops += 1
-        out[cid] = (name, rows[top][0])
-    return out
+    """code id -> (code name, theme name), the theme being the top-level ancestor (inactive codes too)."""
+    tree = code_tree(db, include_inactive=True)
+    return {cid: (name, tree.names[tree.theme(cid)]) for cid, name in tree.names.items()}

@@ -31,6 +31,14 @@ def check_coder(coder: str) -> str:
     return coder
 
 
+def known_coders(db) -> list[str]:
+    """Everyone who coded or marked a segment seen, by name (agreement, learning and the methods text)."""
+    rows = db.execute(
+        "SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def check_segments(db, segment_ids: list[int]) -> None:
     if not segment_ids:
         raise FocuscodeError("no segments given")
@@ -212,14 +220,12 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
 
     from .errors import InputFileError
     from .memos import store_memo_once
-    from .textio import read_text_file
+    from .textio import csv_layout, read_text_file
 
     coder = check_coder(coder)
     p = Path(path)
     text, _ = read_text_file(p)
-    # Dutch Excel saves CSV with semicolons; a comma anywhere in the first line means commas.
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = ";" if ";" in first and "," not in first else ","
+    delimiter, text, skipped = csv_layout(text)  # Dutch Excel saves CSV with semicolons
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     changes: list[Change] = []
     memos = memos_kept = 0
@@ -228,11 +234,11 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
     done: set[tuple[int, int]] = set()
     with transaction(db):
         for row in reader:
-            line = reader.line_num
+            line = reader.line_num + skipped
             cells = [c.strip() for c in row]
             if not any(cells) or cells[0].startswith("#"):
                 continue
-            if line == 1 and cells[0].lower() in ("segment", "segment_id", "id"):
+            if line == 1 + skipped and cells[0].lower() in ("segment", "segment_id", "id"):
                 continue
             if len(cells) > 3 and any(cells[3:]):
                 raise InputFileError(
@@ -255,6 +261,7 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
                 memos_done.add((sid, memo))
                 written.append((memo, str(p), line))
                 if store_memo_once(db, target="segment", segment_id=sid, coder=coder, text=memo):
+                    written.append((memo, str(p), line))
                     memos += 1
                 else:
                     memos_kept += 1

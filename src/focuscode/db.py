@@ -38,6 +38,14 @@ def fits_sqlite_integer(value: int | str) -> bool:
     return -SQLITE_INT_MAX - 1 <= value <= SQLITE_INT_MAX
 
 
+def connect_readonly(path: str | os.PathLike, *, timeout: float = 5) -> sqlite3.Connection:
+    """A plain sqlite3 connection that can never write (nor migrate) the file: check, merge
+    and doctor read other or possibly broken projects with it. WAL still lets it read while
+    a coder writes. Path.as_uri() percent-encodes '?', '#', '%' and spaces, which SQLite
+    would otherwise read as the URI's query, fragment or escapes and open another file."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -49,7 +57,7 @@ def resolve_path(path: str | os.PathLike | None) -> Path:
     return Path(env) if env else Path(DEFAULT_DB)
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -90,7 +98,7 @@ def open_project(
     `on_wait` hears once per transaction when a write has to wait for another
     process's lock, so a coder sees why a command pauses instead of silence.
     """
-    Database = _sqlite_utils_database()
+    Database = project_database_class()
     p = resolve_path(path)
     exists = p.exists()
     if not exists and not create:
@@ -99,7 +107,7 @@ def open_project(
         raise ProjectError("is a folder, not a project database; give a file such as "
                            f"{p / DEFAULT_DB}", path=str(p))
     if exists:
-        _check_file(p)
+        check_file(p)
     else:
         if p.parent and not p.parent.exists():
             raise ProjectError("the folder for the project database does not exist", path=str(p))
@@ -108,8 +116,7 @@ def open_project(
         os.close(fd)
     try:
         conn = sqlite3.connect(str(p), timeout=0.2)
-        db = Database(conn)
-        db.on_wait = on_wait  # type: ignore[attr-defined]  # read by transaction(), migrations included
+        db = Database(conn, path=p, on_wait=on_wait)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 200")
         with db.ensure_autocommit_on():
@@ -122,8 +129,29 @@ def open_project(
         if "locked" in msg or "busy" in msg:
             raise ProjectError("the project database is locked by another process; try again", path=str(p)) from None
         raise ProjectError(f"not a usable focuscode project database ({msg})", path=str(p)) from None
-    db.path = p  # type: ignore[attr-defined]
     return db
+
+
+_PROJECT_DATABASE = None
+
+
+def project_database_class():
+    """sqlite-utils' Database with the two things focuscode keeps beside the connection,
+    declared instead of set on a Database object from outside: the file (for messages and
+    merge's same-file check) and who hears lock waits (every transaction() of a command,
+    migrations included). Made on first use so sqlite-utils is imported only then."""
+    global _PROJECT_DATABASE
+    if _PROJECT_DATABASE is None:
+        Database = _sqlite_utils_database()
+
+        class ProjectDatabase(Database):
+            def __init__(self, conn, *, path: Path | None = None, on_wait: Callable[[str], None] | None = None):
+                super().__init__(conn)
+                self.path = path
+                self.on_wait = on_wait
+
+        _PROJECT_DATABASE = ProjectDatabase
+    return _PROJECT_DATABASE
 
 
 def _sqlite_utils_database():

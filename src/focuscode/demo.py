@@ -9,7 +9,8 @@ from typing import Callable
 from .codebook import load_codebook
 from .codes import load_codebook_into
 from .db import open_project
-from .export.summary import SummaryOptions, write_summary
+from .export.render import write_summary
+from .export.summary import SummaryOptions
 from .importers.store import ImportOptions, import_file
 from .reference import load_reference_coding
 from .sample import sample_root, source_for
@@ -65,6 +66,11 @@ def run_demo(
         if progress is not None:
             progress(line)
 
+    from .vocabulary import DEFAULT_FILE, load_study, store_study
+
+    study = load_study(DEFAULT_FILE)  # the sample is this study: po and vo, its four sources
+    store_study(db, study)
+    say(f"Study {DEFAULT_FILE.name}: sectors {', '.join(study.sector_codes)}")
     book = load_codebook(root / "codebook" / "oop.yaml")
     loaded = load_codebook_into(db, book)
     say(f"Codebook oop.yaml: {loaded.added} codes")

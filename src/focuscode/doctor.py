@@ -13,11 +13,11 @@ import sqlite3
 from pathlib import Path
 
 from . import __version__
-from .db import MIGRATIONS_TABLE, resolve_path
+from .db import MIGRATIONS_TABLE, connect_readonly, resolve_path
 from .migrations import MIGRATIONS
 
 
-def _version(dist: str) -> str | None:
+def installed_version(dist: str) -> str | None:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
@@ -35,7 +35,7 @@ def deduce_status() -> dict:
     except ImportError:  # deduce (or docdeid) is not installed
         return {"installed": False, "version": None, "built": False, "cache": None}
     out = status()
-    out["version"] = _version("deduce") if out["installed"] else None
+    out["version"] = installed_version("deduce") if out["installed"] else None
     return out
 
 
@@ -46,7 +46,7 @@ def project_status(path: str | Path | None) -> dict | None:
         return {"path": str(p), "exists": False} if path else None
     out: dict = {"path": str(p.resolve()), "exists": True, "size_mb": round(p.stat().st_size / 1e6, 2)}
     try:
-        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        conn = connect_readonly(p)
         try:
             applied = [r[0] for r in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
             counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("transcripts", "segments", "codes", "codings", "models")}
@@ -74,13 +74,13 @@ def doctor_report(db_path: str | Path | None = None, *, model: str | None = None
     return {
         "focuscode": __version__,
         "python": platform.python_version(),
-        "spacy": _version("spacy"),
-        "spacy_lookups_data": _version("spacy-lookups-data"),
+        "spacy": installed_version("spacy"),
+        "spacy_lookups_data": installed_version("spacy-lookups-data"),
         "pipeline": pipeline_info(pipeline),
         "dutch_model": {
             "name": DEFAULT_MODEL,
             "installed": installed,
-            "version": _version(DEFAULT_MODEL) if installed else None,
+            "version": installed_version(DEFAULT_MODEL) if installed else None,
             "install": None if installed else INSTALL_HINT,
         },
         "deduce": deduce_status(),
@@ -90,7 +90,7 @@ def doctor_report(db_path: str | Path | None = None, *, model: str | None = None
 
 def _project_model(path: str) -> str | None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_readonly(path)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'model'").fetchone()
         finally:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from typing import Callable
 
+from .codes import code_tree
 from .db import get_setting
 from .errors import FocuscodeError
-from .learning import MIN_EXAMPLES, _hierarchy, coder_examples, restrict
+from .learning import MIN_EXAMPLES, coder_examples, restrict
 
 
 def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bool = False,
@@ -24,10 +25,11 @@ def rule_predictions(db, segment_ids: list[int], texts: list[str], *, themes: bo
     Returns the predictions and where they came from ("stored" or the pipeline name).
     Rules run here are not stored: evaluating never changes the project.
     """
-    names, ancestors, _ = _hierarchy(db)
+    tree = code_tree(db, include_inactive=True)
+    names = tree.names
 
     def roll(cid: int) -> list[int]:
-        return [ancestors[cid][-1] if ancestors[cid] else cid] if themes else [cid, *ancestors[cid]]
+        return [tree.theme(cid)] if themes else tree.ancestors(cid)
 
     stored = db.execute("SELECT count(*) FROM codings WHERE coder IS NULL AND method = 'rules'").fetchone()[0]
     if stored:

@@ -12,12 +12,11 @@ suggestion can later be traced to the decisions behind it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .db import dumps, now
-from .errors import FocuscodeError, UnknownCoderError
+from .errors import UnknownCoderError
 
 KIND = "textcat"
 MIN_EXAMPLES = 5  # accepted and rejected segments a code needs before it is learned
@@ -52,36 +51,18 @@ class Examples:
         return [code for code, (a, r) in self.counts().items() if a >= minimum and r >= minimum]
 
 
-def _hierarchy(db) -> tuple[dict[int, str], dict[int, list[int]], set[int]]:
-    """code id -> name, code id -> its ancestors (nearest first), and the active code ids."""
-    rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT id, name, parent_id, active FROM codes")}
-    names = {cid: row[0] for cid, row in rows.items()}
-    ancestors: dict[int, list[int]] = {}
-    for cid in rows:
-        chain, parent = [], rows[cid][1]
-        while parent is not None and parent in rows and parent not in chain and len(chain) < 100:
-            chain.append(parent)
-            parent = rows[parent][1]
-        ancestors[cid] = chain
-    active = {cid for cid, row in rows.items() if row[2]}
-    return names, ancestors, active
-
-
-def coder_names(db) -> list[str]:
-    rows = db.execute("SELECT coder FROM codings WHERE coder IS NOT NULL UNION SELECT coder FROM seen ORDER BY 1")
-    return [r[0] for r in rows]
-
-
 def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     """The coder's decisions as (text, {code: accepted?}) examples, subcodes rolled up.
 
     With `themes` every label is a theme (a top-level code): a segment is positive for a
     theme when any code under it was accepted.
     """
-    coder = (coder or "").strip()
-    if not coder:
-        raise FocuscodeError("a coder name is needed (--coder NAME or FOCUSCODE_CODER)")
-    names, ancestors, active = _hierarchy(db)
+    from .codes import code_tree
+    from .coding import check_coder, known_coders
+
+    coder = check_coder(coder)
+    tree = code_tree(db, include_inactive=True)
+    names, active, theme = tree.names, tree.active, tree.theme
     decisions = list(
         db.execute(
             "SELECT id, segment_id, code_id, status FROM codings WHERE coder = ? AND status IN ('accepted', 'rejected') "
@@ -91,14 +72,11 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
     )
     seen = {r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = ?", [coder])}
     if not decisions and not seen:
-        known = coder_names(db)
+        known = known_coders(db)
         raise UnknownCoderError(
             f"coder '{coder}' has no decisions in this project"
             + (f"; coders: {', '.join(known)}" if known else "; nobody has coded yet")
         )
-
-    def theme(cid: int) -> int:
-        return ancestors[cid][-1] if ancestors[cid] else cid
 
     if themes:
         label_ids = sorted({theme(cid) for cid in active} & active)
@@ -112,7 +90,7 @@ def coder_examples(db, coder: str, *, themes: bool = False) -> Examples:
             continue  # a code taken out of the codebook is no longer something to learn
         coding_ids.setdefault(segment_id, []).append(coding_id)
         if status == "accepted":
-            targets = [theme(cid)] if themes else [cid, *ancestors[cid]]
+            targets = [theme(cid)] if themes else tree.ancestors(cid)
             positive.setdefault(segment_id, set()).update(t for t in targets if t in active)
         elif not themes or theme(cid) == cid:
             # rejecting a subcode says nothing about its theme: another subcode may apply
@@ -292,23 +270,3 @@ def model_evidence(model_id: int, n_examples: int, probability: float, terms: li
     if terms:
         evidence["terms"] = terms
     return evidence
-
-
-def load_model(db, model_id: int):
-    """A stored classifier by id."""
-    from .nlp.textcat import TrainedModel
-
-    row = db.execute("SELECT data FROM models WHERE id = ? AND kind = ?", [model_id, KIND]).fetchone()
-    if row is None or row[0] is None:
-        raise FocuscodeError(f"no stored text classifier with id {model_id}")
-    return TrainedModel.from_bytes(row[0])
-
-
-def model_info(db, model_id: int) -> dict:
-    row = db.execute("SELECT id, coder, pipeline, labels, trained_on, metadata, created_at FROM models WHERE id = ?", [model_id]).fetchone()
-    if row is None:
-        raise FocuscodeError(f"no stored model with id {model_id}")
-    return {
-        "id": row[0], "coder": row[1], "pipeline": row[2], "labels": json.loads(row[3]),
-        "trained_on": json.loads(row[4]), "metadata": json.loads(row[5]), "created_at": row[6],
-    }

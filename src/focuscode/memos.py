@@ -116,11 +116,6 @@ def store_memo_once(db, *, target: str, coder: str | None, text: str, segment_id
     }).last_pk
 
 
-def delete_memo(db, memo_id: int) -> None:
-    with transaction(db):
-        db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
-
-
 def list_memos(db, *, target: str | None = None, coder: str | None = None) -> list[Memo]:
     sql = """SELECT m.id, m.target, m.segment_id, c.name, t.name, m.coder, m.text, m.created_at
              FROM memos m LEFT JOIN codes c ON c.id = m.code_id LEFT JOIN transcripts t ON t.id = m.transcript_id"""

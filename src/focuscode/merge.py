@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db import MIGRATIONS_TABLE, dumps, now, open_project, set_setting, transaction
+from .db import MIGRATIONS_TABLE, connect_readonly, dumps, now, open_project, set_setting, transaction
 from .errors import FocuscodeError, ProjectError
 from .memos import store_memo_once
 from .migrations import MIGRATIONS
@@ -57,7 +57,7 @@ def _open_other(path: Path):
         if not fh.read(16).startswith(b"SQLite format 3"):
             raise ProjectError("not a focuscode project database (not an SQLite file)", path=str(path))
     # Read-only: merging must never change the other coder's file.
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5)
+    conn = connect_readonly(path)
     conn.row_factory = sqlite3.Row
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -106,6 +106,17 @@ def merge_database(db, other_path, *, prefer: str = "newer", coders: list[str] |
             from .privacy.gate import Gate
 
             report.warnings = (gate if gate is not None else Gate()).check(incoming, what="nothing merged", path=str(other_path))
+            changed = (report.codes_added or report.codings_added or report.seen_added or report.memos_added
+                       or any(c["kept"] == "theirs" for c in report.conflicts))
+            if changed:  # a merge that brings nothing (run twice) leaves the project, log included, as it was
+                from .audit import record
+
+                # The other file by name only: its folder may say whose copy it was.
+                record(db, "merge", other=other_path.name, prefer=prefer, coders=report.coders,
+                       codes_added=len(report.codes_added), codings_added=report.codings_added,
+                       codings_matched=report.codings_matched, conflicts=len(report.conflicts),
+                       conflicts_theirs_kept=sum(c["kept"] == "theirs" for c in report.conflicts),
+                       seen_added=report.seen_added, memos_added=report.memos_added, unplaced=len(report.unplaced))
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -201,7 +212,9 @@ def _merge_codings(db, other, seg_map, code_map, report, prefer, coders) -> None
                 "SELECT id FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL AND method = ?",
                 [sid, cid, c["method"]],
             ).fetchone()
-            record = {k: c[k] for k in c.keys() if k not in ("id", "model_id")}
+            # The other file's record ids mean nothing here: the coder's record and the codebook
+            # version are this project's own (set by the triggers of migrations m005/m006).
+            record = {k: c[k] for k in c.keys() if k not in ("id", "model_id", "coder_id", "codebook_version")}
             record.update(segment_id=sid, code_id=cid, suggestion_id=suggestion[0] if suggestion else None)
             new_id = db.table("codings").insert(record).last_pk
             _event(db, c["coder"], sid, cid, None, c["status"], new_id)
@@ -340,6 +353,9 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
                 rows = [_blind(table, dict(r), declared) for r in db.query(f"SELECT * FROM {table} ORDER BY id")]
                 copy.table(table).insert_all(rows, batch_size=500)
                 counts[table] = len(rows)
+            # The codebook's versions too, so the blind coder's decisions are tied to the same one.
+            for table, order in (("codebook_versions", "id"), ("code_definitions", "version_id, code_id")):
+                copy.table(table).insert_all(db.query(f"SELECT * FROM {table} ORDER BY {order}"), batch_size=500)
             set_setting(copy, DECLARED_SETTING, json.dumps(sorted(declared), ensure_ascii=False))
             set_setting(copy, "coder", coder)
             set_setting(copy, "replica_of", dumps({"path": str(getattr(db, "path", "")), "at": now()}))

@@ -249,3 +249,193 @@ def m004_codings_method_similarity(db) -> None:
     db.execute("CREATE INDEX idx_codings_coder ON codings(coder, status)")
     db.execute("CREATE INDEX idx_codings_suggestion_ref ON codings(suggestion_id)")
     db.execute("CREATE INDEX idx_codings_segment_coder ON codings(segment_id, coder, status, code_id)")
+
+
+# -- issue #14: coders as records, codebook versions, an append-only audit log -----------------
+# These three touch only their own tables, add columns, and rebuild coding_events (which no other
+# migration touches), so they may run before or after any other migration appended beside them.
+
+# Each table that names a coder keeps the readable name and coder_id, the record. Writers keep
+# writing the name; the record is found or made here, in the schema, in one place: for memos,
+# seen and models by a trigger on insert; for codings through the coding_events trigger of
+# m007 (every decision writes an event), because any row trigger on codings made `suggest`,
+# which writes tens of thousands of suggestions, about three times slower to store them.
+_CODER_TABLES = ("codings", "memos", "seen", "coding_events", "models")
+_NOW = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+
+
+def _coder_trigger(db, table: str) -> None:
+    db.execute(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_coder_ins AFTER INSERT ON {table} WHEN new.coder IS NOT NULL BEGIN "
+        f"INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, {_NOW}); "
+        f"UPDATE {table} SET coder_id = (SELECT id FROM coders WHERE name = new.coder) WHERE rowid = new.rowid; END"
+    )
+
+
+@migration
+def m005_coders(db) -> None:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS coders (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL, "
+        "merged_into INTEGER REFERENCES coders(id))"  # a typo'd coder folded into another keeps its record
+    )
+    names: set[str] = set()
+    for table in _CODER_TABLES:
+        if table == "coding_events":
+            continue  # rebuilt with its keys in m007
+        db.execute(f"ALTER TABLE {table} ADD COLUMN coder_id INTEGER REFERENCES coders(id)")
+        names.update(r[0] for r in db.execute(f"SELECT DISTINCT coder FROM {table} WHERE coder IS NOT NULL"))
+    names.update(r[0] for r in db.execute("SELECT DISTINCT coder FROM coding_events WHERE coder IS NOT NULL"))
+    # A coder's record is as old as their first trace in the project.
+    for name in sorted(names):
+        first = db.execute(
+            "SELECT min(t) FROM (SELECT min(created_at) AS t FROM codings WHERE coder = ? "
+            "UNION ALL SELECT min(at) FROM coding_events WHERE coder = ? UNION ALL SELECT min(created_at) FROM memos WHERE coder = ?)",
+            [name, name, name],
+        ).fetchone()[0]
+        db.execute("INSERT OR IGNORE INTO coders (name, created) VALUES (?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')))",
+                   [name, first])
+    for table in _CODER_TABLES:
+        if table == "coding_events":
+            continue
+        db.execute(f"UPDATE {table} SET coder_id = (SELECT id FROM coders WHERE name = {table}.coder) WHERE coder IS NOT NULL")
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_coder_id ON {table}(coder_id)")
+        if table != "codings":
+            _coder_trigger(db, table)
+
+
+@migration
+def m006_codebook_versions(db) -> None:
+    # Every `codebook load` is a version; each code's definition is kept per version, so a
+    # reload adds a version instead of losing what coders coded against.
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS codebook_versions (
+            id INTEGER PRIMARY KEY,
+            name TEXT,
+            version TEXT,
+            source TEXT,
+            loaded_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS code_definitions (
+            version_id INTEGER NOT NULL REFERENCES codebook_versions(id),
+            code_id INTEGER NOT NULL REFERENCES codes(id),
+            name TEXT NOT NULL,
+            parent TEXT,
+            position INTEGER NOT NULL DEFAULT 0,
+            description TEXT NOT NULL DEFAULT '',
+            include TEXT NOT NULL DEFAULT '',
+            exclude TEXT NOT NULL DEFAULT '',
+            examples TEXT NOT NULL DEFAULT '[]',
+            keywords TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (version_id, code_id)
+        )"""
+    )
+    db.execute("ALTER TABLE codings ADD COLUMN codebook_version INTEGER REFERENCES codebook_versions(id)")
+    if db.execute("SELECT 1 FROM codes LIMIT 1").fetchone():
+        # The codebook an older project holds becomes version 1; its codings were made under it.
+        import json
+
+        row = db.execute("SELECT value FROM settings WHERE key = 'codebook'").fetchone()
+        about = json.loads(row[0]) if row and row[0] else {}
+        first = db.execute("SELECT min(created_at) FROM codings").fetchone()[0]
+        vid = db.execute(
+            "INSERT INTO codebook_versions (name, version, source, loaded_at) VALUES (?, ?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')))",
+            [about.get("name"), about.get("version"), about.get("path"), first],
+        ).lastrowid
+        db.execute(
+            "INSERT INTO code_definitions (version_id, code_id, name, parent, position, description, include, exclude, examples, keywords) "
+            "SELECT ?, c.id, c.name, p.name, c.position, c.description, c.include, c.exclude, c.examples, c.keywords "
+            "FROM codes c LEFT JOIN codes p ON p.id = c.parent_id WHERE c.active = 1",
+            [vid],
+        )
+        db.execute("UPDATE codings SET codebook_version = ?", [vid])
+    # A decision is tied to the version in force when it was made or last decided: set by the
+    # coding_events trigger of m007, like its coder record. Carried-over decisions (the kept
+    # turns of a replaced transcript) are copied with their version.
+
+
+@migration
+def m007_audit_log(db) -> None:
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            event TEXT NOT NULL,
+            coder_id INTEGER REFERENCES coders(id),
+            coder TEXT,
+            details TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    # Append-only: the methods appendix cites it, so nothing may change or remove a line.
+    db.execute("CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN "
+               "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    db.execute("CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN "
+               "SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    # coding_events gets its keys. segment_id stays a plain id: a replaced transcript's turns
+    # get new ids and the old ones are never reused (importers.store._next_free_id), so an
+    # event keeps naming the turn it was about; the audit line of the replace maps old to new.
+    db.execute("ALTER TABLE coding_events RENAME TO coding_events_m007")
+    db.execute(
+        """
+        CREATE TABLE coding_events (
+            id INTEGER PRIMARY KEY,
+            coder TEXT NOT NULL,
+            segment_id INTEGER NOT NULL,
+            code_id INTEGER NOT NULL REFERENCES codes(id),
+            action TEXT NOT NULL,
+            old_status TEXT,
+            new_status TEXT,
+            coding_id INTEGER,
+            at TEXT NOT NULL,
+            coder_id INTEGER REFERENCES coders(id)
+        )"""
+    )
+    db.execute(
+        "INSERT INTO coding_events (id, coder, coder_id, segment_id, code_id, action, old_status, new_status, coding_id, at) "
+        "SELECT e.id, e.coder, (SELECT id FROM coders WHERE name = e.coder), e.segment_id, e.code_id, e.action, "
+        "e.old_status, e.new_status, e.coding_id, e.at FROM coding_events_m007 e ORDER BY e.id"
+    )
+    db.execute("DROP TABLE coding_events_m007")
+    db.execute("CREATE INDEX idx_coding_events_segment ON coding_events(segment_id)")
+    db.execute("CREATE INDEX idx_coding_events_coder ON coding_events(coder_id)")
+    # Every coding decision, from whichever writer, makes an event: there the decision gets its
+    # coder record and codebook version, and the audit log its line (ids and codes, no text).
+    db.execute(
+        "CREATE TRIGGER coding_events_record AFTER INSERT ON coding_events BEGIN "
+        f"INSERT OR IGNORE INTO coders (name, created) VALUES (new.coder, {_NOW}); "
+        "UPDATE coding_events SET coder_id = (SELECT id FROM coders WHERE name = new.coder) WHERE id = new.id; "
+        "UPDATE codings SET coder_id = (SELECT id FROM coders WHERE name = new.coder), "
+        "codebook_version = (SELECT max(id) FROM codebook_versions) WHERE id = new.coding_id AND coder = new.coder; "
+        "INSERT INTO audit (at, event, coder_id, coder, details) VALUES (new.at, 'coding', "
+        "(SELECT id FROM coders WHERE name = new.coder), new.coder, json_object('segment_id', new.segment_id, "
+        "'code_id', new.code_id, 'code', (SELECT name FROM codes WHERE id = new.code_id), 'action', new.action, "
+        "'old_status', new.old_status, 'new_status', new.new_status, 'coding_id', new.coding_id, "
+        # how the decision came about (a suggestion's method, or manual) and under which codebook version
+        "'method', (SELECT method FROM codings WHERE id = new.coding_id), "
+        "'suggestion_id', (SELECT suggestion_id FROM codings WHERE id = new.coding_id), "
+        "'codebook_version', (SELECT codebook_version FROM codings WHERE id = new.coding_id))); END"
+    )
+
+
+@migration
+def m008_study_vocabulary_stored(db) -> None:
+    # Every project holds its study vocabulary (sectors, sources, roles, labels) in its
+    # settings, so a report reads JSON there instead of parsing the shipped YAML at each
+    # start (PyYAML's import alone is a fifth of a small query's time budget). A project
+    # without a study file takes this study's default, as it did implicitly before.
+    # The study file is read here as plain data (vocabulary.parse_study reads the stored
+    # JSON on every use), so the migrations do not depend on the vocabulary module.
+    import json
+    from pathlib import Path
+
+    from . import yamlsafe
+
+    if db.execute("SELECT 1 FROM settings WHERE key = 'study'").fetchone() is None:
+        shipped = Path(__file__).parent / "study" / "oop.yaml"
+        data = yamlsafe.load(yamlsafe.read_text(shipped), str(shipped))
+        db.execute("INSERT INTO settings (key, value) VALUES ('study', ?)",
+                   [json.dumps(data, ensure_ascii=False, sort_keys=True)])

@@ -17,7 +17,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from .learning import _hierarchy
+from .codes import code_tree
 from .nlp.calibration import logit, rule_key
 
 PRIOR_STRENGTH = 4.0  # decisions' worth of trust in the calibrated score before a rule's own record
@@ -59,7 +59,7 @@ class Outcomes:
     """What each coder did with (segment, code) pairs: accepted (the code or a subcode), not, or never looked."""
 
     def __init__(self, db, coder: str | None = None):
-        _, ancestors, _ = _hierarchy(db)
+        tree = code_tree(db, include_inactive=True)
         self.covered: dict[str, set] = {}
         self.rejected: dict[str, set] = {}
         self.seen: dict[str, set] = {}
@@ -68,7 +68,7 @@ class Outcomes:
             "SELECT segment_id, code_id, coder, status FROM codings WHERE coder IS NOT NULL" + where, params
         ):
             if status == "accepted":
-                self.covered.setdefault(who, set()).update((sid, c) for c in [cid, *ancestors.get(cid, [])])
+                self.covered.setdefault(who, set()).update((sid, c) for c in tree.ancestors(cid))
             else:
                 self.rejected.setdefault(who, set()).add((sid, cid))
         for sid, who in db.execute("SELECT segment_id, coder FROM seen" + (" WHERE coder = ?" if coder else ""), params):
@@ -90,7 +90,7 @@ def rule_records(db, *, decided_only: bool = True) -> dict[tuple[str, str, str],
     With `decided_only` only segments some coder looked at are read (what `suggest` needs
     for the weights); otherwise every stored suggestion counts towards `segments` (fires).
     """
-    names, _, _ = _hierarchy(db)
+    names = code_tree(db, include_inactive=True).names
     outcomes = Outcomes(db)
     coders = outcomes.coders
     sql = ("SELECT segment_id, code_id, coder, status, evidence, score FROM codings "

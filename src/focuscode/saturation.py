@@ -288,9 +288,9 @@ def bootstrap_orders(codes: list[set], themes: list[set], opts: SaturationOption
 
 def saturation_chart(result: Saturation, path: Path) -> Path:
     """Cumulative unique codes per transcript, new codes as bars, the saturation point marked."""
-    from .analysis.charts import _pyplot, _save
+    from .analysis.charts import pyplot, save_figure
 
-    plt = _pyplot()
+    plt = pyplot()
     xs = list(range(1, len(result.names) + 1))
     new = [len(s) for s in result.new_codes]
     cumulative = [sum(new[:i]) for i in xs]
@@ -307,6 +307,6 @@ def saturation_chart(result: Saturation, path: Path) -> Path:
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     try:
-        return _save(fig, path)
+        return save_figure(fig, path)
     finally:
         plt.close(fig)

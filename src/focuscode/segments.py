@@ -10,9 +10,7 @@ import json
 from dataclasses import dataclass
 
 from .codes import code_id, theme_map
-from .errors import FocuscodeError, UsageError
-from .importers import SOURCES
-from .importers.participants import SECTORS
+from .errors import FocuscodeError
 
 
 @dataclass
@@ -45,13 +43,14 @@ CODE_SUBTREE_SQL = (
 
 
 def speaker_clauses(
-    *, role: str | None, sector: str | None, transcript: str | None, include_facilitator: bool
+    db, *, role: str | None, sector: str | None, transcript: str | None, include_facilitator: bool
 ) -> tuple[list[str], list]:
     """WHERE clauses on who spoke, over aliases s (segments), t (transcripts), p (participants)."""
+    from .vocabulary import current
+
     clauses, params = [], []
-    if sector and sector.lower() not in SECTORS:
-        # An unknown sector would silently match nothing.
-        raise UsageError(f"--sector must be po or vo, not '{sector}'")
+    if sector:
+        current(db).check_sector(sector, "--sector")  # an unknown sector would silently match nothing
     if role:
         clauses.append("lower(p.role) = lower(?)")
         params.append(role)
@@ -79,13 +78,14 @@ def _where(db, f: SegmentFilter) -> tuple[str, list]:
         if f.coder:
             params.append(f.coder)
     who, who_params = speaker_clauses(
-        role=f.role, sector=f.sector, transcript=f.transcript, include_facilitator=f.include_facilitator
+        db, role=f.role, sector=f.sector, transcript=f.transcript, include_facilitator=f.include_facilitator
     )
     clauses += who
     params += who_params
     if f.source:
-        if f.source not in SOURCES:
-            raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{f.source}'")
+        from .vocabulary import current
+
+        current(db).check_source(f.source, "--source")
         clauses.append("t.source = ?")
         params.append(f.source)
     if f.uncoded:

@@ -73,6 +73,28 @@ def read_text_file(path: str | Path) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
+def csv_layout(text: str) -> tuple[str, str, int]:
+    """(delimiter, text to parse, lines skipped) of a CSV file's text: the one delimiter
+    sniffer (surveys, participants files, code --from-file).
+
+    Excel's `sep=;` hint line, written by tools that export "for Excel", names the delimiter
+    and is skipped (callers add the skipped line to their line numbers). Otherwise the first
+    line decides among comma, semicolon (Dutch Excel) and tab; a line with none of them
+    means comma. Only the delimiter is guessed: quoting stays the standard (RFC 4180) one.
+    """
+    import csv
+
+    text = text.lstrip("\ufeff")
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if len(hint) == 5 and hint.startswith("sep="):
+        return first.strip()[4], rest, 1
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t").delimiter, text, 0
+    except csv.Error:
+        return ",", text, 0
+
+
 def read_bytes(path: str | Path) -> bytes:
     p = Path(path)
     if not p.exists():

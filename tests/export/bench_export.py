@@ -83,7 +83,8 @@ def main() -> None:
         db = open_project(tmp / "bench.db")
         from focuscode.analysis.cooccurrence import cooccurrence
         from focuscode.analysis.stats import code_stats
-        from focuscode.export.summary import SummaryOptions, write_summary
+        from focuscode.export.render import write_summary
+        from focuscode.export.summary import SummaryOptions
         from focuscode.refi.writer import write_project
 
         steps = [

@@ -19,7 +19,7 @@ from focuscode.export.quotes import (
     _WORD,
     _lemma,
     _stop_words,
-    centroid,
+    Centroid,
     centroid_weighted,
     idf_table,
     lemma_counts,
@@ -75,8 +75,49 @@ def test_lemma_counts_drop_stop_words_and_merge_inflections():
 
 def test_stop_list_is_spacys_dutch_list_plus_the_fallback():
     stop_words = pytest.importorskip("spacy.lang.nl.stop_words")
+    # The literal read without importing spaCy is exactly spaCy's public STOP_WORDS.
+    assert quotes._stop_words_literal() == set(stop_words.STOP_WORDS)
     assert quotes._spacy_dutch_stop_words() == set(stop_words.STOP_WORDS)
     assert _stop_words() == frozenset(stop_words.STOP_WORDS) | frozenset(quotes._FALLBACK_STOP)
+
+
+@pytest.mark.parametrize("source, expected", [
+    # spaCy's shape, with code around it: the list is read, the code never runs.
+    ('import pathlib\npathlib.Path(__file__).with_name("ran").touch()\nSTOP_WORDS = set("""\nde het een\n""".split())\n',
+     {"de", "het", "een"}),
+    # Any other shape: None, and the caller takes spaCy's public import instead.
+    ('STOP_WORDS = {"de", "het"}\n', None),
+    ('STOP_WORDS = set(open("woorden.txt").read().split())\n', None),
+    ("this is not python (\n", None),
+])
+def test_the_stop_list_file_is_read_as_data_never_run(tmp_path, monkeypatch, source, expected):
+    import importlib.machinery
+    import importlib.util
+
+    package = tmp_path / "spacy"
+    (package / "lang" / "nl").mkdir(parents=True)
+    (package / "lang" / "nl" / "stop_words.py").write_text(source, encoding="utf-8")
+    spec = importlib.machinery.ModuleSpec("spacy", None, is_package=True)
+    spec.submodule_search_locations = [str(package)]
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: spec if name == "spacy" else None)
+    assert quotes._stop_words_literal() == expected
+    assert not (package / "lang" / "nl" / "ran").exists()
+
+
+def _plain_centroid(documents, idf):
+    """The definition, straight from counts: mean of the unit-length TF-IDF vectors (the
+    library keeps only the weighed path, which must equal this bit for bit)."""
+    total = {}
+    for doc in documents:
+        weights = {lemma: n * idf.get(lemma, 0.0) for lemma, n in doc.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        if not norm:
+            continue
+        for lemma, w in weights.items():
+            total[lemma] = total.get(lemma, 0.0) + w / norm
+    count = max(1, len(documents))
+    vector = {k: v / count for k, v in total.items()}
+    return Centroid(idf, vector, math.sqrt(sum(v * v for v in vector.values())))
 
 
 def test_weighed_centroid_and_cosine_are_bit_identical(turns):
@@ -84,7 +125,7 @@ def test_weighed_centroid_and_cosine_are_bit_identical(turns):
     idf = idf_table(counts)
     weighted = [weigh(c, idf) for c in counts]
     for members in (slice(None), slice(0, 40), slice(17, 18)):
-        plain = centroid(counts[members], idf)
+        plain = _plain_centroid(counts[members], idf)
         fast = centroid_weighted(weighted[members], idf)
         assert fast.vector == plain.vector and list(fast.vector) == list(plain.vector)
         assert fast.norm == plain.norm

@@ -82,12 +82,13 @@ def test_centrality_alone_would_have_repeated_the_participant(constructed):
     quotes = _quotes(constructed, per_theme=10)
     assert len(quotes) == 3  # one per participant, even when more are asked for
     db = open_project(constructed)
-    from focuscode.export.quotes import best_window, centroid, idf_table, lemma_counts
+    from focuscode.export.quotes import best_window, centroid_weighted, idf_table, lemma_counts, weigh
 
     texts = [r[0] for r in db.execute(
         "SELECT s.text FROM segments s JOIN participants p ON p.id = s.participant_id WHERE p.is_facilitator = 0")]
     counts = [lemma_counts(t) for t in texts]
-    center = centroid(counts, idf_table(counts))
+    idf = idf_table(counts)
+    center = centroid_weighted([weigh(c, idf) for c in counts], idf)
     ranked = sorted(texts, key=lambda t: -best_window(t, center)[1])
     assert sum("OOP'er 2" not in t and "vmbo" not in t and "directeur" not in t for t in ranked[:3]) >= 2
     db.close()

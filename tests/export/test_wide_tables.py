@@ -64,7 +64,7 @@ def wide_study(cli, tmp_path, monkeypatch):
     coding = tmp_path / "studie" / "codering-breed.csv"
     coding.write_text(CODING, encoding="utf-8")
     for args in (("codebook", "load", files["codebook"]),
-                 ("import", files["po"], files["vo"], "--source", "focusgroep", "--allow-pii"),
+                 ("import", files["po"], files["vo"], "--source", "focusgroep", "--allow-pii", "--attribute", "functie"),
                  ("code", "--from-file", coding, "--coder", "anna")):
         assert cli(*args).exit_code == 0
     monkeypatch.setenv("COLUMNS", "80")

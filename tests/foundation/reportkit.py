@@ -130,7 +130,7 @@ def build_study(cli, folder: Path, *, coders=("anna",)) -> dict[str, Path]:
     files = write_study(folder)
     for args in (
         ("codebook", "load", files["codebook"]),
-        ("import", files["po"], files["vo"], "--source", "focusgroep", "--allow-pii"),
+        ("import", files["po"], files["vo"], "--source", "focusgroep", "--allow-pii", "--attribute", "functie"),
         *(("code", "--from-file", files[f"coding_{c}"], "--coder", c) for c in coders),
     ):
         result = cli(*args)

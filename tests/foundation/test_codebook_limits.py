@@ -167,7 +167,8 @@ def test_valid_patterns_and_dates_still_load(cli, db_path, tmp_path):
                   - [{LEMMA: voor}, {LEMMA: de}, {LEMMA: klas, OP: "?"}, {LEMMA: {IN: [staan, zitten]}}]
                   - [{LOWER: {REGEX: "^surveill"}}, {IS_PUNCT: false, OP: "*"}, {LEMMA: toets}]
         """), encoding="utf-8")
-    result = cli("codebook", "load", path)
+    # --allow-pii: the privacy gate reads the version date in the description as a date.
+    result = cli("codebook", "load", path, "--allow-pii")
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db_path)
     patterns = conn.execute("SELECT patterns FROM codes WHERE name = 'invallen en lessen overnemen'").fetchone()[0]

@@ -29,6 +29,7 @@ def test_the_readme_participants_example_imports_with_its_attributes(cli, tmp_pa
     transcript = tmp_path / "fg-po-3.txt"
     transcript.write_text(TRANSCRIPT, encoding="utf-8")
     (tmp_path / "fg-po-3.participants.yaml").write_text(_readme_example(), encoding="utf-8")
+    # The README declares the attributes it keeps (participant attributes are declared, not brought).
     result = cli("import", transcript, "--source", "focusgroep", "--allow-pii",
                  "--attribute", "functie", "--attribute", "dienstverband")
     assert result.exit_code == 0, result.stderr

@@ -43,6 +43,8 @@ def project(cli, tmp_path, db_path):
     return db_path
 
 
+# The limits are ziplimits.DOCX (per part and in all); there is no ratio limit: a long
+# transcript's XML compresses well and is no bomb while it stays under the part limit.
 @pytest.mark.parametrize("paragraphs, needle", [
     (700_000, "would expand to"),   # ~45 MB of XML in a file of a few hundred KB: over the part limit
     (120_000, "times its packed size"),  # ~8 MB, packed more than 200 times: over the ratio limit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from importkit import FIXTURES, copy_fixture, db_snapshot, segments
@@ -52,11 +53,15 @@ def test_replace_keeps_codings_of_unchanged_turns(cli, tmp_path, db_path):
     assert kept == {("afstemming", "anna"), ("overleg", "bram")}
     assert new[1]["text"] == segs[1]["text"]
     assert new[2]["codings"] == [] and "overlegmoment" in new[2]["text"]
-    # The coding history follows the kept turn, and no new turn inherits a dropped turn's history.
+    # The coding history is not rewritten: it keeps the old ids, which no new turn reuses, and
+    # the replace's audit line maps the kept turn to its new id (the corrected turn to none).
     conn = sqlite3.connect(db_path)
     events = conn.execute("SELECT segment_id, coder FROM coding_events ORDER BY id").fetchall()
-    assert events[:2] == [(new[1]["id"], "anna"), (new[1]["id"], "bram")]
-    assert events[2][0] not in {s["id"] for s in new}
+    assert events == [(turn2, "anna"), (turn2, "bram"), (turn3, "anna")]
+    assert not {turn2, turn3} & {s["id"] for s in new}
+    details = json.loads(conn.execute("SELECT details FROM audit WHERE event = 'import replace'").fetchone()[0])
+    assert details["segment_map"][str(turn2)] == new[1]["id"] and str(turn3) not in details["segment_map"]
+    assert turn3 in details["segments_dropped"] and details["codings_kept"] == 2
     assert conn.execute("SELECT count(*) FROM transcripts").fetchone()[0] == 1
 
 

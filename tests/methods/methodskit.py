@@ -26,6 +26,8 @@ from focuscode.coding import set_decision
 from focuscode.db import now, open_project, transaction
 from focuscode.importers.store import ImportOptions, import_file
 
+from fctest import segment_id  # tests/ is on pytest's pythonpath; the kits share it
+
 CODEBOOK = """
 name: OOP-inzet methodetest
 version: "2.1"
@@ -186,13 +188,6 @@ def build_study(path: Path) -> Path:
                     set_decision(db, sid, code_id(db, code), coder, "accepted")
     db.close()
     return path
-
-
-def segment_id(db, session: str, turn: int) -> int:
-    return db.execute(
-        "SELECT s.id FROM segments s JOIN transcripts t ON t.id = s.transcript_id WHERE t.name = ? AND s.ordinal = ?",
-        [session, turn],
-    ).fetchone()[0]
 
 
 def fails_cleanly(cli, db: Path, args: list, code: int, expected: str) -> None:

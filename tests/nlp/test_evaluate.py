@@ -64,6 +64,24 @@ def test_only_decided_pairs_count():
     assert report["rules"]["kappa"] == pytest.approx(-1 / 3)
 
 
+def test_kappa_is_undefined_when_neither_side_varies():
+    # The coder accepted doorgroei on every decided turn and the rules suggested it on every
+    # one: precision and recall are perfect, but kappa (agreement beyond chance) is undefined.
+    # The one cohen_kappa (focuscode.agreement) says None, printed "-", not 1.0.
+    texts = [
+        "Ik zou graag doorgroeien naar onderwijsassistent, maar daar is geen budget voor.",
+        "Een opleiding tot leraarondersteuner zie ik wel zitten als de school meebetaalt.",
+        "Doorgroeien kan hier eigenlijk niet, er is maar een functie voor ons.",
+    ]
+    decisions = [{"doorgroei": True}] * 3
+    rules = [{"doorgroei"}] * 3
+    report = cross_validate(texts, decisions, rules, k=3, seed=0, train=lambda examples, seed: _Fixed({}))
+    assert report["rules"]["doorgroei"]["precision"] == 1.0 and report["rules"]["doorgroei"]["recall"] == 1.0
+    assert report["rules"]["kappa"] is None and report["rules"]["doorgroei"]["kappa"] is None
+    # The model suggests nothing: the coder always says yes, the model always no -> pe = 0, kappa = 0.
+    assert report["model"]["kappa"] == pytest.approx(0.0)
+
+
 @pytest.fixture(scope="module")
 def realistic(fallback, coded_segments):
     data = coded_segments(100, seed=5)

@@ -5,23 +5,29 @@ from __future__ import annotations
 import json
 import sqlite3
 import zipfile
+from pathlib import Path
 
 import pytest
+import xmlschema
+
+
+# The standard's schemas, vendored with their licence (schemas/NOTICE.md): these tests run
+# in every clone. The vendor example exports stay in ../shared and their tests skip without it.
+SCHEMAS = Path(__file__).parent / "schemas"
 
 
 @pytest.fixture
 def refi_dir(shared_dir):
     folder = shared_dir / "refi-qda"
-    if not (folder / "Project.xsd").exists():
-        pytest.skip(f"REFI-QDA schemas not found in {folder}")
+    if not (folder / "examples").is_dir():
+        pytest.skip(f"REFI-QDA vendor examples not found in {folder / 'examples'}")
     return folder
 
 
-def test_project_export_validates_against_project_xsd(cli, coded_db, tmp_path, refi_dir):
-    xmlschema = pytest.importorskip("xmlschema")
+def test_project_export_validates_against_project_xsd(cli, coded_db, tmp_path):
     path = tmp_path / "p.qdpx"
     assert cli("export", "refi", "--out", path, db=coded_db).exit_code == 0
-    schema = xmlschema.XMLSchema(str(refi_dir / "Project.xsd"))
+    schema = xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd"))
     with zipfile.ZipFile(path) as zf:
         qde = zf.read("project.qde")
         names = zf.namelist()
@@ -29,11 +35,35 @@ def test_project_export_validates_against_project_xsd(cli, coded_db, tmp_path, r
     assert "project.qde" in names and sum(n.startswith("sources/") for n in names) == 3
 
 
-def test_codebook_export_validates_against_codebook_xsd(cli, coded_db, tmp_path, refi_dir):
-    xmlschema = pytest.importorskip("xmlschema")
+def test_codebook_export_validates_against_codebook_xsd(cli, coded_db, tmp_path):
     path = tmp_path / "codes.qdc"
     assert cli("export", "refi", "--codebook-only", "--out", path, db=coded_db).exit_code == 0
-    xmlschema.XMLSchema(str(refi_dir / "Codebook.xsd")).validate(str(path))
+    xmlschema.XMLSchema(str(SCHEMAS / "Codebook.xsd")).validate(str(path))
+
+
+def test_the_schemas_reject_what_the_standard_forbids(cli, coded_db, tmp_path):
+    # The vendored schemas really constrain: a Code without isCodable (required by the
+    # standard) and a GUID not in 8-4-4-4-12 form are refused, as NVivo would refuse them.
+    path = tmp_path / "codes.qdc"
+    assert cli("export", "refi", "--codebook-only", "--out", path, db=coded_db).exit_code == 0
+    schema = xmlschema.XMLSchema(str(SCHEMAS / "Codebook.xsd"))
+    text = path.read_text(encoding="utf-8")
+    assert 'isCodable="true"' in text
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        schema.validate(text.replace('isCodable="true"', "", 1))
+    guid = text.split('guid="', 1)[1].split('"', 1)[0]
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        schema.validate(text.replace(guid, "code-visie", 1))
+
+
+def test_the_vendored_schemas_are_the_published_ones(shared_dir):
+    # Where the reference folder is present, the copies must be byte for byte the same.
+    for name in ("Project.xsd", "Codebook.xsd"):
+        original = shared_dir / "refi-qda" / name
+        if not original.exists():
+            pytest.skip(f"{original} not found")
+        assert (SCHEMAS / name).read_bytes() == original.read_bytes(), name
+    assert "MIT" in (SCHEMAS / "NOTICE.md").read_text(encoding="utf-8")
 
 
 def _count_codes(xml: bytes) -> int:

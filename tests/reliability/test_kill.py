@@ -12,9 +12,9 @@ from reliability_support import SAMPLE, count, integrity, kill_midway, run_focus
 
 
 def _turns(path) -> int:
-    from focuscode.importers.text import read_text_transcript
+    from focuscode.importers.store import ImportOptions, parse_file
 
-    return len(read_text_transcript(path).turns)
+    return len(parse_file(path, ImportOptions(source="focusgroep"), None).turns)
 
 
 def test_killed_import_leaves_no_half_transcript(tmp_path, db_path):

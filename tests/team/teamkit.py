@@ -14,7 +14,7 @@ from focuscode.codes import load_codebook_into
 from focuscode.db import now, open_project
 from focuscode.importers.store import ImportOptions, import_file
 
-from fctest import REPO, SAMPLE, db_snapshot  # noqa: F401  (tests/ is on pytest's pythonpath)
+from fctest import REPO, SAMPLE, db_snapshot, segment_id  # noqa: F401  (tests/ is on pytest's pythonpath)
 
 CODEBOOK = """
 codes:
@@ -74,13 +74,6 @@ def add_suggestions(db) -> int:
             n += 1
     db.conn.commit()
     return n
-
-
-def segment_id(db, transcript: str, turn: int) -> int:
-    return db.execute(
-        "SELECT s.id FROM segments s JOIN transcripts t ON t.id = s.transcript_id WHERE t.name = ? AND s.ordinal = ?",
-        [transcript, turn],
-    ).fetchone()[0]
 
 
 def decisions(db, coder: str) -> set[tuple[int, str, str]]:

@@ -42,8 +42,37 @@ def test_kappa_matches_the_hand_worked_textbook_example():
     assert percent_agreement([list(u) for u in zip(a, b)]) == pytest.approx(70.0)
 
 
+def test_kappa_textbook_example_with_three_categories():
+    # Three nominal categories, 100 items (counts per cell, rows A, columns B):
+    #            x    y    z
+    #     x     25    5    0   -> 30
+    #     y      5   30    5   -> 40
+    #     z      0    5   25   -> 30
+    # po = 80/100 = 0.8; pe = .3*.3 + .4*.4 + .3*.3 = 0.34; kappa = 0.46/0.66
+    cells = {("x", "x"): 25, ("x", "y"): 5, ("y", "x"): 5, ("y", "y"): 30, ("y", "z"): 5, ("z", "y"): 5, ("z", "z"): 25}
+    a, b = [], []
+    for (ra, rb), n in cells.items():
+        a += [ra] * n
+        b += [rb] * n
+    assert cohen_kappa(a, b) == pytest.approx(0.46 / 0.66)
+    assert cohen_kappa(b, a) == pytest.approx(0.46 / 0.66)
+
+
+def test_kappa_at_chance_perfect_and_opposite():
+    assert cohen_kappa([True, False, True], [True, False, True]) == 1.0
+    assert cohen_kappa([1, 1, 0, 0], [1, 0, 1, 0]) == pytest.approx(0.0)  # exactly chance level
+    assert cohen_kappa([1, 0, 1, 0], [0, 1, 0, 1]) == pytest.approx(-1.0)  # systematic disagreement
+    with pytest.raises(ValueError):
+        cohen_kappa([1], [1, 0])
+
+
 def test_undefined_figures_are_none_not_nan():
+    # One category throughout (pe = 1): the coders agree, but there is no agreement beyond
+    # chance to measure, so kappa is undefined, not 1.0 (the one rule for agreement and
+    # evaluate; the old nlp.metrics twin returned 1.0 here).
     assert cohen_kappa(["x"] * 5, ["x"] * 5) is None
+    assert cohen_kappa([False] * 4, [False] * 4) is None
+    assert cohen_kappa([], []) is None  # no units
     assert krippendorff_alpha([[True, True], [True, True]]) is None
     assert krippendorff_alpha([[True, None], [None, False]]) is None  # no unit with two values
     assert percent_agreement([[True, True], [True, True]]) == 100.0

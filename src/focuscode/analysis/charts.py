@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ..errors import FocuscodeError
 
-SECTOR_COLORS = {"po": "#1f77b4", "vo": "#ff7f0e", "?": "#9e9e9e"}
+UNKNOWN_COLOR = "#9e9e9e"  # a sector the study does not declare, or '?'
 
 
-def _pyplot():
+def pyplot():
     import logging
 
     import matplotlib
@@ -30,7 +30,7 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: Path) -> Path:
+def save_figure(fig, path: Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise FocuscodeError(f"--plot needs a .png, .svg or .pdf file name, not '{path.name}'")
@@ -70,7 +70,7 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
                               ylabel: str = "Aantal fragmenten") -> Path:
     """Grouped bars, one panel per StatsTable: one group per theme, one bar per value of
     the table's dimension (sector, functie, source...), so the chart shows what --by asked."""
-    plt = _pyplot()
+    plt = pyplot()
     tables = list(tables)
     rows_of = [[r for r in t.rows if r["depth"] == 0] for t in tables]
     if not tables:
@@ -87,7 +87,7 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
         palette = plt.get_cmap("tab20").colors if len(values) > 10 else plt.get_cmap("tab10").colors
         for k, value in enumerate(values):
             xs = [i + (k - (len(values) - 1) / 2) * width for i in range(len(rows))]
-            color = SECTOR_COLORS.get(value) if table.dimension == "sector" else palette[k % len(palette)]
+            color = _sector_color(plt, table, value) if table.dimension == "sector" else palette[k % len(palette)]
             bars = ax.bar(xs, heights[value], width, label=value, color=color)
             ax.bar_label(bars, padding=2, fontsize=8 if len(values) <= 6 else 6)
         ax.set_xticks(range(len(rows)), [r["code"] for r in rows], rotation=20 if len(rows) > 5 else 0,
@@ -100,9 +100,18 @@ def themes_by_dimension_chart(tables, path: Path, *, title: str = "Thema's per {
         ax.margins(y=0.12)
     fig.tight_layout()
     try:
-        return _save(fig, path)
+        return save_figure(fig, path)
     finally:
         plt.close(fig)
+
+
+def _sector_color(plt, table, value: str):
+    """A sector keeps its colour whichever sectors a chart shows: the study's order picks it."""
+    declared = list(getattr(table, "declared", ()) or ())
+    if value not in declared:
+        return UNKNOWN_COLOR
+    colors = plt.get_cmap("tab10" if len(declared) <= 10 else "tab20").colors
+    return colors[declared.index(value) % len(colors)]
 
 
 def themes_by_sector_chart(table, path: Path, *, title: str = "Thema's per sector", ylabel: str = "Aantal fragmenten") -> Path:
@@ -116,7 +125,7 @@ MAX_PANELS = 12  # heat maps in one chart with --by
 def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | None = None) -> Path:
     """A heat map of a co-occurrence Matrix, or one panel per value for the list that
     cooccurrence_by() returns."""
-    plt = _pyplot()
+    plt = pyplot()
     matrices = matrix if isinstance(matrix, list) else [matrix]
     if not any(m.units for m in matrices):
         raise FocuscodeError("nothing to plot: no coded segments yet (import transcripts and code them first)")
@@ -137,7 +146,7 @@ def heatmap_chart(matrix, path: Path, *, measure: str = "count", title: str | No
     if len(matrices) > 1:
         fig.tight_layout()
     try:
-        return _save(fig, path)
+        return save_figure(fig, path)
     finally:
         plt.close(fig)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..export.safe import csv_row
-from .units import COUNTED_SEGMENTS_SQL, COUNTED_SPEAKER, UNKNOWN, code_tree, codings_counted
+from .units import COUNTED_SEGMENTS_SQL, COUNTED_SPEAKER, code_tree, codings_counted
 
 LEVELS = ("segment", "transcript")
 MEASURES = ("count", "jaccard")
@@ -130,7 +130,9 @@ def _matrices(db, *, level: str, themes_only: bool, coder: str | None, include_s
                 row[b] += k
     if by is None:
         return [found.get(None) or Matrix(level, names, 0, [[0] * n for _ in range(n)])]
-    return [found[v] for v in sorted(found, key=lambda v: (v == UNKNOWN, v.lower()))]
+    from .stats import ordered_values
+
+    return [found[v] for v in ordered_values(db, by, found)]
 
 
 def _rows(matrices: list[Matrix], measure: str):

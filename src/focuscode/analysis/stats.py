@@ -31,6 +31,8 @@ class StatsTable:
     dimension: str
     values: list[str]
     rows: list[dict] = field(default_factory=list)  # code, theme, parent, depth, total, by
+    # For 'sector': the sectors the study declares, in its order (charts colour by it).
+    declared: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -108,6 +110,16 @@ def shown_value(dim: str, raw) -> str:
     return UNKNOWN if value in (None, "") else str(value)
 
 
+def ordered_values(db, dim: str, values) -> list[str]:
+    """A dimension's values in the order tables and charts show them: sectors in the
+    study's order (vocabulary), anything else alphabetically; '?' last."""
+    if dim == "sector":
+        from ..vocabulary import current
+
+        return current(db).order("sector", values)
+    return sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
+
+
 def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, include_suggested: bool = False,
                themes_only: bool = False) -> list[StatsTable]:
     dims = check_dimensions(db, dimensions)
@@ -136,11 +148,13 @@ def code_stats(db, dimensions=DEFAULT_DIMENSIONS, *, coder: str | None = None, i
         cell.segments += segments
         cell.participants += participants
     codes = [c for c in tree.order if not themes_only or tree.parent[c] is None]
+    from ..vocabulary import current
+
+    declared = current(db).sector_codes
     tables = []
     for i, dim in enumerate(dims):
-        values = {v for (_cid, v) in cells[i]}
-        ordered = sorted(values, key=lambda v: (v == UNKNOWN, v.lower()))
-        table = StatsTable(dim, ordered)
+        ordered = ordered_values(db, dim, {v for (_cid, v) in cells[i]})
+        table = StatsTable(dim, ordered, declared=declared if dim == "sector" else ())
         for cid in codes:
             theme = tree.theme(cid)
             total = totals.get(cid, Cell())

@@ -11,49 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The code tree lives in focuscode.codes (one walker); the counters import it from here too.
+from ..codes import CodeTree, code_tree  # noqa: F401
 from ..errors import UnknownCoderError
 
 UNKNOWN = "?"
-
-
-@dataclass
-class CodeTree:
-    names: dict[int, str]
-    parent: dict[int, int | None]
-    order: list[int]  # codebook order, parents before children
-
-    def ancestors(self, cid: int) -> list[int]:
-        out, seen = [], set()
-        while cid is not None and cid not in seen:
-            seen.add(cid)
-            out.append(cid)
-            cid = self.parent.get(cid)
-        return out
-
-    def theme(self, cid: int) -> int:
-        return self.ancestors(cid)[-1]
-
-    def depth(self, cid: int) -> int:
-        return len(self.ancestors(cid)) - 1
-
-
-def code_tree(db) -> CodeTree:
-    rows = list(db.execute("SELECT id, name, parent_id FROM codes WHERE active = 1 ORDER BY position, id"))
-    names = {r[0]: r[1] for r in rows}
-    parent = {r[0]: (r[2] if r[2] in names else None) for r in rows}
-    children: dict[int | None, list[int]] = {}
-    for cid in names:
-        children.setdefault(parent[cid], []).append(cid)
-    order: list[int] = []
-
-    def visit(cid):
-        order.append(cid)
-        for child in children.get(cid, []):
-            visit(child)
-
-    for root in children.get(None, []):
-        visit(root)
-    return CodeTree(names, parent, order)
 
 
 def codings_counted(db, *, coder: str | None = None, include_suggested: bool = False) -> tuple[str, list]:

@@ -15,6 +15,9 @@ from . import anonymise as anonymise_cli
 from . import doctor as doctor_cli
 from . import evaluate as evaluate_cli
 from . import methods as methods_cli
+from . import audit as audit_cli
+from . import coders as coders_cli
+from . import study as study_cli
 
 app = typer.Typer(
     name="focuscode",
@@ -55,6 +58,9 @@ team.register(app)
 check_cli.register(app)
 analysis_cli.register(app)
 methods_cli.register(app)
+coders_cli.register(app)
+audit_cli.register(app)
+study_cli.register(app)
 
 
 def main() -> None:

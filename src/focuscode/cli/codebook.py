@@ -1,4 +1,4 @@
-"""codebook validate | show | load | audit."""
+"""codebook validate | show | load | versions | audit."""
 
 from pathlib import Path
 from typing import Annotated
@@ -51,21 +51,27 @@ def load(
     warn(gate, gate_codebook(book, gate), "codebook loaded")
     conn = open_db(db, create=True)
     result = load_codebook_into(conn, book, source=str(file))
-    stdout.print(f"Loaded {file}: {result.added} added, {result.updated} updated, {result.deactivated} deactivated")
+    stdout.print(f"Loaded {file}: {result.added} added, {result.updated} updated, {result.deactivated} deactivated "
+                 f"(codebook version {result.version})")
 
 
 @codebook_app.command()
-def show(db: DbOption = None, as_json: JsonOption = False) -> None:
+def show(
+    version: Annotated[int | None, typer.Option("--version", help="Show version N as it was loaded (see 'codebook versions').")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Show the project's codebook as a tree with keywords."""
-    from ..codes import project_codebook
+    from ..codes import project_codebook, version_codebook
 
     conn = open_db(db)
-    book = project_codebook(conn)
+    book = project_codebook(conn) if version is None else version_codebook(conn, version)
     if as_json:
         print_json(
             [
                 {"name": c.name, "parent": c.parent, "description": c.description,
-                 "keywords": [k.term for k in c.keywords], "color": c.color}
+                 "keywords": [k.term for k in c.keywords], "color": c.color,
+                 **({} if version is None else {"include": c.include, "exclude": c.exclude, "examples": c.examples})}
                 for c in book.walk()
             ]
         )
@@ -79,6 +85,25 @@ def show(db: DbOption = None, as_json: JsonOption = False) -> None:
     for theme in book.codes:
         _add(tree, theme)
     stdout.print(tree)
+
+
+@codebook_app.command()
+def versions(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the codebook versions: one per 'codebook load', with the decisions made under each."""
+    from ..codes import codebook_versions
+
+    conn = open_db(db)
+    found = codebook_versions(conn)
+    if as_json:
+        print_json([v.as_dict() for v in found])
+        return
+    if not found:
+        info("No codebook loaded; run 'focuscode codebook load FILE'.")
+        return
+    for v in found:
+        label = " ".join(x for x in (v.name, f"version {v.version}" if v.version else None) if x) or "-"
+        stdout.print(f"{v.number}{' *' if v.current else '  '} {v.loaded_at}  {label}  {v.codes} codes, "
+                     f"{v.codings} decisions  {v.source or ''}", markup=False)
 
 
 @codebook_app.command()

@@ -19,8 +19,8 @@ def summary(
     per_theme: Annotated[int, typer.Option("--per-theme", help="Quotes per theme.")] = 5,
     coder: CoderOption = None,
     code: Annotated[Optional[str], typer.Option("--code", help="Only this theme or code.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Only po or vo.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source (focusgroep, dialoogtafel, interview, enquete).")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="Only this sector (one the study declares).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only this source (one the study declares).")] = None,
     include_suggested: Annotated[bool, typer.Option("--include-suggested", help="Also count and quote suggested codings.")] = False,
     min_words: Annotated[int, typer.Option("--min-words", help="Shortest quote, in words.")] = 15,
     max_words: Annotated[int, typer.Option("--max-words", help="Longest quote, in words.")] = 80,
@@ -29,7 +29,8 @@ def summary(
     as_json: JsonOption = False,
 ) -> None:
     """Per theme and subcode: counts by sector and role, and representative attributed quotes."""
-    from ..export.summary import SummaryOptions, write_summary
+    from ..export.render import write_summary
+    from ..export.summary import SummaryOptions
 
     conn = open_db(db)
     opts = SummaryOptions(per_theme=per_theme, coder=coder, code=code, sector=sector, source=source,
@@ -89,16 +90,17 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool, *, nam
     others = [p for p in paths if p.suffix.lower() != ".qdpx"]
     if others:
         raise UsageError(f"import .qdpx projects on their own, not together with '{others[0].name}'")
-    from ..importers import SOURCES
+    from ..db import resolve_path
     from ..refi.reader import read_project
+    from ..vocabulary import current, default
 
-    if source is not None and source not in SOURCES:
-        raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{source}'")
+    conn = open_db(db) if resolve_path(db).is_file() else None  # the project's sources, else the default study's
+    (current(conn) if conn is not None else default()).check_source(source, "--source")
     # Read and check every file before the database is opened (or created), so a bad
     # archive leaves nothing behind.
     projects = [read_project(path) for path in paths]
     gate = Gate(names=names, allow_pii=allow_pii, notify=info)
-    conn = open_db(db, create=True)
+    conn = conn or open_db(db, create=True)
     with progress_bar("Import") as bar:
         task = bar.add_task("Import", total=len(paths))
         # One transaction for all files: a failure in the second leaves the first unstored too.

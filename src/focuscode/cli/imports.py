@@ -14,7 +14,7 @@ def import_(
         List[Path],
         typer.Argument(help="Files (.txt .md .docx .vtt .srt .csv .xlsx) or folders of them; or a REFI-QDA .qdpx project.", show_default=False),
     ],
-    source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete (optional for .qdpx).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="A source the study declares: focusgroep, dialoogtafel, interview or enquete by default (optional for .qdpx).")] = None,
     participants: Annotated[
         Optional[Path], typer.Option("--participants", help="CSV/YAML mapping speaker labels to role, sector, school type.")
     ] = None,
@@ -23,7 +23,7 @@ def import_(
     ] = None,
     allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Import unknown speakers with role 'onbekend'.")] = False,
     role: Annotated[Optional[str], typer.Option("--role", help="Default role for speakers without one.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Default sector (po/vo) for the whole file.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="Default sector for the whole file (one the study declares: see 'study show').")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a changed file, keeping codings of unchanged turns.")] = False,
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
@@ -37,7 +37,7 @@ def import_(
     ] = None,
     id_column: Annotated[Optional[str], typer.Option("--id-column", help="Survey: respondent id column (kept as external_id).")] = None,
     role_column: Annotated[Optional[str], typer.Option("--role-column", help="Survey: column with the respondent's role.")] = None,
-    sector_column: Annotated[Optional[str], typer.Option("--sector-column", help="Survey: column with the sector (po/vo).")] = None,
+    sector_column: Annotated[Optional[str], typer.Option("--sector-column", help="Survey: column with the sector (sectors the study declares).")] = None,
     meta_column: Annotated[
         Optional[List[str]], typer.Option("--meta-column", help="Survey: column kept as a participant attribute; repeatable.")
     ] = None,
@@ -52,6 +52,9 @@ def import_(
         bool,
         typer.Option("--dry-run", help="Show how each file will be read (layout, turns, speakers, times, skipped lines); store nothing. No privacy check."),
     ] = False,
+    study: Annotated[
+        Optional[Path], typer.Option("--study", help="Study file (YAML: sectors, sources, roles) to load into the project with the import.")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -66,13 +69,17 @@ def import_(
             from ..errors import UsageError
 
             raise UsageError("--dry-run reads transcripts and surveys; a .qdpx project has no dry run")
+        if study is not None:
+            from ..errors import UsageError
+
+            raise UsageError("--study goes with transcripts and surveys; for a .qdpx, run 'focuscode study load' first")
         from .exports import import_refi  # a REFI-QDA project: codebook, sources, codings, cases, memos
 
         return import_refi(paths, source, db, as_json, names=names, allow_pii=allow_pii, attributes=list(attribute or []))
     if source is None and not dry_run:
         from ..errors import UsageError
 
-        raise UsageError("--source is required: focusgroep, dialoogtafel, interview or enquete")
+        raise UsageError("--source is required: a source the study declares (see 'focuscode study show')")
     from ..importers.store import ImportFailure, ImportOptions, expand_paths
 
     options = ImportOptions(
@@ -80,17 +87,26 @@ def import_(
         role=role, sector=sector, replace=replace, names=names, allow_pii=allow_pii,
         text_columns=list(text_column or []), id_column=id_column, role_column=role_column,
         sector_column=sector_column, meta_columns=list(meta_column or []), codes_columns=list(codes_column or []),
-        coder=coder, sheet=sheet, notify=info, attributes=list(attribute or []),
+        coder=coder, sheet=sheet, notify=info, attributes=list(attribute or []), study=study,
     )
     files = list(expand_paths(paths, surveys=bool(options.text_columns)))
     if not files:
         raise_nothing(paths)
     if dry_run:
-        return _dry_run(files, options, as_json)
-    from ..importers.store import check_options, import_many
+        if study is not None:
+            from ..vocabulary import load_study
 
-    check_options(options)  # a usage error before the project is opened or created
-    conn = open_db(db, create=True)
+            options.vocabulary = load_study(study)
+        return _dry_run(files, options, as_json)
+    from ..db import resolve_path
+    from ..importers.store import check_options, import_many, resolve_vocabulary
+
+    # --sector and --source are checked against the project's study (or --study) before a
+    # new project is created: a usage error leaves no database behind.
+    conn = open_db(db) if resolve_path(db).is_file() else None
+    resolve_vocabulary(conn, options)
+    check_options(options)
+    conn = conn or open_db(db, create=True)
     several = len(files) > 1
     with progress_bar("Importing") as bar:
         task = bar.add_task("Importing", total=len(files))

@@ -11,7 +11,7 @@ from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdo
 def saturation(
     coder: CoderOption = None,
     order: Annotated[str, typer.Option("--order", metavar="import|time|NAMES", help="Order of the transcripts: import, time (the date in each name) or names separated by commas.")] = "import",
-    source: Annotated[Optional[str], typer.Option("--source", help="Only transcripts of this source (focusgroep, dialoogtafel, interview, enquete).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only transcripts of this source (one the study declares).")] = None,
     base: Annotated[int, typer.Option("--base", help="Base size: the first transcripts whose codes are the knowledge base.")] = 2,
     run: Annotated[int, typer.Option("--run", help="Run length: the following transcripts searched for new codes.")] = 1,
     threshold: Annotated[float, typer.Option("--threshold", help="New-information threshold: new codes in the run / codes in the base.")] = 0.05,

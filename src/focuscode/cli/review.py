@@ -15,7 +15,7 @@ def review(
     code: Annotated[Optional[str], typer.Option("--code", help="Only segments suggested or coded with this code (a theme includes its subcodes).")] = None,
     transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only this transcript (by name).")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help="Only this speaker role.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="po or vo.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="A sector the study declares.")] = None,
     random_order: Annotated[bool, typer.Option("--random", help="Shuffle the segments (with --seed for a fixed order).")] = False,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for --random.")] = None,
     revisit: Annotated[bool, typer.Option("--revisit", help="Also show segments you finished before.")] = False,

@@ -10,8 +10,8 @@ from .common import CoderOption, DbOption, JsonOption, open_db, print_json, stdo
 def segments(
     code: Annotated[Optional[str], typer.Option("--code", help="Only segments with this code (a theme includes its subcodes).")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help="Only this speaker role.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="po or vo.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="focusgroep, dialoogtafel, interview or enquete.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="A sector the study declares.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="A source the study declares.")] = None,
     transcript: Annotated[Optional[str], typer.Option("--transcript", help="Only this transcript (by name).")] = None,
     uncoded: Annotated[bool, typer.Option("--uncoded", help="Only segments without an accepted code.")] = False,
     search: Annotated[Optional[str], typer.Option("--search", help="Full-text search (words, diacritics ignored).")] = None,

@@ -41,7 +41,6 @@ COREQ = {
     27: "Software", 28: "Participant checking", 29: "Quotations presented", 30: "Data and findings consistent",
     31: "Clarity of major themes", 32: "Clarity of minor themes",
 }
-SOURCE_NAMES = {"focusgroep": "focusgroep", "dialoogtafel": "dialoogtafel", "interview": "interview", "enquete": "enquête"}
 FILE_KINDS = {"vtt": "ondertiteling van een opname (WebVTT)", "srt": "ondertiteling van een opname (SRT)",
               "txt": "teksttranscript", "md": "teksttranscript", "docx": "Word-transcript",
               "csv": "enquêtebestand (CSV)", "xlsx": "enquêtebestand (Excel)"}
@@ -88,16 +87,17 @@ def _sessions(db) -> tuple[Section, dict[str, str]]:
         FROM transcripts t ORDER BY t.id""").fetchall()
     if not rows:
         raise FocuscodeError("no transcripts in the project yet; import some first")
-    labels = {name: f"sessie {i} ({SOURCE_NAMES.get(source, source)})" for i, (_t, name, source, *_r) in enumerate(rows, 1)}
+    source_name = _source_names(db)
+    labels = {name: f"sessie {i} ({source_name(source)})" for i, (_t, name, source, *_r) in enumerate(rows, 1)}
     by_source: dict[str, int] = {}
     for r in rows:
         by_source[r[2]] = by_source.get(r[2], 0) + 1
     sec = Section("Bronnen en sessies")
-    counts = ", ".join(f"{n} {SOURCE_NAMES.get(s, s)}" for s, n in sorted(by_source.items()))
+    counts = ", ".join(f"{n} {source_name(s)}" for s, n in sorted(by_source.items()))
     sec.blocks.append(Block([12], f"Het project bevat {len(rows)} bronnen: {counts}."))
     table = [["sessie", "bron", "soort bestand", "beurten deelnemers", "beurten gespreksleider", "duur"]]
     for (_tid, name, source, kind, turns, facilitator, span) in rows:
-        table.append([labels[name], SOURCE_NAMES.get(source, source), FILE_KINDS.get(kind, kind), str(turns),
+        table.append([labels[name], source_name(source), FILE_KINDS.get(kind, kind), str(turns),
                       str(facilitator), _duration(span) if span is not None else "onbekend"])
     timed = [r[6] for r in rows if r[6] is not None]
     if timed:
@@ -118,6 +118,14 @@ def _sessions(db) -> tuple[Section, dict[str, str]]:
     return sec, labels
 
 
+def _source_names(db):
+    """A source as the methods appendix (Dutch) names it: the study's label."""
+    from ..vocabulary import current
+
+    vocab = current(db)
+    return lambda source: vocab.source_label(source, "nl")
+
+
 def _participants(db) -> Section:
     rows = db.execute("""
         SELECT COALESCE(NULLIF(p.role, ''), 'onbekend'), COALESCE(NULLIF(p.sector, ''), '?'), t.source, count(*)
@@ -125,19 +133,23 @@ def _participants(db) -> Section:
         WHERE p.is_facilitator = 0 AND EXISTS (SELECT 1 FROM segments s WHERE s.participant_id = p.id)
         GROUP BY 1, 2, 3""").fetchall()
     sec = Section("Deelnemers")
+    source_name = _source_names(db)
     total = sum(r[3] for r in rows)
     by_source: dict[str, int] = {}
     for _role, _sector, source, n in rows:
         by_source[source] = by_source.get(source, 0) + n
-    per_source = ", ".join(f"{n} in {SOURCE_NAMES.get(s, s)}" for s, n in sorted(by_source.items()))
+    per_source = ", ".join(f"{n} in {source_name(s)}" for s, n in sorted(by_source.items()))
     sec.blocks.append(Block([12], f"{total} deelnemers spraken of antwoordden ({per_source or 'geen'}). Een deelnemer "
                                   "telt per bron: wie aan twee sessies deelnam, telt twee keer."))
-    sectors = sorted({r[1] for r in rows}, key=lambda s: (s == "?", s))
+    from ..vocabulary import current
+
+    vocab = current(db)
+    sectors = vocab.order("sector", {r[1] for r in rows})  # the study's order, '?' last
     roles: dict[str, dict[str, int]] = {}
     for role, sector, _source, n in rows:
         roles.setdefault(role, {}).setdefault(sector, 0)
         roles[role][sector] += n
-    table = [["rol", *sectors, "totaal"]]
+    table = [["rol", *[vocab.sector_label(s) for s in sectors], "totaal"]]
     for role in sorted(roles, key=lambda r: (-sum(roles[r].values()), r)):
         table.append([role, *[str(roles[role].get(s, 0)) for s in sectors], str(sum(roles[role].values()))])
     table.append(["totaal", *[str(sum(roles[r].get(s, 0) for r in roles)) for s in sectors], str(total)])
@@ -269,14 +281,14 @@ def _software(db) -> Section:
 
     from .. import __version__
     from ..db import get_setting
-    from ..doctor import _version
+    from ..doctor import installed_version
     from ..nlp.pipeline import DEFAULT_MODEL, model_installed
 
     model = get_setting(db, "model")
-    pipeline = model or (f"{DEFAULT_MODEL} {_version(DEFAULT_MODEL)}" if model_installed(DEFAULT_MODEL)
+    pipeline = model or (f"{DEFAULT_MODEL} {installed_version(DEFAULT_MODEL)}" if model_installed(DEFAULT_MODEL)
                          else "offline Nederlandse pijplijn (spacy-lookups-data), geen spaCy-model geïnstalleerd")
-    parts = [f"focuscode {__version__}", f"Python {platform.python_version()}", f"spaCy {_version('spacy')}",
-             f"deduce {_version('deduce')}", f"SQLite {sqlite3.sqlite_version}", f"taalpijplijn: {pipeline}"]
+    parts = [f"focuscode {__version__}", f"Python {platform.python_version()}", f"spaCy {installed_version('spacy')}",
+             f"deduce {installed_version('deduce')}", f"SQLite {sqlite3.sqlite_version}", f"taalpijplijn: {pipeline}"]
     sec = Section("Software")
     sec.blocks.append(Block([27], "Gecodeerd en geteld met " + "; ".join(parts) + ". focuscode controleert elk bestand "
                                   "bij import met deduce op persoonsgegevens (tenzij dat bij import is uitgezet)."))

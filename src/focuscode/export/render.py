@@ -1,4 +1,7 @@
-"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON.
+"""Rendering a theme summary: Markdown, Word, HTML, Excel, CSV and JSON, and writing it.
+
+summary.py builds the themes and quotes and knows nothing of formats; this module
+imports it, never the other way round.
 
 Every writer takes (themes, options, path). Word uses real headings and the
 "Quote" style, HTML is one self-contained file (inline CSS, no scripts, no
@@ -10,19 +13,23 @@ from __future__ import annotations
 import csv
 import html
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..analysis.prevalence import prevalence_phrase
-from .safe import csv_row, md_inline, strip_controls, xlsx_append
-from .summary import LABELS, SECTORS, CodeSummary, SummaryOptions, basis_line, method_line
+from ..errors import FocuscodeError, UsageError
+from .safe import csv_row, md_inline, private_dir, private_file, strip_controls, xlsx_append
+from .summary import LABELS, CodeSummary, SummaryOptions, basis_line, method_line, study_of
 
 
 def _fmt_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-"
 
 
-def _sector(counts: dict[str, int], sector: str) -> int:
-    return counts.get(sector, 0)
+def _sectors(opts) -> list[tuple[str, str]]:
+    """(code, shown label) of each sector column, in the study's order."""
+    vocab = study_of(opts)
+    return [(t.code, t.label(opts.lang)) for t in vocab.sectors]
 
 
 def _count_rows(themes: list[CodeSummary]):
@@ -41,19 +48,21 @@ def markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
     # no raw HTML, no links or images, and a '|' in a role or code name stays in its cell.
     m = md_inline
     L = LABELS[opts.lang]
+    sectors = _sectors(opts)
     lines = [f"# {L['title']}", "", f"_{m(basis_line(opts))}_", "", f"_{m(method_line(opts))}_", ""]
     for t in themes:
         lines += [f"## {m(t.name)}", "", f"_{prevalence_phrase(t.participants, t.sessions, opts.lang)}_", ""]
         if t.description:
             lines += [m(t.description), ""]
         lines += [
-            f"| {L['code']} | {L['segments']} | {L['participants']} | {L['sessions']} | po | vo | {L['by_role']} |",
-            "|---|---:|---:|---:|---:|---:|---|",
+            f"| {L['code']} | {L['segments']} | {L['participants']} | {L['sessions']} | "
+            + "".join(f"{m(label)} | " for _s, label in sectors) + f"{L['by_role']} |",
+            "|---|---:|---:|---:|" + "---:|" * len(sectors) + "---|",
         ]
         for c in [t, *t.subcodes]:
             name = f"**{m(c.name)}**" if c is t else f"↳ {m(c.name)}"
-            lines.append(f"| {name} | {c.segments} | {c.participants} | {c.sessions} | {_sector(c.by_sector, 'po')} | "
-                         f"{_sector(c.by_sector, 'vo')} | {m(_fmt_counts(c.by_role))} |")
+            lines.append(f"| {name} | {c.segments} | {c.participants} | {c.sessions} | "
+                         + "".join(f"{c.by_sector.get(s, 0)} | " for s, _l in sectors) + f"{m(_fmt_counts(c.by_role))} |")
         lines += ["", f"### {L['quotes']}", ""]
         if not t.quotes:
             lines += [f"_{L['no_quotes']}_", ""]
@@ -81,6 +90,7 @@ blockquote .who{font-style:normal;color:#555;white-space:nowrap}.meta{color:#666
 def html_page(themes: list[CodeSummary], opts: SummaryOptions) -> str:
     L = LABELS[opts.lang]
     e = html.escape
+    sectors = _sectors(opts)
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{opts.lang}"><head><meta charset="utf-8">',
@@ -97,14 +107,15 @@ def html_page(themes: list[CodeSummary], opts: SummaryOptions) -> str:
             out.append(f"<p>{e(t.description)}</p>")
         out.append(
             f"<table><thead><tr><th>{e(L['code'])}</th><th>{e(L['segments'])}</th><th>{e(L['participants'])}</th>"
-            f"<th>{e(L['sessions'])}</th><th>po</th><th>vo</th><th>{e(L['by_role'])}</th></tr></thead><tbody>"
+            f"<th>{e(L['sessions'])}</th>" + "".join(f"<th>{e(label)}</th>" for _s, label in sectors)
+            + f"<th>{e(L['by_role'])}</th></tr></thead><tbody>"
         )
         for c in [t, *t.subcodes]:
             cls = "" if c is t else ' class="sub"'
             out.append(
                 f"<tr{cls}><td>{e(c.name)}</td><td class=\"n\">{c.segments}</td><td class=\"n\">{c.participants}</td>"
-                f"<td class=\"n\">{c.sessions}</td><td class=\"n\">{_sector(c.by_sector, 'po')}</td>"
-                f"<td class=\"n\">{_sector(c.by_sector, 'vo')}</td><td>{e(_fmt_counts(c.by_role))}</td></tr>"
+                f"<td class=\"n\">{c.sessions}</td>" + "".join(f"<td class=\"n\">{c.by_sector.get(s, 0)}</td>" for s, _l in sectors)
+                + f"<td>{e(_fmt_counts(c.by_role))}</td></tr>"
             )
         out.append("</tbody></table>")
         out.append(f"<h3>{e(L['quotes'])}</h3>")
@@ -129,6 +140,7 @@ def write_docx(themes, opts, path: Path) -> None:
 
     L = LABELS[opts.lang]
     x = strip_controls  # a control character in a turn would make python-docx refuse the whole file
+    sectors = _sectors(opts)
     doc = docx.Document()
     doc.core_properties.title = L["title"]
     doc.core_properties.author = "focuscode"
@@ -143,14 +155,14 @@ def write_docx(themes, opts, path: Path) -> None:
         doc.add_paragraph(prevalence_phrase(t.participants, t.sessions, opts.lang)).runs[0].italic = True
         if t.description:
             doc.add_paragraph(x(t.description))
-        headers = [L["code"], L["segments"], L["participants"], L["sessions"], "po", "vo", L["by_role"]]
+        headers = [L["code"], L["segments"], L["participants"], L["sessions"], *[label for _s, label in sectors], L["by_role"]]
         table = doc.add_table(rows=1, cols=len(headers))
         table.style = "Light Grid Accent 1"
         for cell, text in zip(table.rows[0].cells, headers):
             cell.text = text
         for c in [t, *t.subcodes]:
             values = [c.name if c is t else f"  {c.name}", c.segments, c.participants, c.sessions,
-                      _sector(c.by_sector, "po"), _sector(c.by_sector, "vo"), _fmt_counts(c.by_role)]
+                      *[c.by_sector.get(s, 0) for s, _l in sectors], _fmt_counts(c.by_role)]
             for cell, value in zip(table.add_row().cells, values):
                 cell.text = x(str(value))
         doc.add_heading(L["quotes"], level=2)
@@ -172,12 +184,13 @@ def _theme_table(themes, opts) -> tuple[list[str], list[list]]:
     L = LABELS[opts.lang]
     roles = sorted({r for _k, _t, c in _count_rows(themes) for r in c.by_role})
     sources = sorted({s for _k, _t, c in _count_rows(themes) for s in c.by_source})
-    header = [L["kind"], L["theme"], L["code"], L["segments"], L["participants"], L["sessions"], *SECTORS,
+    sectors = _sectors(opts)
+    header = [L["kind"], L["theme"], L["code"], L["segments"], L["participants"], L["sessions"], *[label for _s, label in sectors],
               *[f"{L['role'].lower()}: {r}" for r in roles], *[f"{L['source'].lower()}: {s}" for s in sources]]
     rows = []
     for kind, theme, c in _count_rows(themes):
         rows.append([kind if opts.lang == "nl" else {"thema": "theme"}.get(kind, kind), theme, c.name, c.segments,
-                     c.participants, c.sessions, *[c.by_sector.get(s, 0) for s in SECTORS],
+                     c.participants, c.sessions, *[c.by_sector.get(s, 0) for s, _l in sectors],
                      *[c.by_role.get(r, 0) for r in roles], *[c.by_source.get(s, 0) for s in sources]])
     return header, rows
 
@@ -194,30 +207,31 @@ def _quote_table(themes, opts) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def write_xlsx(themes, opts, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _fill_sheet(ws, header: list[str], rows: list[list]) -> None:
+    """Header in bold, then the rows, every cell through xlsx_append (no live formulas)."""
+    from openpyxl.styles import Font
 
-    L = LABELS[opts.lang]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = L["sheet_themes"]
-    header, rows = _theme_table(themes, opts)
     xlsx_append(ws, header)
     for row in rows:
         xlsx_append(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+
+
+def write_xlsx(themes, opts, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    L = LABELS[opts.lang]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L["sheet_themes"]
+    _fill_sheet(ws, *_theme_table(themes, opts))
     ws.freeze_panes = "A2"
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 22
     qs = wb.create_sheet(L["sheet_quotes"])
-    header, rows = _quote_table(themes, opts)
-    xlsx_append(qs, header)
-    for row in rows:
-        xlsx_append(qs, row)
-    for cell in qs[1]:
-        cell.font = Font(bold=True)
+    _fill_sheet(qs, *_quote_table(themes, opts))
     qs.column_dimensions["C"].width = 90
     qs.column_dimensions["D"].width = 28
     for row in qs.iter_rows(min_row=2, min_col=3, max_col=3):
@@ -230,13 +244,14 @@ def write_xlsx(themes, opts, path: Path) -> None:
 def write_csv(themes, opts, path: Path) -> None:
     """One row per quote, with the theme's counts beside it; themes without quotes get one row."""
     L = LABELS[opts.lang]
-    header = [L["theme"], L["segments"], L["participants"], L["sessions"], "po", "vo",
+    sectors = _sectors(opts)
+    header = [L["theme"], L["segments"], L["participants"], L["sessions"], *[label for _s, label in sectors],
               L["rank"], L["quote"], L["attribution"], L["role"], L["sector"], L["source"], L["centrality"], "segment_id"]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Dutch text correctly
         w = csv.writer(fh)
         w.writerow(csv_row(header))
         for t in themes:
-            counts = [t.name, t.segments, t.participants, t.sessions, t.by_sector.get("po", 0), t.by_sector.get("vo", 0)]
+            counts = [t.name, t.segments, t.participants, t.sessions, *[t.by_sector.get(s, 0) for s, _l in sectors]]
             if not t.quotes:
                 w.writerow(csv_row(counts + ["", "", "", "", "", "", "", ""]))
             for i, q in enumerate(t.quotes, start=1):
@@ -259,4 +274,34 @@ def write_json(themes, opts, path: Path) -> None:
     path.write_text(json.dumps(summary_json(themes, opts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-WRITERS = {"md": write_md, "html": write_html, "docx": write_docx, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
+WRITERS = {"md": write_md, "docx": write_docx, "html": write_html, "xlsx": write_xlsx, "csv": write_csv, "json": write_json}
+FORMATS = tuple(WRITERS)
+
+
+def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
+    """Write the summary in `fmt` into out_dir; returns the file written."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
+    from ..analysis.units import coding_scope
+    from .summary import build_summary
+
+    from ..vocabulary import current
+
+    themes = build_summary(db, opts)
+    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders), vocabulary=opts.vocabulary or current(db))
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FocuscodeError("--out must be a folder", path=str(out))
+    private_dir(out)
+    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        # A summary quotes participants word for word: owner-only like the project
+        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
+        private_file(tmp)
+        WRITERS[fmt](themes, opts, tmp)
+        tmp.replace(target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .summary import SummaryOptions, write_summary
+from .render import write_summary
+from .summary import SummaryOptions
 
 BARS = "themas-per-sector.png"
 HEATMAP = "samen-voorkomen.png"

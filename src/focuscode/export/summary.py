@@ -10,17 +10,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
-from pathlib import Path
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError
 from . import paused_gc
-from .attribution import attribution
-from .safe import private_dir, private_file
 from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
 
-FORMATS = ("md", "docx", "html", "xlsx", "csv", "json")
-SECTORS = ("po", "vo")
 
 LABELS = {
     "nl": {
@@ -106,6 +101,9 @@ class SummaryOptions:
     # Whose accepted codings the summary counts; filled in by write_summary so that
     # the summary says so, and says when several coders' work is pooled.
     coders: tuple[str, ...] = ()
+    # The study's vocabulary (vocabulary.Vocabulary): sector columns, labels, attributions.
+    # Filled in from the project by build_summary and write_summary.
+    vocabulary: object = None
 
 
 @dataclass
@@ -135,8 +133,8 @@ def _check(db, opts: SummaryOptions) -> None:
         raise UsageError("--per-theme must be 0 or more")
     if not 1 <= opts.min_words <= opts.max_words:
         raise UsageError(f"quote length {opts.min_words}-{opts.max_words} words is not a range")
-    if opts.sector and opts.sector.lower() not in SECTORS:
-        raise UsageError(f"--sector must be po or vo, not '{opts.sector}'")
+    if opts.sector:
+        study_of(opts).check_sector(opts.sector, "--sector")
     if opts.coder and not db.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", [opts.coder]).fetchone():
         raise UnknownCoderError(f"no codings by coder '{opts.coder}'")
     if opts.source and not db.execute("SELECT 1 FROM transcripts WHERE source = ? LIMIT 1", [opts.source]).fetchone():
@@ -191,7 +189,18 @@ def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
     return rows
 
 
+def study_of(opts: SummaryOptions):
+    """The vocabulary a summary is built and rendered with (the default study's if unset)."""
+    from ..vocabulary import default
+
+    return opts.vocabulary or default()
+
+
 def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+    from ..vocabulary import current
+
+    if opts.vocabulary is None:
+        opts = replace(opts, vocabulary=current(db))
     with paused_gc():
         return _build_summary(db, opts)
 
@@ -307,7 +316,7 @@ def _quotes(rows: list[dict], weighted: dict, profiles: dict, idf: dict, opts: S
             "segment_id": c["id"],
             "text": c["quote"],
             "words": c["words"],
-            "attribution": attribution(c["role"], c["sector"], c["source"], opts.lang),
+            "attribution": study_of(opts).attribution(c["role"], c["sector"], c["source"], opts.lang),
             "role": c["role"],
             "sector": c["sector"],
             "source": c["source"],
@@ -337,37 +346,3 @@ def basis_line(opts: SummaryOptions) -> str:
 
 def method_line(opts: SummaryOptions) -> str:
     return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang))
-
-
-def render_markdown(themes: list[CodeSummary], opts: SummaryOptions) -> str:
-    from .render import markdown
-
-    return markdown(themes, opts)
-
-
-def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
-    """Write the summary in `fmt` into out_dir; returns the file written."""
-    from . import render
-
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
-    from ..analysis.units import coding_scope
-
-    themes = build_summary(db, opts)
-    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders))
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FocuscodeError("--out must be a folder", path=str(out))
-    private_dir(out)
-    target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        # A summary quotes participants word for word: owner-only like the project
-        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
-        private_file(tmp)
-        render.WRITERS[fmt](themes, opts, tmp)
-        tmp.replace(target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target

@@ -6,4 +6,4 @@ resolves speakers against participants and writes one transcript atomically.
 
 from .model import ParsedSource, Turn  # noqa: F401
 
-SOURCES = ("focusgroep", "dialoogtafel", "interview", "enquete")
+# The sources and sectors a study knows are data: see vocabulary.py.

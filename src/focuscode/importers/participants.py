@@ -11,8 +11,6 @@ from ..errors import ParticipantsError
 from ..textio import read_text_file
 from .text import canonical_label
 
-SECTORS = ("po", "vo")
-FACILITATOR_ROLES = {"gespreksleider", "facilitator", "moderator", "interviewer", "onderzoeker"}
 CORE_COLUMNS = ("label", "role", "sector", "school_type")
 
 
@@ -32,16 +30,15 @@ def _truthy(value) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "ja", "j", "y")
 
 
-def _make(record: dict, path: str, line: int) -> Participant:
+def _make(record: dict, path: str, line: int, vocab) -> Participant:
     label = canonical_label(str(record.get("label") or ""))  # spelled as the transcript parsers spell labels
     if not label:
         raise ParticipantsError("a participant without a label", path=path, line=line)
     role = str(record.get("role") or "").strip() or "onbekend"
-    sector = str(record.get("sector") or "").strip().lower() or None
-    if sector is not None and sector not in SECTORS:
-        raise ParticipantsError(f"sector of '{label}' must be po or vo, not '{sector}'", path=path, line=line)
+    sector = vocab.check_sector(str(record.get("sector") or "").strip().lower() or None, f"sector of '{label}'",
+                                ParticipantsError, path=path, line=line)
     school_type = str(record.get("school_type") or "").strip() or None
-    facilitator = role.lower() in FACILITATOR_ROLES
+    facilitator = vocab.is_facilitator_role(role)
     if "facilitator" in record and str(record["facilitator"]).strip():
         facilitator = _truthy(record["facilitator"])
     attributes = {
@@ -61,8 +58,12 @@ def _add(out: dict[str, Participant], lines: dict[str, int], p: Participant, pat
     lines[p.label] = line
 
 
-def load_participants(path: str | Path) -> dict[str, Participant]:
-    """Read a participants CSV or YAML file into label -> Participant."""
+def load_participants(path: str | Path, vocab=None) -> dict[str, Participant]:
+    """Read a participants CSV or YAML file into label -> Participant; sectors and
+    facilitator roles as the study's vocabulary (vocabulary.py) declares them."""
+    from ..vocabulary import default
+
+    vocab = vocab or default()
     p = Path(path)
     out: dict[str, Participant] = {}
     lines: dict[str, int] = {}
@@ -71,11 +72,11 @@ def load_participants(path: str | Path) -> dict[str, Participant]:
 
         text = yamlsafe.read_text(p, error=ParticipantsError)
         for record, line in _yaml_records(text, str(p)):
-            _add(out, lines, _make(record, str(p), line), str(p), line)
+            _add(out, lines, _make(record, str(p), line, vocab), str(p), line)
     elif p.suffix.lower() in (".csv", ".tsv", ".txt"):
         text, _encoding = read_text_file(p)
         for record, line in _csv_records(text, str(p)):
-            _add(out, lines, _make(record, str(p), line), str(p), line)
+            _add(out, lines, _make(record, str(p), line, vocab), str(p), line)
     else:
         raise ParticipantsError("participants files are .csv or .yaml", path=str(p))
     if not out:
@@ -109,21 +110,17 @@ def _yaml_records(text: str, path: str):
 
 def _csv_records(text: str, path: str):
     """(record, line) per row; quoting follows RFC 4180 ("leraar ""LB"", mentor" is one field)."""
-    first = text.split("\n", 1)[0]
-    try:
-        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    # The Sniffer guesses quoting and escapes from one line and can get them wrong;
-    # only the delimiter is taken from it, the rest is the standard CSV dialect.
+    from ..textio import csv_layout
+
+    delimiter, text, skipped = csv_layout(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     try:
         header = next(reader, None)
         fields = [f.strip().lstrip("\ufeff") for f in (header or [])]
         if "label" not in fields:
-            raise ParticipantsError("the participants file needs a 'label' column", path=path, line=1)
+            raise ParticipantsError("the participants file needs a 'label' column", path=path, line=1 + skipped)
         for row in reader:
-            line = reader.line_num
+            line = reader.line_num + skipped
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(fields):
@@ -135,7 +132,7 @@ def _csv_records(text: str, path: str):
                     )
             yield dict(zip(fields, row + [""] * (len(fields) - len(row)))), line
     except csv.Error as exc:
-        raise ParticipantsError(f"not a readable CSV file ({exc})", path=path, line=reader.line_num or None) from None
+        raise ParticipantsError(f"not a readable CSV file ({exc})", path=path, line=(reader.line_num + skipped) or None) from None
 
 
 def participants_beside(transcript: Path) -> Path | None:

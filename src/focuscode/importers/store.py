@@ -16,9 +16,8 @@ from typing import Any, Callable, Iterable, Iterator
 from ..db import dumps, now, transaction
 from ..errors import FocuscodeError, InputFileError, ParticipantsError, UsageError
 from ..textio import read_bytes
-from . import SOURCES
 from .model import ParsedSource, Turn, describe_skipped
-from .participants import FACILITATOR_ROLES, SECTORS, Participant, load_participants, participants_beside
+from .participants import Participant, load_participants, participants_beside
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 CAPTION_SUFFIXES = (".vtt", ".srt")
@@ -53,6 +52,10 @@ class ImportOptions:
     # Participant attributes the study declares (besides role, sector, school type); survey
     # --meta-column names count as declared too. Other columns of a participants file are left out.
     attributes: list[str] = field(default_factory=list)
+    # The study's vocabulary (vocabulary.Vocabulary) that sectors, sources and facilitator roles
+    # are checked against: the project's, or the study file's when `study` names one.
+    vocabulary: Any = None
+    study: Path | None = None  # a study file to load into the project with the import
     # The privacy gate of this command (privacy.gate.Gate), made from the options on first use.
     gate: Any = None
     # Told (once per process) when the gate starts loading deduce's tables, which takes a while.
@@ -117,7 +120,7 @@ def parse_file(path: Path, options: ImportOptions, known: set[str] | None, data:
     if suffix in SURVEY_SUFFIXES:
         from .survey import parse_survey
 
-        return parse_survey(data, str(path), _survey_columns(options), xlsx=suffix == ".xlsx")
+        return parse_survey(data, str(path), _survey_columns(options), xlsx=suffix == ".xlsx", vocab=vocab_of(options))
     if suffix == ".docx":
         from .word import parse_docx
 
@@ -155,7 +158,7 @@ def _resolve_participants(
     for speaker in unknown:
         # "Gespreksleider", "Interviewer 2": the label says who leads the conversation.
         word = re.sub(r"[\d()\[\]*:.\s]+", " ", speaker).strip().lower()
-        if word in FACILITATOR_ROLES:
+        if vocab_of(options).is_facilitator_role(word):
             resolved[speaker] = Participant(label=speaker, role=word, is_facilitator=True)
         else:
             resolved[speaker] = Participant(label=speaker, role=options.role or "onbekend", sector=options.sector)
@@ -170,11 +173,28 @@ def _digest(data: bytes, options: ImportOptions, suffix: str) -> str:
     return file_hash(data + b"\0" + choice.encode("utf-8"))
 
 
+def vocab_of(options: ImportOptions):
+    """The vocabulary this import checks against (the default study's until one is resolved)."""
+    from ..vocabulary import default
+
+    return options.vocabulary or default()
+
+
+def resolve_vocabulary(db, options: ImportOptions):
+    """The study file's vocabulary when the import loads one, else the project's (`db`
+    None: no project yet, the default)."""
+    from ..vocabulary import current, default, load_study
+
+    if options.vocabulary is None:
+        options.vocabulary = load_study(options.study) if options.study else current(db) if db is not None else default()
+    return options.vocabulary
+
+
 def check_options(options: ImportOptions, *, dry_run: bool = False) -> None:
-    if not (dry_run and options.source is None) and options.source not in SOURCES:
-        raise UsageError(f"--source must be one of {', '.join(SOURCES)}, not '{options.source}'")
-    if options.sector is not None and options.sector not in SECTORS:
-        raise UsageError(f"--sector must be po or vo, not '{options.sector}'")
+    vocab = vocab_of(options)
+    if not (dry_run and options.source is None):
+        vocab.check_source(options.source, "--source")
+    options.sector = vocab.check_sector(options.sector, "--sector")
     if options.codes_columns and not (options.coder or "").strip():
         raise UsageError("--codes-column needs --coder NAME (whose codes they are)")
     from ..export.attribution import is_private
@@ -273,6 +293,7 @@ def _drop_undeclared(people: dict[str, Participant], declared: set[str], partici
 def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     """Import one file into the project; one transaction, nothing stored on error."""
     path = Path(path)
+    resolve_vocabulary(db, options)
     check_options(options)
     suffix = check_suffix(path)
     data = read_bytes(path)
@@ -292,7 +313,7 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
         )
     survey = suffix in SURVEY_SUFFIXES
     participants_path = options.participants or (None if survey else participants_beside(path))
-    people = load_participants(participants_path) if participants_path else {}
+    people = load_participants(participants_path, vocab_of(options)) if participants_path else {}
     warnings = _drop_undeclared(people, _declared(db, options), participants_path)
     parsed = parse_file(path, options, set(people) or None, data)
     del data
@@ -345,6 +366,14 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
             )
         db.table("segments").insert_all(rows, batch_size=500)
         kept = _reattach(db, transcript_id, old) if old else 0
+        if old:
+            from ..audit import record
+
+            dropped = sorted(set(old["occurrence"]) - set(old["segment_map"]))
+            record(db, "import replace", transcript_id=transcript_id, replaced_transcript_id=existing[0],
+                   segments=len(rows), segments_kept=len(old["segment_map"]), segments_dropped=dropped,
+                   codings_kept=kept, segment_map={str(k): v for k, v in old["segment_map"].items()},
+                   coding_map={str(k): v for k, v in old["coding_map"].items()})
         imported = _store_codes(db, transcript_id, parsed.turns, code_ids, options.coder) if options.codes_columns else 0
     status = "replaced" if existing is not None else "imported"
     return ImportResult(
@@ -387,9 +416,18 @@ def import_many(
     db, paths: Iterable[str | Path], options: ImportOptions, *, on_result: Callable[[ImportResult | ImportFailure], None] | None = None
 ) -> list[ImportResult | ImportFailure]:
     """Import files and folders in one transaction; a bad file is rolled back alone and reported."""
+    resolve_vocabulary(db, options)
     check_options(options)
     results: list[ImportResult | ImportFailure] = []
     with transaction(db):
+        if options.study is not None:
+            from ..vocabulary import store_study
+
+            from ..vocabulary import label_fields
+
+            # Its labels end up in exports: through the gate like every other door.
+            privacy_gate(options).check(label_fields(options.vocabulary, str(options.study)), path=str(options.study))
+            store_study(db, options.vocabulary)  # with the files: all of it or none
         for path in expand_paths(paths, surveys=bool(options.text_columns)):
             try:
                 with db.atomic():  # a savepoint: this file's writes only
@@ -434,7 +472,7 @@ def preview_file(path: str | Path, options: ImportOptions) -> Preview:
     data = read_bytes(path)
     survey = suffix in SURVEY_SUFFIXES
     participants_path = options.participants or (None if survey else participants_beside(path))
-    people = load_participants(participants_path) if participants_path else {}
+    people = load_participants(participants_path, vocab_of(options)) if participants_path else {}
     parsed = parse_file(path, options, set(people) or None, data)
     del data
     speakers: dict[str, dict] = {}
@@ -619,12 +657,10 @@ def _reattach(db, transcript_id: int, saved: dict) -> int:
     for row in saved["seen"]:
         if row["segment_id"] in seg_map:
             db.table("seen").insert({**row, "segment_id": seg_map[row["segment_id"]]}, replace=True)
-    # The audit trail follows the turns it is about. New ids are always above every
-    # id the trail mentions (see _next_free_id), so these updates cannot chain.
-    for old, new in seg_map.items():
-        db.execute("UPDATE coding_events SET segment_id = ? WHERE segment_id = ?", [new, old])
-    for old, new in id_map.items():
-        db.execute("UPDATE coding_events SET coding_id = ? WHERE coding_id = ?", [new, old])
+    # coding_events is history and is not rewritten: its old ids are never reused (see
+    # _next_free_id), and the audit line of this replace maps each kept turn to its new id.
+    saved["segment_map"] = seg_map
+    saved["coding_map"] = id_map
     return kept
 
 

@@ -21,15 +21,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputFileError, UsageError
-from ..textio import decode_bytes, read_bytes
+from ..textio import csv_layout, decode_bytes
 from ..ziplimits import XLSX, check_package
 from .model import ParsedSource, Skipped, Turn
 
-SECTORS = ("po", "vo")
 CODE_SEPARATOR = ";"
 MAX_ANSWER_CHARS = 32_767  # Excel's own limit for one cell: a longer "answer" is not one
 MAX_ROWS = 200_000
@@ -49,18 +47,7 @@ class SurveyColumns:
 
 def _csv_rows(data: bytes, path: str) -> tuple[Iterator[tuple[int, list[str]]], str]:
     text, encoding = decode_bytes(data, path)
-    text = text.lstrip("\ufeff")
-    first, _, rest = text.partition("\n")
-    hint = first.strip().lower()
-    if len(hint) == 5 and hint.startswith("sep="):
-        # Excel's delimiter hint, written by tools that export "for Excel": not the header.
-        delimiter, text = first.strip()[4], rest
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-    offset = 1 if text is rest else 0  # rows keep the file's numbering
+    delimiter, text, offset = csv_layout(text)  # offset: rows keep the file's numbering
 
     def rows():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
@@ -181,7 +168,12 @@ def _skip_header_rows(rows, index: dict[str, int], columns: SurveyColumns, skipp
     return itertools.chain(first, rows)
 
 
-def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) -> ParsedSource:
+def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool, vocab=None) -> ParsedSource:
+    """A survey's answers as turns; a sector column's values must be sectors of the study
+    (`vocab`, the default study's when None)."""
+    from ..vocabulary import default
+
+    vocab = vocab or default()
     if not columns.text:
         raise InputFileError("a survey file needs --text-column NAME (repeat it for several questions)", path=path)
     if columns.codes and len(columns.codes) != len(columns.text):
@@ -216,8 +208,9 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) 
 
         rid, role = cell(columns.id), cell(columns.role)
         sector = cell(columns.sector).lower()
-        if sector and sector not in SECTORS:
-            raise InputFileError(f"sector must be po or vo, not '{sector}' (column '{columns.sector}')", path=path, line=row)
+        if sector and not vocab.is_sector(sector):
+            raise InputFileError(f"sector must be {vocab.sector_phrase()}, not '{sector}' (column '{columns.sector}')",
+                                 path=path, line=row)
         attributes = {m: cell(m) for m in columns.meta if cell(m)}
         for question, codes_column in pairs:
             answer = cell(question)
@@ -248,7 +241,3 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool) 
         metadata["sheet"] = sheet
     return ParsedSource(turns=turns, source_type="xlsx" if xlsx else "csv", encoding=encoding, metadata=metadata,
                         skipped=skipped)
-
-
-def read_survey(path: Path, columns: SurveyColumns) -> ParsedSource:
-    return parse_survey(read_bytes(path), str(path), columns, xlsx=path.suffix.lower() == ".xlsx")

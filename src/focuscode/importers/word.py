@@ -38,7 +38,7 @@ _OTHER_HEADERS = {
 _PROSE_END = re.compile(r"[.?!…\"”]$")
 
 
-def _open(data: bytes, path: str):
+def open_docx(data: bytes, path: str):
     # python-docx raises zipfile, KeyError, lxml and its own errors for damaged files;
     # all of them mean the same thing to the user.
     import docx
@@ -251,7 +251,7 @@ def _body(document) -> tuple[list[str], dict[int, object], list[Skipped]]:
 def parse_docx(data: bytes, path: str = "<docx>", *, speaker_pattern: str | None = None,
                known_speakers: set[str] | None = None) -> ParsedSource:
     """Turns from .docx bytes, with the layout used ('paragraphs', 'table' or both) in metadata."""
-    document = _open(data, path)
+    document = open_docx(data, path)
     try:
         lines, fixed, skipped = _body(document)
     except InputFileError:

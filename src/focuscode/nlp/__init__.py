@@ -20,7 +20,6 @@ _EXPORTS = {
     "train_textcat": "textcat",
     "kfold_indices": "metrics",
     "prf": "metrics",
-    "cohen_kappa": "metrics",
     "cross_validate": "evaluate",
 }
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..errors import FocuscodeError
-from .metrics import cohen_kappa, kfold_indices, prf
+from ..agreement import cohen_kappa
+from .metrics import kfold_indices, prf
 from .textcat import train_textcat
 
 METHODS = ("rules", "model", "combined")

@@ -1,10 +1,11 @@
-"""Agreement and accuracy measures, in plain Python so they are easy to check by hand."""
+"""Accuracy measures and folds, in plain Python so they are easy to check by hand.
+
+Cohen's kappa lives in focuscode.agreement (one implementation for agreement and evaluate)."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
-from typing import Hashable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 
 def kfold_indices(n: int, k: int, seed: int = 0) -> list[tuple[list[int], list[int]]]:
@@ -66,23 +67,3 @@ def prf(
         "support": tp + fn,
     }
     return out
-
-
-def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
-    """Cohen's kappa between two raters' nominal labels: (po - pe) / (1 - pe).
-
-    po is the observed agreement, pe the agreement expected from each rater's own label
-    frequencies. When pe is 1 (both raters always give the one same label) kappa is
-    undefined; we return 1.0 if they agree everywhere, as agreement is then perfect.
-    """
-    if len(a) != len(b):
-        raise ValueError(f"the raters labelled {len(a)} and {len(b)} items")
-    n = len(a)
-    if n == 0:
-        raise ValueError("kappa needs at least one item")
-    po = sum(x == y for x, y in zip(a, b)) / n
-    ca, cb = Counter(a), Counter(b)
-    pe = sum(ca[label] * cb[label] for label in ca) / (n * n)
-    if pe == 1.0:
-        return 1.0
-    return (po - pe) / (1 - pe)

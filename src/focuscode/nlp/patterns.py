@@ -26,7 +26,7 @@ class SimplePattern(NamedTuple):
             raise ValueError("lowercase forms are needed for this pattern")
         n = len(self.words)
         first_column, first_words = columns[0], self.words[0]
-        starts = sorted({i for h in first_words for i in _positions(first_column, h)})
+        starts = sorted({i for h in first_words for i in positions(first_column, h)})
         out: list[tuple[int, int]] = []
         next_free = 0
         for start in starts:
@@ -63,7 +63,7 @@ def compile_simple(pattern: list[dict], strings) -> SimplePattern | None:
     return SimplePattern(tuple(attrs), tuple(words)) if attrs else None
 
 
-def _positions(values: list[int], value: int) -> Iterator[int]:
+def positions(values: list[int], value: int) -> Iterator[int]:
     # list.index searches in C: much faster than enumerating the tokens in Python
     i = -1
     while True:

@@ -161,11 +161,11 @@ class GappedMatcher:
         return out
 
     def _starts(self, accepted: frozenset[int], lemmas, lowers) -> list[int]:
-        from .patterns import _positions
+        from .patterns import positions
 
-        found = {i for h in accepted for i in _positions(lemmas, h)}
+        found = {i for h in accepted for i in positions(lemmas, h)}
         if lowers is not None:
-            found |= {i for h in accepted for i in _positions(lowers, h)}
+            found |= {i for h in accepted for i in positions(lowers, h)}
         return sorted(found)
 
     @staticmethod

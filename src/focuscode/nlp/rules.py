@@ -24,12 +24,12 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from spacy.attrs import LEMMA, LOWER
 
-from ..codebook import Code
+from ..codebook import Code, one_line
 from ..errors import CodebookError, ModelError
 from . import compounds
 from .lemmatizer import LEMMA_HASHES
 from .lexicon import is_verb, lemmatize, lemmatize_lower, tables
-from .patterns import SimplePattern, _positions, compile_simple
+from .patterns import SimplePattern, compile_simple, positions
 from .phrases import GappedMatcher, split_separable
 
 
@@ -131,7 +131,7 @@ class RuleMatcher:
             self._add_key(matcher, f"p{rule.source}", rule, [spacy_pattern], greedy="LONGEST")
         except Exception as exc:  # MatchPatternError, ValueError, TypeError for odd values
             raise ModelError(
-                f"code '{code}': spaCy rejects pattern {json.dumps(pattern, ensure_ascii=False)}: {_one_line(exc)}"
+                f"code '{code}': spaCy rejects pattern {json.dumps(pattern, ensure_ascii=False)}: {one_line(exc)}"
             ) from None
         required = []
         for attr, words in _required_words(spacy_pattern):
@@ -242,7 +242,7 @@ class RuleMatcher:
         adjectives = None  # positions a tagger marked ADJ, looked up once a verb keyword fires
         for values, hits in ((lemmas, fired), (lowers or [], fired_lower)):
             for h, pairs in hits.items():
-                for i in _positions(values, h):
+                for i in positions(values, h):
                     for rule, compound in pairs:
                         if rule.verb:
                             if adjectives is None:
@@ -389,9 +389,3 @@ def _word_span(doc, code: str, term: str, what: str):
     if not words:
         raise CodebookError(f"{what} '{term}' of code '{code}' has no word to match (only punctuation or spaces)")
     return doc[words[0] : words[-1] + 1]
-
-
-def _one_line(exc: Exception) -> str:
-    text = str(exc)
-    details = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
-    return "; ".join(details) if details else " ".join(text.split())

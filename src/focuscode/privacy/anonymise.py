@@ -174,9 +174,9 @@ def _load(path: Path) -> _Source:
                              path=str(path))
     data = read_bytes(path)
     if suffix == ".docx":
-        from ..importers.word import _open
+        from ..importers.word import open_docx
 
-        document = _open(data, str(path))
+        document = open_docx(data, str(path))
         paragraphs = list(document.paragraphs)
         for table in document.tables:
             for row in table.rows:

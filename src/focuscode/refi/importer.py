@@ -21,7 +21,6 @@ from pathlib import Path
 
 from ..db import dumps, now, transaction
 from ..errors import ExchangeError
-from ..importers import SOURCES
 from . import ORIGIN_PREFIX
 from .reader import RefiProject, read_project
 from .writer import SELECTION_PREFIX
@@ -90,9 +89,11 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
     """
     from ..privacy.gate import Gate, attribute_key, declare_attributes, declared_attributes
 
+    from ..vocabulary import current
+
     p = Path(path)
-    if source is not None and source not in SOURCES:
-        raise ExchangeError(f"--source must be one of {', '.join(SOURCES)}, not '{source}'")
+    vocab = current(db)
+    vocab.check_source(source, "--source", ExchangeError)
     project = project or read_project(p)
     result = RefiImportResult(str(p), project.name, project.origin)
     declared = declared_attributes(db) | {attribute_key(a) for a in attributes}
@@ -132,8 +133,8 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                 seen_names[name] = seen_names.get(name, 0) + 1
                 name = f"{name} ({seen_names[name]})"
             src_source = source or src.variables.get("bron") or src.variables.get("source") or "interview"
-            if src_source not in SOURCES:
-                src_source = "interview"
+            if not vocab.is_source(src_source):
+                src_source = "interview" if vocab.is_source("interview") else vocab.source_codes[0]
             segs = _segments(project, src) if src.text is not None else []
             meta = {"refi": {"guid": src.guid, "kind": src.kind, "project": project.name, "origin": project.origin}}
             if src.text is None:
@@ -201,7 +202,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
             unique.setdefault((row["segment_id"], row["code_id"], row["coder"]), row)
         db.table("codings").insert_all(list(unique.values()), batch_size=1000)
         result.codings = len(unique)
-        result.cases = _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript)
+        result.cases = _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript, vocab)
         for code in project.walk_codes():
             for g in code.notes:
                 _memo(project, g, memo_rows, users, stamp, target="code", code_id=code_ids[code.guid])
@@ -325,7 +326,7 @@ def _store_codes(db, project: RefiProject, result: RefiImportResult) -> dict[str
     return ids
 
 
-def _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript) -> int:
+def _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript, vocab) -> int:
     """Each case becomes a participant of every transcript it speaks in."""
     count = 0
     for case in project.cases:
@@ -342,7 +343,7 @@ def _store_cases(db, project, source_transcript, source_segments, selection_segm
                 record["is_facilitator"] = int(bool(value) if isinstance(value, bool) else str(value).lower() in ("true", "1", "ja"))
             else:
                 attributes[key] = value
-        if record["sector"] not in (None, "po", "vo"):
+        if record["sector"] is not None and not vocab.is_sector(record["sector"]):  # kept, as an attribute
             attributes["sector"] = record["sector"]
             record["sector"] = None
         record["attributes"] = json.dumps(attributes, ensure_ascii=False, sort_keys=True)

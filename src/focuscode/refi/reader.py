@@ -94,11 +94,9 @@ class RefiProject:
     project_notes: list[str] = field(default_factory=list)
 
     def walk_codes(self):
-        stack = list(reversed(self.codes))
-        while stack:
-            code = stack.pop()
-            yield code
-            stack.extend(reversed(code.children))
+        from ..codebook import walk
+
+        return walk(self.codes)
 
 
 # --- XML ---------------------------------------------------------------------------------------

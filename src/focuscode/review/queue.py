@@ -66,7 +66,7 @@ def build_queue(db, coder: str, f: ReviewFilter) -> Queue:
         if not db.execute("SELECT 1 FROM transcripts WHERE name = ?", [f.transcript]).fetchone():
             raise FocuscodeError(f"no transcript named '{f.transcript}'")
     who, who_params = speaker_clauses(
-        role=f.role, sector=f.sector, transcript=f.transcript, include_facilitator=f.include_facilitator
+        db, role=f.role, sector=f.sector, transcript=f.transcript, include_facilitator=f.include_facilitator
     )
     clauses += who
     params += who_params
