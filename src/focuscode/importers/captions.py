@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import TranscriptError
 from ..textio import read_text_file
 from .model import ParsedSource, Turn
-from .text import plausible_label, shorten
+from .text import canonical_label, plausible_label, shorten
 
 _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(r"^\s*" + _TS + r"\s*-->\s*" + _TS + r"(?:\s+.*)?$")
@@ -35,7 +35,7 @@ def _plausible(label: str, known: set[str] | None) -> bool:
     label = label.strip()
     if label.startswith("["):
         return True  # a pseudonymised speaker such as [PERSOON-1]
-    return (known is not None and label in known) or plausible_label(label)
+    return (known is not None and canonical_label(label) in known) or plausible_label(label)
 
 
 def _speaker_and_text(payload: list[str], known: set[str] | None) -> tuple[str | None, str]:
@@ -43,13 +43,13 @@ def _speaker_and_text(payload: list[str], known: set[str] | None) -> tuple[str |
     speaker = None
     voice = _VOICE.search(raw)
     if voice:
-        speaker = html.unescape(voice.group(1)).strip()
+        speaker = canonical_label(html.unescape(voice.group(1)))
     text = html.unescape(_TAG.sub("", raw)).replace("\u00a0", " ")
     text = " ".join(text.split())
     if speaker is None:
         m = _PREFIX.match(text)
         if m and _plausible(m.group("speaker"), known):
-            speaker, text = m.group("speaker").strip(), m.group("text").strip()
+            speaker, text = canonical_label(m.group("speaker")), m.group("text").strip()
     return speaker or None, text
 
 
@@ -69,6 +69,11 @@ def parse_captions(text: str, path: str = "<captions>", *, kind: str = "vtt", kn
     cues = 0
     i = 1 if kind == "vtt" else 0
     n = len(lines)
+    if kind == "vtt":
+        # The header runs from "WEBVTT" to the first blank line: YouTube, Amara and Stream
+        # write "Kind: captions" and "Language: nl" there, which are no cues.
+        while i < n and lines[i].strip() and "-->" not in lines[i]:
+            i += 1
     while i < n:
         if not lines[i].strip():
             i += 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import ParticipantsError
 from ..textio import read_text_file
+from .text import canonical_label
 
 CORE_COLUMNS = ("label", "role", "sector", "school_type")
 
@@ -30,7 +31,7 @@ def _truthy(value) -> bool:
 
 
 def _make(record: dict, path: str, line: int, vocab) -> Participant:
-    label = str(record.get("label") or "").strip()
+    label = canonical_label(str(record.get("label") or ""))  # spelled as the transcript parsers spell labels
     if not label:
         raise ParticipantsError("a participant without a label", path=path, line=line)
     role = str(record.get("role") or "").strip() or "onbekend"

@@ -26,7 +26,7 @@ from typing import Iterator
 from ..errors import InputFileError, UsageError, setting
 from ..textio import csv_layout, decode_bytes
 from ..ziplimits import XLSX, check_package
-from .model import ParsedSource, Turn
+from .model import ParsedSource, Skipped, Turn
 
 CODE_SEPARATOR = ";"
 MAX_ANSWER_CHARS = 32_767  # Excel's own limit for one cell: a longer "answer" is not one
@@ -143,14 +143,28 @@ def _check_columns(header: list[str], columns: SurveyColumns, path: str, line: i
     return index
 
 
-def _skip_qualtrics_headers(rows):
-    """Qualtrics puts two more header rows under the column ids: the question texts, then
-    {"ImportId": ...} per column. Neither is an answer."""
+# What SurveyMonkey writes in its second header row above an open question (English and Dutch exports).
+_SUBHEADER_WORDS = {"response", "open-ended response", "other (please specify)", "antwoord", "open antwoord",
+                    "reactie", "open reactie", "overig (geef op)", "anders (graag specificeren)"}
+
+
+def _skip_header_rows(rows, index: dict[str, int], columns: SurveyColumns, skipped: list):
+    """Header rows under the column names are not answers. Qualtrics writes two (the
+    question texts, then {"ImportId": ...} per column); SurveyMonkey one, with "Response" or
+    "Open-Ended Response" above each open answer and no respondent id."""
     import itertools
 
     first = list(itertools.islice(rows, 2))
     if len(first) == 2 and any(_clean(c).startswith('{"ImportId"') for c in first[1][1]):
+        skipped.extend(Skipped(row, "Qualtrics header row") for row, _ in first)
         first = []
+    elif first:
+        row, cells = first[0]
+        texts = [_clean(cells[index[t]]) if index[t] < len(cells) else "" for t in columns.text]
+        rid = _clean(cells[index[columns.id]]) if columns.id and index[columns.id] < len(cells) else ""
+        if not rid and any(texts) and all(t.lower() in _SUBHEADER_WORDS for t in texts if t):
+            skipped.append(Skipped(row, "SurveyMonkey header row"))
+            first = first[1:]
     return itertools.chain(first, rows)
 
 
@@ -178,7 +192,8 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool, 
     if header is None:
         raise InputFileError("the file is empty", path=path)
     index = _check_columns(header[1], columns, path, header[0])
-    rows = _skip_qualtrics_headers(rows)
+    skipped: list[Skipped] = []
+    rows = _skip_header_rows(rows, index, columns, skipped)
     pairs = list(zip(columns.text, columns.codes or [None] * len(columns.text)))
     turns: list[Turn] = []
     for count, (row, cells) in enumerate(rows, start=1):
@@ -224,4 +239,5 @@ def parse_survey(data: bytes, path: str, columns: SurveyColumns, *, xlsx: bool, 
         metadata["codes_columns"] = dict(pairs)
     if sheet:
         metadata["sheet"] = sheet
-    return ParsedSource(turns=turns, source_type="xlsx" if xlsx else "csv", encoding=encoding, metadata=metadata)
+    return ParsedSource(turns=turns, source_type="xlsx" if xlsx else "csv", encoding=encoding, metadata=metadata,
+                        skipped=skipped)

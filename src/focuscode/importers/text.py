@@ -28,6 +28,9 @@ _T = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TIME = r"(?P<time>" + _T + r")"
 _BRACKETED_TIME = r"[(\[]" + _TIME + r"[)\]]"
 _MAYBE_BRACKETED_TIME = r"[(\[]?" + _TIME + r"[)\]]?"
+# After a bold label a time may stand bare when nothing follows it ("**Spreker 1**<tab>00:00:01",
+# Happy Scribe's and Amberscript's Word layout); "**Naam** 12:30 begon de les" keeps its words.
+_BOLD_TIME = r"(?:[(\[](?=\d)|(?=" + _T + r"\s*$))" + _TIME + r"[)\]]?"
 # A separator colon: the colon inside "0:03" or "00:01:23" (digit on both sides) is not one.
 _SEP = r"(?:(?<!\d):|:(?!\d))"
 # A pseudonymised speaker ("[PERSOON-1]") or a plain label without colons, brackets or bold marks.
@@ -45,10 +48,13 @@ LAYOUTS = (COLON, TIME_COLON, BOLD, LABEL_TIME, TIME_LABEL, LABEL_LINE)
 CUSTOM = "--speaker-pattern"
 
 _OPENERS = [
-    (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?)\*\*\s*(?:" + _BRACKETED_TIME + r")?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
+    (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?)\*\*\s*(?:" + _BOLD_TIME + r")?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (BOLD, re.compile(r"^\*\*(?P<speaker>[^*]{1,60}?):\*\*\s*(?:" + _BRACKETED_TIME + r")?\s*(?P<text>.*)$")),
-    (COLON, re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(" + _TIME + r"\))?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
+    # "[Naam] tekst", "[Naam] (00:01:23) tekst" and Zoom's saved captions "[Naam] 14:03:12 tekst".
+    (COLON, re.compile(r"^\[(?P<speaker>[A-ZÀ-Ý][^\]]{0,59})\]\s*(?:\(?" + _TIME + r"\)?(?=\s|$))?\s*" + _SEP + r"?\s*(?P<text>.*)$")),
     (TIME_COLON, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*" + _SEP + r"\s*(?P<text>.*)$")),
+    # Sonix and Scribie put the time after the colon: "Naam: [00:00:05] tekst".
+    (COLON, re.compile(r"^" + _SPEAKER + r"\s*" + _SEP + r"\s*" + _BRACKETED_TIME + r"\s*(?P<text>.*)$")),
     (COLON, re.compile(r"^" + _SPEAKER + r"\s*(?:" + _BRACKETED_TIME + r")?\s*" + _SEP + r"\s*(?P<text>.*)$")),
     (LABEL_TIME, re.compile(r"^" + _CAP_SPEAKER + r"(?:\s*[(\[]|\s+)" + _TIME + r"[)\]]?\s*$")),
     (TIME_LABEL, re.compile(r"^" + _MAYBE_BRACKETED_TIME + r"\s*[-–—]?\s*" + _CAP_SPEAKER + r"\s*$")),
@@ -67,7 +73,10 @@ _SENTENCE_CHARS = re.compile(r"[.?!,;\"“”‘]")
 _TRANSCRIPTION = re.compile(
     r"^(?:(?P<who>[^:.?!]{1,60}?)\s+(?:heeft\s+(?:de\s+)?(?:transcriptie|opname)\s+(?:gestart|gestopt|beëindigd)"
     r"|(?:has\s+)?(?:started|stopped|ended)\s+(?:the\s+)?(?:transcription|recording))"
-    r"|(?:transcriptie|opname|transcription|recording)\s+(?:gestart|gestopt|beëindigd|started|stopped|ended))$",
+    r"|(?:transcriptie|opname|transcription|recording)\s+(?:gestart|gestopt|beëindigd|started|stopped|ended))$"
+    # Google Meet's last line: "Meeting ended after 00:06:12 👋", "De vergadering is beëindigd na 00:06:12".
+    r"|^(?:the\s+)?meeting\s+ended\s+after\s+" + _T + r"\W*$|^(?:de\s+)?vergadering\s+(?:is\s+)?(?:beëindigd|afgelopen)\s+na\s+"
+    + _T + r"\W*$",
     re.IGNORECASE,
 )
 _META = re.compile(
@@ -97,6 +106,16 @@ def parse_time(value: str) -> int:
     return int(round((hours * 3600 + minutes * 60 + seconds) * 1000))
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def canonical_label(label: str) -> str:
+    """A speaker label as the participants file spells it: Word's autocorrect turns "OOP'er" into
+    "OOP’er" and Teams puts no-break spaces in names, which the eye cannot tell from the typed
+    label, so white space is folded and typographic apostrophes become "'"."""
+    return " ".join(label.translate(_APOSTROPHES).split())
+
+
 def plausible_label(label: str) -> bool:
     """A speaker label is short and not prose: at most five words, no sentence punctuation."""
     stripped = re.sub(r"\([^)]*\)", "", label).strip()
@@ -123,7 +142,7 @@ def _custom_opener(custom: re.Pattern, line: str, path: str, lineno: int | None)
     if not m:
         return None
     groups = m.groupdict()
-    speaker = (groups.get("speaker") or "").strip()
+    speaker = canonical_label(groups.get("speaker") or "")
     if not speaker:
         raise UsageError(
             f"{setting('speaker_pattern')} matched this line with an empty speaker (make the speaker group required and non-empty): "
@@ -148,7 +167,7 @@ def match_opener(line: str, custom: re.Pattern | None = None, known: set[str] | 
         m = pattern.match(line)
         if not m:
             continue
-        speaker = m.group("speaker").strip().rstrip(":").strip()
+        speaker = canonical_label(m.group("speaker").strip().rstrip(":"))
         if pseudonym and not speaker.startswith("["):
             # "[school] is dicht" is text; only a pseudonymised speaker ("[PERSOON-1]: ...") opens a turn.
             continue
@@ -171,10 +190,18 @@ def _split_time(label: str) -> tuple[str, str | None]:
     return label, None
 
 
+# Google Meet and Teams open with a disclaimer sentence about the automatic transcript.
+_DISCLAIMER = re.compile(r"^(?:this|dit)\b.{0,40}\btranscri\w*\b.{0,40}\b(?:computer|automatisch|automatically)\b.{0,200}$",
+                         re.IGNORECASE)
+_BARE_TIME = re.compile(r"^[(\[]?" + _T + r"[)\]]?$")
+
+
 def front_matter_kind(line: str) -> str | None:
     """What kind of header line this is when it stands above the first turn, or None."""
     if line.startswith("#"):
         return "heading"
+    if _DISCLAIMER.match(line):
+        return "transcript notice"
     if _META.match(line):
         return "header field"
     if _DURATION.match(line):
@@ -239,8 +266,25 @@ def parse_text(
             turns.append(current)
 
     lines = text.split("\n")
+    if custom is None and source_type in ("txt", "md"):
+        _refuse_table(lines, path)
     candidates = {} if custom is not None else _candidates(lines, fixed, known_speakers)
     allowed = _consistent_layouts(candidates.values())
+    mark: int | None = None  # a time on a line of its own, for the turn below it
+
+    def candidates_after(lineno: int) -> set[int]:
+        """The next non-blank line's number, when that line opens a turn or is a label-like line."""
+        for n in range(lineno + 1, len(lines) + 1):
+            nxt = lines[n - 1].strip()
+            if nxt:
+                # A label line below the time counts only where a label could stand anyway: the
+                # time itself after a blank line or a finished sentence ("om\n8:15\nDaarna ..." is prose).
+                above = lines[lineno - 2].strip() if lineno >= 2 else ""
+                free = not above or above[-1] in ".?!…\"”'"
+                return {lineno + 1} if n in candidates or n in fixed or (free and _bare_label(
+                    nxt, "", _next_line(lines, n, fixed), known_speakers)) else set()
+        return set()
+
     for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         heading = current is None and custom is None  # still above the first turn
@@ -258,6 +302,12 @@ def parse_text(
             if custom is None and transcription_notice(line):
                 skipped.append(Skipped(lineno, "transcription started/stopped"))
                 continue
+            if custom is None and _BARE_TIME.match(line) and lineno + 1 in candidates_after(lineno):
+                # Google Meet writes a time on its own line every few minutes, above a turn:
+                # that turn's start, not words of the turn before.
+                skipped.append(Skipped(lineno, "time mark"))
+                mark = parse_time(line.strip("()[]"))
+                continue
             if heading and (line.startswith("#") or _META.match(line)):
                 skipped.append(Skipped(lineno, "heading" if line.startswith("#") else "header field"))
                 continue
@@ -271,7 +321,10 @@ def parse_text(
                 before = lines[lineno - 2].strip() if lineno >= 2 else ""
                 after = _next_line(lines, lineno, fixed)
                 if _bare_label(line, before, after, known_speakers, heading=heading):
-                    opened = (line.strip("*").strip(), "", None, LABEL_LINE)
+                    opened = (canonical_label(line.strip("*")), "", None, LABEL_LINE)
+            if opened is None and custom is None and mark is not None and _bare_label(
+                    line, "", _next_line(lines, lineno, fixed), known_speakers, heading=heading):
+                opened = (canonical_label(line.strip("*")), "", None, LABEL_LINE)  # "00:00:05" above "Spreker 1"
             if opened is not None and heading and opened[1] == "" and opened[0] not in (known_speakers or ()):
                 # Above the first turn, a label with no text below it is a title, and so is an
                 # untimed one above another title-like line ("Transcript" / "Focusgroep po, ronde 2").
@@ -282,8 +335,11 @@ def parse_text(
         if opened is not None:
             close()
             speaker, first, time_ms, layout = opened
+            if time_ms is None:
+                time_ms = mark
+            mark = None
             layouts[layout] += 1
-            current = Turn(speaker=speaker, text="", line=lineno, start_ms=time_ms)
+            current = Turn(speaker=canonical_label(speaker), text="", line=lineno, start_ms=time_ms)
             paragraphs = [[(lineno, first)]] if first else [[]]
             if first and line_is_paragraph:
                 paragraphs.append([])
@@ -304,6 +360,19 @@ def parse_text(
         raise TranscriptError(f"no speaker turns found ({tried})", path=path)
     check_times(turns, path)
     return ParsedSource(turns=turns, source_type=source_type, skipped=skipped, layouts=dict(layouts))
+
+
+def _refuse_table(lines: list[str], path: str) -> None:
+    """Excel's "Unicode text" (a survey sheet saved as UTF-16, tab-separated, as .txt) is a table,
+    not a transcript: read as one, its header becomes a speaker and every answer one turn's text."""
+    rows = [line for line in lines[:200] if line.strip()]
+    if not rows or rows[0].count("\t") < 2:
+        return
+    width = rows[0].count("\t")
+    if sum(line.count("\t") == width for line in rows) >= 0.8 * len(rows):
+        raise TranscriptError(
+            f"this is a table of {width + 1} tab-separated columns (a spreadsheet saved as text), not a transcript; "
+            f"for survey answers save or rename it as .csv and give --text-column", path=path, line=1)
 
 
 def _candidates(lines: list[str], fixed: dict, known: set[str] | None) -> dict[int, tuple]:
@@ -367,7 +436,7 @@ def _bare_label(line: str, before: str, after: str, known: set[str] | None, *, h
     turn (`heading`), not when that text is a date or another header line.
     """
     bare = line.strip("*").strip() if line.startswith("**") and line.endswith("**") else line
-    if known is not None and bare in known:
+    if known is not None and canonical_label(bare) in known:
         return True
     if _PSEUDONYM.match(bare):
         pass  # "[PERSOON-1]" alone on its line: a pseudonymised label

@@ -20,7 +20,7 @@ from ..errors import InputFileError
 from ..textio import read_bytes
 from ..ziplimits import DOCX, check_package
 from .model import ParsedSource, Skipped
-from .text import parse_text, parse_time, plausible_label
+from .text import match_opener, parse_text, parse_time, plausible_label
 
 TABLE = "table rows 'Naam | tekst'"
 _TIME_CELL = re.compile(r"^[(\[]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[)\]]?$")
@@ -56,16 +56,48 @@ def open_docx(data: bytes, path: str):
         ) from None
 
 
-def _cells(row) -> list[str]:
-    out: list[str] = []
-    cells = list(row.cells)
-    i = 0
-    while i < len(cells):
-        # A merged cell comes back once per grid column it spans; keep it once.
-        cell = cells[i]
-        out.append(" ".join(cell.text.split()))
-        i += max(1, cell.grid_span or 1)
-    return out
+def _run_text(run) -> str:
+    """A run's text as Word shows it: tabs and line breaks kept, deleted text never reaches here."""
+    out = []
+    for child in run:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            out.append(child.text or "")
+        elif tag == "tab":
+            out.append("\t")
+        elif tag in ("br", "cr"):
+            out.append("\n")
+        elif tag == "noBreakHyphen":
+            out.append("-")
+    return "".join(out)
+
+
+# Every run a reader sees: also inside tracked insertions (w:ins), hyperlinks, smart tags,
+# fields and inline content controls; not deleted or moved-away text, nor a text box's own
+# paragraphs. python-docx's Paragraph.text reads only direct runs and hyperlinks, so a
+# typist's tracked insertion would silently vanish.
+_RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
+_OFF = ("0", "false", "off")
+
+
+def _bold(run) -> bool:
+    values = run.xpath("./w:rPr/w:b/@w:val")
+    return bool(run.xpath("./w:rPr/w:b")) and not (values and values[0].lower() in _OFF)
+
+
+def _runs(p) -> list[tuple[str, bool]]:
+    return [(_run_text(r), _bold(r)) for r in p.xpath(_RUNS)]
+
+
+def _cells(tr) -> list[str]:
+    # Each w:tc once: a cell merged across columns is one w:tc with a gridSpan, and the
+    # continuation of a vertically merged cell is empty (a row that continues the one above).
+    cells = tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc")
+    return [" ".join(" ".join(_text(p) for p in cell.xpath(".//w:p")).split()) for cell in cells]
+
+
+def _text(p) -> str:
+    return "".join(text for text, _ in _runs(p))
 
 
 def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
@@ -114,58 +146,83 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
     return cols, False
 
 
-def _paragraph_line(paragraph) -> str:
-    """The paragraph as one line; a bold label run at its start marked like Markdown."""
-    text = " ".join(paragraph.text.split())
+def _bold_label(runs: list[tuple[str, bool]], text: str) -> str:
+    """`text` (one line, spaces folded) with a bold label run at its start marked like Markdown."""
     lead: list[str] = []
-    for run in paragraph.runs:
-        if not run.text.strip():
+    for piece, bold in runs:
+        if not piece.strip():
             if lead:
-                lead.append(run.text)
+                lead.append(piece)
             continue
-        if not run.bold:  # direct formatting; a style lookup per run costs milliseconds
+        if not bold:  # direct formatting; a style lookup per run costs milliseconds
             break
-        lead.append(run.text)
+        lead.append(piece)
     label = " ".join("".join(lead).split())
     if not label or len(label) > 60 or not text.startswith(label) or text.startswith("**"):
         return text
     return f"**{label}**{text[len(label):]}"
 
 
+def _paragraph(p) -> tuple[str, tuple | None]:
+    """The paragraph as one line, and an opener when a label line stands above its words
+    in the same paragraph, separated by a line break (Shift+Enter) rather than a new paragraph."""
+    runs = _runs(p)
+    raw = "".join(text for text, _ in runs)
+    line = _bold_label(runs, " ".join(raw.split()))
+    head, brk, rest = raw.partition("\n")
+    rest = " ".join(rest.split())
+    if brk and head.strip() and rest:
+        head_runs, length = [], 0
+        for text, bold in runs:  # the runs up to the break, for a bold label on the first line
+            if length >= len(head):
+                break
+            head_runs.append((text[: len(head) - length], bold))
+            length += len(text)
+        opened = match_opener(_bold_label(head_runs, " ".join(head.split())))
+        if opened is not None and not opened[1]:
+            return line, (opened[0], rest, opened[2], opened[3])
+    return line, None
+
+
 _HEADING_NAMES = ("heading", "kop", "title", "titel", "subtitle", "ondertitel")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _heading_flags(document) -> list[bool]:
-    """For each body paragraph and table in order, whether it is a heading.
-
-    `paragraph.style` searches every style for the default on each call (seconds for a
-    few thousand paragraphs), so the style ids are read once from the body element,
-    whose w:p and w:tbl children are exactly what iter_inner_content() yields.
-    """
-    heading_ids = {style.style_id for style in document.styles
-                   if (style.name or "").lower().startswith(_HEADING_NAMES)}
-    return [bool(heading_ids.intersection(block.xpath("./w:pPr/w:pStyle/@w:val")))
-            for block in document.element.body.xpath("./w:p | ./w:tbl")]
+def _blocks(container):
+    """Paragraphs and tables in document order, also inside block-level content controls
+    (templates wrap whole sections in them; python-docx's iter_inner_content skips those)."""
+    for child in container:
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag == _W + "sdt":
+            for content in child.iterchildren(_W + "sdtContent"):
+                yield from _blocks(content)
 
 
 def _body(document) -> tuple[list[str], dict[int, object], list[Skipped]]:
-    """Lines in document order, what table rows say by line number, and the lines left out."""
-    from docx.table import Table
+    """Lines in document order, what table rows say by line number, and the lines left out.
 
+    Read from the body's XML (`document.element`), so that tracked insertions, content
+    controls and line breaks inside a paragraph are seen as Word shows them.
+    """
+    heading_ids = {style.style_id for style in document.styles
+                   if (style.name or "").lower().startswith(_HEADING_NAMES)}
     lines: list[str] = []
     fixed: dict[int, object] = {}
     skipped: list[Skipped] = []
-    headings = _heading_flags(document)
-    for n, block in enumerate(document.iter_inner_content()):
-        if not isinstance(block, Table):
-            if n < len(headings) and headings[n]:
+    for block in _blocks(document.element.body):
+        if block.tag == _W + "p":
+            if heading_ids.intersection(block.xpath("./w:pPr/w:pStyle/@w:val")):
                 lines.append("")
-                if block.text.strip():
+                if _text(block).strip():
                     skipped.append(Skipped(len(lines), "heading"))
-            else:
-                lines.append(_paragraph_line(block))
+                continue
+            line, opened = _paragraph(block)
+            lines.append(line)
+            if opened is not None:
+                fixed[len(lines)] = opened
             continue
-        rows = [_cells(row) for row in block.rows]
+        rows = [_cells(tr) for tr in block.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr")]
         layout = _columns(rows) if rows else None
         if layout is None:
             if any(any(cells) for cells in rows):
