@@ -112,3 +112,13 @@ class ModelError(FocuscodeError):
 
 class ExchangeError(InputFileError):
     """A REFI-QDA file that is unsafe or malformed."""
+
+
+class ImportRolledBack(FocuscodeError):
+    """Some files of one import failed, so none of them was stored: a command is one
+    transaction. `results` holds every file's outcome (ImportResult or ImportFailure)."""
+
+    def __init__(self, results):
+        self.results = list(results)
+        failed = sum(1 for r in self.results if hasattr(r, "error"))
+        super().__init__(f"{failed} of {len(self.results)} files failed; nothing was imported")

@@ -131,22 +131,31 @@ def test_changed_file_needs_replace(cli, project, tmp_path):
     _fails(cli, project, [path, "--source", "focusgroep"], "zoom-fg-po.vtt", "imported before", "--replace")
 
 
-def test_folder_with_one_bad_file_imports_the_others(cli, project, tmp_path):
+def test_folder_with_one_bad_file_imports_nothing_and_reports_every_file(cli, project, db_path, tmp_path):
+    # One command is one transaction: a bad file in a folder leaves the project exactly as it
+    # was, and the run still reads every file, so one pass shows every problem.
     folder = tmp_path / "map"
     folder.mkdir()
     copy_fixture("fg-vo-dubbelepunt.txt", folder)
     copy_fixture("interview-oop.srt", folder)
     bad = folder / "kapot.vtt"
     bad.write_text("00:00:01.000 --> 00:00:02.000\nGespreksleider: Hallo.\n", encoding="utf-8")
+    before = db_snapshot(db_path)
     r = cli("import", folder, "--source", "focusgroep", "--attribute", "functie")
     assert r.exit_code == 1
     errors = [line for line in r.stderr.strip().splitlines() if not line.startswith("Notice: ")]
     assert len(errors) == 1 and "kapot.vtt:1" in errors[0] and "WEBVTT" in errors[0]
     # The Markdown title above the first turn is left out, and said so.
     assert "Notice: " + str(folder / "fg-vo-dubbelepunt.txt") + ": not turns, left out: line 1 (heading)" in r.stderr
-    assert "3 files: 2 imported, 0 replaced, 0 unchanged, 1 failed" in r.stdout
-    names = {s["transcript"] for s in segments(cli)}
-    assert names == {"zoom-fg-po.vtt", "fg-vo-dubbelepunt.txt", "interview-oop.srt"}
+    assert str(folder / "interview-oop.srt") + ": read, not stored" in r.stdout
+    assert "3 files: nothing imported, 1 failed" in r.stdout
+    assert db_snapshot(db_path) == before
+    assert {s["transcript"] for s in segments(cli)} == {"zoom-fg-po.vtt"}
+    # Without the bad file the same folder imports whole.
+    bad.unlink()
+    r = cli("import", folder, "--source", "focusgroep", "--attribute", "functie")
+    assert r.exit_code == 0, r.stderr
+    assert {s["transcript"] for s in segments(cli)} == {"zoom-fg-po.vtt", "fg-vo-dubbelepunt.txt", "interview-oop.srt"}
 
 
 def test_folder_without_supported_files(cli, project, tmp_path):

@@ -79,6 +79,7 @@ def import_(
         from ..errors import UsageError
 
         raise UsageError("--source is required: a source the study declares (see 'focuscode study show')")
+    from ..errors import ImportRolledBack
     from ..importers.store import ImportFailure, ImportOptions, expand_paths
 
     options = ImportOptions(
@@ -109,8 +110,15 @@ def import_(
     several = len(files) > 1
     with progress_bar("Importing") as bar:
         task = bar.add_task("Importing", total=len(files))
-        # Said once the transaction has committed: a later usage error rolls every file back.
-        results = import_many(conn, files, options, on_result=lambda result: bar.advance(task))
+        # Said once the transaction has ended: one failed file rolls every file back.
+        try:
+            results = import_many(conn, files, options, on_result=lambda result: bar.advance(task))
+            stored = True
+        except ImportRolledBack as exc:
+            results, stored = exc.results, False
+            for result in results:
+                if not isinstance(result, ImportFailure):
+                    result.status = "read, not stored"
     unchecked = options.gate.unchecked_warning() if options.gate is not None else None
     if unchecked:
         info(f"Warning: {unchecked}")
@@ -134,7 +142,13 @@ def import_(
             info(f"Notice: {result.path}: {notice}")
         for warning in result.warnings:
             info(f"Warning: {result.path}: {warning}")
-    if several and not as_json:
+    if several and not as_json and not stored:
+        stdout.print(
+            f"{len(files)} files: nothing imported, {len(failures)} failed (one import is one transaction: "
+            "mend or leave out the failed files and run it again)",
+            markup=False,
+        )
+    elif several and not as_json:
         counts = {s: sum(r.status == s for r in done) for s in ("imported", "replaced", "unchanged")}
         segments = sum(r.segments for r in done if r.status != "unchanged")
         stdout.print(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..db import dumps, now, transaction
-from ..errors import FocuscodeError, InputFileError, ParticipantsError, UsageError, setting
+from ..errors import FocuscodeError, ImportRolledBack, InputFileError, ParticipantsError, UsageError, setting
 from ..textio import read_bytes
 from .model import ParsedSource, Turn, describe_skipped
 from .participants import Participant, load_participants, participants_beside
@@ -415,7 +415,10 @@ def expand_paths(paths: Iterable[str | Path], *, surveys: bool = True) -> Iterat
 def import_many(
     db, paths: Iterable[str | Path], options: ImportOptions, *, on_result: Callable[[ImportResult | ImportFailure], None] | None = None
 ) -> list[ImportResult | ImportFailure]:
-    """Import files and folders in one transaction; a bad file is rolled back alone and reported."""
+    """Import files and folders in one transaction: all of them or none.
+
+    Every file is read and checked even after one has failed, so one run reports every
+    problem; then ImportRolledBack (holding each file's outcome) undoes the whole import."""
     resolve_vocabulary(db, options)
     check_options(options)
     results: list[ImportResult | ImportFailure] = []
@@ -439,6 +442,8 @@ def import_many(
             results.append(result)
             if on_result is not None:
                 on_result(result)
+        if any(isinstance(r, ImportFailure) for r in results):
+            raise ImportRolledBack(results)  # leaving the transaction undoes every file
     return results
 
 

@@ -372,7 +372,7 @@ def _refuse_table(lines: list[str], path: str) -> None:
     if sum(line.count("\t") == width for line in rows) >= 0.8 * len(rows):
         raise TranscriptError(
             f"this is a table of {width + 1} tab-separated columns (a spreadsheet saved as text), not a transcript; "
-            f"for survey answers save or rename it as .csv and give --text-column", path=path, line=1)
+            f"for survey answers save or rename it as .csv and give its {setting('text_column')}", path=path, line=1)
 
 
 def _candidates(lines: list[str], fixed: dict, known: set[str] | None) -> dict[int, tuple]:
