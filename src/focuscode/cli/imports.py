@@ -61,7 +61,8 @@ def import_(
 
     Every file passes the anonymisation gate first (deduce, plus --names); a file
     with personal data is not imported. A folder imports every supported file in
-    it; a bad file is reported and skipped, and the command then exits with 1.
+    it. One import is one transaction: every file is checked and every problem
+    reported, and if any file fails nothing is stored (exit 1).
     """
     if any(p.suffix.lower() == ".qdpx" for p in paths):
         if dry_run:
