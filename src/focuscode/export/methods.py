@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FocuscodeError, UsageError, setting
+from .safe import write_atomically
 
 FORMATS = ("md", "docx")
 BOOTSTRAP = 1000  # replicates for the agreement intervals and the saturation orders
@@ -401,14 +402,6 @@ def write_methods(db, fmt: str = "md", out: str | Path | None = None, *, coder: 
         raise FocuscodeError("the folder for the appendix does not exist", path=str(target))
     sections = methods_sections(db, coder=coder)
     target.parent.mkdir(parents=True, exist_ok=True)  # the default exports/ folder, once there is something to write
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        if fmt == "md":
-            tmp.write_text(markdown(sections, coder), encoding="utf-8")
-        else:
-            _docx(sections, tmp, coder)
-        tmp.replace(target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target
+    if fmt == "md":
+        return write_atomically(target, lambda tmp: tmp.write_text(markdown(sections, coder), encoding="utf-8"))
+    return write_atomically(target, lambda tmp: _docx(sections, tmp, coder))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..analysis.prevalence import prevalence_phrase
 from ..errors import FocuscodeError, UsageError, setting
-from .safe import csv_row, md_inline, private_dir, private_file, strip_controls, xlsx_append
+from .safe import csv_row, md_inline, private_dir, strip_controls, write_atomically, xlsx_append
 from .summary import LABELS, CodeSummary, SummaryOptions, basis_line, method_line, study_of
 
 
@@ -294,14 +294,6 @@ def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md"
         raise FocuscodeError(f"{setting('out')} must be a folder", path=str(out))
     private_dir(out)
     target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        # A summary quotes participants word for word: owner-only like the project
-        # database, from the first byte of its temporary file. Sharing it is a deliberate act.
-        private_file(tmp)
-        WRITERS[fmt](themes, opts, tmp)
-        tmp.replace(target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target
+    # A summary quotes participants word for word: owner-only like the project database,
+    # from the first byte of its temporary file. Sharing it is a deliberate act.
+    return write_atomically(target, lambda tmp: WRITERS[fmt](themes, opts, tmp), private=True)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 # --- spreadsheets ----------------------------------------------------------------------------
 
@@ -159,3 +159,25 @@ def write_private_text(path: str | os.PathLike, text: str) -> None:
     private_file(path)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def write_atomically(target: str | os.PathLike, write: Callable[[Path], None], *, private: bool = False) -> Path:
+    """Write `target` through `<target>.tmp`, renamed into place in one step, so a reader or a
+    kill never sees half a file. A private file (a summary, a .qdpx) is owner-only from the
+    temporary file's first byte. A system error names `target`, the path the user gave, not
+    the temporary file."""
+    target = Path(target)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        if private:
+            private_file(tmp)
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if exc.filename is not None and os.fspath(exc.filename) == os.fspath(tmp):
+            raise OSError(exc.errno, exc.strerror, os.fspath(target)) from None
+        raise
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

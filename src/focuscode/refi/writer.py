@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import tempfile
 import zipfile
@@ -28,7 +27,7 @@ from ..codebook import Code
 from ..errors import FocuscodeError, setting
 from ..export import paused_gc
 from ..export.attribution import is_private
-from ..export.safe import NOT_XML, private_dir, private_file
+from ..export.safe import NOT_XML, private_dir, write_atomically
 from . import CODEBOOK_NS, ORIGIN_PREFIX, PROJECT_NS, make_guid
 
 TURN_SEPARATOR = "\n\n"
@@ -121,28 +120,20 @@ def write_codebook(db, out: str | Path) -> Path:
         f"<CodeBook{_attrs(xmlns=CODEBOOK_NS, origin=f'{ORIGIN_PREFIX} {__version__}')}>\n"
         "  <Codes>\n" + codebook_xml(book.codes, depth=2) + "  </Codes>\n</CodeBook>\n"
     )
-    _atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), private=False)
+    _write_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), private=False)
     return target
 
 
-def _atomic_write(target: Path, write: Callable[[Path], None], *, private: bool = True) -> None:
-    """Write through `<target>.tmp` and rename. A private file (a .qdpx holds every
-    transcript) is owner-only from its first byte, so a .tmp left by a kill is too."""
+def _write_file(target: Path, write: Callable[[Path], None], *, private: bool = True) -> None:
+    """Refuse a folder as target, make the parent (owner-only for a private file: a .qdpx
+    holds every transcript), then write through export.safe.write_atomically."""
     if target.exists() and target.is_dir():
         raise FocuscodeError(f"{setting('out')} names a folder; give a file name ending in .qdpx or .qdc", path=str(target))
     if private:
         private_dir(target.parent)  # like export summary's --out folder
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        if private:
-            private_file(tmp)
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_atomically(target, write, private=private)
 
 
 class _Stream:
@@ -407,7 +398,7 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
                 w.write("</Project>\n")
                 w.flush()
 
-    _atomic_write(target, write_archive)
+    _write_file(target, write_archive)
     return counts
 
 
