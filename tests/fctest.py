@@ -31,3 +31,26 @@ def segment_id(db, transcript: str, turn: int) -> int:
         "SELECT s.id FROM segments s JOIN transcripts t ON t.id = s.transcript_id WHERE t.name = ? AND s.ordinal = ?",
         [transcript, turn],
     ).fetchone()[0]
+
+
+def release_db(dump_name: str, path: Path) -> Path:
+    """A project database as a past release left it: tests/fixtures/<dump_name>, the sqlite3
+    shell's dump of it, loaded into `path`."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.executescript((REPO / "tests" / "fixtures" / dump_name).read_text(encoding="utf-8"))
+    conn.commit()
+    conn.close()
+    return path
+
+
+def sql_rows(path: Path, sql: str) -> list[tuple]:
+    """Rows read with plain sqlite3, not through focuscode (which would migrate the file)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()

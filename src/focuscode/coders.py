@@ -115,6 +115,7 @@ def merge_coders(db, source: str, into: str) -> MergeResult:
         clashes = db.execute(
             "SELECT s.id, s.segment_id, s.code_id, k.name, s.status, i.status FROM codings s "
             "JOIN codings i ON i.segment_id = s.segment_id AND i.code_id = s.code_id AND i.coder_id = ? "
+            "AND i.span_start IS s.span_start AND i.span_end IS s.span_end "
             "JOIN codes k ON k.id = s.code_id WHERE s.coder_id = ? ORDER BY s.segment_id, k.name",
             [iid, sid],
         ).fetchall()

@@ -22,6 +22,12 @@ class Change:
     coder: str
     action: str  # coded | uncoded | unchanged
     status: str | None
+    span: tuple[int, int] | None = None  # the passage, None for the whole turn
+
+    def as_json(self) -> dict:
+        return {"segment_id": self.segment_id, "code": self.code, "coder": self.coder, "action": self.action,
+                "status": self.status, "span_start": self.span[0] if self.span else None,
+                "span_end": self.span[1] if self.span else None}
 
 
 def check_coder(coder: str) -> str:
@@ -51,42 +57,77 @@ def check_segments(db, segment_ids: list[int]) -> None:
         raise UnknownSegmentError(f"no segment with id {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
 
 
-def _log(db, coder, segment_id, cid, action, old, new, coding_id) -> None:
+def _log(db, coder, segment_id, cid, action, old, new, coding_id, span=None) -> None:
     db.execute(
-        "INSERT INTO coding_events (coder, segment_id, code_id, action, old_status, new_status, coding_id, at) VALUES (?,?,?,?,?,?,?,?)",
-        [coder, segment_id, cid, action, old, new, coding_id, now()],
+        "INSERT INTO coding_events (coder, segment_id, code_id, action, old_status, new_status, coding_id, at, span_start, span_end) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [coder, segment_id, cid, action, old, new, coding_id, now(), *(span or (None, None))],
     )
 
 
 def set_decision(db, segment_id: int, cid: int, coder: str, status: str, *, method: str = "manual",
                  score=None, evidence=None, span=None) -> tuple[str | None, int]:
-    """Insert or update this coder's decision; returns (old status, coding id)."""
+    """Insert or update this coder's decision on the turn (span None) or on one passage of
+    it (code-point offsets, end exclusive); returns (old status, coding id).
+
+    A decision that answers a pending suggestion copies its method, score and evidence, but
+    not the sentences the suggestion points at: accepting a suggestion codes the whole turn,
+    a passage only when the coder names one."""
+    span = tuple(span) if span else (None, None)
     row = db.execute(
-        "SELECT id, status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [segment_id, cid, coder]
-    ).fetchone()
-    suggestion = db.execute(
-        "SELECT id, method, score, evidence, span_start, span_end FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL ORDER BY score DESC LIMIT 1",
-        [segment_id, cid],
+        "SELECT id, status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? AND span_start IS ? AND span_end IS ?",
+        [segment_id, cid, coder, *span],
     ).fetchone()
     stamp = now()
     if row is not None:
         if row[1] != status:
             db.execute("UPDATE codings SET status = ?, updated_at = ? WHERE id = ?", [status, stamp, row[0]])
-            _log(db, coder, segment_id, cid, status, row[1], status, row[0])
+            _log(db, coder, segment_id, cid, status, row[1], status, row[0], span)
         return row[1], row[0]
+    suggestion = db.execute(
+        "SELECT id, method, score, evidence FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL ORDER BY score DESC LIMIT 1",
+        [segment_id, cid],
+    ).fetchone()
     values = {
         "segment_id": segment_id, "code_id": cid, "coder": coder, "status": status, "method": method,
-        "score": score, "evidence": evidence, "span_start": span[0] if span else None,
-        "span_end": span[1] if span else None, "suggestion_id": None, "created_at": stamp, "updated_at": stamp,
+        "score": score, "evidence": evidence, "span_start": span[0], "span_end": span[1],
+        "suggestion_id": None, "created_at": stamp, "updated_at": stamp,
     }
     if suggestion is not None and method == "manual":
-        values.update(
-            method=suggestion[1], score=suggestion[2], evidence=suggestion[3], span_start=suggestion[4],
-            span_end=suggestion[5], suggestion_id=suggestion[0],
-        )
+        values.update(method=suggestion[1], score=suggestion[2], evidence=suggestion[3], suggestion_id=suggestion[0])
     new_id = db.table("codings").insert(values).last_pk
-    _log(db, coder, segment_id, cid, status, None, status, new_id)
+    _log(db, coder, segment_id, cid, status, None, status, new_id, span)
     return None, new_id
+
+
+def segment_text(db, segment_id: int) -> str:
+    row = db.execute("SELECT text FROM segments WHERE id = ?", [segment_id]).fetchone()
+    if row is None:
+        raise UnknownSegmentError(f"no segment with id {segment_id}")
+    return row[0]
+
+
+def passage_of(db, segment_id: int, *, quote=None, span=None, sentence=None):
+    """The passage of a turn named by quoted words, START:END or a sentence number (None: whole turn)."""
+    from .passages import resolve
+
+    if all(v in (None, "") for v in (quote, span, sentence)):
+        return None
+    return resolve(segment_text(db, segment_id), quote=quote, span=span, sentence=sentence)
+
+
+def code_passage(db, segment_id: int, code: str, coder: str, *, quote=None, span=None, sentence=None,
+                 uncode: bool = False) -> Change:
+    """Code (or take the code off) one passage of one turn, in one transaction."""
+    coder = check_coder(coder)
+    with transaction(db):
+        cid = code_id(db, code)
+        check_segments(db, [segment_id])
+        passage = passage_of(db, segment_id, quote=quote, span=span, sentence=sentence)
+        if uncode:
+            return _uncode_one(db, segment_id, cid, code, coder, passage)
+        old, _ = set_decision(db, segment_id, cid, coder, "accepted", span=passage)
+        return Change(segment_id, code, coder, "unchanged" if old == "accepted" else "coded", "accepted", passage)
 
 
 def code_segments(db, segment_ids: list[int], code: str, coder: str) -> list[Change]:
@@ -111,16 +152,32 @@ def uncode_segments(db, segment_ids: list[int], code: str, coder: str) -> list[C
         return [_uncode_one(db, sid, cid, code, coder) for sid in segment_ids]
 
 
-def _uncode_one(db, sid: int, cid: int, name: str, coder: str) -> Change:
+def _uncode_one(db, sid: int, cid: int, name: str, coder: str, span=None) -> Change:
     """This coder's accepted coding becomes a rejection ('uncoded'); a suggestion this
-    coder has not decided yet is rejected ('rejected'); anything else is unchanged."""
-    row = db.execute(
-        "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
-    ).fetchone()
-    if row is not None:
-        if row[0] != "accepted":
-            return Change(sid, name, coder, "unchanged", row[0])
-        set_decision(db, sid, cid, coder, "rejected")
+    coder has not decided yet is rejected ('rejected'); anything else is unchanged.
+
+    Without a passage the turn loses the code: the whole-turn decision and every coded
+    passage of it become rejections. With one, only that passage does."""
+    if span is not None:
+        row = db.execute(
+            "SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? AND span_start IS ? AND span_end IS ?",
+            [sid, cid, coder, *span],
+        ).fetchone()
+        if row is None or row[0] != "accepted":
+            return Change(sid, name, coder, "unchanged", row[0] if row else None, span)
+        set_decision(db, sid, cid, coder, "rejected", span=span)
+        return Change(sid, name, coder, "uncoded", "rejected", span)
+    rows = db.execute(
+        "SELECT status, span_start, span_end FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", [sid, cid, coder]
+    ).fetchall()
+    if rows:
+        accepted = [r for r in rows if r[0] == "accepted"]
+        if not accepted:
+            return Change(sid, name, coder, "unchanged", rows[0][0])
+        for _status, start, end in accepted:
+            set_decision(db, sid, cid, coder, "rejected", span=(start, end) if start is not None else None)
+        if not any(r[1] is None for r in rows):
+            set_decision(db, sid, cid, coder, "rejected")  # the turn, too: no passage of it carries the code now
         return Change(sid, name, coder, "uncoded", "rejected")
     pending = db.execute(
         "SELECT 1 FROM codings WHERE segment_id = ? AND code_id = ? AND coder IS NULL AND status = 'suggested' LIMIT 1",
@@ -231,7 +288,8 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
     memos = memos_kept = 0
     memos_done: set[tuple[int, str]] = set()
     written: list[tuple[str, str, int]] = []  # memos, for the privacy gate before the commit
-    done: set[tuple[int, int]] = set()
+    done: set[tuple] = set()
+    columns = ["segment", "code", "memo"]  # without a header row
     with transaction(db):
         for row in reader:
             line = reader.line_num + skipped
@@ -239,22 +297,31 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
             if not any(cells) or cells[0].startswith("#"):
                 continue
             if line == 1 + skipped and cells[0].lower() in ("segment", "segment_id", "id"):
+                columns = _header_columns(cells, p, line)
                 continue
-            if len(cells) > 3 and any(cells[3:]):
+            if len(cells) > len(columns) and any(cells[len(columns):]):
                 raise InputFileError(
                     f"too many columns ({len(cells)}); quote a memo that holds commas", path=str(p), line=line
                 )
+            cells = [cells[columns.index(k)] if k in columns and columns.index(k) < len(cells) else ""
+                     for k in ("segment", "code", "memo", "quote", "span", "sentence")]
             sid = _segment_ref(db, cells[0])
             if sid is None:
                 raise InputFileError(f"no segment '{cells[0]}' (use an id or transcript:turn)", path=str(p), line=line)
             if len(cells) < 2 or not cells[1]:
+                if any(cells[3:]):
+                    raise InputFileError(f"a passage but no code for segment '{cells[0]}'", path=str(p), line=line)
                 if uncode:
                     raise InputFileError(f"no code given for segment '{cells[0]}'", path=str(p), line=line)
                 # A segment without a code: looked at, no code applies (counts for agreement).
                 cur = db.execute("INSERT OR IGNORE INTO seen (segment_id, coder, at) VALUES (?, ?, ?)", [sid, coder, now()])
                 changes.append(Change(sid, "", coder, "seen" if cur.rowcount else "unchanged", None))
             else:
-                _apply_row(db, p, line, sid, cells[1], coder, uncode, done, changes)
+                try:
+                    passage = passage_of(db, sid, quote=cells[3], span=cells[4], sentence=cells[5])
+                except FocuscodeError as exc:
+                    raise InputFileError(exc.message, path=str(p), line=line) from None
+                _apply_row(db, p, line, sid, cells[1], coder, uncode, done, changes, passage)
             memo = cells[2] if len(cells) > 2 else ""
             if memo and (sid, memo) not in memos_done:
                 # Like the codings: running the same file again adds nothing.
@@ -273,7 +340,26 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
     return FileCodingResult(changes, memos, memos_kept, warnings)
 
 
-def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:
+def _header_columns(cells: list[str], p, line: int) -> list[str]:
+    """The columns a header row names: segment and code, and optionally memo, quote, span, sentence."""
+    from .errors import InputFileError
+
+    names = {"segment": "segment", "segment_id": "segment", "id": "segment", "code": "code", "memo": "memo",
+             "quote": "quote", "span": "span", "sentence": "sentence"}
+    columns = []
+    for cell in cells:
+        key = names.get(cell.lower())
+        if key is None or key in columns:
+            what = "twice" if key else "unknown"
+            raise InputFileError(f"{what} column '{cell[:40]}' (columns: segment, code, memo, quote, span, sentence)",
+                                 path=str(p), line=line)
+        columns.append(key)
+    if "code" not in columns:
+        raise InputFileError("the header has no 'code' column", path=str(p), line=line)
+    return columns
+
+
+def _apply_row(db, p, line, sid, code, coder, uncode, done, changes, passage=None) -> None:
     from .errors import InputFileError
 
     try:
@@ -281,11 +367,11 @@ def _apply_row(db, p, line, sid, code, coder, uncode, done, changes) -> None:
     except FocuscodeError as exc:
         raise InputFileError(exc.message, path=str(p), line=line) from None
     name = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
-    if (sid, cid) in done:
+    if (sid, cid, passage) in done:
         return
-    done.add((sid, cid))
+    done.add((sid, cid, passage))
     if uncode:
-        changes.append(_uncode_one(db, sid, cid, name, coder))
+        changes.append(_uncode_one(db, sid, cid, name, coder, passage))
     else:
-        old, _ = set_decision(db, sid, cid, coder, "accepted")
-        changes.append(Change(sid, name, coder, "unchanged" if old == "accepted" else "coded", "accepted"))
+        old, _ = set_decision(db, sid, cid, coder, "accepted", span=passage)
+        changes.append(Change(sid, name, coder, "unchanged" if old == "accepted" else "coded", "accepted", passage))

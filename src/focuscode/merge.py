@@ -204,8 +204,10 @@ def _merge_codings(db, other, seg_map, code_map, report, prefer, coders) -> None
             continue
         cid = code_map[c["code_id"]]
         mine = db.execute(
-            "SELECT id, status, updated_at FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?",
-            [sid, cid, c["coder"]],
+            # one decision per coder, segment, code and passage (the whole turn: no span)
+            "SELECT id, status, updated_at FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? "
+            "AND span_start IS ? AND span_end IS ?",
+            [sid, cid, c["coder"], c["span_start"], c["span_end"]],
         ).fetchone()
         if mine is None:
             suggestion = db.execute(
@@ -217,7 +219,7 @@ def _merge_codings(db, other, seg_map, code_map, report, prefer, coders) -> None
             record = {k: c[k] for k in c.keys() if k not in ("id", "model_id", "coder_id", "codebook_version")}
             record.update(segment_id=sid, code_id=cid, suggestion_id=suggestion[0] if suggestion else None)
             new_id = db.table("codings").insert(record).last_pk
-            _event(db, c["coder"], sid, cid, None, c["status"], new_id)
+            _event(db, c["coder"], sid, cid, None, c["status"], new_id, (c["span_start"], c["span_end"]))
             report.codings_added += 1
         elif mine[1] == c["status"]:
             report.codings_matched += 1
@@ -229,14 +231,15 @@ def _merge_codings(db, other, seg_map, code_map, report, prefer, coders) -> None
             )
             if take:
                 db.execute("UPDATE codings SET status = ?, updated_at = ? WHERE id = ?", [c["status"], c["updated_at"], mine[0]])
-                _event(db, c["coder"], sid, cid, mine[1], c["status"], mine[0])
+                _event(db, c["coder"], sid, cid, mine[1], c["status"], mine[0], (c["span_start"], c["span_end"]))
     report.coders = sorted(merged_coders)
 
 
-def _event(db, coder, sid, cid, old, new, coding_id) -> None:
+def _event(db, coder, sid, cid, old, new, coding_id, span=(None, None)) -> None:
     db.execute(
-        "INSERT INTO coding_events (coder, segment_id, code_id, action, old_status, new_status, coding_id, at) VALUES (?,?,?,?,?,?,?,?)",
-        [coder, sid, cid, "merged", old, new, coding_id, now()],
+        "INSERT INTO coding_events (coder, segment_id, code_id, action, old_status, new_status, coding_id, at, span_start, span_end) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [coder, sid, cid, "merged", old, new, coding_id, now(), *span],
     )
 
 

@@ -439,3 +439,29 @@ def m008_study_vocabulary_stored(db) -> None:
         data = yamlsafe.load(yamlsafe.read_text(shipped), str(shipped))
         db.execute("INSERT INTO settings (key, value) VALUES ('study', ?)",
                    [json.dumps(data, ensure_ascii=False, sort_keys=True)])
+
+
+# -- issue #13: codings of a passage ----------------------------------------------------------
+@migration
+def m009_passage_codings(db) -> None:
+    # A coder may code several passages of one turn with one code: a decision is one per
+    # (segment, code, coder, passage), the whole turn being the passage (NULL, NULL). Every
+    # existing coding keeps its span, so a whole-turn coding stays one. Events record the
+    # passage too, so an undo or the audit can tell two passages of one turn apart.
+    #
+    # Until now a decision that answered a rule suggestion copied the suggestion's span: the
+    # words its evidence stood in, never a passage the coder chose, and every report read it
+    # as a coding of the whole turn. Those decisions become whole-turn codings, as they were
+    # meant (the evidence JSON keeps the words' offsets). A REFI selection inside one turn was
+    # the only passage a coder ever chose; imported decisions keep theirs.
+    db.execute("UPDATE codings SET span_start = NULL, span_end = NULL "
+               "WHERE coder IS NOT NULL AND method != 'import' AND span_start IS NOT NULL")
+    db.execute("DROP INDEX IF EXISTS idx_codings_decision")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_codings_decision ON codings(segment_id, code_id, coder, "
+        "ifnull(span_start, -1), ifnull(span_end, -1)) WHERE coder IS NOT NULL"
+    )
+    db.execute("ALTER TABLE coding_events ADD COLUMN span_start INTEGER")
+    db.execute("ALTER TABLE coding_events ADD COLUMN span_end INTEGER")
+    db.execute("UPDATE coding_events SET span_start = (SELECT c.span_start FROM codings c WHERE c.id = coding_events.coding_id), "
+               "span_end = (SELECT c.span_end FROM codings c WHERE c.id = coding_events.coding_id)")

@@ -208,7 +208,10 @@ def segment_json(row: dict) -> dict:
         "text": row["text"],
         "codings": [
             {"code": c["code"], "theme": c["theme"], "coder": c["coder"], "status": c["status"],
-             "method": c["method"], "score": c["score"], "evidence": c["evidence"]}
+             "method": c["method"], "score": c["score"], "evidence": c["evidence"],
+             # the passage (code points of `text`, end exclusive) and its words; null: the whole turn
+             "span_start": c["span"][0] if c["span"] else None, "span_end": c["span"][1] if c["span"] else None,
+             "quote": row["text"][c["span"][0]:c["span"][1]] if c["span"] else None}
             for c in row.get("codings", [])
         ],
         "memos": row.get("memos", []),

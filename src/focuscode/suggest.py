@@ -103,7 +103,10 @@ def run_suggest(
     texts = (text for _, text in segments)
     docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=_unused_pipes(pipeline))
     for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
-        for hit in matcher.match(doc, text):
+        hits = matcher.match(doc, text)
+        if hits:
+            _point_at_sentences(text, hits)
+        for hit in hits:
             found.append((segment_id, hit))
         lemmas = doc.user_data.get(LEMMA_HASHES)
         close.add_segment(segment_id, lemmas if lemmas is not None else doc.to_array(LEMMA).tolist(), text)
@@ -133,6 +136,19 @@ def run_suggest(
         if found is not None:
             _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
     return result
+
+
+def _point_at_sentences(text: str, hits) -> None:
+    """A rule suggestion carries the sentence(s) its evidence lies in: its span runs from the
+    first to the last of them, and its evidence lists each, so a coder can code just those."""
+    from .passages import sentences, sentences_of
+
+    spans = sentences(text)
+    for hit in hits:
+        held = sentences_of(text, [(m["start"], m["end"]) for m in hit.evidence["matches"]], spans)
+        if held:
+            hit.evidence["sentences"] = [list(sp) for sp in held]
+            hit.start, hit.end = held[0][0], held[-1][1]
 
 
 def _unused_pipes(pipeline) -> list[str]:

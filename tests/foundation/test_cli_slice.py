@@ -103,7 +103,8 @@ def test_code_and_uncode_keep_history(cli, project, db_path):
     assert r.exit_code == 0 and "coded" in r.stdout
     seg = json.loads(cli("segments", "--json", "--code", "doorgroei").stdout)[0]
     assert seg["codings"] == [{"code": "doorgroei", "theme": "doorgroei", "coder": "anna", "status": "accepted",
-                               "method": "manual", "score": None, "evidence": None}]
+                               "method": "manual", "score": None, "evidence": None,
+                               "span_start": None, "span_end": None, "quote": None}]  # the whole turn
     r = cli("uncode", "3", "doorgroei", "--coder", "anna")
     assert r.exit_code == 0 and "uncoded" in r.stdout
     assert json.loads(cli("segments", "--json", "--code", "doorgroei").stdout) == []

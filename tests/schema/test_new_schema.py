@@ -22,7 +22,7 @@ def test_the_new_tables_columns_and_keys(db_path):
                                                 "include", "exclude", "examples", "keywords"]
     assert _columns(db, "audit") == ["id", "at", "event", "coder_id", "coder", "details"]
     assert _columns(db, "coding_events") == ["id", "coder", "segment_id", "code_id", "action", "old_status",
-                                             "new_status", "coding_id", "at", "coder_id"]
+                                             "new_status", "coding_id", "at", "coder_id", "span_start", "span_end"]
     for table in ("codings", "memos", "seen", "models"):
         assert ("coder_id", "coders", "id") in _keys(db, table), table
     assert ("codebook_version", "codebook_versions", "id") in _keys(db, "codings")

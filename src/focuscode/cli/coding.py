@@ -9,8 +9,13 @@ from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
 IdsOption = Annotated[Optional[str], Option("--ids", help="Segment ids like 4,7,9-12 (instead of the SEGMENT argument).")]
 FromFileOption = Annotated[
-    Optional[Path], Option("--from-file", help="CSV of segment,code[,memo]; segment is an id or transcript:turn.")
+    Optional[Path],
+    Option("--from-file", help="CSV of segment,code[,memo]; segment is an id or transcript:turn. With a header row, "
+                               "optional quote, span or sentence columns name a passage."),
 ]
+QuoteOption = Annotated[Optional[str], Option("--quote", help="Only the passage where these exact words stand in the turn.")]
+SpanOption = Annotated[Optional[str], Option("--span", help="Only the passage START:END (characters of the turn, end exclusive).")]
+SentenceOption = Annotated[Optional[str], Option("--sentence", help="Only sentence N of the turn, or sentences N-M (from 1).")]
 SegmentArg = Annotated[Optional[str], Argument(help="Segment id, or ids like 4,7,9-12.", show_default=False)]
 CodeArg = Annotated[Optional[str], Argument(metavar="CODE", help="Code name from the codebook.", show_default=False)]
 
@@ -22,9 +27,14 @@ def coder_or_default(conn, coder: str | None) -> str:
     return (coder or "").strip() or (get_setting(conn, "coder") or "")
 
 
-def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool, names=None, allow_pii=False) -> None:
-    from ..coding import code_from_file, code_segments, segment_ids, uncode_segments
+def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: bool, names=None, allow_pii=False,
+         passage: dict | None = None) -> None:
+    from ..coding import code_from_file, code_passage, code_segments, segment_ids, uncode_segments
     from ..errors import UsageError
+
+    passage = {k: v for k, v in (passage or {}).items() if v not in (None, "")}
+    if passage and (from_file is not None or ids is not None):
+        raise UsageError(f"--{next(iter(passage))} takes one SEGMENT, not --ids or --from-file (use its quote/span columns)")
 
     if from_file is not None:
         if segment or code_name or ids:
@@ -42,14 +52,21 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
         if not segment or not code_name:
             raise UsageError("give SEGMENT CODE, --ids IDS CODE, or --from-file FILE")
         conn = open_db(db)
-        action = uncode_segments if uncode else code_segments
-        changes = action(conn, segment_ids(conn, segment), code_name, coder_or_default(conn, coder))
+        if passage:
+            ids_given = segment_ids(conn, segment)
+            if len(ids_given) != 1:
+                raise UsageError(f"--{next(iter(passage))} takes one SEGMENT, not {len(ids_given)}")
+            changes = [code_passage(conn, ids_given[0], code_name, coder_or_default(conn, coder), uncode=uncode, **passage)]
+        else:
+            action = uncode_segments if uncode else code_segments
+            changes = action(conn, segment_ids(conn, segment), code_name, coder_or_default(conn, coder))
         memos = memos_kept = 0
     if as_json:
-        print_json([c.__dict__ for c in changes])
+        print_json([c.as_json() for c in changes])
         return
     for c in changes:
-        stdout.print(f"segment {c.segment_id}: {c.code} {c.action} ({c.coder})", markup=False)
+        where = f" (passage {c.span[0]}:{c.span[1]})" if c.span else ""
+        stdout.print(f"segment {c.segment_id}{where}: {c.code} {c.action} ({c.coder})", markup=False)
     if memos or memos_kept:
         stdout.print(f"{memos} memos added" + (f", {memos_kept} already there" if memos_kept else ""), markup=False)
 
@@ -59,14 +76,21 @@ def code(
     code_name: CodeArg = None,
     ids: IdsOption = None,
     from_file: FromFileOption = None,
+    quote: QuoteOption = None,
+    span: SpanOption = None,
+    sentence: SentenceOption = None,
     coder: CoderOption = None,
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Apply a code to segments (accepting a pending suggestion keeps its evidence)."""
-    _run(False, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii)
+    """Apply a code to segments (accepting a pending suggestion keeps its evidence).
+
+    With --quote, --span or --sentence the code goes on that passage of the one SEGMENT
+    given; one coder may code several passages of a turn with the same code."""
+    _run(False, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii,
+         {"quote": quote, "span": span, "sentence": sentence})
 
 
 def uncode(
@@ -74,14 +98,21 @@ def uncode(
     code_name: CodeArg = None,
     ids: IdsOption = None,
     from_file: FromFileOption = None,
+    quote: QuoteOption = None,
+    span: SpanOption = None,
+    sentence: SentenceOption = None,
     coder: CoderOption = None,
     names: NamesOption = None,
     allow_pii: AllowPiiOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Take a code off segments, or reject a pending suggestion (recorded as a rejection, so it is not suggested again)."""
-    _run(True, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii)
+    """Take a code off segments, or reject a pending suggestion (recorded as a rejection, so it is not suggested again).
+
+    Without a passage the turn loses the code, every coded passage of it too; with
+    --quote, --span or --sentence only that passage does."""
+    _run(True, segment, code_name, ids, from_file, coder, db, as_json, names, allow_pii,
+         {"quote": quote, "span": span, "sentence": sentence})
 
 
 def memo(

@@ -47,6 +47,9 @@ def segments(
             line += f", {c['score']:.2f}" if c["score"] is not None else ""
             line += f", {c['coder']}" if c["coder"] else ""
             line += "]"
+            if c["span"] and c["coder"]:
+                words = r["text"][c["span"][0]:c["span"][1]]
+                line += f" passage {c['span'][0]}:{c['span'][1]} \"{words if len(words) <= 70 else words[:67] + '...'}\""
             if c["evidence"] and c["evidence"].get("matches"):
                 line += " evidence: " + ", ".join(
                     f"{m.get('text')}≈{m.get('keyword') or m.get('pattern')}" for m in c["evidence"]["matches"][:4]

@@ -1,0 +1,132 @@
+"""Coding a passage of a turn: --quote, --span, --sentence, --from-file columns, uncoding one
+passage. The turn imitates a long spoken turn from an online focus group (a Teams transcript
+saved as text: "Label: tekst", one turn touching two themes in one breath)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fctest import CODEBOOK, db_snapshot
+
+TURN = ("Nou, eigenlijk wordt er elke ochtend wel iets anders van me gevraagd. Als er een leerkracht ziek is, "
+        "sta ik gewoon voor de groep. Dat vind ik eigenlijk niet de bedoeling. En verder zou ik graag de opleiding "
+        "tot leraar willen doen, maar daar is geen ruimte voor, zegt mijn leidinggevende.")
+
+
+@pytest.fixture
+def project(cli, tmp_path):
+    fg = tmp_path / "teams-focusgroep-po.txt"
+    fg.write_text(f"Gespreksleider: Hoe ziet jullie week eruit?\nOnderwijsassistent 1: {TURN}\n"
+                  "Onderwijsassistent 2: Herkenbaar.\n", encoding="utf-8")
+    (tmp_path / "teams-focusgroep-po.participants.csv").write_text(
+        "label,role,sector\nGespreksleider,gespreksleider,\nOnderwijsassistent 1,onderwijsassistent,po\n"
+        "Onderwijsassistent 2,onderwijsassistent,po\n", encoding="utf-8")
+    assert cli("codebook", "load", str(CODEBOOK)).exit_code == 0
+    result = cli("import", str(fg), "--source", "focusgroep")
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def codings(cli, coder="anna"):
+    rows = json.loads(cli("segments", "--json").stdout)
+    return [(c["code"], c["status"], c["span_start"], c["span_end"], c["quote"])
+            for r in rows if r["ordinal"] == 2 for c in r["codings"] if c["coder"] == coder]
+
+
+def test_two_passages_of_one_turn_with_one_code_are_two_codings(cli, project):
+    a = "Als er een leerkracht ziek is, sta ik gewoon voor de groep."
+    assert cli("code", "2", "ad-hoctaken", "--quote", a, "--coder", "anna").exit_code == 0
+    assert cli("code", "2", "ad-hoctaken", "--sentence", "1", "--coder", "anna").exit_code == 0
+    got = sorted(codings(cli))
+    first = "Nou, eigenlijk wordt er elke ochtend wel iets anders van me gevraagd."
+    assert got == sorted([("ad-hoctaken", "accepted", 0, len(first), first),
+                          ("ad-hoctaken", "accepted", TURN.index(a), TURN.index(a) + len(a), a)])
+
+
+def test_a_quote_copied_from_a_wrapped_line_still_finds_its_words(cli, project):
+    result = cli("code", "2", "doorgroei", "--quote", "de opleiding\n   tot leraar willen doen", "--coder", "anna", "--json")
+    assert result.exit_code == 0, result.output
+    change = json.loads(result.stdout)[0]
+    assert TURN[change["span_start"]:change["span_end"]] == "de opleiding tot leraar willen doen"
+
+
+def test_span_and_a_range_of_sentences(cli, project):
+    assert cli("code", "2", "doorgroei", "--span", "175:210", "--coder", "anna").exit_code == 0
+    assert cli("code", "2", "ad-hoctaken", "--sentence", "2-3", "--coder", "anna").exit_code == 0
+    got = {(c, s, e) for c, _st, s, e, _q in codings(cli)}
+    assert ("doorgroei", 175, 210) in got
+    two = TURN.index("Als er")
+    three_end = TURN.index("bedoeling.") + len("bedoeling.")
+    assert ("ad-hoctaken", two, three_end) in got
+
+
+def test_the_whole_turn_as_a_span_is_the_whole_turn(cli, project):
+    assert cli("code", "2", "visie", "--span", f"0:{len(TURN)}", "--coder", "anna").exit_code == 0
+    assert ("visie", "accepted", None, None, None) in codings(cli)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--quote", "kinderopvang"], "are not in this turn"),
+    (["--quote", "als er een leerkracht"], "other capitals"),
+    (["--quote", "ik"], "stand 3 times in this turn"),
+    (["--quote", "leraar willen doe"], "are not in this turn"),  # half a word is not the word
+    (["--span", "40:20"], "is not inside the turn"),
+    (["--span", "0:99999"], "is not inside the turn"),
+    (["--span", "twaalf"], "not a span"),
+    (["--sentence", "9"], "it has 4 sentences"),
+    (["--sentence", "0"], "it has 4 sentences"),
+])
+def test_a_passage_that_is_not_there_is_one_line_and_changes_nothing(cli, project, db_path, args, message):
+    before = db_snapshot(db_path)
+    result = cli("code", "2", "doorgroei", *args, "--coder", "anna")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0], result.stderr
+    assert db_snapshot(db_path) == before
+
+
+def test_a_passage_takes_one_segment_and_one_way_to_name_it(cli, project, db_path):
+    before = db_snapshot(db_path)
+    for args in (["2,3", "doorgroei", "--sentence", "1"], ["2", "doorgroei", "--sentence", "1", "--quote", "Nou"],
+                 ["--ids", "2", "doorgroei", "--sentence", "1"]):
+        result = cli("code", *args, "--coder", "anna")
+        assert result.exit_code == 2, (args, result.output)
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert db_snapshot(db_path) == before
+
+
+def test_uncoding_one_passage_leaves_the_other(cli, project):
+    cli("code", "2", "ad-hoctaken", "--sentence", "1", "--coder", "anna")
+    cli("code", "2", "ad-hoctaken", "--sentence", "2", "--coder", "anna")
+    result = cli("uncode", "2", "ad-hoctaken", "--sentence", "1", "--coder", "anna")
+    assert result.exit_code == 0 and "uncoded" in result.stdout
+    statuses = sorted((s, st) for _c, st, s, _e, _q in codings(cli))
+    assert statuses == [(0, "rejected"), (TURN.index("Als er"), "accepted")]
+    # without a passage the turn loses the code: every passage of it too
+    assert cli("uncode", "2", "ad-hoctaken", "--coder", "anna").exit_code == 0
+    assert {st for _c, st, *_ in codings(cli)} == {"rejected"}
+
+
+def test_from_file_with_quote_and_span_columns(cli, project, tmp_path, db_path):
+    # A coding sheet a team keeps in Excel and saves as CSV (Dutch Excel: semicolons).
+    sheet = tmp_path / "codering.csv"
+    sheet.write_text("segment;code;quote;span;memo\n"
+                     "teams-focusgroep-po.txt:2;ad-hoctaken;sta ik gewoon voor de groep;;inval\n"
+                     "teams-focusgroep-po.txt:2;doorgroei;;175:210;\n"
+                     "teams-focusgroep-po.txt:3;visie;;;\n", encoding="utf-8")
+    result = cli("code", "--from-file", str(sheet), "--coder", "bram")
+    assert result.exit_code == 0, result.output
+    got = {(c, s, e) for c, _st, s, e, _q in codings(cli, "bram")}
+    start = TURN.index("sta ik gewoon")
+    assert got == {("ad-hoctaken", start, start + len("sta ik gewoon voor de groep")), ("doorgroei", 175, 210)}
+    # A row whose words are not in its turn names the file and line, and nothing is stored.
+    before = db_snapshot(db_path)
+    sheet.write_text("segment,code,quote\nteams-focusgroep-po.txt:2,visie,de visie van de school\n", encoding="utf-8")
+    bad = cli("code", "--from-file", str(sheet), "--coder", "carla")
+    assert bad.exit_code == 1 and f"{sheet}:2:" in bad.stderr and "not in this turn" in bad.stderr
+    assert db_snapshot(db_path) == before
+    sheet.write_text("segment,code,passage\n2,visie,x\n", encoding="utf-8")
+    bad = cli("code", "--from-file", str(sheet), "--coder", "carla")
+    assert bad.exit_code == 1 and "unknown column 'passage'" in bad.stderr
