@@ -2,8 +2,11 @@
 
 Segments: a focuscode export marks each turn as a selection named "beurt N",
 so its turns come back exactly; other tools' texts are split into lines (their
-paragraphs). A selection codes every segment it overlaps; the exact span is
-kept in span_start/span_end when it lies inside one segment.
+paragraphs). A selection codes every segment it overlaps, and in each of them the
+part it covers (see `placements`): a passage (span_start/span_end, code points of
+the segment's text) where it covers part of the segment, the whole segment where it
+covers all of it. Two selections of one code by one coder on one segment stay two
+codings unless they cover the same part.
 
 Sources whose text the archive does not carry (ATLAS.ti exports media and
 sometimes text outside the archive) are kept as transcripts without segments,
@@ -26,6 +29,7 @@ from .reader import RefiProject, read_project
 from .writer import SELECTION_PREFIX
 
 _LINE = re.compile(r"[^\r\n]+")
+_TURN = re.compile(re.escape(SELECTION_PREFIX) + r" \d+")
 _CORE = {"rol": "role", "role": "role", "sector": "sector", "schooltype": "school_type", "school_type": "school_type"}
 _FACILITATOR = {"gespreksleider", "facilitator"}
 DEFAULT_CODER = "import"
@@ -52,7 +56,7 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
     """(start, end, text) of each segment of a source, by code points."""
     text = src.text or ""
     own = project.origin.startswith(ORIGIN_PREFIX)
-    turns = [s for s in src.selections if s.name.startswith(SELECTION_PREFIX + " ")]
+    turns = [s for s in src.selections if _TURN.fullmatch(s.name)]  # not "beurt 12 [40:95]", a passage
     if own and turns:
         return [(s.start, s.end, text[s.start : s.end]) for s in sorted(turns, key=lambda s: s.start)]
     out = []
@@ -63,6 +67,31 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
             continue
         start = m.start() + (len(raw) - len(raw.lstrip()))
         out.append((start, start + len(stripped), stripped))
+    return out
+
+
+def placements(start: int, end: int, hit: list[tuple[int, tuple[int, int, str]]]) -> list[tuple[int, tuple]]:
+    """Where a selection [start, end) of the source lands: (segment id, (span_start, span_end))
+    for each segment it overlaps, the span in code points of that segment's text and
+    (None, None) for the whole segment. `hit` is [(segment id, (seg_start, seg_end, text))].
+
+    A selection that covers a segment's text, give or take white space at its edges (qc
+    selects a line with its newline; MAXQDA's with "\r\n"), codes the whole segment. One
+    that covers part of it codes that passage. One that runs over several segments codes
+    the part inside each: the end of the first, every segment in between whole, the start
+    of the last, so its words are coded where they stand and no turn is coded for words it
+    does not hold. An empty selection (a point) codes the segment it stands in, whole.
+    """
+    if start == end:
+        return [(seg_id, (None, None)) for seg_id, _seg in hit[:1]]
+    out = []
+    for seg_id, (s0, e0, text) in hit:
+        a, b = max(start, s0) - s0, min(end, e0) - s0
+        if not text[:a].strip() and not text[b:].strip():
+            out.append((seg_id, (None, None)))
+        elif text[a:b].strip() or len(hit) == 1:
+            out.append((seg_id, (a, b)))
+        # else: a selection over several segments that only touches this one's white space
     return out
 
 
@@ -168,6 +197,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                     hit.append((ids[i], segs[i]))
                     i += 1
                 selection_segments[sel.guid] = [h[0] for h in hit]
+                placed = placements(sel.start, sel.end, hit)
                 for seg_id in selection_segments[sel.guid]:
                     segment_transcript[seg_id] = tid
                 for coding in sel.codings:
@@ -179,11 +209,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                         result.codings_not_placed += 1
                         continue
                     coder = users.get(coding.user_guid or "", None) or DEFAULT_CODER
-                    for seg_id, (s0, e0, _t) in hit:
-                        # A selection may run over the segment's edges (qc selects a line with its
-                        # newline); the span is the part inside the segment, none if that is all of it.
-                        inside = (max(sel.start, s0), min(sel.end, e0))
-                        span = (inside[0] - s0, inside[1] - s0) if len(hit) == 1 and inside != (s0, e0) else (None, None)
+                    for seg_id, span in placed:
                         coding_rows.append({
                             "segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted",
                             "method": "import", "span_start": span[0], "span_end": span[1],
@@ -196,10 +222,12 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
             for g in src.notes:
                 _memo(project, g, memo_rows, users, stamp, target="transcript", transcript_id=tid)
             result.sources += 1
-        # One decision per segment, code and coder: overlapping selections collapse.
+        # One decision per segment, code, coder and passage: only selections that cover the
+        # same words of a segment collapse (a file may repeat one, or two selections may differ
+        # only outside the segment); two passages of one turn stay two codings.
         unique = {}
         for row in coding_rows:
-            unique.setdefault((row["segment_id"], row["code_id"], row["coder"]), row)
+            unique.setdefault((row["segment_id"], row["code_id"], row["coder"], row["span_start"], row["span_end"]), row)
         db.table("codings").insert_all(list(unique.values()), batch_size=1000)
         result.codings = len(unique)
         result.cases = _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript, vocab)
