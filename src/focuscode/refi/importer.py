@@ -87,11 +87,8 @@ def placements(start: int, end: int, hit: list[tuple[int, tuple[int, int, str]]]
     out = []
     for seg_id, (s0, e0, text) in hit:
         a, b = max(start, s0) - s0, min(end, e0) - s0
-        if not text[:a].strip() and not text[b:].strip():
-            out.append((seg_id, (None, None)))
-        elif text[a:b].strip() or len(hit) == 1:
-            out.append((seg_id, (a, b)))
-        # else: a selection over several segments that only touches this one's white space
+        whole = not text[:a].strip() and not text[b:].strip()
+        out.append((seg_id, (None, None) if whole else (a, b)))
     return out
 
 
