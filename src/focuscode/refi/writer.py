@@ -199,7 +199,7 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
         "UNION SELECT DISTINCT coder FROM memos WHERE coder IS NOT NULL ORDER BY 1")]
     transcripts = [dict(r) for r in db.query("SELECT id, name, source, imported_at FROM transcripts ORDER BY name")]
     counts = {"codes": sum(1 for _ in book.walk()), "sources": len(transcripts), "selections": 0,
-              "codings": 0, "cases": len(people), "memos": len(memos), "users": len(coders)}
+              "codings": 0, "passages": 0, "cases": len(people), "memos": len(memos), "users": len(coders)}
 
     note_guid = {m["id"]: make_guid(f"note:{n}:{m['target']}:{m['text']}") for n, m in enumerate(memos)}
     notes_by_code: dict[str, list[str]] = {}
@@ -318,7 +318,7 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
         close_source()
         counts["selections"] += n_selections
         counts["codings"] += n_codings
-        counts["passages"] = n_passages
+        counts["passages"] += n_passages
         for t in transcripts:  # transcripts without segments still travel
             if t["id"] not in seen_tids:
                 sink.open_source(t, notes_by_transcript.get(t["name"], []))
