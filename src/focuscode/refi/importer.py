@@ -87,9 +87,14 @@ def placements(start: int, end: int, hit: list[tuple[int, tuple[int, int, str]]]
     out = []
     for seg_id, (s0, e0, text) in hit:
         a, b = max(start, s0) - s0, min(end, e0) - s0
-        whole = not text[:a].strip() and not text[b:].strip()
+        whole = _blank(text, 0, a) and _blank(text, b, len(text))
         out.append((seg_id, (None, None) if whole else (a, b)))
     return out
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    # Stops at the first letter: no copy of a long paragraph for each of its many selections.
+    return all(text[i].isspace() for i in range(start, end))
 
 
 def import_projects(db, items, *, source: str | None = None, on_done=None, gate=None,
