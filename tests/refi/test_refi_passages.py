@@ -140,21 +140,25 @@ def test_a_passage_two_coders_share_is_one_selection_and_a_rejected_one_is_not_w
 
 def _passages(cli, db) -> list[tuple]:
     rows = json.loads(cli("segments", "--json", db=db).stdout)
-    return sorted((r["ordinal"], c["code"], c["coder"], c["span_start"], c["span_end"], c["quote"])
-                  for r in rows for c in r["codings"] if c["status"] == "accepted" and c["coder"])
+    return sorted(((r["ordinal"], c["code"], c["coder"], c["span_start"], c["span_end"], c["quote"])
+                   for r in rows for c in r["codings"] if c["status"] == "accepted" and c["coder"]),
+                  key=lambda t: (t[0], t[1], t[2], -1 if t[3] is None else t[3]))
 
 
 def test_round_trip_keeps_both_passages_and_the_whole_turn_coding(cli, project, tmp_path, db_path):
     first, second, fresh = tmp_path / "eerste.qdpx", tmp_path / "tweede.qdpx", tmp_path / "fresh.db"
+    # anna also codes turn 2 whole with the code she gave one passage of it: both travel.
+    assert cli("code", str(project[2]), "klusjes", "--coder", "anna").exit_code == 0
     assert cli("export", "refi", "--out", first).exit_code == 0
     result = cli("import", first, "--json", db=fresh)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)[0]["codings"] == 5
+    assert json.loads(result.stdout)[0]["codings"] == 6
     before, after = _passages(cli, db_path), _passages(cli, fresh)
     assert after == before
     a = LONG.index(FIRST)
     assert (3, "ad-hoctaken", "anna", a, a + len(FIRST), FIRST) in after
     assert (3, "ad-hoctaken", "bram", None, None, None) in after
+    assert {r[3] for r in after if r[:3] == (2, "klusjes", "anna")} == {None, EMOJI_TURN.index(KLAAR)}
     # The turns come back as they were: a passage's selection is not taken for a turn.
     texts = lambda db: sqlite3.connect(db).execute("SELECT ordinal, text FROM segments ORDER BY ordinal").fetchall()  # noqa: E731
     assert texts(fresh) == texts(db_path)
