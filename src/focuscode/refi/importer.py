@@ -33,6 +33,10 @@ _TURN = re.compile(re.escape(SELECTION_PREFIX) + r" \d+")
 _CORE = {"rol": "role", "role": "role", "sector": "sector", "schooltype": "school_type", "school_type": "school_type"}
 _FACILITATOR = {"gespreksleider", "facilitator"}
 DEFAULT_CODER = "import"
+# Selections x the turns each one touches x its codings, over one import. A 30,000-turn study
+# exported by focuscode, every turn coded by three coders, asks for about 100,000; a file asking
+# for a million is refused before it fills memory with decisions (a few hundred MB by then).
+MAX_PLACEMENTS = 1_000_000
 
 
 @dataclass
@@ -154,7 +158,11 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
         source_segments: dict[str, list[int]] = {}
         source_transcript: dict[str, int] = {}
         seen_names: dict[str, int] = {}
-        coding_rows: list[dict] = []
+        # One decision per segment, code, coder and passage, kept with its first time stamp: only
+        # selections that cover the same words of a segment collapse (a file may repeat one, or two
+        # may differ only outside the segment); two passages of one turn stay two codings.
+        decisions: dict[tuple, str | None] = {}
+        touched = 0  # (selection, segment) pairs, times the selection's codings: the work this file asks for
         segment_transcript: dict[int, int] = {}
         unknown_codes = 0
         memo_rows: list[dict] = []
@@ -198,6 +206,11 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                 while i < len(segs) and (segs[i][0] < sel.end or (sel.start == sel.end and segs[i][0] <= sel.start)):
                     hit.append((ids[i], segs[i]))
                     i += 1
+                touched += len(hit) * max(1, len(sel.codings))
+                if touched > MAX_PLACEMENTS:
+                    raise ExchangeError(
+                        f"refused: its selections touch more than {MAX_PLACEMENTS:,} turns in all (selections over "
+                        f"whole sources, many times over); a project of that size is not a study's coding", path=str(p))
                 selection_segments[sel.guid] = [h[0] for h in hit]
                 placed = placements(sel.start, sel.end, hit)
                 for seg_id in selection_segments[sel.guid]:
@@ -212,11 +225,7 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                         continue
                     coder = users.get(coding.user_guid or "", None) or DEFAULT_CODER
                     for seg_id, span in placed:
-                        coding_rows.append({
-                            "segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted",
-                            "method": "import", "span_start": span[0], "span_end": span[1],
-                            "created_at": coding.created or stamp, "updated_at": stamp,
-                        })
+                        decisions.setdefault((seg_id, cid, coder, *span), coding.created or stamp)
                 for g in sel.notes:
                     _memo(project, g, memo_rows, users, stamp, target="segment", segment_id=hit[0][0] if hit else None,
                           transcript_id=tid)
@@ -224,14 +233,11 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
             for g in src.notes:
                 _memo(project, g, memo_rows, users, stamp, target="transcript", transcript_id=tid)
             result.sources += 1
-        # One decision per segment, code, coder and passage: only selections that cover the
-        # same words of a segment collapse (a file may repeat one, or two selections may differ
-        # only outside the segment); two passages of one turn stay two codings.
-        unique = {}
-        for row in coding_rows:
-            unique.setdefault((row["segment_id"], row["code_id"], row["coder"], row["span_start"], row["span_end"]), row)
-        db.table("codings").insert_all(list(unique.values()), batch_size=1000)
-        result.codings = len(unique)
+        db.table("codings").insert_all((
+            {"segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted", "method": "import",
+             "span_start": a, "span_end": b, "created_at": created, "updated_at": stamp}
+            for (seg_id, cid, coder, a, b), created in decisions.items()), batch_size=1000)
+        result.codings = len(decisions)
         result.cases = _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript, vocab)
         for code in project.walk_codes():
             for g in code.notes:
