@@ -80,11 +80,12 @@ def placements(start: int, end: int, hit: list[tuple[int, tuple[int, int, str]]]
     (None, None) for the whole segment. `hit` is [(segment id, (seg_start, seg_end, text))].
 
     A selection that covers a segment's text, give or take white space at its edges (qc
-    selects a line with its newline; MAXQDA's with "\r\n"), codes the whole segment. One
-    that covers part of it codes that passage. One that runs over several segments codes
-    the part inside each: the end of the first, every segment in between whole, the start
-    of the last, so its words are coded where they stand and no turn is coded for words it
-    does not hold. An empty selection (a point) codes the segment it stands in, whole.
+    selects a line with its newline, MAXQDA with its Windows line end), codes the whole
+    segment. One that covers part of it codes that passage. One that runs over several
+    segments codes the part inside each: the end of the first, every segment in between
+    whole, the start of the last, so its words are coded where they stand and no turn is
+    coded for words it does not hold. An empty selection (a point) codes the segment it
+    stands in, whole.
     """
     if start == end:
         return [(seg_id, (None, None)) for seg_id, _seg in hit[:1]]
