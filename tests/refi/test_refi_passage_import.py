@@ -317,3 +317,73 @@ def test_qualcoder_selections_named_by_their_words_land_on_those_words(cli, db_p
                  {"sources/5b7c7a4e-0000-4000-8000-0000000000f1.txt": QUALCODER_TEXT.encode("utf-8-sig")})
     assert cli("import", path).exit_code == 0
     assert codings(db_path) == sorted((2, "afstemming", "coder_a", w) for w in words)
+
+
+# --- ATLAS.ti 8.4, its own project file --------------------------------------------------------
+
+INTERVIEW = [
+    "Interviewer: Kun je vertellen hoe een gewone werkdag eruitziet?",
+    "Deelnemer: Ik begin om half acht met kopiëren en klaarzetten, daarna help ik in groep vier met lezen.",
+    "Interviewer: En als er een leerkracht ziek is?",
+    "Deelnemer: Dan sta ik meestal zelf voor de groep, ook al is dat eigenlijk niet de bedoeling van mijn functie.",
+    "Interviewer: Hoe kijkt de directie daarnaar?",
+    "Deelnemer: Die is blij dat het opgelost is, maar over een hogere schaal wordt nooit gesproken.",
+    "Interviewer: Zou je willen doorgroeien?",
+    "Deelnemer: Ik zou graag de pabo doen, alleen is er geen budget voor scholing en geen tijd naast mijn uren.",
+    "Interviewer: Wat zou je helpen?",
+    "Deelnemer: Een ontwikkelgesprek waarin iemand echt vraagt wat ik wil, en een vaste plek in het teamoverleg.",
+    "Interviewer: Dank je wel voor je tijd.",
+]
+
+
+def test_real_atlasti_84_project_file_with_its_text_supplied(cli, db_path, tmp_path, shared_dir):
+    """ATLAS.ti 8.4's own Project.qde (../shared/refi-qda), whose archive ships no text: each text
+    source gets a Dutch interview (macOS line ends, as the file was made on a Mac), and its real
+    quotations (one inside a paragraph, one over several, two ending together) land on their words."""
+    from xml.etree import ElementTree
+
+    from focuscode.refi.reader import read_project
+
+    example = shared_dir / "refi-qda" / "examples" / "atlasti84_project.qdpx"
+    if not example.is_file():
+        pytest.skip(f"{example} not found")
+    with zipfile.ZipFile(example) as zf:
+        qde = zf.read("Project.qde")
+    root = ElementTree.fromstring(qde)
+    ns = "{urn:QDA-XML:project:1.0}"
+    text = "\n".join(INTERVIEW) + "\n"
+    paths = {el.get("plainTextPath") for el in root.iter() if (el.get("plainTextPath") or "").startswith("internal://")}
+    archive = tmp_path / "atlas84.qdpx"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("Project.qde", qde)
+        for p in sorted(paths):
+            zf.writestr("Sources/" + p.removeprefix("internal://"), text.encode("utf-8"))
+    result = cli("import", archive, "--allow-pii")  # the file names its coders and interviewees
+    assert result.exit_code == 0, result.output
+
+    # What the README promises, worked out from the text: in each turn a quotation touches, the
+    # words it covers there, or None where it covers the whole turn.
+    lines, offset = [], 0
+    for n, line in enumerate(INTERVIEW, start=1):
+        lines.append((n, offset, offset + len(line), line))
+        offset += len(line) + 1
+    code_names = {c.guid: c.name for c in read_project(archive).walk_codes()}  # "Coke::diet Coke" is "diet Coke"
+    expected = set()
+    for src in root.find(f"{ns}Sources"):  # text sources and the text representations of PDFs
+        for sel in src.iter(f"{ns}PlainTextSelection"):
+            s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            for coding in sel.iter(f"{ns}Coding"):
+                name = code_names[coding.find(f"{ns}CodeRef").get("targetGUID").lower()]
+                for n, lo, hi, line in lines:
+                    if s < hi and e > lo:
+                        words = text[max(s, lo) : min(e, hi)]
+                        expected.add((src.get("name"), n, name, None if words == line else words))
+    rows = sqlite3.connect(db_path).execute(
+        "SELECT t.name, s.ordinal, k.name, s.text, c.span_start, c.span_end FROM codings c JOIN segments s ON s.id = c.segment_id "
+        "JOIN transcripts t ON t.id = s.transcript_id JOIN codes k ON k.id = c.code_id").fetchall()
+    got = {(t, o, k, None if a is None else x[a:b]) for t, o, k, x, a, b in rows}
+    assert got == expected
+    # The file's quotations really are of all three kinds.
+    assert {r for r in got if r[0] == "Simon.docx" and r[3] is None}  # a turn covered whole
+    assert {r for r in got if r[0] == "Simon.docx" and r[3] is not None}  # part of a turn
+    assert len({r[1] for r in got if r[0] == "Simon.docx"}) >= 3  # one quotation runs over several turns
