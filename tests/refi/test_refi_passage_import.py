@@ -6,8 +6,8 @@ Each archive is shaped after what the tool writes (see test_refi_vendor_quirks.p
 quirk was established): NVivo's braced GUIDs, nameless selections and capitalised `Sources/`;
 ATLAS.ti's `Project.qde`, quotations named by their first words and a Windows line end counted
 as one character; MAXQDA's modifyingUser and a Windows line end counted as two; QualCoder's BOM
-and selections named by the words they hold. Where ../shared/refi-qda holds a real NVivo export,
-its own project file carries the passages.
+and selections named by the words they hold. Where ../shared/refi-qda holds the real NVivo 15 and
+ATLAS.ti 8.4 exports, their own project files carry the passages.
 """
 
 from __future__ import annotations
