@@ -137,3 +137,26 @@ def test_two_archives_in_one_import_are_one_transaction(cli, coded_db, before, t
              for name in ("ronde-1", "ronde-2")]
     _refused(cli("import", *paths, db=coded_db), "ronde-2.qdpx", "already in the project")
     assert db_snapshot(coded_db) == before
+
+
+def test_selections_over_whole_sources_many_times_over_are_refused(cli, coded_db, before, tmp_path, monkeypatch):
+    """Every selection of a MAXQDA-shaped file covers the whole of a long source: each one codes
+    every turn, so a file of a few megabytes could ask for billions of decisions. The limit is
+    lowered here so the test stays small; the real one is a million."""
+    from focuscode.refi import importer
+
+    monkeypatch.setattr(importer, "MAX_PLACEMENTS", 2000)
+    text = "".join(f"OOP'er {i % 7 + 1}: Ik val in als er iemand ziek is, week {i}.\n" for i in range(100))
+    code = '<CodeBook><Codes><Code guid="c0000000-0000-4000-8000-000000000001" name="invallen" isCodable="true"/></Codes></CodeBook>'
+    sels = "".join(f'<PlainTextSelection guid="e0000000-0000-4000-8000-{n:012d}" name="" startPosition="0" endPosition="{len(text)}">'
+                   f'<Coding guid="a0000000-0000-4000-8000-{n:012d}"><CodeRef targetGUID="c0000000-0000-4000-8000-000000000001"/>'
+                   "</Coding></PlainTextSelection>" for n in range(30))
+    source = _source(1, "internal://bron.txt").replace("/>\n", f">{sels}</TextSource>\n")
+    path = _qdpx(tmp_path / "overal.qdpx", "overal", source, {"sources/bron.txt": text}, codebook=code)
+    _refused(cli("import", path, db=coded_db), "overal.qdpx", "touch more than 2,000 turns")
+    assert db_snapshot(coded_db) == before
+    # At the limit the same file imports: 30 selections of the same words are one decision per turn.
+    monkeypatch.setattr(importer, "MAX_PLACEMENTS", 3000)
+    fresh = tmp_path / "fresh.db"
+    assert cli("import", path, db=fresh).exit_code == 0
+    assert sqlite3.connect(fresh).execute("SELECT count(*) FROM codings").fetchone()[0] == 100

@@ -2,8 +2,11 @@
 
 Segments: a focuscode export marks each turn as a selection named "beurt N",
 so its turns come back exactly; other tools' texts are split into lines (their
-paragraphs). A selection codes every segment it overlaps; the exact span is
-kept in span_start/span_end when it lies inside one segment.
+paragraphs). A selection codes every segment it overlaps, and in each of them the
+part it covers (see `placements`): a passage (span_start/span_end, code points of
+the segment's text) where it covers part of the segment, the whole segment where it
+covers all of it. Two selections of one code by one coder on one segment stay two
+codings unless they cover the same part.
 
 Sources whose text the archive does not carry (ATLAS.ti exports media and
 sometimes text outside the archive) are kept as transcripts without segments,
@@ -26,9 +29,14 @@ from .reader import RefiProject, read_project
 from .writer import SELECTION_PREFIX
 
 _LINE = re.compile(r"[^\r\n]+")
+_TURN = re.compile(re.escape(SELECTION_PREFIX) + r" \d+")
 _CORE = {"rol": "role", "role": "role", "sector": "sector", "schooltype": "school_type", "school_type": "school_type"}
 _FACILITATOR = {"gespreksleider", "facilitator"}
 DEFAULT_CODER = "import"
+# Selections x the turns each one touches x its codings, over one import. A 30,000-turn study
+# exported by focuscode, every turn coded by three coders, asks for about 100,000; a file asking
+# for a million is refused before it fills memory with decisions (a few hundred MB by then).
+MAX_PLACEMENTS = 1_000_000
 
 
 @dataclass
@@ -52,7 +60,7 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
     """(start, end, text) of each segment of a source, by code points."""
     text = src.text or ""
     own = project.origin.startswith(ORIGIN_PREFIX)
-    turns = [s for s in src.selections if s.name.startswith(SELECTION_PREFIX + " ")]
+    turns = [s for s in src.selections if _TURN.fullmatch(s.name)]  # not "beurt 12 [40:95]", a passage
     if own and turns:
         return [(s.start, s.end, text[s.start : s.end]) for s in sorted(turns, key=lambda s: s.start)]
     out = []
@@ -64,6 +72,34 @@ def _segments(project: RefiProject, src) -> list[tuple[int, int, str]]:
         start = m.start() + (len(raw) - len(raw.lstrip()))
         out.append((start, start + len(stripped), stripped))
     return out
+
+
+def placements(start: int, end: int, hit: list[tuple[int, tuple[int, int, str]]]) -> list[tuple[int, tuple]]:
+    """Where a selection [start, end) of the source lands: (segment id, (span_start, span_end))
+    for each segment it overlaps, the span in code points of that segment's text and
+    (None, None) for the whole segment. `hit` is [(segment id, (seg_start, seg_end, text))].
+
+    A selection that covers a segment's text, give or take white space at its edges (qc
+    selects a line with its newline, MAXQDA with its Windows line end), codes the whole
+    segment. One that covers part of it codes that passage. One that runs over several
+    segments codes the part inside each: the end of the first, every segment in between
+    whole, the start of the last, so its words are coded where they stand and no turn is
+    coded for words it does not hold. An empty selection (a point) codes the segment it
+    stands in, whole.
+    """
+    if start == end:
+        return [(seg_id, (None, None)) for seg_id, _seg in hit[:1]]
+    out = []
+    for seg_id, (s0, e0, text) in hit:
+        a, b = max(start, s0) - s0, min(end, e0) - s0
+        whole = _blank(text, 0, a) and _blank(text, b, len(text))
+        out.append((seg_id, (None, None) if whole else (a, b)))
+    return out
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    # Stops at the first letter: no copy of a long paragraph for each of its many selections.
+    return all(text[i].isspace() for i in range(start, end))
 
 
 def import_projects(db, items, *, source: str | None = None, on_done=None, gate=None,
@@ -123,7 +159,11 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
         source_segments: dict[str, list[int]] = {}
         source_transcript: dict[str, int] = {}
         seen_names: dict[str, int] = {}
-        coding_rows: list[dict] = []
+        # One decision per segment, code, coder and passage, kept with its first time stamp: only
+        # selections that cover the same words of a segment collapse (a file may repeat one, or two
+        # may differ only outside the segment); two passages of one turn stay two codings.
+        decisions: dict[tuple, str | None] = {}
+        touched = 0  # (selection, segment) pairs, times the selection's codings: the work this file asks for
         segment_transcript: dict[int, int] = {}
         unknown_codes = 0
         memo_rows: list[dict] = []
@@ -167,7 +207,13 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                 while i < len(segs) and (segs[i][0] < sel.end or (sel.start == sel.end and segs[i][0] <= sel.start)):
                     hit.append((ids[i], segs[i]))
                     i += 1
+                touched += len(hit) * max(1, len(sel.codings))
+                if touched > MAX_PLACEMENTS:
+                    raise ExchangeError(
+                        f"refused: its selections touch more than {MAX_PLACEMENTS:,} turns in all (selections over "
+                        f"whole sources, many times over); a project of that size is not a study's coding", path=str(p))
                 selection_segments[sel.guid] = [h[0] for h in hit]
+                placed = placements(sel.start, sel.end, hit)
                 for seg_id in selection_segments[sel.guid]:
                     segment_transcript[seg_id] = tid
                 for coding in sel.codings:
@@ -179,16 +225,8 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
                         result.codings_not_placed += 1
                         continue
                     coder = users.get(coding.user_guid or "", None) or DEFAULT_CODER
-                    for seg_id, (s0, e0, _t) in hit:
-                        # A selection may run over the segment's edges (qc selects a line with its
-                        # newline); the span is the part inside the segment, none if that is all of it.
-                        inside = (max(sel.start, s0), min(sel.end, e0))
-                        span = (inside[0] - s0, inside[1] - s0) if len(hit) == 1 and inside != (s0, e0) else (None, None)
-                        coding_rows.append({
-                            "segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted",
-                            "method": "import", "span_start": span[0], "span_end": span[1],
-                            "created_at": coding.created or stamp, "updated_at": stamp,
-                        })
+                    for seg_id, span in placed:
+                        decisions.setdefault((seg_id, cid, coder, *span), coding.created or stamp)
                 for g in sel.notes:
                     _memo(project, g, memo_rows, users, stamp, target="segment", segment_id=hit[0][0] if hit else None,
                           transcript_id=tid)
@@ -196,12 +234,11 @@ def import_project(db, path: str | Path, *, source: str | None = None, project: 
             for g in src.notes:
                 _memo(project, g, memo_rows, users, stamp, target="transcript", transcript_id=tid)
             result.sources += 1
-        # One decision per segment, code and coder: overlapping selections collapse.
-        unique = {}
-        for row in coding_rows:
-            unique.setdefault((row["segment_id"], row["code_id"], row["coder"]), row)
-        db.table("codings").insert_all(list(unique.values()), batch_size=1000)
-        result.codings = len(unique)
+        db.table("codings").insert_all((
+            {"segment_id": seg_id, "code_id": cid, "coder": coder, "status": "accepted", "method": "import",
+             "span_start": a, "span_end": b, "created_at": created, "updated_at": stamp}
+            for (seg_id, cid, coder, a, b), created in decisions.items()), batch_size=1000)
+        result.codings = len(decisions)
         result.cases = _store_cases(db, project, source_transcript, source_segments, selection_segments, segment_transcript, vocab)
         for code in project.walk_codes():
             for g in code.notes:

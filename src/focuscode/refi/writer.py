@@ -199,7 +199,7 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
         "UNION SELECT DISTINCT coder FROM memos WHERE coder IS NOT NULL ORDER BY 1")]
     transcripts = [dict(r) for r in db.query("SELECT id, name, source, imported_at FROM transcripts ORDER BY name")]
     counts = {"codes": sum(1 for _ in book.walk()), "sources": len(transcripts), "selections": 0,
-              "codings": 0, "cases": len(people), "memos": len(memos), "users": len(coders)}
+              "codings": 0, "passages": 0, "cases": len(people), "memos": len(memos), "users": len(coders)}
 
     note_guid = {m["id"]: make_guid(f"note:{n}:{m['target']}:{m['text']}") for n, m in enumerate(memos)}
     notes_by_code: dict[str, list[str]] = {}
@@ -250,14 +250,19 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
         # ordinal took a temporary B-tree and most of the query time.
         code_order = {cid: (position, name) for cid, position, name in db.execute("SELECT id, position, name FROM codes")}
         codings_of: dict[int, list] = {}
-        for seg_id, coder, created, code_id in db.execute(
-            "SELECT segment_id, coder, created_at, code_id FROM codings WHERE status = 'accepted' AND coder IS NOT NULL"
+        passages_of: dict[int, list] = {}  # codings of part of a turn: a selection of their own
+        for seg_id, coder, created, code_id, span_start, span_end in db.execute(
+            "SELECT segment_id, coder, created_at, code_id, span_start, span_end FROM codings "
+            "WHERE status = 'accepted' AND coder IS NOT NULL"
         ):
             code = code_order.get(code_id)
             if code is None:  # an orphan (codes deleted with foreign keys off): the join dropped it too
                 continue
             position, name = code
-            codings_of.setdefault(seg_id, []).append((position, name, coder, seg_id, created))
+            if span_start is None or span_end is None:
+                codings_of.setdefault(seg_id, []).append((position, name, coder, seg_id, created))
+            else:
+                passages_of.setdefault(seg_id, []).append((span_start, span_end, position, name, coder, seg_id, created))
         current_tid = None
         pieces: list[str] = []
         offset = 0
@@ -277,7 +282,7 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
                 progress(done, total)
 
         seen_tids = set()
-        n_selections = n_codings = 0
+        n_selections = n_codings = n_passages = 0
         transcript = ""
         for sid, tid, ordinal, pid, text in seg_rows:
             if tid != current_tid:
@@ -296,14 +301,24 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
             sel = make_guid(f"sel:{transcript}:{ordinal}")
             found = codings_of.get(sid)
             codings = [(seg_id, coder, created, name) for _pos, name, coder, seg_id, created in sorted(found)] if found else []
+            passages = passages_of.get(sid)
+            groups = _passage_groups(passages, len(text), codings) if passages else ()
             sink.selection(sel, ordinal, start, offset, codings, notes_by_segment.get((transcript, ordinal), ()), transcript)
             n_selections += 1
             n_codings += len(codings)
+            for (a, b), on_passage in groups:
+                # Offsets of the source = the turn's offset + the passage's, both in code points.
+                sink.selection(make_guid(f"sel:{transcript}:{ordinal}:{a}:{b}"), ordinal, start + a, start + b,
+                               on_passage, (), transcript, span=(a, b))
+                n_selections += 1
+                n_codings += len(on_passage)
+                n_passages += 1
             if pid is not None:
                 refs.setdefault(pid, []).append(sel)
         close_source()
         counts["selections"] += n_selections
         counts["codings"] += n_codings
+        counts["passages"] += n_passages
         for t in transcripts:  # transcripts without segments still travel
             if t["id"] not in seen_tids:
                 sink.open_source(t, notes_by_transcript.get(t["name"], []))
@@ -323,18 +338,19 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
             self.w.write(f"    <TextSource{_attrs(guid=guid, name=t['name'], plainTextPath=f'internal://{guid}.txt', creationDateTime=_stamp(t['imported_at']))}>\n")
             self._notes = notes
 
-        def selection(self, sel, ordinal, start, end, codings, notes, transcript) -> None:
+        def selection(self, sel, ordinal, start, end, codings, notes, transcript, span=None) -> None:
             # The hot path (one call per segment, one Coding per decision): written as
             # one string, with GUIDs and numbers unescaped since they cannot need it.
             # The output is what _attrs() would give for the same values.
-            head = (f"      <PlainTextSelection guid=\"{sel}\" name={quoteattr(f'{SELECTION_PREFIX} {ordinal}')} "
+            head = (f"      <PlainTextSelection guid=\"{sel}\" name={quoteattr(selection_name(ordinal, span))} "
                     f"startPosition=\"{start}\" endPosition=\"{end}\"")
             if not codings and not notes:
                 self.w.write(head + "/>\n")
                 return
             parts = [head, ">\n"]
+            where = f"{ordinal}:{span[0]}:{span[1]}" if span else ordinal
             for _sid, coder, created, code in codings:
-                cg = make_guid(f"coding:{transcript}:{ordinal}:{code}:{coder}")
+                cg = make_guid(f"coding:{transcript}:{where}:{code}:{coder}")
                 user = user_attr.get(coder, "")
                 stamp = _stamp(created)
                 when = f" creationDateTime={quoteattr(stamp)}" if stamp is not None else ""
@@ -400,6 +416,28 @@ def _write_project(db, out: str | Path, *, progress: Callable[[int, int], None] 
 
     _write_file(target, write_archive)
     return counts
+
+
+def selection_name(ordinal: int, span: tuple[int, int] | None = None) -> str:
+    """"beurt 12" for a whole turn, "beurt 12 [40:95]" for a passage of it (offsets in the turn)."""
+    return f"{SELECTION_PREFIX} {ordinal}" if span is None else f"{SELECTION_PREFIX} {ordinal} [{span[0]}:{span[1]}]"
+
+
+def _passage_groups(passages: list, length: int, whole: list) -> list[tuple[tuple[int, int], list]]:
+    """The passage codings of one turn as one selection per passage (its codings ordered like a
+    turn's: by code position, code name, coder), passages in text order.
+
+    A span that is not inside the turn (only a damaged database holds one) is written as a
+    coding of the whole turn, appended to `whole` unless the coder has that one already:
+    a selection outside its turn would point at the next turn's words."""
+    by_span: dict[tuple[int, int], list] = {}
+    for a, b, position, name, coder, seg_id, created in passages:
+        if 0 <= a < b <= length:
+            by_span.setdefault((a, b), []).append((position, name, coder, seg_id, created))
+        elif not any(n == name and c == coder for _s, c, _t, n in whole):
+            whole.append((seg_id, coder, created, name))
+    return [(span, [(seg_id, coder, created, name) for _pos, name, coder, seg_id, created in sorted(found)])
+            for span, found in sorted(by_span.items())]
 
 
 @lru_cache(maxsize=4096)
