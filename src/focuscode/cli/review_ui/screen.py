@@ -105,11 +105,12 @@ def _render(text: str, layers: list[_Layer], points: tuple[int, ...] = ()) -> tu
     out = Text()
     where: dict[int, int] = {}
     for i, at in enumerate(cuts):
-        # Inner layers close first and outer ones open first, so marks nest.
-        for ly in sorted((ly for ly in layers if ly.end == at), key=lambda ly: -ly.start):
+        # Inner layers close first and outer ones open first, so marks nest; of two with the
+        # same extent the earlier layer is the outer one.
+        for n, ly in sorted(((n, ly) for n, ly in enumerate(layers) if ly.end == at), key=lambda x: (-x[1].start, -x[0])):
             if ly.close:
                 out.append(ly.close, style=ly.mark_style)
-        for ly in sorted((ly for ly in layers if ly.start == at), key=lambda ly: -ly.end):
+        for n, ly in sorted(((n, ly) for n, ly in enumerate(layers) if ly.start == at), key=lambda x: (-x[1].end, x[0])):
             if ly.open:
                 out.append(ly.open, style=ly.mark_style)
         where[at] = len(out)
@@ -196,6 +197,12 @@ def sentence_label(sentences: list[Span], span: Span) -> str:
     return f"{prefix}sentence {first + 1}" if first == last else f"{prefix}sentences {first + 1}-{last + 1}"
 
 
+def sentence_numbers(sentences: list[Span], spans: list[Span]) -> str:
+    """'sentence 2' or 'sentences 2, 5': the sentences that a suggestion's evidence lies in."""
+    numbers = [str(i + 1) for i, s in enumerate(sentences) if any(s[0] < e and b < s[1] for b, e in spans)]
+    return f"sentence{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}" if numbers else ""
+
+
 def _your_codes(view: SegmentView) -> str:
     parts = []
     for code in view.accepted:
@@ -237,7 +244,7 @@ def frame(console, view: SegmentView, *, header: str, message: str = "", cursor:
         theme = f" ({s['theme']})" if s.get("theme") and s["theme"] != s["code"] else ""
         line = f"{mark}{i} {s['code']}{theme} {s['method']}{score} · {s['decision']}"
         if s.get("sentences") and len(view.sentences) > 1:
-            line += " · " + ", ".join(sentence_label(view.sentences, sp) for sp in s["sentences"][:3])
+            line += " · " + sentence_numbers(view.sentences, s["sentences"])
         if terms:
             line += " · " + ", ".join(terms)
         style = {"accepted": "green", "rejected": "red"}.get(s["decision"], "yellow")
@@ -255,8 +262,8 @@ def frame(console, view: SegmentView, *, header: str, message: str = "", cursor:
     for m in view.memos[-2:]:
         bottom.append(_one_line("memo: ", f"({m['coder'] or '-'}) {m['text']}", width))
     if selected:
-        what = f"{sentence_label(view.sentences, selected)} of {len(view.sentences)} selected"
-        bottom.append(_one_line("", f"» {what}: a, A, c, x act on it · {{ }} extend · Esc: whole turn", width,
+        what = f"{sentence_label(view.sentences, selected)} of {len(view.sentences)}"
+        bottom.append(_one_line("", f"» {what}: a, A, c, x act on it · {{ }} extend · Esc whole turn", width,
                                 "bold" if plain else "reverse"))
     bottom.append(_one_line("", message or " ", width, "bold"))
     bottom.append(_one_line("", KEYS_LINE, width, "dim"))
