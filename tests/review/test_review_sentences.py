@@ -1,12 +1,8 @@
 """Review by sentence (#13): select sentences of a long turn, code them as a passage, see
 coded passages and a suggestion's sentences in the turn, undo a passage coding.
 
-The project is built from a transcript written for these tests in the layout of a
-Microsoft Teams meeting transcript downloaded as Word and saved as text: a title line,
-then each speaker's label and time on a line of its own above what was said. One
-participant's answer runs to twelve sentences and touches three codes, as focus-group
-turns do. Suggestions come from the real rule matcher, so they carry the sentences their
-evidence lies in as `suggest` stores them.
+The project (review/longturn.py) holds one long turn of a Teams-style transcript, with
+suggestions from the real rule matcher.
 """
 
 from __future__ import annotations
@@ -22,64 +18,12 @@ from rich.console import Console
 from focuscode.cli.review_ui import ScriptedKeys, run_review
 from focuscode.cli.review_ui.loop import ReviewLoop
 from focuscode.passages import sentences
-from focuscode.review import ReviewFilter, ReviewSession
+from focuscode.review import ReviewSession
 from focuscode.review.session import SentenceSelection
+from review.longturn import REVIEW_ALL, build_long_turn_project
 
 ENTER = "\n"
 ESC = "\x1b"
-
-TEAMS_TXT = """\
-Focusgroep OOP vo, sessie 2
-Gespreksleider  00:12:04
-Wat gebeurt er bij jullie als een leraar ziek is?
-
-OOP'er 2 (vo)  00:12:31
-Nou, dat is bij ons eigenlijk elke week wel raak. Als er een docent ziek is, kijken ze eerst \
-of er een invaller is, en die is er bijna nooit. Dan word ik gevraagd om de klas op te vangen, \
-want ik ken de leerlingen toch. Formeel mag ik geen les geven, dus ik zet een opdracht klaar die \
-de docent heeft gemaild, als die dat al gedaan heeft. Ik vind het niet erg om bij te springen \
-hoor, vorige maand heb ik drie keer moeten invallen. Maar dat was uitzonderlijk. Maar het gebeurt \
-zo vaak dat mijn eigen werk, de practica voorbereiden en de begeleiding van de leerlingen met een \
-ondersteuningsbehoefte, blijft liggen. En daar krijg ik geen toelage voor, terwijl een collega op \
-een andere school wel een hogere schaal heeft voor hetzelfde werk. Eerlijk gezegd denk ik er wel \
-eens over om de pabo of een lerarenopleiding te gaan doen. Dan sta ik tenminste officieel voor de \
-klas en word ik ook zo betaald. Alleen is dat naast een baan van dertig uur niet te doen zonder \
-steun van de school. Daar is bij ons geen budget voor, zeggen ze dan.
-
-OOP'er 3 (vo)  00:14:02
-Herkenbaar.
-
-Gespreksleider  00:14:05
-Herkennen de anderen dat ook?
-"""
-PARTICIPANTS = """\
-label,role,sector,school_type
-Gespreksleider,gespreksleider,,
-OOP'er 2 (vo),OOP'er,vo,havo/vwo
-OOP'er 3 (vo),OOP'er,vo,vmbo
-"""
-REVIEW_ALL = ReviewFilter(mode="all", all_suggestions=True)
-
-
-def build_long_turn_project(folder: Path, db_path: Path):
-    from team.teamkit import CODEBOOK
-
-    from focuscode.codebook import parse_codebook
-    from focuscode.codes import load_codebook_into
-    from focuscode.db import open_project
-    from focuscode.importers.store import ImportOptions, import_file
-    from focuscode.suggest import run_suggest
-
-    transcript = folder / "fg-vo-sessie2.txt"
-    transcript.write_text(TEAMS_TXT, encoding="utf-8")
-    (folder / "fg-vo-sessie2.participants.csv").write_text(PARTICIPANTS, encoding="utf-8")
-    db = open_project(db_path, create=True)
-    load_codebook_into(db, parse_codebook(CODEBOOK, "oop-test.yaml"))
-    import_file(db, transcript, ImportOptions(source="focusgroep", allow_pii=True))  # the gate has its own tests
-    db.conn.commit()
-    run_suggest(db)
-    db.conn.commit()
-    return db
 
 
 @pytest.fixture
@@ -361,6 +305,9 @@ def test_every_frame_fits_80x24_and_the_turn_folds_around_the_selected_sentence(
         assert max(len(line) for line in lines) <= 80
     first = "\n".join(shots[0])
     assert "more lines (v: show all)" in first and "lines above" not in first
+    for n in range(1, 13):  # after n times ]: sentence n is selected and shown whole, wherever it is
+        shown = re.sub(r"⟦\d+ |[⟧‹›\[\]]", "", " ".join(" ".join(shots[n]).split()))
+        assert "»" + text[slice(*sentence(text, n))] + "«" in shown, n
     assert "… 1 more passages (v: show all)" in first
     last_sentence = text[slice(*sentence(text, 12))]
     at_end = "\n".join(shots[12])  # sentence 12 selected: the text is folded so that it shows
@@ -394,3 +341,21 @@ def test_stale_or_malformed_evidence_sentences_are_ignored(long_turn):
     number = view.suggestions.index(sug) + 1
     _, out = review(db, [str(number), "e", "q"])
     assert "toelage points at no sentence: a accepts it for the whole turn" in out.file.getvalue()
+
+
+def test_a_sentence_longer_than_the_screen_shows_from_its_start(long_turn, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    db, sid, original = long_turn
+    # A transcription service without punctuation writes run-on turns: one "sentence" of 40 lines.
+    run_on = "Ja dus " + " ".join(["en dan moet ik weer invallen en dan blijft mijn eigen werk liggen"] * 45) + "."
+    text = f"{original} {run_on} Klaar."
+    db.execute("UPDATE segments SET text = ? WHERE id = ?", [text, sid])
+    db.conn.commit()
+    _, out = review(db, ["[", "[", "q"])  # [ from the whole turn: the last sentence, then the one before
+    shots = frames(out)
+    last = "\n".join(shots[1])
+    assert "lines above" in last and "»Klaar.«" in last and "more lines" not in last
+    long = "\n".join(shots[2])
+    assert "lines above" in long and "»Ja dus en dan moet ik" in long and "more lines" in long
+    for lines in shots:
+        assert len(lines) <= 23

@@ -72,7 +72,7 @@ class ReviewLoop:
 
     def _draw(self, view) -> None:
         sel = self.selection
-        focus = view.sentences[sel.head][0] if sel.active else None
+        focus = view.sentences[sel.head] if sel.active else None
         self._show(frame(self.console, view, header=self._header(), message=self.message, cursor=self._cursor(view),
                          full_text=self.full_text, plain=self.plain, selected=self._selected(view), focus=focus))
 

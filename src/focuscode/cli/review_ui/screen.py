@@ -121,8 +121,8 @@ def _render(text: str, layers: list[_Layer], points: tuple[int, ...] = ()) -> tu
 
 
 def highlighted(view: SegmentView, plain: bool, *, cursor: int | None = None, selected: Span | None = None,
-                focus: int | None = None) -> tuple[Text, int | None]:
-    """The turn with its marks, and where `focus` (a position in the turn) is in the result."""
+                focus: Span | None = None) -> tuple[Text, Span | None]:
+    """The turn with its marks, and where `focus` (a passage of the turn) is in the result."""
     # One visible symbol for each control character: offsets into the text still fit.
     text = terminal_safe(view.row["text"])
     layers: list[_Layer] = []
@@ -137,8 +137,8 @@ def highlighted(view: SegmentView, plain: bool, *, cursor: int | None = None, se
     for start, end in _spans(view):
         # Yellow turns into the background in reverse video: evidence stands out inside a selection too.
         layers.append(_Layer(start, end, None if plain else "reverse bold yellow", *(("[", "]") if plain else ())))
-    rendered, where = _render(text, layers, (focus,) if focus is not None else ())
-    return rendered, (where.get(focus) if focus is not None else None)
+    rendered, where = _render(text, layers, tuple(focus or ()))
+    return rendered, ((where[focus[0]], where[focus[1]]) if focus else None)
 
 
 def _line_of(lines, plain: str, at: int) -> int:
@@ -155,16 +155,19 @@ def _line_of(lines, plain: str, at: int) -> int:
     return found
 
 
-def _fold(console, text: Text, width: int, room: int | None, focus_at: int | None) -> list[Text]:
-    """The wrapped text in `room` lines: from the top, or around `focus_at` when that is further down."""
+def _fold(console, text: Text, width: int, room: int | None, focus_at: Span | None) -> list[Text]:
+    """The wrapped text in `room` lines: from the top, or with `focus_at` (a stretch of the
+    rendered text) in view when that lies further down."""
     lines = list(text.wrap(console, width))
     if room is None or len(lines) <= room:
         return lines
     first = 0
     if focus_at is not None:
-        line = _line_of(lines, text.plain, focus_at)
-        if line >= room - 1:
-            first = line - 1  # one line of what comes before
+        start, end = (_line_of(lines, text.plain, at) for at in (focus_at[0], max(focus_at[1] - 1, focus_at[0])))
+        if end >= room - 1:
+            # Scroll just far enough that the stretch ends on the last line between the two "…"
+            # lines; one longer than that shows from its start.
+            first = max(0, min(start, end - (room - 3)))
     if first == 0:
         cut = lines[: room - 1]
         return cut + [Text(f"… {len(lines) - len(cut)} more lines (v: show all)", style="dim")]
@@ -217,9 +220,9 @@ def _your_codes(view: SegmentView) -> str:
 
 def frame(console, view: SegmentView, *, header: str, message: str = "", cursor: int = 0,
           full_text: bool = False, plain: bool = False, selected: Span | None = None,
-          focus: int | None = None) -> list[Text]:
+          focus: Span | None = None) -> list[Text]:
     """One screen. `selected` is the coder's selected passage (None: the whole turn), `focus`
-    the start of the sentence the coder moved to, kept in view when the turn is folded."""
+    the sentence the coder moved to, kept in view when the turn is folded."""
     width = max(console.width, 40)
     height = max(console.height, 12)
     row = view.row
