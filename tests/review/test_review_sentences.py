@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -22,7 +21,6 @@ from focuscode.review import ReviewSession
 from focuscode.review.session import SentenceSelection
 from review.longturn import REVIEW_ALL, build_long_turn_project
 
-ENTER = "\n"
 ESC = "\x1b"
 
 
