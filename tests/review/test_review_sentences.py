@@ -357,3 +357,32 @@ def test_a_sentence_longer_than_the_screen_shows_from_its_start(long_turn, monke
     assert "lines above" in long and "»Ja dus en dan moet ik" in long and "more lines" in long
     for lines in shots:
         assert len(lines) <= 23
+
+
+def test_your_codes_line_says_which_codes_hold_the_whole_turn_and_which_passages(long_turn, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    db, sid, text = long_turn
+    s = ReviewSession(db, "anna")
+    s.decide("add", sid, "invallen")
+    s.decide("add", sid, "invallen", sentence(text, 5))
+    s.decide("add", sid, "toelage", sentence(text, 8))
+    s.decide("add", sid, "visie")
+    _, out = review(db, ["q"])
+    assert "your codes: invallen (whole turn, passage 1), toelage (passage 2), visie" in out.file.getvalue()
+
+
+def test_a_coded_passage_counts_as_a_decision_in_the_queues(long_turn):
+    from focuscode.review import ReviewFilter, build_queue
+
+    db, sid, text = long_turn
+    assert sid in build_queue(db, "anna", ReviewFilter(all_suggestions=True)).segment_ids
+    s = ReviewSession(db, "anna")
+    for code, n in (("invallen", 2), ("toelage", 8)):
+        s.decide("add", sid, code, sentence(text, n))
+    s.decide("add", sid, "doorgroei", sentence(text, 9))
+    s.decide("remove", sid, "doorgroei", sentence(text, 9))  # a rejected passage decides too
+    # Every suggestion of the turn is decided, so the pending review no longer asks about it;
+    # the turn carries codes, so it is not uncoded either.
+    assert sid not in build_queue(db, "anna", ReviewFilter(all_suggestions=True)).segment_ids
+    assert sid not in build_queue(db, "anna", ReviewFilter(mode="uncoded")).segment_ids
+    assert sid in build_queue(db, "bram", ReviewFilter(all_suggestions=True)).segment_ids
