@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..coding import _uncode_one, check_coder, set_decision
+from ..coding import check_coder, code_passage, set_decision
 from ..db import now, transaction
 from ..passages import Span, check_span, sentences
 from ..segments import SegmentFilter, list_segments
@@ -239,7 +239,8 @@ class ReviewSession:
             if kind in ("accept", "add"):
                 set_decision(self.db, segment_id, cid, self.coder, "accepted", span=span)
             else:
-                _uncode_one(self.db, segment_id, cid, code, self.coder, span)
+                # As `uncode`: joins this transaction, and treats the turn and a passage as the CLI does.
+                code_passage(self.db, segment_id, code, self.coder, span=span, uncode=True)
             after = self._rows(segment_id, cid)
         changes = [
             RowChange(i, before[i][0] if i in before else None, status_span[1])

@@ -77,7 +77,7 @@ class ReviewLoop:
                          full_text=self.full_text, plain=self.plain, selected=self._selected(view), focus=focus))
 
     def _selected(self, view):
-        """The selected passage as a span, or None for the whole turn (also when it is all selected)."""
+        """The selected sentences as a span of the turn, to draw them; None when none is selected."""
         r = self.selection.range()
         if r is None:
             return None
