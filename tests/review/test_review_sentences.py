@@ -386,3 +386,21 @@ def test_a_coded_passage_counts_as_a_decision_in_the_queues(long_turn):
     assert sid not in build_queue(db, "anna", ReviewFilter(all_suggestions=True)).segment_ids
     assert sid not in build_queue(db, "anna", ReviewFilter(mode="uncoded")).segment_ids
     assert sid in build_queue(db, "bram", ReviewFilter(all_suggestions=True)).segment_ids
+
+
+def test_a_passage_coded_by_quote_shows_inside_its_sentence_and_x_on_that_sentence_removes_it(long_turn, monkeypatch):
+    from focuscode.coding import code_passage
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    db, sid, text = long_turn
+    code_passage(db, sid, "toelage", "anna", quote="geen toelage")  # as `code --quote` stores it
+    keys = ["]"] * 8 + ["x", "q"]
+    _, out = review(db, keys)
+    shots = frames(out)
+    flat = " ".join(" ".join(shots[0]).split())
+    assert "krijg ik ⟦1 geen [toelage]⟧ voor," in flat
+    assert "⟦1 toelage · in sentence 8 · «geen toelage»" in flat
+    assert "removed toelage from in sentence 8" not in out.file.getvalue()
+    assert "removed toelage from part of sentence 8" in out.file.getvalue()
+    start = text.index("geen toelage")
+    assert rows(db, sid) == [("toelage", "rejected", start, start + len("geen toelage"))]

@@ -245,7 +245,7 @@ class ReviewLoop:
         code, passage = options[label]
         self.session.decide("remove", sid, code, passage)
         self._count("remove")
-        self.message = f"removed {code}" + (f" from {sentence_label(view.sentences, passage)}" if passage else "")
+        self.message = f"removed {code}" + (f" from {sentence_label(view.sentences, passage, 'part of ')}" if passage else "")
 
     def _select(self, key: str, view) -> None:
         if len(view.sentences) < 2:

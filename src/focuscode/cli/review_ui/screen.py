@@ -186,13 +186,13 @@ def _one_line(label: str, text: str, width: int, style: str = "dim") -> Text:
     return Text(line, style=style)
 
 
-def sentence_label(sentences: list[Span], span: Span) -> str:
-    """'sentence 2', 'sentences 2-3', or 'in sentence 4' for a passage that is not whole sentences."""
+def sentence_label(sentences: list[Span], span: Span, part: str = "in ") -> str:
+    """'sentence 2', 'sentences 2-3', or 'in sentence 4' (`part`) for a passage that is not whole sentences."""
     first = next((i for i, s in enumerate(sentences) if s[0] == span[0]), None)
     last = next((i for i, s in enumerate(sentences) if s[1] == span[1]), None)
     prefix = ""
     if first is None or last is None or last < first:
-        prefix = "in "
+        prefix = part
         touched = [i for i, s in enumerate(sentences) if s[0] < span[1] and span[0] < s[1]]
         if not touched:
             return f"characters {span[0]}-{span[1]}"
