@@ -27,8 +27,11 @@ def review(
 
     Keys: a accept, r reject, 1-9 pick a suggestion, c add a code (type part of its
     name), x remove a code, m memo, Enter done, s skip, b back, u undo, v whole
-    text, ? help, q quit. Every key is saved at once; without a terminal the keys
-    are read from stdin.
+    text, ? help, q quit. By sentence: ] and [ (or j and k) select the next or
+    previous sentence, } and { (J, K) extend the selection, e selects the marked
+    suggestion's sentence, Esc goes back to the whole turn; a, A, c and x then act
+    on the selected sentences. Every key is saved at once; without a terminal the
+    keys are read from stdin.
     """
     from rich.console import Console
 
