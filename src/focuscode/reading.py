@@ -1,0 +1,449 @@
+"""The reading view of one transcript: its turns with speaker, role, time, codes and
+passages, laid out in lines of a given width, and the places `--code` jumps to.
+
+A researcher reads a coded transcript here before writing about it. The library
+builds the view and its lines; the CLI pages them (cli/read.py). Lines carry
+abstract style names ("passage", "current", "marker", ...) that the CLI maps to
+terminal styles, so nothing here knows of a terminal.
+
+What is shown of a speaker is what `segments` shows: label, role, sector and the
+transcript's source; never a school type or a name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import FocuscodeError, UnknownCoderError
+
+Span = tuple[int, int]
+
+
+def clock(ms: int | None) -> str:
+    """A turn's start as H:MM:SS ('' when the transcript has no times)."""
+    if ms is None:
+        return ""
+    seconds = int(ms) // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass
+class Mark:
+    """One code on a turn or a passage of it, with every coder who gave it."""
+
+    code: str
+    theme: str
+    span: Span | None  # None: the whole turn
+    coders: list[str]
+    number: int | None = None  # the passage's number in its turn (its markers and legend)
+
+
+@dataclass
+class Turn:
+    row: dict  # the segment as segments.list_segments gives it
+    marks: list[Mark]  # whole-turn marks first, then passages by position
+
+    @property
+    def passages(self) -> list[Mark]:
+        return [m for m in self.marks if m.span is not None]
+
+
+@dataclass
+class Target:
+    """A place `--code` jumps to: a passage of a turn, or a whole turn."""
+
+    turn: int  # index into Reading.turns
+    mark: Mark
+
+
+@dataclass
+class Reading:
+    transcript: str
+    source: str
+    coder: str | None
+    code: str | None
+    coders: list[str]  # who coded anything in this transcript
+    turns: list[Turn]
+    targets: list[Target] = field(default_factory=list)
+    memos: list[dict] = field(default_factory=list)  # memos on the transcript itself
+
+
+def transcript_named(db, name: str) -> tuple[int, str, str]:
+    """(id, name, source) of the transcript `segments` calls `name`; an unknown name
+    is an error suggesting the closest names."""
+    from .codes import match_codes
+
+    rows = db.execute("SELECT id, name, source FROM transcripts ORDER BY name").fetchall()
+    for exact in (True, False):
+        for tid, tname, source in rows:
+            if tname == name if exact else tname.lower() == name.lower():
+                return tid, tname, source
+    if not rows:
+        raise FocuscodeError("no transcripts in the project yet; import some first")
+    # match_codes is the project's one "what did they mean" over names (exact, part, typo).
+    near = match_codes(name, [r[1] for r in rows], limit=3)
+    hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
+    raise FocuscodeError(f"no transcript named '{name}'{hint}; see 'focuscode segments'")
+
+
+def _check_coder(db, coder: str) -> None:
+    from .coding import known_coders
+
+    coders = known_coders(db)
+    if coder not in coders:
+        listing = ", ".join(coders[:10]) or "none yet"
+        raise UnknownCoderError(f"unknown coder '{coder}': no codings or seen segments by that name (coders here: {listing})")
+
+
+def build_reading(db, transcript: str, *, coder: str | None = None, code: str | None = None) -> Reading:
+    """The transcript's turns with every accepted coding (of `coder`, or of all coders),
+    passages numbered per turn, and the jump targets of `code` (a theme brings its subcodes)."""
+    from .segments import CODE_SUBTREE_SQL, SegmentFilter, list_segments
+
+    _tid, name, source = transcript_named(db, transcript)
+    if coder is not None:
+        _check_coder(db, coder)
+    wanted: set[str] = set()
+    if code is not None:
+        from .codes import code_id
+
+        cid = code_id(db, code)
+        code = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
+        ids = [r[0] for r in db.execute(CODE_SUBTREE_SQL, [cid])]
+        wanted = {r[0] for r in db.execute("SELECT name FROM codes WHERE id IN (SELECT value FROM json_each(?))",
+                                           [_json(ids)])}
+    rows = list_segments(db, SegmentFilter(transcript=name, coder=coder))
+    turns: list[Turn] = []
+    everyone: set[str] = set()
+    for row in rows:
+        # Accepted decisions only: a suggestion is nobody's code yet, and a rejected
+        # passage next to an accepted one says nothing about the turn.
+        kept = [c for c in row["codings"] if c["coder"] is not None and c["status"] == "accepted"]
+        if coder is not None:
+            row["memos"] = [m for m in row.get("memos", []) if m["coder"] in (None, coder)]
+        row["codings"] = kept
+        everyone.update(c["coder"] for c in kept)
+        turns.append(Turn(row, _marks(row["text"], kept)))
+    reading = Reading(name, source, coder, code, sorted(everyone), turns, memos=_transcript_memos(db, _tid, coder))
+    if code is not None:
+        reading.targets = [Target(i, m) for i, t in enumerate(turns) for m in t.marks if m.code in wanted]
+    return reading
+
+
+def _json(values) -> str:
+    import json
+
+    return json.dumps(list(values))
+
+
+def _marks(text: str, codings: list[dict]) -> list[Mark]:
+    merged: dict[tuple, Mark] = {}
+    for c in codings:
+        span = tuple(c["span"]) if c["span"] else None
+        if span is not None and not (0 <= span[0] < span[1] <= len(text)):
+            span = None  # a span outside the text (a hand-edited row): shown as the whole turn
+        key = (c["code"], span)
+        if key not in merged:
+            merged[key] = Mark(c["code"], c["theme"], span, [])
+        if c["coder"] not in merged[key].coders:
+            merged[key].coders.append(c["coder"])
+    whole = [m for m in merged.values() if m.span is None]
+    parts = sorted((m for m in merged.values() if m.span is not None), key=lambda m: (m.span[0], -m.span[1], m.code))
+    for number, m in enumerate(parts, start=1):
+        m.number = number
+    return whole + parts
+
+
+def _transcript_memos(db, tid: int, coder: str | None) -> list[dict]:
+    rows = db.execute("SELECT coder, text FROM memos WHERE target = 'transcript' AND transcript_id = ? ORDER BY id", [tid])
+    return [{"coder": who, "text": text} for who, text in rows if coder is None or who in (None, coder)]
+
+
+def reading_json(reading: Reading) -> dict:
+    """The view as data: every turn with its codings (span_start/span_end null: the whole turn)."""
+    def coding(row: dict, c: dict) -> dict:
+        span = c["span"]
+        return {"code": c["code"], "theme": c["theme"], "coder": c["coder"],
+                "span_start": span[0] if span else None, "span_end": span[1] if span else None,
+                "quote": row["text"][span[0]:span[1]] if span else None}
+
+    return {
+        "transcript": reading.transcript,
+        "source": reading.source,
+        "coder": reading.coder,
+        "code": reading.code,
+        "coders": reading.coders,
+        "memos": reading.memos,
+        "turns": [
+            {"id": t.row["id"], "ordinal": t.row["ordinal"], "speaker": t.row["speaker"], "role": t.row["role"],
+             "sector": t.row["sector"], "facilitator": bool(t.row["is_facilitator"]), "start_ms": t.row["start_ms"],
+             "end_ms": t.row["end_ms"], "time": clock(t.row["start_ms"]) or None, "question": t.row["question"],
+             "text": t.row["text"], "codings": [coding(t.row, c) for c in t.row["codings"]],
+             "memos": [{"coder": m["coder"], "text": m["text"]} for m in t.row.get("memos", [])]}
+            for t in reading.turns
+        ],
+        "targets": [
+            {"segment_id": reading.turns[x.turn].row["id"], "ordinal": reading.turns[x.turn].row["ordinal"],
+             "code": x.mark.code, "coders": x.mark.coders,
+             "span_start": x.mark.span[0] if x.mark.span else None, "span_end": x.mark.span[1] if x.mark.span else None}
+            for x in reading.targets
+        ],
+    }
+
+
+# --- lines -----------------------------------------------------------------------------------
+
+# Style names a line part may carry (several, space separated); the CLI maps them to
+# terminal styles and drops them without colour.
+STYLES = ("title", "speaker", "facilitator", "time", "passage", "current", "marker", "codes", "memo", "muted")
+INDENT = "  "
+
+
+@dataclass
+class Line:
+    parts: list[tuple[str, str]]  # (text, style names)
+    turn: int | None = None
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+@dataclass
+class Layout:
+    lines: list[Line]
+    turn_lines: list[int]  # the first line (the speaker line) of each turn
+    target_lines: list[int]  # the line each target starts on
+
+
+def fold(text: str) -> str:
+    """Text to search in: case and diacritics ignored ("Één" finds "een")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def cells(text: str) -> int:
+    """Terminal columns `text` takes: wide (East Asian) characters two, combining marks none."""
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return n
+
+
+def layout(reading: Reading, width: int, *, plain: bool, current: int | None = None) -> Layout:
+    """The view as lines no wider than `width`. `plain`: passages get visible markers
+    ([1]...[/1]) instead of styles only; `current` is the target shown as current."""
+    from .export.safe import terminal_safe
+
+    width = max(width, 30)
+    lines: list[Line] = []
+    safe = terminal_safe
+    tagged = reading.coder is None  # all coders: each code says whose it is
+    title = f"{reading.transcript} · {reading.source} · {len(reading.turns)} turns · "
+    title += f"coder {reading.coder}" if reading.coder else f"coders: {', '.join(reading.coders)}" if reading.coders else "no codes yet"
+    lines += _wrapped(safe(title), width, "title", "")
+    if reading.code is not None:
+        lines += _wrapped(safe(_target_summary(reading)), width, "codes", "")
+    for m in reading.memos:
+        lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", "")
+    lines.append(Line([]))
+
+    current_mark = reading.targets[current].mark if current is not None and 0 <= current < len(reading.targets) else None
+    current_turn = reading.targets[current].turn if current_mark is not None else None
+    turn_lines: list[int] = []
+    target_at: dict[int, int] = {}  # id(mark) -> line
+    for i, turn in enumerate(reading.turns):
+        row = turn.row
+        dim = " facilitator" if row["is_facilitator"] else ""
+        turn_lines.append(len(lines))
+        facts = ", ".join(x for x in (row["role"], row["sector"]) if x)
+        head = f"#{row['id']} · turn {row['ordinal']}"
+        when = clock(row["start_ms"])
+        parts = [(safe(head) + " · ", "muted" + dim)]
+        if when:
+            parts.append((when + " · ", "time" + dim))
+        parts.append((safe(f"{row['speaker'] or '?'}" + (f" ({facts})" if facts else "")), "speaker" + dim))
+        if current_turn == i and current_mark is not None and current_mark.span is None:
+            parts.insert(0, ("▶ ", "current"))
+        lines += [Line(p, i) for p in _fit_parts(parts, width)]
+        for mark in turn.marks:
+            if mark.span is None:
+                target_at[id(mark)] = turn_lines[-1]
+        if row.get("question"):
+            lines += _wrapped(safe(f"vraag: {' '.join(row['question'].split())}"), width, "muted" + dim, INDENT, i)
+        body, starts = _text_lines(safe(row["text"]), turn.passages, width, plain=plain, dim=dim,
+                                   current=current_mark if current_turn == i else None)
+        for mark, at in starts.items():
+            target_at[mark] = len(lines) + at
+        lines += [Line(p, i) for p in body]
+        whole = [m for m in turn.marks if m.span is None]
+        if whole:
+            text = "codes: " + " · ".join(_tag(m, tagged) for m in whole)
+            lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
+        if turn.passages:
+            text = " · ".join(f"[{m.number}] {_tag(m, tagged)}" for m in turn.passages)
+            lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
+        for m in row.get("memos", []):
+            lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT, i)
+        lines.append(Line([], i))
+    targets = [target_at.get(id(t.mark), turn_lines[t.turn]) for t in reading.targets]
+    if current_mark is not None and current_mark.span is not None:
+        # The current passage also shows in the margin, where no style is (NO_COLOR, a pipe).
+        line = lines[targets[current]]
+        if line.parts and line.parts[0] == (INDENT, ""):
+            line.parts[0] = ("▶ ", "current")
+    return Layout(lines, turn_lines, targets)
+
+
+def _tag(mark: Mark, tagged: bool) -> str:
+    return f"{mark.code} ({', '.join(mark.coders)})" if tagged else mark.code
+
+
+def _target_summary(reading: Reading) -> str:
+    passages = sum(1 for t in reading.targets if t.mark.span is not None)
+    whole = len(reading.targets) - passages
+    if not reading.targets:
+        return f"{reading.code}: not coded in this transcript" + (f" by {reading.coder}" if reading.coder else "")
+    ordinals = sorted({reading.turns[t.turn].row["ordinal"] for t in reading.targets})
+    shown = ", ".join(str(o) for o in ordinals[:12]) + (", ..." if len(ordinals) > 12 else "")
+    what = " and ".join(x for x in (_count(passages, "passage"), _count(whole, "whole turn")) if x)
+    return f"{reading.code}: {what}, in turn{'s' if len(ordinals) > 1 else ''} {shown}"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}" if n else ""
+
+
+def _fit_parts(parts: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+    """A one-line header cut to the width (a very long label ends in '…')."""
+    out, used = [], 0
+    for text, style in parts:
+        room = width - used
+        if room <= 0:
+            break
+        if cells(text) > room:
+            text = _cut(text, room - 1) + "…"
+        out.append((text, style))
+        used += cells(text)
+    return [out]
+
+
+def _cut(text: str, room: int) -> str:
+    kept, used = [], 0
+    for ch in text:
+        w = cells(ch)
+        if used + w > room:
+            break
+        kept.append(ch)
+        used += w
+    return "".join(kept)
+
+
+def _wrapped(text: str, width: int, style: str, indent: str, turn: int | None = None) -> list[Line]:
+    chars = list(text)
+    styles = [style] * len(chars)
+    return [Line(p, turn) for p in _wrap(chars, styles, width, indent)]
+
+
+def _text_lines(text: str, passages: list[Mark], width: int, *, plain: bool, dim: str,
+                current: Mark | None) -> tuple[list[list[tuple[str, str]]], dict[int, int]]:
+    """The turn's text wrapped, its passages marked; and the line each passage starts on
+    (by id of its mark). Plain: [1]...[/1] around each passage; with styles the passage is
+    underlined and only its number stands before it, to tie it to the legend."""
+    text = text.replace("\t", " ")  # one column per character, as the wrapping counts
+    opens: dict[int, list[Mark]] = {}
+    closes: dict[int, list[Mark]] = {}
+    for m in passages:
+        opens.setdefault(m.span[0], []).append(m)
+        closes.setdefault(m.span[1], []).append(m)
+    chars: list[str] = []
+    styles: list[str] = []
+    begins: dict[int, int] = {}  # id(mark) -> index of its opening marker in chars
+    inside: list[Mark] = []
+    base = "text" + dim
+
+    def marker(label: str, m: Mark) -> None:
+        chars.extend(label)
+        styles.extend(["marker" + (" current" if m is current else "") + dim] * len(label))
+
+    for pos in range(len(text) + 1):
+        # Closing markers before opening ones at one place; the innermost closes first.
+        for m in sorted(closes.get(pos, []), key=inside.index, reverse=True):
+            inside.remove(m)
+            if plain:
+                marker(f"[/{m.number}]", m)
+        for m in sorted(opens.get(pos, []), key=lambda m: -m.span[1]):
+            begins[id(m)] = len(chars)
+            marker(f"[{m.number}]", m)
+            inside.append(m)
+        if pos == len(text):
+            break
+        chars.append(text[pos])
+        style = base
+        if inside:
+            style += " passage" + (" current" if current is not None and current in inside else "")
+        styles.append(style)
+    ranges = _breaks(chars, width - len(INDENT))
+    where = {}
+    for key, at in begins.items():
+        # The line holding the marker (a marker at a line's end counts for the next line).
+        where[key] = next((n for n, (s, e) in enumerate(ranges) if at < e), max(len(ranges) - 1, 0))
+    return [_parts(chars, styles, s, e, INDENT) for s, e in ranges], where
+
+
+def _wrapped(text: str, width: int, style: str, indent: str, turn: int | None = None) -> list[Line]:
+    chars = list(text.replace("\t", " "))
+    styles = [style] * len(chars)
+    return [Line(_parts(chars, styles, s, e, indent), turn) for s, e in _breaks(chars, width - len(indent))]
+
+
+def _parts(chars: list[str], styles: list[str], start: int, end: int, indent: str) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = [(indent, "")] if indent else []
+    i = start
+    while i < end:
+        j = i
+        while j < end and styles[j] == styles[i]:
+            j += 1
+        parts.append(("".join(chars[i:j]), styles[i]))
+        i = j
+    return parts
+
+
+def _breaks(chars: list[str], room: int) -> list[tuple[int, int]]:
+    """Where to break `chars` into lines of at most `room` columns: at spaces, at line
+    breaks, and inside a word only when it is longer than a line."""
+    room = max(room, 10)
+    out: list[tuple[int, int]] = []
+    n = len(chars)
+    start = 0
+    while start < n:
+        while start < n and chars[start] == " ":
+            start += 1
+        if start >= n:
+            break
+        used, j, space = 0, start, None
+        while j < n and chars[j] != "\n":
+            w = cells(chars[j])
+            if used + w > room:
+                break
+            if chars[j] == " ":
+                space = j
+            used += w
+            j += 1
+        if j >= n or chars[j] == "\n":
+            out.append((start, j))
+            start = j + 1
+        elif chars[j] == " ":
+            out.append((start, j))
+            start = j
+        elif space is not None:
+            out.append((start, space))
+            start = space + 1
+        else:  # one word longer than the line
+            j = max(j, start + 1)
+            out.append((start, j))
+            start = j
+    return out
