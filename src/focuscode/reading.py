@@ -284,7 +284,7 @@ def layout(reading: Reading, width: int, *, plain: bool, current: int | None = N
             text = "codes: " + " · ".join(_tag(m, tagged) for m in whole)
             lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
         if turn.passages:
-            text = " · ".join(f"[{m.number}] {_tag(m, tagged)}" for m in turn.passages)
+            text = "passages: " + " · ".join(f"[{m.number}] {_tag(m, tagged)}" for m in turn.passages)
             lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
         for m in row.get("memos", []):
             lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT, i)
