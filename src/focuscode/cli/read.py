@@ -135,17 +135,14 @@ class Pager:
         self._show_line(self.view.target_lines[self.current], self.view.turn_lines[target.turn])
         mark = target.mark
         row = self.reading.turns[target.turn].row
-        where = f"[{mark.number}] in turn {row['ordinal']}" if mark.span else f"turn {row['ordinal']}"
-        self.message = f"{self.reading.code} {self.current + 1}/{len(self.reading.targets)}: {mark.code}, {where}"
+        where = f"turn {row['ordinal']} [{mark.number}]" if mark.span else f"turn {row['ordinal']}"
+        self.message = f"{self.reading.code} {self.current + 1}/{len(self.reading.targets)}: {where} {mark.code}"
 
     def _status(self) -> str:
         total = len(self.view.lines)
         last = min(self.top + self.rows, total)
         where = "all" if total <= self.rows else "end" if last >= total else f"{100 * last // total}%"
-        status = f"{self.reading.transcript} · lines {self.top + 1}-{last} of {total} ({where})"
-        if self.message:
-            status += f" · {self.message}"
-        return status + " · ? help, q quit"
+        return f"lines {self.top + 1}-{last}/{total} {where} · {self.message or '? help, q quit'}"
 
     def _draw(self) -> None:
         from rich.text import Text
@@ -156,8 +153,13 @@ class Pager:
         self._clamp()
         self.console.clear()
         shown = self.view.lines[self.top:self.top + self.rows]
-        for line in shown:
-            self.console.print(_text(line, self.plain), crop=True, no_wrap=True, overflow="crop")
+        for at, line in enumerate(shown, start=self.top):
+            text = _text(line, self.plain)
+            if self.search and at == self.hit:
+                # The search hit is marked in the margin, where it shows with and without colour.
+                plain = text.plain
+                text = Text("» ", style=None if self.plain else "bold reverse") + text[2 if plain.startswith("  ") else 0:]
+            self.console.print(text, crop=True, no_wrap=True, overflow="crop")
         for _ in range(self.rows - len(shown)):
             self.console.print("~", style=None if self.plain else "dim", markup=False, highlight=False)
         status = terminal_safe(self._status())[: self.console.width]
