@@ -12,6 +12,7 @@ transcript's source; never a school type or a name.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -225,23 +226,35 @@ def fold(text: str) -> str:
 
 def cells(text: str) -> int:
     """Terminal columns `text` takes: wide (East Asian) characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
     n = 0
     for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if ch < "\u0300":
+            n += 1
+        elif not unicodedata.combining(ch):
+            n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
     return n
 
 
-def layout(reading: Reading, width: int, *, plain: bool, current: int | None = None) -> Layout:
+@dataclass
+class _Block:
+    lines: list[Line]
+    starts: dict[int, int]  # id(mark) -> the line (in the block) the mark starts on
+
+
+def layout(reading: Reading, width: int, *, plain: bool, current: int | None = None,
+           cache: dict | None = None) -> Layout:
     """The view as lines no wider than `width`. `plain`: passages get visible markers
-    ([1]...[/1]) instead of styles only; `current` is the target shown as current."""
-    from .export.safe import terminal_safe
+    ([1]...[/1]) instead of styles only; `current` is the target shown as current.
+
+    A pager moving from target to target passes the same `cache` each time: only the
+    turns whose look changed (the old and the new current one) are laid out again, so
+    a key costs the same in a transcript of a thousand turns as in one of ten."""
+    from .export.safe import terminal_safe as safe
 
     width = max(width, 30)
     lines: list[Line] = []
-    safe = terminal_safe
-    tagged = reading.coder is None  # all coders: each code says whose it is
     title = f"{reading.transcript} · {reading.source} · {len(reading.turns)} turns · "
     title += f"coder {reading.coder}" if reading.coder else f"coders: {', '.join(reading.coders)}" if reading.coders else "no codes yet"
     lines += _wrapped(safe(title), width, "title", "")
@@ -256,46 +269,59 @@ def layout(reading: Reading, width: int, *, plain: bool, current: int | None = N
     turn_lines: list[int] = []
     target_at: dict[int, int] = {}  # id(mark) -> line
     for i, turn in enumerate(reading.turns):
-        row = turn.row
-        dim = " facilitator" if row["is_facilitator"] else ""
+        mark = current_mark if current_turn == i else None
+        key = (i, width, plain, id(mark) if mark is not None else None)
+        block = cache.get(key) if cache is not None else None
+        if block is None:
+            block = _turn_block(reading, i, width, plain, mark)
+            if cache is not None:
+                cache[key] = block
         turn_lines.append(len(lines))
-        facts = ", ".join(x for x in (row["role"], row["sector"]) if x)
-        head = f"#{row['id']} · turn {row['ordinal']}"
-        when = clock(row["start_ms"])
-        parts = [(safe(head) + " · ", "muted" + dim)]
-        if when:
-            parts.append((when + " · ", "time" + dim))
-        parts.append((safe(f"{row['speaker'] or '?'}" + (f" ({facts})" if facts else "")), "speaker" + dim))
-        if current_turn == i and current_mark is not None and current_mark.span is None:
-            parts.insert(0, ("▶ ", "current"))
-        lines += [Line(p, i) for p in _fit_parts(parts, width)]
-        for mark in turn.marks:
-            if mark.span is None:
-                target_at[id(mark)] = turn_lines[-1]
-        if row.get("question"):
-            lines += _wrapped(safe(f"vraag: {' '.join(row['question'].split())}"), width, "muted" + dim, INDENT, i)
-        body, starts = _text_lines(safe(row["text"]), turn.passages, width, plain=plain, dim=dim,
-                                   current=current_mark if current_turn == i else None)
-        for mark, at in starts.items():
-            target_at[mark] = len(lines) + at
-        lines += [Line(p, i) for p in body]
-        whole = [m for m in turn.marks if m.span is None]
-        if whole:
-            text = "codes: " + " · ".join(_tag(m, tagged) for m in whole)
-            lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
-        if turn.passages:
-            text = "passages: " + " · ".join(f"[{m.number}] {_tag(m, tagged)}" for m in turn.passages)
-            lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
-        for m in row.get("memos", []):
-            lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT, i)
-        lines.append(Line([], i))
+        for ident, at in block.starts.items():
+            target_at[ident] = len(lines) + at
+        lines += block.lines
     targets = [target_at.get(id(t.mark), turn_lines[t.turn]) for t in reading.targets]
-    if current_mark is not None and current_mark.span is not None:
-        # The current passage also shows in the margin, where no style is (NO_COLOR, a pipe).
-        line = lines[targets[current]]
-        if line.parts and line.parts[0] == (INDENT, ""):
-            line.parts[0] = ("▶ ", "current")
     return Layout(lines, turn_lines, targets)
+
+
+def _turn_block(reading: Reading, i: int, width: int, plain: bool, current: Mark | None) -> _Block:
+    """One turn: its speaker line, text, codes of the whole turn, passages' legend, memos."""
+    from .export.safe import terminal_safe as safe
+
+    turn = reading.turns[i]
+    tagged = reading.coder is None  # all coders: each code says whose it is
+    row = turn.row
+    dim = " facilitator" if row["is_facilitator"] else ""
+    facts = ", ".join(x for x in (row["role"], row["sector"]) if x)
+    when = clock(row["start_ms"])
+    parts = [(safe(f"#{row['id']} · turn {row['ordinal']}") + " · ", "muted" + dim)]
+    if when:
+        parts.append((when + " · ", "time" + dim))
+    parts.append((safe(f"{row['speaker'] or '?'}" + (f" ({facts})" if facts else "")), "speaker" + dim))
+    if current is not None and current.span is None:
+        parts.insert(0, ("▶ ", "current"))
+    lines = [Line(_fit_parts(parts, width), i)]
+    starts = {id(m): 0 for m in turn.marks if m.span is None}
+    if row.get("question"):
+        lines += _wrapped(safe(f"vraag: {' '.join(row['question'].split())}"), width, "muted" + dim, INDENT, i)
+    body, at = _text_lines(safe(row["text"]), turn.passages, width, plain=plain, dim=dim, current=current)
+    starts.update({ident: len(lines) + n for ident, n in at.items()})
+    if current is not None and current.span is not None and id(current) in at:
+        # The current passage also shows in the margin, where no style is (NO_COLOR, a pipe).
+        first = body[at[id(current)]]
+        if first and first[0] == (INDENT, ""):
+            first[0] = ("▶ ", "current")
+    lines += [Line(p, i) for p in body]
+    whole = [m for m in turn.marks if m.span is None]
+    if whole:
+        lines += _wrapped(safe("codes: " + " · ".join(_tag(m, tagged) for m in whole)), width, "codes" + dim, INDENT, i)
+    if turn.passages:
+        text = "passages: " + " · ".join(f"[{m.number}] {_tag(m, tagged)}" for m in turn.passages)
+        lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
+    for m in row.get("memos", []):
+        lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT, i)
+    lines.append(Line([], i))
+    return _Block(lines, starts)
 
 
 def _tag(mark: Mark, tagged: bool) -> str:
@@ -317,7 +343,7 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' if n != 1 else ''}" if n else ""
 
 
-def _fit_parts(parts: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+def _fit_parts(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
     """A one-line header cut to the width (a very long label ends in '…')."""
     out, used = [], 0
     for text, style in parts:
@@ -328,7 +354,7 @@ def _fit_parts(parts: list[tuple[str, str]], width: int) -> list[list[tuple[str,
             text = _cut(text, room - 1) + "…"
         out.append((text, style))
         used += cells(text)
-    return [out]
+    return out
 
 
 def _cut(text: str, room: int) -> str:
@@ -354,96 +380,113 @@ def _text_lines(text: str, passages: list[Mark], width: int, *, plain: bool, dim
     (by id of its mark). Plain: [1]...[/1] around each passage; with styles the passage is
     underlined and only its number stands before it, to tie it to the legend."""
     text = text.replace("\t", " ")  # one column per character, as the wrapping counts
+    base = "text" + dim
+    room = width - len(INDENT)
+    if not passages:
+        return [[(INDENT, ""), (text[s:e], base)] for s, e in _breaks(text, room)], {}
     opens: dict[int, list[Mark]] = {}
     closes: dict[int, list[Mark]] = {}
     for m in passages:
         opens.setdefault(m.span[0], []).append(m)
         closes.setdefault(m.span[1], []).append(m)
-    chars: list[str] = []
-    styles: list[str] = []
-    begins: dict[int, int] = {}  # id(mark) -> index of its opening marker in chars
+    pieces: list[str] = []
+    styles: list[str] = []  # one per character of the shown text
+    begins: dict[int, int] = {}  # id(mark) -> where its opening marker stands in the shown text
     inside: list[Mark] = []
-    base = "text" + dim
+    shown = 0
 
-    def marker(label: str, m: Mark) -> None:
-        chars.extend(label)
-        styles.extend(["marker" + (" current" if m is current else "") + dim] * len(label))
+    def put(piece: str, style: str) -> None:
+        nonlocal shown
+        pieces.append(piece)
+        styles.extend([style] * len(piece))
+        shown += len(piece)
 
-    for pos in range(len(text) + 1):
+    cuts = sorted({0, len(text), *opens, *closes})
+    for a, b in zip(cuts, cuts[1:] + [None]):
         # Closing markers before opening ones at one place; the innermost closes first.
-        for m in sorted(closes.get(pos, []), key=inside.index, reverse=True):
+        for m in sorted(closes.get(a, []), key=inside.index, reverse=True):
             inside.remove(m)
             if plain:
-                marker(f"[/{m.number}]", m)
-        for m in sorted(opens.get(pos, []), key=lambda m: -m.span[1]):
-            begins[id(m)] = len(chars)
-            marker(f"[{m.number}]", m)
+                put(f"[/{m.number}]", "marker" + (" current" if m is current else "") + dim)
+        for m in sorted(opens.get(a, []), key=lambda m: -m.span[1]):
+            begins[id(m)] = shown
+            put(f"[{m.number}]", "marker" + (" current" if m is current else "") + dim)
             inside.append(m)
-        if pos == len(text):
+        if b is None:
             break
-        chars.append(text[pos])
-        style = base
-        if inside:
-            style += " passage" + (" current" if current is not None and current in inside else "")
-        styles.append(style)
-    ranges = _breaks(chars, width - len(INDENT))
+        style = base + (" passage" if inside else "") + (" current" if current is not None and current in inside else "")
+        put(text[a:b], style)
+    display = "".join(pieces)
+    ranges = _breaks(display, room)
     where = {}
     for key, at in begins.items():
         # The line holding the marker (a marker at a line's end counts for the next line).
         where[key] = next((n for n, (s, e) in enumerate(ranges) if at < e), max(len(ranges) - 1, 0))
-    return [_parts(chars, styles, s, e, INDENT) for s, e in ranges], where
+    return [_parts(display, styles, s, e, INDENT) for s, e in ranges], where
 
 
 def _wrapped(text: str, width: int, style: str, indent: str, turn: int | None = None) -> list[Line]:
-    chars = list(text.replace("\t", " "))
-    styles = [style] * len(chars)
-    return [Line(_parts(chars, styles, s, e, indent), turn) for s, e in _breaks(chars, width - len(indent))]
+    text = text.replace("\t", " ")
+    return [Line(([(indent, "")] if indent else []) + [(text[s:e], style)], turn)
+            for s, e in _breaks(text, width - len(indent))]
 
 
-def _parts(chars: list[str], styles: list[str], start: int, end: int, indent: str) -> list[tuple[str, str]]:
+def _parts(text: str, styles: list[str], start: int, end: int, indent: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = [(indent, "")] if indent else []
     i = start
     while i < end:
         j = i
         while j < end and styles[j] == styles[i]:
             j += 1
-        parts.append(("".join(chars[i:j]), styles[i]))
+        parts.append((text[i:j], styles[i]))
         i = j
     return parts
 
 
-def _breaks(chars: list[str], room: int) -> list[tuple[int, int]]:
-    """Where to break `chars` into lines of at most `room` columns: at spaces, at line
-    breaks, and inside a word only when it is longer than a line."""
+_TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
+
+
+def _breaks(text: str, room: int) -> list[tuple[int, int]]:
+    """Where to break `text` into lines of at most `room` columns: at spaces, at line
+    breaks, and inside a word only when it is longer than a line. Spaces at a break
+    are dropped; (start, end) offsets into `text`."""
     room = max(room, 10)
     out: list[tuple[int, int]] = []
-    n = len(chars)
-    start = 0
-    while start < n:
-        while start < n and chars[start] == " ":
-            start += 1
-        if start >= n:
-            break
-        used, j, space = 0, start, None
-        while j < n and chars[j] != "\n":
-            w = cells(chars[j])
-            if used + w > room:
-                break
-            if chars[j] == " ":
-                space = j
+    start = end = None  # the line being filled: from its first word to the end of its last
+    used = 0
+    for m in _TOKENS.finditer(text):
+        token = m.group()
+        if token == "\n":
+            out.append((start, end) if start is not None else (m.start(), m.start()))
+            start = end = None
+            used = 0
+            continue
+        if token[0].isspace():
+            if start is not None:
+                used += cells(token)
+            continue
+        w = cells(token)
+        if start is not None and used + w <= room:
+            end = m.end()
             used += w
-            j += 1
-        if j >= n or chars[j] == "\n":
-            out.append((start, j))
-            start = j + 1
-        elif chars[j] == " ":
-            out.append((start, j))
-            start = j
-        elif space is not None:
-            out.append((start, space))
-            start = space + 1
-        else:  # one word longer than the line
-            j = max(j, start + 1)
-            out.append((start, j))
-            start = j
+            continue
+        if start is not None:
+            out.append((start, end))
+        # A new line; a word longer than a line is cut where the line is full.
+        a = m.start()
+        while w > room:
+            cut, taken = a, 0
+            while cut < m.end() and taken + cells(text[cut]) <= room:
+                taken += cells(text[cut])
+                cut += 1
+            cut = max(cut, a + 1)
+            out.append((a, cut))
+            a = cut
+            w = cells(text[a:m.end()])
+        start, end, used = a, m.end(), w
+        if a == m.end():
+            start = end = None
+            used = 0
+    if start is not None:
+        out.append((start, end))
     return out

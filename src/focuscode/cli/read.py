@@ -80,6 +80,10 @@ def _print_all(console, reading, plain: bool) -> None:
     from ..reading import layout
 
     view = layout(reading, console.width, plain=plain)
+    if plain:
+        # No styles to render: the lines as they are (rich would take seconds on a long transcript).
+        sys.stdout.write("".join(line.plain + "\n" for line in view.lines))
+        return
     for line in view.lines:
         console.print(_text(line, plain), crop=False, markup=False, highlight=False)
 
@@ -110,7 +114,9 @@ class Pager:
 
         key = (self.console.width, self.current)
         if self._laid != key:
-            self.view = layout(self.reading, self.console.width, plain=self.plain, current=self.current)
+            if self._laid is None or self._laid[0] != key[0]:
+                self._cache: dict = {}  # a new width: every turn is laid out again
+            self.view = layout(self.reading, self.console.width, plain=self.plain, current=self.current, cache=self._cache)
             self._laid = key
         return self.view
 
