@@ -225,14 +225,15 @@ def fold(text: str) -> str:
 
 
 def cells(text: str) -> int:
-    """Terminal columns `text` takes: wide (East Asian) characters two, combining marks none."""
+    """Terminal columns `text` takes: wide (East Asian, emoji) characters two, combining marks
+    and format characters (the joiner inside 👩‍🏫) none."""
     if text.isascii():
         return len(text)
     n = 0
     for ch in text:
         if ch < "\u0300":
             n += 1
-        elif not unicodedata.combining(ch):
+        elif not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf":  # Cf: joiners, no column
             n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
     return n
 
