@@ -369,12 +369,6 @@ def _cut(text: str, room: int) -> str:
     return "".join(kept)
 
 
-def _wrapped(text: str, width: int, style: str, indent: str, turn: int | None = None) -> list[Line]:
-    chars = list(text)
-    styles = [style] * len(chars)
-    return [Line(p, turn) for p in _wrap(chars, styles, width, indent)]
-
-
 def _text_lines(text: str, passages: list[Mark], width: int, *, plain: bool, dim: str,
                 current: Mark | None) -> tuple[list[list[tuple[str, str]]], dict[int, int]]:
     """The turn's text wrapped, its passages marked; and the line each passage starts on

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import select
 import shutil
 import struct
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from fctest import pty_drain
 from reading.readkit import LATE_PASSAGE, LONG_SENTENCES, NAME
 
 pty = pytest.importorskip("pty")
@@ -22,22 +22,6 @@ fcntl = pytest.importorskip("fcntl")
 termios = pytest.importorskip("termios")
 
 CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def _drain(fd, seconds: float) -> bytes:
-    out = b""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    return out
 
 
 class Terminal:
@@ -62,7 +46,7 @@ class Terminal:
         end = time.monotonic() + timeout
         start = len(self.raw)
         while needle.encode() not in self.raw[start:] and time.monotonic() < end:
-            self.raw += _drain(self.fd, 0.2)
+            self.raw += pty_drain(self.fd, 0.2)
         assert needle.encode() in self.raw[start:], self.raw[-3000:]
         return self.screen()
 
@@ -70,7 +54,7 @@ class Terminal:
         """The screen once the program has drawn everything the keys so far asked for."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            more = _drain(self.fd, quiet)
+            more = pty_drain(self.fd, quiet)
             if not more:
                 break
             self.raw += more
@@ -89,7 +73,7 @@ class Terminal:
 
     def quit(self) -> int:
         self.key("q")
-        self.raw += _drain(self.fd, 3)
+        self.raw += pty_drain(self.fd, 3)
         _, status = os.waitpid(self.pid, 0)
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
@@ -122,7 +106,7 @@ def test_read_jumps_through_a_codes_passages_in_an_80x24_terminal(coded, db_path
     rows = _rows(screen)
     at = next(i for i, r in enumerate(rows) if r.startswith("▶ "))
     assert "[2]Ik" in rows[at] and "geen toelage voor" in " ".join(r.strip() for r in rows[at:at + 2])
-    assert f"turn 4 ·" not in screen  # the turn's speaker line is far above
+    assert "turn 4 ·" not in screen  # the turn's speaker line is far above
     term.key("n")
     screen = term.wait_for("ad-hoctaken 4/4")
     assert any(r.startswith(f"▶ #{coded[5]} · turn 5 · ") for r in _rows(screen))  # a whole turn: marked at its speaker
