@@ -136,6 +136,12 @@ def test_a_turn_longer_than_the_screen_pages_and_searches(coded, db_path):
     term.key("b")
     screen = term.wait_for("lines ")
     assert "Ja, dat herken ik heel erg" in screen
+    term.key("\x1b[6~")  # PgDn, as the terminal sends it
+    screen = term.wait_for("lines ")
+    assert "hoger werk zonder toelage (anna)" in screen and "unknown key" not in screen
+    term.key("\x1b[5~")  # PgUp
+    screen = term.wait_for("lines ")
+    assert "Ja, dat herken ik heel erg" in screen
     term.key("g/TOELAGE\r")  # case is ignored
     screen = term.wait_for("'TOELAGE': line ")
     hits = [r for r in _rows(screen) if r.startswith("» ")]
