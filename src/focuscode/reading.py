@@ -111,9 +111,7 @@ def build_reading(db, transcript: str, *, coder: str | None = None, code: str | 
 
         cid = code_id(db, code)
         code = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
-        ids = [r[0] for r in db.execute(CODE_SUBTREE_SQL, [cid])]
-        wanted = {r[0] for r in db.execute("SELECT name FROM codes WHERE id IN (SELECT value FROM json_each(?))",
-                                           [_json(ids)])}
+        wanted = {r[0] for r in db.execute(f"SELECT name FROM codes WHERE id IN ({CODE_SUBTREE_SQL})", [cid])}
     rows = list_segments(db, SegmentFilter(transcript=name, coder=coder))
     turns: list[Turn] = []
     everyone: set[str] = set()
@@ -130,12 +128,6 @@ def build_reading(db, transcript: str, *, coder: str | None = None, code: str | 
     if code is not None:
         reading.targets = [Target(i, m) for i, t in enumerate(turns) for m in t.marks if m.code in wanted]
     return reading
-
-
-def _json(values) -> str:
-    import json
-
-    return json.dumps(list(values))
 
 
 def _marks(text: str, codings: list[dict]) -> list[Mark]:
@@ -162,12 +154,16 @@ def _transcript_memos(db, tid: int, coder: str | None) -> list[dict]:
 
 
 def reading_json(reading: Reading) -> dict:
-    """The view as data: every turn with its codings (span_start/span_end null: the whole turn)."""
-    def coding(row: dict, c: dict) -> dict:
-        span = c["span"]
-        return {"code": c["code"], "theme": c["theme"], "coder": c["coder"],
-                "span_start": span[0] if span else None, "span_end": span[1] if span else None,
-                "quote": row["text"][span[0]:span[1]] if span else None}
+    """The view as data: every turn in the shape `segments --json` gives it (its accepted
+    codings with span_start, span_end and quote; null: the whole turn), without the school
+    type, and the jump targets of the code."""
+    from .segments import segment_json
+
+    def turn(t: Turn) -> dict:
+        data = segment_json(t.row)
+        del data["school_type"]  # the view shows a speaker by label, role, sector and source only
+        data["time"] = clock(t.row["start_ms"]) or None
+        return data
 
     return {
         "transcript": reading.transcript,
@@ -176,14 +172,7 @@ def reading_json(reading: Reading) -> dict:
         "code": reading.code,
         "coders": reading.coders,
         "memos": reading.memos,
-        "turns": [
-            {"id": t.row["id"], "ordinal": t.row["ordinal"], "speaker": t.row["speaker"], "role": t.row["role"],
-             "sector": t.row["sector"], "facilitator": bool(t.row["is_facilitator"]), "start_ms": t.row["start_ms"],
-             "end_ms": t.row["end_ms"], "time": clock(t.row["start_ms"]) or None, "question": t.row["question"],
-             "text": t.row["text"], "codings": [coding(t.row, c) for c in t.row["codings"]],
-             "memos": [{"coder": m["coder"], "text": m["text"]} for m in t.row.get("memos", [])]}
-            for t in reading.turns
-        ],
+        "turns": [turn(t) for t in reading.turns],
         "targets": [
             {"segment_id": reading.turns[x.turn].row["id"], "ordinal": reading.turns[x.turn].row["ordinal"],
              "code": x.mark.code, "coders": x.mark.coders,

@@ -113,10 +113,12 @@ def test_json_gives_every_turn_with_its_codings(cli, coded):
         "Onderwijsassistent 1 (po)", "onderwijsassistent", "po", turn_start(2), False)
     assert "school_type" not in two
     first = "Als er een leerkracht ziek is, sta ik gewoon voor de groep."
-    assert {"code": "invallen en lessen overnemen", "theme": "ad-hoctaken", "coder": "anna",
-            "span_start": TURN_2.index(first), "span_end": TURN_2.index(first) + len(first), "quote": first} in two["codings"]
-    assert {"code": "doorgroei", "theme": "doorgroei", "coder": "ben", "span_start": None, "span_end": None,
-            "quote": None} in two["codings"]
+    keys = ("code", "theme", "coder", "status", "span_start", "span_end", "quote")
+    got = [tuple(c[k] for k in keys) for c in two["codings"]]
+    assert ("invallen en lessen overnemen", "ad-hoctaken", "anna", "accepted", TURN_2.index(first),
+            TURN_2.index(first) + len(first), first) in got
+    assert ("doorgroei", "doorgroei", "ben", "accepted", None, None, None) in got
+    assert len(got) == 3
     assert all(c["coder"] != "anna" for c in data["turns"][4]["codings"])  # the rejected passage
     assert [(t["ordinal"], t["code"], t["span_start"] is None) for t in data["targets"]] == [
         (2, "invallen en lessen overnemen", False), (4, "klusjes", False), (4, "hoger werk zonder toelage", False),
