@@ -12,6 +12,7 @@ transcript's source; never a school type or a name.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -200,17 +201,13 @@ class Line:
         return "".join(text for text, _ in self.parts)
 
 
-@dataclass
-class Layout:
-    lines: list[Line]
-    turn_lines: list[int]  # the first line (the speaker line) of each turn
-    target_lines: list[int]  # the line each target starts on
+# The combining marks NFKD splits off Latin letters (é -> e + U+0301): one C-speed pass.
+_DIACRITICS = re.compile("[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
     """Text to search in: case and diacritics ignored ("Één" finds "een")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def cells(text: str) -> int:
@@ -228,22 +225,98 @@ def cells(text: str) -> int:
 
 
 @dataclass
-class _Block:
+class Block:
+    """The lines of the view's head (block 0) or of one turn (block i + 1)."""
+
     lines: list[Line]
     starts: dict[int, int]  # id(mark) -> the line (in the block) the mark starts on
 
 
-def layout(reading: Reading, width: int, *, plain: bool, current: int | None = None,
-           cache: dict | None = None) -> Layout:
-    """The view as lines no wider than `width`. `plain`: passages get visible markers
-    ([1]...[/1]) instead of styles only; `current` is the target shown as current.
+class View:
+    """The reading laid out in lines no wider than `width`, a block at a time: the head
+    (block 0), then a block per turn, each laid out when first asked for and kept in a
+    bounded cache. A pager at turn 40 of a survey with 200,000 answers lays out the few
+    turns on the screen, not the whole file; printing the view streams it.
 
-    A pager moving from target to target passes the same `cache` each time: only the
-    turns whose look changed (the old and the new current one) are laid out again, so
-    a key costs the same in a transcript of a thousand turns as in one of ten."""
+    `plain`: passages get visible markers ([1]...[/1]) instead of styles only. `current`
+    (an index into reading.targets) shows that passage or turn as the current one."""
+
+    CACHE = 4096  # blocks kept; a screen needs a few dozen
+
+    def __init__(self, reading: Reading, width: int, *, plain: bool):
+        self.reading = reading
+        self.width = max(width, 30)
+        self.plain = plain
+        self._cache: dict[tuple, Block] = {}
+        self._folded: dict[int, str] | None = None  # made by the first search
+        self.head = Block(_head_lines(reading, self.width), {})
+
+    def __len__(self) -> int:
+        return len(self.reading.turns) + 1
+
+    def block(self, b: int, current: int | None = None) -> Block:
+        if b == 0:
+            return self.head
+        i = b - 1
+        targets = self.reading.targets
+        mark = targets[current].mark if current is not None and targets[current].turn == i else None
+        key = (i, id(mark) if mark is not None else None)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= self.CACHE:
+                self._cache.clear()
+            found = self._cache[key] = _turn_block(self.reading, i, self.width, self.plain, mark)
+        return found
+
+    def lines(self):
+        """Every line, in order (generated: the whole view is never held at once)."""
+        for b in range(len(self)):
+            yield from self.block(b).lines
+
+    def target_place(self, current: int) -> tuple[int, int]:
+        """(block, line in the block) where target `current` starts."""
+        target = self.reading.targets[current]
+        block = self.block(target.turn + 1, current)
+        return target.turn + 1, block.starts.get(id(target.mark), 0)
+
+    def hits(self, b: int, needle: str) -> list[int]:
+        """The lines of block b where the folded `needle` (fold()) starts; a phrase may run
+        over a wrapped line. A turn whose words cannot hold it is not laid out for this."""
+        if b and needle not in self._words(b - 1):
+            return []
+        folded = [fold(line.plain.strip()) for line in self.block(b).lines]
+        joined = " ".join(folded)
+        starts, at = [], 0
+        for text in folded:
+            starts.append(at)
+            at += len(text) + 1
+        found, pos = [], joined.find(needle)
+        while pos >= 0:
+            line = next(k for k in range(len(starts) - 1, -1, -1) if starts[k] <= pos)
+            if not found or found[-1] != line:
+                found.append(line)
+            pos = joined.find(needle, pos + 1)
+        return found
+
+    def _words(self, i: int) -> str:
+        """Everything turn i shows, folded and space separated, for a quick test before laying it out."""
+        if self._folded is None:
+            self._folded = {}
+        words = self._folded.get(i)
+        if words is None:
+            turn = self.reading.turns[i]
+            row = turn.row
+            shown = [f"#{row['id']} turn {row['ordinal']}", clock(row["start_ms"]), row["speaker"] or "", row["role"] or "",
+                     row["sector"] or "", row["question"] or "", row["text"]]
+            shown += [f"{m.code} {' '.join(m.coders)}" for m in turn.marks]
+            shown += [f"memo {m['coder'] or '-'} {m['text']}" for m in row.get("memos", [])]
+            words = self._folded[i] = fold(" ".join(" ".join(shown).split()))
+        return words
+
+
+def _head_lines(reading: Reading, width: int) -> list[Line]:
     from .export.safe import terminal_safe as safe
 
-    width = max(width, 30)
     lines: list[Line] = []
     title = f"{reading.transcript} · {reading.source} · {len(reading.turns)} turns · "
     title += f"coder {reading.coder}" if reading.coder else f"coders: {', '.join(reading.coders)}" if reading.coders else "no codes yet"
@@ -253,28 +326,10 @@ def layout(reading: Reading, width: int, *, plain: bool, current: int | None = N
     for m in reading.memos:
         lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", "")
     lines.append(Line([]))
-
-    current_mark = reading.targets[current].mark if current is not None and 0 <= current < len(reading.targets) else None
-    current_turn = reading.targets[current].turn if current_mark is not None else None
-    turn_lines: list[int] = []
-    target_at: dict[int, int] = {}  # id(mark) -> line
-    for i, turn in enumerate(reading.turns):
-        mark = current_mark if current_turn == i else None
-        key = (i, width, plain, id(mark) if mark is not None else None)
-        block = cache.get(key) if cache is not None else None
-        if block is None:
-            block = _turn_block(reading, i, width, plain, mark)
-            if cache is not None:
-                cache[key] = block
-        turn_lines.append(len(lines))
-        for ident, at in block.starts.items():
-            target_at[ident] = len(lines) + at
-        lines += block.lines
-    targets = [target_at.get(id(t.mark), turn_lines[t.turn]) for t in reading.targets]
-    return Layout(lines, turn_lines, targets)
+    return lines
 
 
-def _turn_block(reading: Reading, i: int, width: int, plain: bool, current: Mark | None) -> _Block:
+def _turn_block(reading: Reading, i: int, width: int, plain: bool, current: Mark | None) -> Block:
     """One turn: its speaker line, text, codes of the whole turn, passages' legend, memos."""
     from .export.safe import terminal_safe as safe
 
@@ -311,7 +366,7 @@ def _turn_block(reading: Reading, i: int, width: int, plain: bool, current: Mark
     for m in row.get("memos", []):
         lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT, i)
     lines.append(Line([], i))
-    return _Block(lines, starts)
+    return Block(lines, starts)
 
 
 def _tag(mark: Mark, tagged: bool) -> str:
@@ -430,11 +485,35 @@ def _parts(text: str, styles: list[str], start: int, end: int, indent: str) -> l
 _TOKENS = re.compile(r"\n|[^\S\n]+|\S+")
 
 
+# Text in which every character takes one column (Latin letters with their accents, Dutch
+# punctuation, currency): lines can be found by one regular expression instead of a loop.
+_NARROW = re.compile("[\n\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u2030-\u205e\u20a0-\u20cf]*")
+
+
+@functools.lru_cache(maxsize=64)
+def _line_pattern(room: int) -> re.Pattern:
+    # A line: from a word to the end of the last word that fits; else a word cut at the room.
+    return re.compile(rf"\S(?:[^\n]{{0,{room - 2}}}\S)?(?=\s|$)|\S{{{room}}}")
+
+
 def _breaks(text: str, room: int) -> list[tuple[int, int]]:
     """Where to break `text` into lines of at most `room` columns: at spaces, at line
     breaks, and inside a word only when it is longer than a line. Spaces at a break
     are dropped; (start, end) offsets into `text`."""
     room = max(room, 10)
+    if text and _NARROW.fullmatch(text):
+        out: list[tuple[int, int]] = []
+        pattern, at = _line_pattern(room), 0
+        for paragraph in text.split("\n"):
+            found = [(at + m.start(), at + m.end()) for m in pattern.finditer(paragraph)]
+            out += found or [(at, at)]
+            at += len(paragraph) + 1
+        return out
+    return _breaks_by_cells(text, room)
+
+
+def _breaks_by_cells(text: str, room: int) -> list[tuple[int, int]]:
+    """_breaks for text with wide or zero-width characters: word by word, counting columns."""
     out: list[tuple[int, int]] = []
     start = end = None  # the line being filled: from its first word to the end of its last
     used = 0

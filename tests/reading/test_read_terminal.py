@@ -120,7 +120,7 @@ def test_read_jumps_through_a_codes_passages_in_an_80x24_terminal(coded, db_path
 
 def test_a_turn_longer_than_the_screen_pages_and_searches(coded, db_path):
     term = Terminal([NAME], db_path)
-    term.wait_for("lines 1-22/")
+    term.wait_for("top · ? help, q quit")
     term.key("]]]]")  # from the title to the speaker line of turn 4, the long one
     term.wait_for(f"#{coded[4]} · turn 4 ")
     screen = term.settle()
@@ -129,25 +129,25 @@ def test_a_turn_longer_than_the_screen_pages_and_searches(coded, db_path):
     assert "Ja, dat herken ik heel erg" in rows[1]
     assert LONG_SENTENCES[-1][-20:] not in screen  # the turn goes on below the screen
     term.key(" ")
-    screen = term.wait_for("lines ")
+    screen = term.settle()
     assert "hoger werk zonder toelage (anna)" in screen  # its legend, one page further
     assert LONG_SENTENCES[-1][-20:] in CSI.sub("", screen).replace("\r\n  ", " ")
     assert "Ja, dat herken ik heel erg" not in screen
     term.key("b")
-    screen = term.wait_for("lines ")
+    screen = term.settle()
     assert "Ja, dat herken ik heel erg" in screen
     term.key("\x1b[6~")  # PgDn, as the terminal sends it
-    screen = term.wait_for("lines ")
+    screen = term.settle()
     assert "hoger werk zonder toelage (anna)" in screen and "unknown key" not in screen
     term.key("\x1b[5~")  # PgUp
-    screen = term.wait_for("lines ")
+    screen = term.settle()
     assert "Ja, dat herken ik heel erg" in screen
     term.key("g/TOELAGE\r")  # case is ignored
-    screen = term.wait_for("'TOELAGE': line ")
+    screen = term.wait_for("'TOELAGE': turn 4")
     hits = [r for r in _rows(screen) if r.startswith("» ")]
     assert len(hits) == 1 and "toelage" in hits[0]
     term.key("n")
-    screen = term.wait_for("'TOELAGE': line ")
+    screen = term.wait_for("'TOELAGE': turn 4")
     second = [r for r in _rows(screen) if r.startswith("» ")]
     assert len(second) == 1 and "toelage" in second[0] and second != hits
     term.key("?")

@@ -77,20 +77,27 @@ def _text(line, plain: bool):
 
 
 def _print_all(console, reading, plain: bool) -> None:
-    from ..reading import layout
+    from ..reading import View
 
-    view = layout(reading, console.width, plain=plain)
+    view = View(reading, console.width, plain=plain)
     if plain:
-        # No styles to render: the lines as they are (rich would take seconds on a long transcript).
-        sys.stdout.write("".join(line.plain + "\n" for line in view.lines))
+        # No styles to render: the lines as they are, a turn at a time (rich would take
+        # seconds on a long transcript, and the whole view is never held at once).
+        write = sys.stdout.write
+        for b in range(len(view)):
+            write("".join(line.plain + "\n" for line in view.block(b).lines))
         return
-    for line in view.lines:
+    for line in view.lines():
         console.print(_text(line, plain), crop=False, markup=False, highlight=False)
 
 
 class Pager:
-    """Shows the lines from `top`, one screen at a time; the last but one row is the status
-    line and the last row stays free for the cursor and the search prompt."""
+    """Shows the view from a position, one screen at a time; the last but one row is the
+    status line and the last row stays free for the cursor and the search prompt.
+
+    A position is (block, line in the block): block 0 is the view's head, block i + 1 is
+    turn i. Moving walks from block to block, so only the turns on the screen (and those
+    passed over) are ever laid out."""
 
     def __init__(self, console, reading, keys, plain: bool):
         self.console = console
@@ -99,72 +106,95 @@ class Pager:
         self.plain = plain
         self.current: int | None = 0 if reading.targets else None
         self.search: str | None = None
-        self.hit: int | None = None  # the line of the last search hit
+        self.hit: tuple[int, int] | None = None  # where the last search hit stands
         self.message = ""
-        self.top = 0
-        self._laid: tuple | None = None
-        self.view = self._layout()
+        self.pos = (0, 0)
+        self.view = self._view()
         if self.current is not None:
             self._show_target()
         elif reading.code is not None:
-            self.message = f"{reading.code} is not coded in this transcript"
+            self.message = f"{reading.code} is not coded here"
 
-    def _layout(self):
-        from ..reading import layout
+    def _view(self):
+        from ..reading import View
 
-        key = (self.console.width, self.current)
-        if self._laid != key:
-            if self._laid is None or self._laid[0] != key[0]:
-                self._cache: dict = {}  # a new width: every turn is laid out again
-            self.view = layout(self.reading, self.console.width, plain=self.plain, current=self.current, cache=self._cache)
-            self._laid = key
-        return self.view
+        return View(self.reading, self.console.width, plain=self.plain)
 
     @property
     def rows(self) -> int:
         return max(self.console.height - 2, 3)
 
-    def _clamp(self) -> None:
-        self.top = max(0, min(self.top, len(self.view.lines) - self.rows))
+    def _block(self, b: int):
+        return self.view.block(b, self.current)
 
-    def _show_line(self, line: int, turn_line: int | None = None) -> None:
-        """Bring `line` into view with its turn's speaker line when both fit on the screen."""
-        if turn_line is not None and line - turn_line < self.rows - 3:
-            self.top = turn_line
-        else:
-            self.top = max(0, line - 2)
-        self._clamp()
+    def _down(self, pos: tuple[int, int], n: int) -> tuple[int, int]:
+        b, off = pos[0], pos[1] + n
+        last = len(self.view) - 1
+        while b < last and off >= len(self._block(b).lines):
+            off -= len(self._block(b).lines)
+            b += 1
+        return b, min(off, len(self._block(b).lines) - 1)
+
+    def _up(self, pos: tuple[int, int], n: int) -> tuple[int, int]:
+        b, off = pos[0], pos[1] - n
+        while off < 0 and b > 0:
+            b -= 1
+            off += len(self._block(b).lines)
+        return (b, off) if off >= 0 else (0, 0)
+
+    def _end(self) -> tuple[int, int]:
+        """The top of the last full screen."""
+        last = len(self.view) - 1
+        return self._up((last, len(self._block(last).lines)), self.rows)
+
+    def _go(self, pos: tuple[int, int]) -> None:
+        self.pos = max((0, 0), min(pos, self._end()))
+
+    def _show(self, b: int, line: int) -> None:
+        """Bring a line into view with its turn's speaker line when both fit on the screen."""
+        self._go((b, 0) if line < self.rows - 3 else (b, line - 2))
 
     def _show_target(self) -> None:
-        self.view = self._layout()
+        b, line = self.view.target_place(self.current)
+        self._show(b, line)
         target = self.reading.targets[self.current]
-        self._show_line(self.view.target_lines[self.current], self.view.turn_lines[target.turn])
-        mark = target.mark
-        row = self.reading.turns[target.turn].row
+        mark, row = target.mark, self.reading.turns[target.turn].row
         where = f"turn {row['ordinal']} [{mark.number}]" if mark.span else f"turn {row['ordinal']}"
         self.message = f"{self.reading.code} {self.current + 1}/{len(self.reading.targets)}: {where} {mark.code}"
 
+    def _screen(self) -> list[tuple[tuple[int, int], object]]:
+        out, (b, off) = [], self.pos
+        while len(out) < self.rows and b < len(self.view):
+            lines = self._block(b).lines
+            out += [((b, k), line) for k, line in enumerate(lines[off:], start=off)][: self.rows - len(out)]
+            b, off = b + 1, 0
+        return out
+
     def _status(self) -> str:
-        total = len(self.view.lines)
-        last = min(self.top + self.rows, total)
-        where = "all" if total <= self.rows else "end" if last >= total else f"{100 * last // total}%"
-        return f"lines {self.top + 1}-{last}/{total} {where} · {self.message or '? help, q quit'}"
+        b = self.pos[0]
+        turns = len(self.reading.turns)
+        where = "top" if b == 0 else f"turn {self.reading.turns[b - 1].row['ordinal']} of {turns}"
+        if self.pos >= self._end() and self.pos != (0, 0):
+            where += " (end)"
+        return f"{where} · {self.message or '? help, q quit'}"
 
     def _draw(self) -> None:
         from rich.text import Text
 
         from ..export.safe import terminal_safe
 
-        self.view = self._layout()
-        self._clamp()
+        if self.console.width != self.view.width and max(self.console.width, 30) != self.view.width:
+            self.view = self._view()  # the terminal was resized: lay out again, at the same turn
+            self.pos = (self.pos[0], 0)
+            self.hit = None
+        self._go(self.pos)
         self.console.clear()
-        shown = self.view.lines[self.top:self.top + self.rows]
-        for at, line in enumerate(shown, start=self.top):
+        shown = self._screen()
+        for place, line in shown:
             text = _text(line, self.plain)
-            if self.search and at == self.hit:
+            if self.search and place == self.hit:
                 # The search hit is marked in the margin, where it shows with and without colour.
-                plain = text.plain
-                text = Text("» ", style=None if self.plain else "bold reverse") + text[2 if plain.startswith("  ") else 0:]
+                text = Text("» ", style=None if self.plain else "bold reverse") + text[2 if text.plain.startswith("  ") else 0:]
             self.console.print(text, crop=True, no_wrap=True, overflow="crop")
         for _ in range(self.rows - len(shown)):
             self.console.print("~", style=None if self.plain else "dim", markup=False, highlight=False)
@@ -197,20 +227,24 @@ class Pager:
     def _find(self, step: int) -> None:
         from ..reading import fold
 
-        needle = fold(self.search or "")
-        lines = self.view.lines
-        # From the last hit, not from the top: near the end the top cannot reach a hit.
-        at = self.hit if self.hit is not None else self.top - (1 if step > 0 else 0)
-        order = range(at + 1, len(lines)) if step > 0 else range(at - 1, -1, -1)
-        hit = next((i for i in order if needle in fold(lines[i].plain)), None)
-        if hit is None:
+        needle = fold(" ".join((self.search or "").split()))
+        b, line = self.hit or (self.pos[0], self.pos[1] - (1 if step > 0 else 0))
+        found = None
+        blocks = range(b, len(self.view)) if step > 0 else range(b, -1, -1)
+        for k in blocks:
+            hits = self.view.hits(k, needle)
+            if k == b:
+                hits = [h for h in hits if (h > line if step > 0 else h < line)]
+            if hits:
+                found = (k, hits[0] if step > 0 else hits[-1])
+                break
+        if found is None:
             self.message = f"'{self.search}': no further hit {'below' if step > 0 else 'above'}"
             return
-        self.hit = hit
-        self.top = hit
-        self._clamp()
-        total = sum(1 for line in lines if needle in fold(line.plain))
-        self.message = f"'{self.search}': line {hit + 1} ({total} lines hold it)"
+        self.hit = found
+        self._go(found)
+        row = self.reading.turns[found[0] - 1].row if found[0] else None
+        self.message = f"'{self.search}'" + (f": turn {row['ordinal']}" if row else ": top")
 
     def _echo(self, text: str) -> None:
         self.console.file.write(text)
@@ -222,27 +256,25 @@ class Pager:
         if key in ("q", "Q", ""):
             return False
         if key in (" ", "f"):
-            self.top += page
+            self._go(self._down(self.pos, page))
         elif key == "b":
-            self.top -= page
+            self._go(self._up(self.pos, page))
         elif key in ("j", "\n"):
-            self.top += 1
+            self._go(self._down(self.pos, 1))
         elif key == "k":
-            self.top -= 1
+            self._go(self._up(self.pos, 1))
         elif key == "d":
-            self.top += self.rows // 2
+            self._go(self._down(self.pos, self.rows // 2))
         elif key == "u":
-            self.top -= self.rows // 2
+            self._go(self._up(self.pos, self.rows // 2))
         elif key == "g":
-            self.top = 0
+            self.pos = (0, 0)
         elif key == "G":
-            self.top = len(self.view.lines)
-        elif key in ("]", "["):
-            starts = self.view.turn_lines
-            if key == "]":
-                self.top = next((s for s in starts if s > self.top), self.top)
-            else:
-                self.top = next((s for s in reversed(starts) if s < self.top), 0)
+            self._go(self._end())
+        elif key == "]":
+            self._go((min(self.pos[0] + 1, len(self.view) - 1), 0))
+        elif key == "[":
+            self._go((self.pos[0], 0) if self.pos[1] else (max(self.pos[0] - 1, 0), 0))
         elif key in ("n", "N"):
             self._jump(1 if key == "n" else -1)
         elif key == "/":
@@ -250,17 +282,15 @@ class Pager:
             if typed is None:
                 self.message = "search cancelled"
             elif not typed.strip():
-                self.search = None
+                self.search = self.hit = None
                 self.message = "search ended" + (f"; n / N jump through {self.reading.code}" if self.current is not None else "")
             else:
-                self.search = typed.strip()
-                self.hit = None
+                self.search, self.hit = typed.strip(), None
                 self._find(1)
         elif key in ("?", "h"):
             self._help()
         else:
             self.message = f"unknown key {key!r}; ? shows the keys" if key.isprintable() else ""
-        self._clamp()
         return True
 
     def run(self) -> None:
