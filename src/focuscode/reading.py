@@ -12,6 +12,7 @@ transcript's source; never a school type or a name.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -185,16 +186,15 @@ def reading_json(reading: Reading) -> dict:
 
 # --- lines -----------------------------------------------------------------------------------
 
-# Style names a line part may carry (several, space separated); the CLI maps them to
-# terminal styles and drops them without colour.
-STYLES = ("title", "speaker", "facilitator", "time", "passage", "current", "marker", "codes", "memo", "muted")
+# A line part carries style names, space separated: title, speaker, time, muted, text,
+# passage, current, marker, codes, memo, and facilitator on every part of a facilitator's
+# turn. The CLI maps them to terminal styles, and drops them without colour.
 INDENT = "  "
 
 
 @dataclass
 class Line:
     parts: list[tuple[str, str]]  # (text, style names)
-    turn: int | None = None
 
     @property
     def plain(self) -> str:
@@ -292,7 +292,7 @@ class View:
             at += len(text) + 1
         found, pos = [], joined.find(needle)
         while pos >= 0:
-            line = next(k for k in range(len(starts) - 1, -1, -1) if starts[k] <= pos)
+            line = bisect.bisect_right(starts, pos) - 1
             if not found or found[-1] != line:
                 found.append(line)
             pos = joined.find(needle, pos + 1)
@@ -345,10 +345,10 @@ def _turn_block(reading: Reading, i: int, width: int, plain: bool, current: Mark
     parts.append((safe(f"{row['speaker'] or '?'}" + (f" ({facts})" if facts else "")), "speaker" + dim))
     if current is not None and current.span is None:
         parts.insert(0, ("▶ ", "current"))
-    lines = [Line(_fit_parts(parts, width), i)]
+    lines = [Line(_fit_parts(parts, width))]
     starts = {id(m): 0 for m in turn.marks if m.span is None}
     if row.get("question"):
-        lines += _wrapped(safe(f"vraag: {' '.join(row['question'].split())}"), width, "muted" + dim, INDENT, i)
+        lines += _wrapped(safe(f"vraag: {' '.join(row['question'].split())}"), width, "muted" + dim, INDENT)
     body, at = _text_lines(safe(row["text"]), turn.passages, width, plain=plain, dim=dim, current=current)
     starts.update({ident: len(lines) + n for ident, n in at.items()})
     if current is not None and current.span is not None and id(current) in at:
@@ -356,16 +356,16 @@ def _turn_block(reading: Reading, i: int, width: int, plain: bool, current: Mark
         first = body[at[id(current)]]
         if first and first[0] == (INDENT, ""):
             first[0] = ("▶ ", "current")
-    lines += [Line(p, i) for p in body]
+    lines += [Line(p) for p in body]
     whole = [m for m in turn.marks if m.span is None]
     if whole:
-        lines += _wrapped(safe("codes: " + " · ".join(_tag(m, tagged) for m in whole)), width, "codes" + dim, INDENT, i)
+        lines += _wrapped(safe("codes: " + " · ".join(_tag(m, tagged) for m in whole)), width, "codes" + dim, INDENT)
     if turn.passages:
         text = "passages: " + " · ".join(f"[{m.number}] {_tag(m, tagged)}" for m in turn.passages)
-        lines += _wrapped(safe(text), width, "codes" + dim, INDENT, i)
+        lines += _wrapped(safe(text), width, "codes" + dim, INDENT)
     for m in row.get("memos", []):
-        lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT, i)
-    lines.append(Line([], i))
+        lines += _wrapped(safe(f"memo ({m['coder'] or '-'}): {' '.join(m['text'].split())}"), width, "memo", INDENT)
+    lines.append(Line([]))
     return Block(lines, starts)
 
 
@@ -464,9 +464,9 @@ def _text_lines(text: str, passages: list[Mark], width: int, *, plain: bool, dim
     return [_parts(display, styles, s, e, INDENT) for s, e in ranges], where
 
 
-def _wrapped(text: str, width: int, style: str, indent: str, turn: int | None = None) -> list[Line]:
+def _wrapped(text: str, width: int, style: str, indent: str) -> list[Line]:
     text = text.replace("\t", " ")
-    return [Line(([(indent, "")] if indent else []) + [(text[s:e], style)], turn)
+    return [Line(([(indent, "")] if indent else []) + [(text[s:e], style)])
             for s, e in _breaks(text, width - len(indent))]
 
 

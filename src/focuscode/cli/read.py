@@ -32,7 +32,7 @@ HELP = [
 
 
 def read(
-    transcript: Annotated[str, Argument(help="The transcript, named as `focuscode segments` names it (e.g. focusgroep-po.txt).")],
+    transcript: Annotated[str, Argument(help="The transcript, named as `focuscode segments` names it (e.g. focusgroep-oop-po.txt).")],
     coder: Annotated[Optional[str], Option("--coder", help="Only this coder's codes [default: every coder's, each tagged with its coder].", show_default=False)] = None,
     code: Annotated[Optional[str], Option("--code", help="Start at this code's first passage or turn and jump through them with n / N (a theme includes its subcodes).")] = None,
     no_pager: Annotated[bool, Option("--no-pager", help="Print the whole view instead of paging it (as when output is not a terminal).")] = False,
@@ -183,7 +183,7 @@ class Pager:
 
         from ..export.safe import terminal_safe
 
-        if self.console.width != self.view.width and max(self.console.width, 30) != self.view.width:
+        if max(self.console.width, 30) != self.view.width:
             self.view = self._view()  # the terminal was resized: lay out again, at the same turn
             self.pos = (self.pos[0], 0)
             self.hit = None
