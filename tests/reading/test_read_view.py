@@ -166,3 +166,12 @@ def test_control_characters_in_a_memo_never_reach_the_terminal(cli, coded):
     out = cli("read", NAME).stdout
     assert "\x1b" not in out
     assert "memo (anna): Vraag␛[2J: vast patroon?" in out
+
+
+def test_a_memo_on_the_transcript_heads_the_view_for_its_coder(cli, coded):
+    note = "Sessie liep uit; de tweede helft is kort samengevat door de gespreksleider."
+    assert cli("memo", note, "--transcript", NAME, "--coder", "ben").exit_code == 0
+    out = cli("read", NAME).stdout.splitlines()
+    assert out[1] == f"memo (ben): {note}"
+    assert f"memo (ben): {note}" not in cli("read", NAME, "--coder", "anna").stdout
+    assert json.loads(cli("read", NAME, "--json").stdout)["memos"] == [{"coder": "ben", "text": note}]
