@@ -278,7 +278,11 @@ class Pager:
         elif key in ("n", "N"):
             self._jump(1 if key == "n" else -1)
         elif key == "/":
-            typed = self.keys.read_line("/", self._echo)
+            self.console.show_cursor(True)  # the screen hides it; typing wants to see it
+            try:
+                typed = self.keys.read_line("/", self._echo)
+            finally:
+                self.console.show_cursor(False)
             if typed is None:
                 self.message = "search cancelled"
             elif not typed.strip():
