@@ -54,3 +54,24 @@ def sql_rows(path: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def pty_drain(fd: int, seconds: float) -> bytes:
+    """Everything a program on the other side of a pty writes within `seconds` (terminal tests)."""
+    import os
+    import select
+    import time
+
+    out = b""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    return out

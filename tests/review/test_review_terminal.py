@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import sqlite3
 import struct
@@ -14,6 +13,8 @@ from pathlib import Path
 import pytest
 from team.teamkit import decisions
 
+from fctest import pty_drain
+
 from focuscode.review import ReviewFilter, build_queue
 
 pty = pytest.importorskip("pty")
@@ -21,27 +22,11 @@ fcntl = pytest.importorskip("fcntl")
 termios = pytest.importorskip("termios")
 
 
-def _drain(fd, seconds: float) -> bytes:
-    out = b""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    return out
-
-
 def _wait_for(fd, needle: bytes, timeout: float = 60) -> bytes:
     out = b""
     end = time.monotonic() + timeout
     while needle not in out and time.monotonic() < end:
-        out += _drain(fd, 0.2)
+        out += pty_drain(fd, 0.2)
     assert needle in out, out[-2000:]
     return out
 
@@ -67,7 +52,7 @@ def test_review_in_an_80x24_terminal_with_single_keys(project, db_path):
     os.write(fd, b"\r")
     _wait_for(fd, b"segment 2/")
     os.write(fd, b"q")
-    tail = _drain(fd, 3)
+    tail = pty_drain(fd, 3)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0

@@ -18,6 +18,7 @@ from . import methods as methods_cli
 from . import audit as audit_cli
 from . import coders as coders_cli
 from . import study as study_cli
+from . import read as read_cli
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
@@ -38,6 +39,7 @@ imports.register(app)
 anonymise_cli.register(app)
 codebook.register(app)
 segments.register(app)
+read_cli.register(app)
 coding.register(app)
 suggest.register(app)
 evaluate_cli.register(app)

@@ -142,8 +142,11 @@ def _param(name: str, annotation: Any, spec: Any, default: Any) -> tuple[click.P
 
     if isinstance(spec, Argument):
         metavar = spec.metavar or name.upper()
+        # No default at all for a required argument: Click 8.3+ takes an explicit None for a
+        # given value, and the command would run without it instead of a usage error.
+        given = {} if required else {"default": None if many else default}
         param = click.Argument([name], type=_TYPES[item], required=required, nargs=-1 if many else 1,
-                               default=None if many else default, metavar=metavar + ("..." if many else ""))
+                               metavar=metavar + ("..." if many else ""), **given)
         help_text = spec.help or ""
         if default not in (None, False) and spec.show_default:
             help_text += f"  [default: {default}]"

@@ -212,7 +212,9 @@ def _dry_run(files, options, as_json: bool) -> None:
                 more = f" and {len(r.speakers) - 12} more" if len(r.speakers) > 12 else ""
                 say(f"  speakers: {shown}{more}")
             if r.timed_turns:
-                say(f"  times: {_clock(r.first_ms)} to {_clock(r.last_ms)} ({r.timed_turns} of {_count(r.turns, unit)} timed)")
+                from ..reading import clock
+
+                say(f"  times: {clock(r.first_ms)} to {clock(r.last_ms)} ({r.timed_turns} of {_count(r.turns, unit)} timed)")
             elif unit == "turn":
                 say("  times: none")
             if r.skipped:
@@ -229,11 +231,6 @@ def _dry_run(files, options, as_json: bool) -> None:
             for failure in failures:
                 report_error(failure.error)
         stop(1)
-
-
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _failure_json(failure) -> dict:

@@ -86,10 +86,11 @@ class TerminalKeys:
     in it may be lost.
     """
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, sequences: dict[str, str] | None = None):
         import codecs
 
         self.fd = fd
+        self.sequences = ARROWS if sequences is None else sequences
         self._buf = ""
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
@@ -122,9 +123,14 @@ class TerminalKeys:
 
     def read_key(self) -> str:
         ch = self._take()
-        if ch == ESC and self._buf[:1] == "[" and len(self._buf) >= 2:
-            seq, self._buf = self._buf[:2], self._buf[2:]
-            return ARROWS.get(seq, "")
+        if ch == ESC and self._buf[:1] in ("[", "O") and len(self._buf) >= 2:
+            # A whole sequence (parameters, then one final byte: "[A", "[6~"), so PgDn
+            # leaves no "~" behind; one the caller does not know is a plain Esc.
+            end = 1
+            while end < len(self._buf) - 1 and not "@" <= self._buf[end] <= "~":
+                end += 1
+            seq, self._buf = self._buf[: end + 1], self._buf[end + 1 :]
+            return self.sequences.get(seq, ESC)
         return _normal(ch) if ch else ""
 
     def read_line(self, prompt: str, echo=None) -> str | None:
@@ -150,8 +156,9 @@ class TerminalKeys:
                 out(c)
 
 
-def terminal_keys(stdin=None):
-    """The keyboard when stdin is a terminal (a context manager), else the stream itself."""
+def terminal_keys(stdin=None, sequences: dict[str, str] | None = None):
+    """The keyboard when stdin is a terminal (a context manager), else the stream itself.
+    `sequences` maps escape sequences ("[6~") to keys; review's arrows by default."""
     import contextlib
 
     stdin = stdin or sys.stdin
@@ -164,7 +171,7 @@ def terminal_keys(stdin=None):
         try:
             import termios  # noqa: F401
 
-            return TerminalKeys(fd)
+            return TerminalKeys(fd, sequences)
         except ImportError:  # Windows: fall back to line input
             pass
     return contextlib.nullcontext(StreamKeys(stdin))
