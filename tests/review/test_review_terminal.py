@@ -108,7 +108,7 @@ def test_review_by_sentence_in_an_80x24_terminal(tmp_path, db_path):
             time.sleep(0.05)
         raw += _wait_for(fd, needle)
     os.write(fd, b"q")
-    raw += _drain(fd, 3)
+    raw += pty_drain(fd, 3)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0
