@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import tempfile
 from dataclasses import dataclass
@@ -180,6 +181,17 @@ def cross_validate(sets: list[LabelledSet], l2: float, folds: int = FOLDS, seed:
     return held
 
 
+def level_name(s: LabelledSet, level: str) -> str:
+    if level == "code" and s.name != "sample":
+        # a set labelled by theme cannot say whether the exact code was right
+        return "code-level scores judged by theme (labels only)"
+    return f"{level} level"
+
+
+def log_loss(scores: list[float], outcomes: list[bool]) -> float:
+    return -sum(math.log(max(1e-6, p if y else 1.0 - p)) for p, y in zip(scores, outcomes)) / max(1, len(scores))
+
+
 def choose_threshold(probabilities: list[float]) -> float:
     for step in range(10, 19):
         t = step * 0.05
@@ -205,7 +217,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--l2", type=float, default=1.0)
+    # The ridge penalty: 1 and 3 tie on cross-validated log-loss over both sets (0.4832 and
+    # 0.4831, mean of three fold seeds); 3 is the better of the two at theme level.
+    parser.add_argument("--l2", type=float, default=3.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = sample_project(Path(tmp) / "sample.db")
@@ -226,15 +240,18 @@ def main() -> None:
     print("threshold:", threshold)
     print("Fit on everything, measured on the same rows:")
     for s in sets:
-        print_bands(f"{s.name}, code level", [code_probability(i, fitted) for i in s.items], [i.accepted for i in s.items])
+        print_bands(f"{s.name}, {level_name(s, 'code')}", [code_probability(i, fitted) for i in s.items],
+                    [i.accepted for i in s.items])
         groups = theme_groups(s.items, s.gold, fitted)
-        print_bands(f"{s.name}, theme level", [theme_probability(*g, fitted["theme"]) for g, _ in groups],
+        print_bands(f"{s.name}, {level_name(s, 'theme')}", [theme_probability(*g, fitted["theme"]) for g, _ in groups],
                     [y for _, y in groups])
     print(f"Cross-validated ({FOLDS} folds over the segments of both sets; each scored by a fit without it):")
     held = cross_validate(sets, args.l2)
     for s in sets:
         for level in ("code", "theme"):
-            print_bands(f"{s.name}, {level} level", *held[s.name][level])
+            scores, outcomes = held[s.name][level]
+            print_bands(f"{s.name}, {level_name(s, level)} (held-out log-loss {log_loss(scores, outcomes):.4f})",
+                        scores, outcomes)
     if args.write:
         n_sample = sum(i.method == "rules" for i in sample.items)
         OUT.write_text(json.dumps({
