@@ -18,6 +18,10 @@ Suggestions by closeness get a probability the same way, from how close, how man
 content words are shared, and whether a rule agrees: on the sample, closeness alone was
 right about one time in ten, closeness that a rule agreed with nine in ten.
 
+A segment's probability of being about a theme at all is a second, theme-level score
+(`theme_probability`): a suggestion on the right theme but the wrong subcode is rejected at
+code level, and weak hits on several codes of one theme add up.
+
 The coefficients are fitted on the sample corpus against its reference coding and on
 the development set in validation/dev (`validation/fit_calibration.py` refits them and
 writes `calibration.json`); the blind validation set is only used to measure them. Once coders have decided, each rule's own
