@@ -80,6 +80,11 @@ DOMAIN_FORMS = [
     ("verantwoordelijke", "verantwoordelijk"),
     # a first-person form the noun index lists on its own
     ("sta", "staan"),
+    # diminutives the tables do not list ("even een kort overlegje")
+    ("overlegje", "overleg"),
+    ("overlegjes", "overleg"),
+    ("planninkje", "planning"),
+    ("budgetje", "budget"),
 ]
 
 

@@ -215,6 +215,25 @@ def _cascade(word: str) -> str | None:
     for suffix, repl in (("'s", ""), ("'ers", "'er"), ("'en", "")):
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             return word[: len(word) - len(suffix)] + repl
+    return _diminutive(word)
+
+
+# Diminutive endings the tables do not list for every noun ("een kort overlegje", "een
+# taakje erbij"), longest first, with what they replace: -inkje is -ing (planninkje).
+_DIMINUTIVES = (("inkjes", "ing"), ("inkje", "ing"), ("etjes", ""), ("etje", ""), ("tjes", ""), ("tje", ""),
+                ("pjes", ""), ("pje", ""), ("jes", ""), ("je", ""))
+
+
+def _diminutive(word: str) -> str | None:
+    """The noun of a diminutive the tables do not know: overlegje -> overleg, taakje -> taak."""
+    nouns = tables().index["noun"]
+    for suffix, repl in _DIMINUTIVES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: len(word) - len(suffix)] + repl
+            if base in nouns:
+                return base
+            if len(base) >= 2 and base[-1] == base[-2] and base[:-1] in nouns:
+                return base[:-1]  # rolletje -> rol
     return None
 
 
