@@ -9,7 +9,10 @@ stitches together words from different sentences.
 
 - A phrase's parts must come in order with at most MAX_GAP words between neighbours; a
   two-word phrase that ends in a verb also matches the other way round (verb second in
-  Dutch main clauses: "ja zeggen" in "zeg je ja").
+  Dutch main clauses: "ja zeggen" in "zeg je ja"), where the words between are the
+  subject and adverbs, not a noun phrase of their own: no article or possessive in
+  between except right before the other part ("wordt het gesprek tussen leerkrachten" is
+  no `leerkracht worden`, "word ik dan toch een docent" is `docent worden`).
 - A separable verb `particle+verb` matches a finite form of the verb followed, within
   SEPARABLE_REACH words of the same clause, by the particle standing on its own: not
   followed by an article or possessive, where it would be a preposition ("in de klas").
@@ -35,6 +38,8 @@ CLAUSE_BREAKS = tuple(",.;:!?()[]\"…–—")
 # After one of these the particle is a preposition, not part of the verb: "in de klas".
 DETERMINERS = ("de het een die dat deze dit mijn m'n je jouw zijn z'n haar ons onze hun jullie "
                "elke iedere ieder alle veel wat welke geen").split()
+# Words that open a noun phrase and cannot be the subject of a verb-second clause.
+ARTICLES = "de het een deze dit mijn m'n onze elke iedere".split()
 PARTICLES = ("aan af bij door in mee na neer om op over samen terug toe uit vast voor weg klaar "
              "vooruit tegen achter").split()
 
@@ -110,6 +115,9 @@ class GappedMatcher:
         self.breaks = frozenset(strings.add(c) for c in CLAUSE_BREAKS)
         self.determiners = frozenset(strings.add(w) for w in DETERMINERS) | frozenset(
             strings.add(lemmatize_lower(w)) for w in DETERMINERS
+        )
+        self.articles = frozenset(strings.add(w) for w in ARTICLES) | frozenset(
+            strings.add(lemmatize_lower(w)) for w in ARTICLES
         )
         cluster = {"te"} | {f for verb in CLUSTER_VERBS for f in verb_forms(verb)}
         self.cluster = self._hashes(cluster | {lemmatize_lower(w) for w in cluster})
@@ -199,11 +207,13 @@ class GappedMatcher:
     def _phrase_spans(self, phrase: _Phrase, lemmas, lowers, n, words) -> list[tuple[int, int]]:
         orders = [phrase.parts] + ([phrase.parts[::-1]] if phrase.reversible else [])
         spans: list[tuple[int, int]] = []
-        for parts in orders:
+        for reverse, parts in enumerate(orders):
             for start in self._starts(parts[0], lemmas, lowers, words):
                 if any(s <= start < e for s, e in spans):
                     continue
                 end = self._follow(parts, start, lemmas, lowers, n)
+                if end is not None and reverse and not self.articles.isdisjoint(lemmas[start + 1:end - 2]):
+                    continue  # "wordt het gesprek tussen leerkrachten": another noun phrase
                 if end is not None:
                     spans.append((start, end))
         return spans
