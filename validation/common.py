@@ -97,6 +97,22 @@ def labelled_gold(csv_path: Path) -> dict[str, set[str]]:
         return {r["id"]: {t.strip() for t in r["themes"].split(";") if t.strip()} for r in csv.DictReader(fh)}
 
 
+def sample_gold(db) -> tuple[list[int], list[set[str]], list[str]]:
+    """The sample segments the reference coder finished, their labels (themes mapped by
+    THEME_TO_LABEL) and texts."""
+    from focuscode.codes import theme_map
+
+    themes = theme_map(db)
+    seen = [r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = 'referentie' ORDER BY segment_id")]
+    gold: dict[int, set[str]] = {sid: set() for sid in seen}
+    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = 'referentie' AND status = 'accepted'"):
+        label = THEME_TO_LABEL.get(themes[cid][1])
+        if label and sid in gold:
+            gold[sid].add(label)
+    texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
+    return seen, [gold[s] for s in seen], [texts[s] for s in seen]
+
+
 def blind_gold() -> dict[str, set[str]]:
     return labelled_gold(BLIND / "validation.csv")
 

@@ -4,7 +4,10 @@
 
 Theme level, micro-averaged over the blind set's five labels; the codebook's themes are
 mapped onto them by common.THEME_TO_LABEL. "shown" is what a coder sees by default:
-the suggestions at or above the project's threshold. The baseline is
+the suggestions at or above the project's threshold. Two reliability tables: code level
+(sample only: did the reference coder take this exact code, or a subcode) and theme level
+(per segment and label: the theme's suggestions combined into one calibrated probability,
+against the labels). The baseline is
 validation/blind/baseline_keywords.yaml, matched as its README says (lowercase substring).
 """
 
@@ -16,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from common import BLIND, LABELS, THEME_TO_LABEL, blind_project, dev_project, sample_project
+from common import BLIND, LABELS, THEME_TO_LABEL, blind_project, dev_project, sample_gold, sample_project
 
-from focuscode.evaluation import keyword_baseline, label_reliability, shown_labels
+from focuscode.evaluation import keyword_baseline, label_reliability, reliability_table, shown_labels
 from focuscode.nlp.metrics import prf
 
 
@@ -27,20 +30,6 @@ def _scores(gold: list[set[str]], pred: list[set[str]]) -> dict:
     return {"precision": round(r["micro"]["precision"], 3), "recall": round(r["micro"]["recall"], 3),
             "f1": round(r["micro"]["f1"], 3), "macro_f1": round(r["macro"]["f1"], 3),
             "per_label": {lb: round(r[lb]["f1"], 3) for lb in LABELS}}
-
-
-def sample_gold(db) -> tuple[list[int], list[set[str]], list[str]]:
-    from focuscode.codes import theme_map
-
-    themes = theme_map(db)
-    seen = [r[0] for r in db.execute("SELECT segment_id FROM seen WHERE coder = 'referentie' ORDER BY segment_id")]
-    gold: dict[int, set[str]] = {sid: set() for sid in seen}
-    for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = 'referentie' AND status = 'accepted'"):
-        label = THEME_TO_LABEL.get(themes[cid][1])
-        if label and sid in gold:
-            gold[sid].add(label)
-    texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
-    return seen, [gold[s] for s in seen], [texts[s] for s in seen]
 
 
 def measure(db, ids, gold, texts, baseline_words) -> dict:
@@ -69,6 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = sample_project(Path(tmp) / "sample.db")
         report["sample (fit)"] = measure(db, *sample_gold(db), baseline_words)
+        report["sample (fit)"]["reliability_code"] = reliability_table(db, "referentie")["bands"]
         db.close()
         sets = [] if args.sample_only else [("dev (tuning)", dev_project)]
         if not (args.sample_only or args.no_blind):
@@ -92,9 +82,19 @@ def main() -> None:
             print(f"| {name}, {r['segments']} segments | {label} | {s['precision']:.2f} | {s['recall']:.2f} | "
                   f"{s['f1']:.2f} | {s['macro_f1']:.2f} |")
     for name, r in report.items():
-        print(f"\nReliability, {name}: score band, n, mean score, observed acceptance (theme level)")
-        for b in r["reliability"]:
-            print(f"  {b['band']}  n={b['n']:4d}  mean={b['mean_score']}  accepted={b['accepted']}")
+        if "reliability_code" in r:
+            print(f"\nReliability, {name}, CODE level: score band, n, mean score, observed acceptance "
+                  "(one row per stored suggestion; accepted = the reference coder gave this code or a subcode)")
+            _bands(r["reliability_code"])
+        print(f"\nReliability, {name}, THEME level: score band, n, mean score, observed "
+              "(one row per segment and label with suggestions; score = the calibrated theme probability of "
+              "the label's suggestions combined; observed = the label is among the segment's labels)")
+        _bands(r["reliability"])
+
+
+def _bands(bands: list[dict]) -> None:
+    for b in bands:
+        print(f"  {b['band']}  n={b['n']:4d}  mean={b['mean_score']}  observed={b['accepted']}")
 
 
 if __name__ == "__main__":

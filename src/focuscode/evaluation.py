@@ -157,12 +157,23 @@ def reliability_table(db, coder: str) -> dict:
         scores.append(float(score))
         judged.append(accepted)
     everything = ([s for v in by_method.values() for s in v[0]], [a for v in by_method.values() for a in v[1]])
+    # Theme level: the theme's combined probability on a segment against whether the coder
+    # gave the segment any code of that theme.
+    tree = code_tree(db, include_inactive=True)
+    theme_ids = {tree.names[tree.theme(cid)]: tree.theme(cid) for cid in tree.names}
+    theme_scores, theme_judged = [], []
+    for (sid, theme), p in sorted(theme_probabilities(db).items()):
+        accepted = outcomes.of(coder, sid, theme_ids[theme]) if theme in theme_ids else None
+        if accepted is not None:
+            theme_scores.append(p)
+            theme_judged.append(accepted)
     threshold = suggestion_threshold(db)
     shown = [a for s, a in zip(*everything) if s >= threshold]
     return {
         "coder": coder,
         "threshold": threshold,
         "bands": reliability(*everything),
+        "theme_bands": reliability(theme_scores, theme_judged),
         "by_method": {m: reliability(*v) for m, v in sorted(by_method.items())},
         "decided": len(everything[0]),
         "shown": len(shown),
@@ -202,16 +213,38 @@ def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, thresho
     return [by_segment.get(sid, set()) for sid in segment_ids]
 
 
-def label_reliability(db, gold: dict[int, set[str]], mapping: dict[str, str]) -> list[dict]:
-    """Reliability table of the stored suggestions against theme-level labels (a blind set's)."""
+def theme_probabilities(db, mapping: dict[str, str] | None = None) -> dict[tuple[int, str], float]:
+    """(segment, theme) -> calibrated probability that the segment is about the theme.
+
+    Combines the stored suggestions of each theme's codes on a segment (`theme_probability`);
+    `mapping` renames themes (onto a labelled set's labels, several themes may share one)
+    and leaves out themes it does not name.
+    """
     from .codes import theme_map
-    from .nlp.calibration import reliability
+    from .nlp.calibration import theme_probability
 
     themes = theme_map(db)
+    grouped: dict[tuple[int, str], list[float]] = {}
+    ruled: set[tuple[int, str]] = set()
+    for sid, cid, method, score in db.execute(
+            "SELECT segment_id, code_id, method, score FROM codings WHERE coder IS NULL AND score IS NOT NULL"):
+        theme = themes[cid][1]
+        key = mapping.get(theme) if mapping is not None else theme
+        if key:
+            grouped.setdefault((sid, key), []).append(float(score))
+            if method == "rules":
+                ruled.add((sid, key))
+    return {key: theme_probability(ps, key in ruled) for key, ps in grouped.items()}
+
+
+def label_reliability(db, gold: dict[int, set[str]], mapping: dict[str, str]) -> list[dict]:
+    """Theme-level reliability table against a labelled set: per (segment, label) with suggestions,
+    the calibrated theme probability against whether the label is the row's."""
+    from .nlp.calibration import reliability
+
     scores, outcomes = [], []
-    for sid, cid, score in db.execute("SELECT segment_id, code_id, score FROM codings WHERE coder IS NULL"):
-        label = mapping.get(themes[cid][1])
-        if sid in gold and label:
-            scores.append(float(score))
+    for (sid, label), p in sorted(theme_probabilities(db, mapping).items()):
+        if sid in gold:
+            scores.append(p)
             outcomes.append(label in gold[sid])
     return reliability(scores, outcomes)

@@ -72,7 +72,28 @@ DOMAIN_FORMS = [
     ("hoe", "hoe"),
     ("binnen", "binnen"),
     ("tussen", "tussen"),
+    # inflected adjectives the noun index lists as nominalisations ("de kleine")
+    ("kleine", "klein"),
+    ("grote", "groot"),
+    ("zieke", "ziek"),
+    ("zelfstandige", "zelfstandig"),
+    ("verantwoordelijke", "verantwoordelijk"),
+    # a first-person form the noun index lists on its own
+    ("sta", "staan"),
+    # diminutives the tables do not list ("even een kort overlegje")
+    ("overlegje", "overleg"),
+    ("overlegjes", "overleg"),
+    ("planninkje", "planning"),
+    ("budgetje", "budget"),
 ]
+
+
+def test_real_nouns_ending_in_e_keep_their_lemma():
+    # not every noun in -e is an inflected adjective: "toegevoegde waarde" must keep waarde
+    assert lemmatize("waarde") == "waarde"
+    assert lemmatize("stage") == "stage"
+    assert lemmatize("grootte") == "grootte"
+    assert lemmatize("leidinggevende") == "leidinggevende"
 
 
 @pytest.mark.parametrize("form, lemma", DOMAIN_FORMS)

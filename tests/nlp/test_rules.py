@@ -96,6 +96,16 @@ def test_inflected_forms_match_through_lemmas(matcher):
     assert lemmas == {"invallen", "taak"}
 
 
+def test_phrase_with_an_inflected_adjective_matches(fallback):
+    # a survey answer as a survey tool exports it: "klein groepje" is written as a lemma,
+    # people write "kleine groepjes", which the noun-first cascade used to keep as "kleine"
+    code = Code("meerwaarde in de klas", keywords=[Keyword("klein groepje")])
+    m = RuleMatcher(fallback.nlp, [code])
+    [hit] = m.match("Ik neem kleine groepjes mee naar de gang voor extra rekenen.")
+    assert hit.evidence["matches"][0]["text"] == "kleine groepjes"
+    assert m.match("Ik werk in groep 3 met een kleine, drukke klas.") == []
+
+
 def test_compound_false_only_matches_the_word_itself(fallback):
     code = Code("doorgroei", keywords=[Keyword("scholing", compound=False)])
     m = RuleMatcher(fallback.nlp, [code])

@@ -162,6 +162,26 @@ def test_evaluate_shows_a_reliability_table(cli, sample_db):
     assert len(filled) >= 2
     assert [b["accepted"] for b in filled] == sorted(b["accepted"] for b in filled)
     assert all(b["low"] <= b["mean_score"] <= b["high"] for b in bands)
+    # theme level: one row per segment and theme with suggestions, its codes' scores combined
+    assert "theme level" in result.stdout and "code level" in result.stdout
+    themes = [b for b in report["theme_bands"] if b["n"]]
+    assert 0 < sum(b["n"] for b in themes) < report["decided"]
+    assert all(b["low"] <= b["mean_score"] <= b["high"] for b in themes)
+    filled = [b for b in themes if b["n"] >= 20]
+    assert len(filled) >= 2 and [b["accepted"] for b in filled] == sorted(b["accepted"] for b in filled)
+
+
+def test_theme_probability_combines_the_codes_of_a_theme():
+    from focuscode.nlp.calibration import theme_probability
+
+    identity = {"bias": 0.0, "combined": 1.0}
+    # two subcodes of one theme at 0.4 each: the theme is likelier than either (1 - 0.6 * 0.6)
+    assert theme_probability([0.4, 0.4], True, identity) == pytest.approx(0.64, abs=1e-3)
+    assert theme_probability([0.4], True, identity) == pytest.approx(0.4, abs=1e-3)
+    assert theme_probability([], True, identity) == 0.0
+    # the shipped fit: closeness alone says less about a theme than a rule at the same score
+    assert theme_probability([0.3], False) < theme_probability([0.3], True)
+    assert theme_probability([0.6, 0.6]) > theme_probability([0.6])
 
 
 def test_review_asks_only_about_shown_suggestions_unless_all_suggestions(cli, project):

@@ -94,17 +94,22 @@ def _print_reliability(table: dict) -> None:
     from rich import box
     from rich.table import Table
 
-    out = Table(box=box.SIMPLE_HEAD, title="Reliability of the stored suggestions' scores", title_justify="left")
-    for col in ("score band", "n", "mean score", "accepted"):
-        out.add_column(col, justify="right")
-    for band in table["bands"]:
-        out.add_row(band["band"], str(band["n"]), _f(band["mean_score"]), _f(band["accepted"]))
-    stdout.print(out)
+    levels = (("bands", "code level: the coder accepted this code or a subcode"),
+              ("theme_bands", "theme level: the theme's suggestions on a segment combined, against any code of "
+                              "the theme accepted there"))
+    for key, level in levels:
+        out = Table(box=box.SIMPLE_HEAD, title=f"Reliability of the stored suggestions' scores ({level})",
+                    title_justify="left")
+        for col in ("score band", "n", "mean score", "accepted"):
+            out.add_column(col, justify="right")
+        for band in table.get(key, ()):
+            out.add_row(band["band"], str(band["n"]), _f(band["mean_score"]), _f(band["accepted"]))
+        stdout.print(out)
     shown = table["shown"]
     stdout.print(
-        f"accepted = share of the suggestions in the band that {table['coder']} accepted (the code or a subcode); "
+        f"accepted = share in the band that {table['coder']} accepted; "
         f"calibrated when it is close to the mean score. Shown at the threshold {table['threshold']:g}: {shown} of "
-        f"{table['decided']} decided, {table['shown_accepted']} accepted.",
+        f"{table['decided']} decided suggestions, {table['shown_accepted']} accepted.",
         style="dim", markup=False,
     )
 

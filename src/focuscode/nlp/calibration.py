@@ -18,6 +18,10 @@ Suggestions by closeness get a probability the same way, from how close, how man
 content words are shared, and whether a rule agrees: on the sample, closeness alone was
 right about one time in ten, closeness that a rule agreed with nine in ten.
 
+A segment's probability of being about a theme at all is a second, theme-level score
+(`theme_probability`): a suggestion on the right theme but the wrong subcode is rejected at
+code level, and weak hits on several codes of one theme add up.
+
 The coefficients are fitted on the sample corpus against its reference coding and on
 the development set in validation/dev (`validation/fit_calibration.py` refits them and
 writes `calibration.json`); the blind validation set is only used to measure them. Once coders have decided, each rule's own
@@ -140,6 +144,37 @@ def similarity_probability(similarity: float, shared: int, rule: bool, coefficie
     coef = coefficients or fitted().get("similarity") or {"bias": -3.0, "similarity": 6.0, "shared": 0.5, "rule": 3.0}
     p = sigmoid(sum(coef.get(name, 0.0) * x[name] for name in SIMILARITY_FEATURES))
     return round(p, 4), {"base": round(p, 4), **{k: v for k, v in x.items() if k != "bias"}}
+
+
+THEME_FEATURES = ("bias", "combined", "count", "rule")
+
+
+def theme_features(probabilities: list[float], rule: bool) -> dict[str, float]:
+    """The numbers a theme's probability on one segment is computed from.
+
+    `combined` is the log-odds of 1 - prod(1 - p) over the theme's suggestions there (as
+    if each were independent evidence, which codes of one theme sharing words are not, so
+    it is calibrated again); `count` is log2 of how many there are; `rule` whether a
+    codebook rule is among them (closeness alone was seldom right on a theme).
+    """
+    combined = 1.0 - math.prod(1.0 - min(max(p, 0.0), 1.0) for p in probabilities)
+    return {"bias": 1.0, "combined": round(logit(combined), 4), "count": round(math.log2(max(1, len(probabilities))), 4),
+            "rule": 1.0 if rule else 0.0}
+
+
+def theme_probability(probabilities: list[float], rule: bool = True, coefficients: dict | None = None) -> float:
+    """Calibrated probability that a segment is about a theme, from its suggestions' probabilities there.
+
+    A code-level score says whether the coder takes that exact code; a suggestion on the
+    right theme but the wrong subcode is rejected there, so a theme can be more likely
+    than its best code-level score says, and several weak hits on one theme add up.
+    Without fitted coefficients this is 1 - prod(1 - p).
+    """
+    if not probabilities:
+        return 0.0
+    x = theme_features(probabilities, rule)
+    coef = coefficients or fitted().get("theme") or {"bias": 0.0, "combined": 1.0}
+    return round(sigmoid(sum(coef.get(name, 0.0) * x[name] for name in THEME_FEATURES)), 4)
 
 
 def default_threshold() -> float:

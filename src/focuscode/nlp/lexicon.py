@@ -48,7 +48,7 @@ _VERB_FIRST = {
     "bedoelen": "bedoelen", "zorgen": "zorgen", "besluiten": "besluiten",
     "overleggen": "overleggen", "begeleiden": "begeleiden", "vinden": "vinden",
     "word": "worden", "kun": "kunnen", "wouden": "willen", "ga": "gaan", "kom": "komen",
-    "zeg": "zeggen", "krijg": "krijgen", "geef": "geven", "gegeven": "geven",
+    "sta": "staan", "zeg": "zeggen", "krijg": "krijgen", "geef": "geven", "gegeven": "geven",
     "weet": "weten", "geweten": "weten", "staat": "staan", "stond": "staan",
     "stonden": "staan", "zit": "zitten", "zaten": "zitten", "zagen": "zien",
     "vond": "vinden", "vonden": "vinden", "hou": "houden", "genomen": "nemen",
@@ -84,6 +84,19 @@ ADJECTIVE_FORMS = {
     "beperkte": "beperkt", "gewenste": "gewenst", "gevraagde": "gevraagd", "afgesproken": "afgesproken",
     "verdiepte": "verdiept", "vergoede": "vergoed", "gedeelde": "gedeeld", "aangepaste": "aangepast",
     "toegevoegde": "toegevoegd", "ervaren": "ervaren", "vaste": "vast",
+}
+
+# The other way round: inflected adjectives that the noun index lists because they can be
+# nominalised ("de kleine", "de zieke"), so the noun-first order kept them as they were and
+# "kleine groepjes" never matched the keyword "klein groepje". In talk about school they
+# are nearly always attributive. Only frequent adjectives whose -e form is no noun of its
+# own are listed (not waarde -> waard, stage, grootte, leidinggevende, volwassene).
+INFLECTED_ADJECTIVES = {
+    "kleine": "klein", "grote": "groot", "zieke": "ziek", "oude": "oud", "lange": "lang",
+    "jonge": "jong", "zelfstandige": "zelfstandig", "verantwoordelijke": "verantwoordelijk",
+    "moeilijke": "moeilijk", "huidige": "huidig", "gelijke": "gelijk", "aparte": "apart",
+    "bekende": "bekend", "onbekende": "onbekend", "vreemde": "vreemd", "aanwezige": "aanwezig",
+    "positieve": "positief", "centrale": "centraal", "zwakke": "zwak", "sterke": "sterk",
 }
 
 # Fallback suffix rules for present-tense verb forms (krijgt, maakt, zit), which the
@@ -166,7 +179,7 @@ def _cascade(word: str) -> str | None:
     adjective index lists past tenses and participles (werkte, gezegd, zat).
     """
     t = tables()
-    fixed = _VERB_FIRST.get(word) or _CLOSED.get(word) or ADJECTIVE_FORMS.get(word)
+    fixed = _VERB_FIRST.get(word) or _CLOSED.get(word) or ADJECTIVE_FORMS.get(word) or INFLECTED_ADJECTIVES.get(word)
     if fixed:
         return fixed
     if word in t.index["noun"]:
@@ -202,6 +215,25 @@ def _cascade(word: str) -> str | None:
     for suffix, repl in (("'s", ""), ("'ers", "'er"), ("'en", "")):
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             return word[: len(word) - len(suffix)] + repl
+    return _diminutive(word)
+
+
+# Diminutive endings the tables do not list for every noun ("een kort overlegje", "een
+# taakje erbij"), longest first, with what they replace: -inkje is -ing (planninkje).
+_DIMINUTIVES = (("inkjes", "ing"), ("inkje", "ing"), ("etjes", ""), ("etje", ""), ("tjes", ""), ("tje", ""),
+                ("pjes", ""), ("pje", ""), ("jes", ""), ("je", ""))
+
+
+def _diminutive(word: str) -> str | None:
+    """The noun of a diminutive the tables do not know: overlegje -> overleg, taakje -> taak."""
+    nouns = tables().index["noun"]
+    for suffix, repl in _DIMINUTIVES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: len(word) - len(suffix)] + repl
+            if base in nouns:
+                return base
+            if len(base) >= 2 and base[-1] == base[-2] and base[:-1] in nouns:
+                return base[:-1]  # rolletje -> rol
     return None
 
 

@@ -9,10 +9,17 @@ stitches together words from different sentences.
 
 - A phrase's parts must come in order with at most MAX_GAP words between neighbours; a
   two-word phrase that ends in a verb also matches the other way round (verb second in
-  Dutch main clauses: "ja zeggen" in "zeg je ja").
+  Dutch main clauses: "ja zeggen" in "zeg je ja"), where the words between are the
+  subject and adverbs, not a noun phrase of their own: no article or possessive in
+  between except right before the other part ("wordt het gesprek tussen leerkrachten" is
+  no `leerkracht worden`, "word ik dan toch een docent" is `docent worden`).
 - A separable verb `particle+verb` matches a finite form of the verb followed, within
   SEPARABLE_REACH words of the same clause, by the particle standing on its own: not
   followed by an article or possessive, where it would be a preposition ("in de klas").
+- It also matches the other order, which every infinitive with "te" and every verb
+  cluster of a subordinate clause takes: the particle, then at most CLUSTER_REACH words
+  that are "te" or a form of an auxiliary or modal verb, then the verb ("om in te
+  vallen", "af te stemmen", "dat ik door wil groeien", "klaar moeten zetten").
 """
 
 from __future__ import annotations
@@ -24,10 +31,15 @@ from .lexicon import lemmatize_lower, tables
 
 MAX_GAP = 3  # words allowed between two parts of a phrase ("docent te kunnen worden")
 SEPARABLE_REACH = 10  # words from the verb to its particle ("val ik eigenlijk elke week in")
+CLUSTER_REACH = 3  # words between a particle and its verb in "door te kunnen groeien"
+# Verbs that stand between a particle and its verb in a Dutch verb cluster.
+CLUSTER_VERBS = "willen kunnen moeten mogen zullen gaan blijven laten komen hoeven durven worden hebben zijn".split()
 CLAUSE_BREAKS = tuple(",.;:!?()[]\"…–—")
 # After one of these the particle is a preposition, not part of the verb: "in de klas".
 DETERMINERS = ("de het een die dat deze dit mijn m'n je jouw zijn z'n haar ons onze hun jullie "
                "elke iedere ieder alle veel wat welke geen").split()
+# Words that open a noun phrase and cannot be the subject of a verb-second clause.
+ARTICLES = "de het een deze dit mijn m'n onze elke iedere".split()
 PARTICLES = ("aan af bij door in mee na neer om op over samen terug toe uit vast voor weg klaar "
              "vooruit tegen achter").split()
 
@@ -104,15 +116,32 @@ class GappedMatcher:
         self.determiners = frozenset(strings.add(w) for w in DETERMINERS) | frozenset(
             strings.add(lemmatize_lower(w)) for w in DETERMINERS
         )
+        self.articles = frozenset(strings.add(w) for w in ARTICLES) | frozenset(
+            strings.add(lemmatize_lower(w)) for w in ARTICLES
+        )
+        cluster = {"te"} | {f for verb in CLUSTER_VERBS for f in verb_forms(verb)}
+        self.cluster = self._hashes(cluster | {lemmatize_lower(w) for w in cluster})
 
     def _hashes(self, words) -> frozenset[int]:
         return frozenset(self.strings.add(w) for w in words if w)
 
     def add_phrase(self, rule, parts: list[set[str]], *, last_is_verb: bool) -> None:
+        self._add_phrase(rule, parts, last_is_verb and len(parts) == 2)
+        # A phrase ending in a separable verb splits it like the verb alone does:
+        # "les overnemen" as "lessen over te nemen" and "neem ik de les over".
+        split = next((sp for w in sorted(parts[-1]) if (sp := split_separable(w))), None)
+        if split and len(parts) >= 2:
+            particle, verb = split
+            forms = verb_forms(verb)
+            forms |= {lemmatize_lower(f) for f in forms}
+            self._add_phrase(rule, [*parts[:-1], {particle}, forms], False)
+            self._add_phrase(rule, [forms, *parts[:-1], {particle}], False)
+
+    def _add_phrase(self, rule, parts: list[set[str]], reversible: bool) -> None:
         hashed = tuple(self._hashes(p) for p in parts)
         # the longest word is the rarest as a rule (and needs no frequency list at start-up)
         rarest = max(range(len(parts)), key=lambda i: min(len(w) for w in parts[i]))
-        self.phrases.append(_Phrase(rule, hashed, last_is_verb and len(parts) == 2, hashed[rarest]))
+        self.phrases.append(_Phrase(rule, hashed, reversible, hashed[rarest]))
 
     def add_separable(self, rule, particle: str, verb: str) -> bool:
         forms = verb_forms(verb)
@@ -178,11 +207,13 @@ class GappedMatcher:
     def _phrase_spans(self, phrase: _Phrase, lemmas, lowers, n, words) -> list[tuple[int, int]]:
         orders = [phrase.parts] + ([phrase.parts[::-1]] if phrase.reversible else [])
         spans: list[tuple[int, int]] = []
-        for parts in orders:
+        for reverse, parts in enumerate(orders):
             for start in self._starts(parts[0], lemmas, lowers, words):
                 if any(s <= start < e for s, e in spans):
                     continue
                 end = self._follow(parts, start, lemmas, lowers, n)
+                if end is not None and reverse and not self.articles.isdisjoint(lemmas[start + 1:end - 2]):
+                    continue  # "wordt het gesprek tussen leerkrachten": another noun phrase
                 if end is not None:
                     spans.append((start, end))
         return spans
@@ -211,5 +242,15 @@ class GappedMatcher:
                     after = lemmas[j + 1] if j + 1 < n else None
                     if after is None or after in self.breaks or after not in self.determiners:
                         spans.append((i, j + 1))
+                    break
+        # particle first: "om in te vallen", "dat ik door wil groeien". Not the two side by
+        # side: without a tagger "in rooster" (gaten in het rooster) would be inroosteren.
+        for j in self._starts(sep.particle, lemmas, lowers, words):
+            for k in range(j + 1, min(n, j + 2 + CLUSTER_REACH)):
+                if k > j + 1 and self._is(k, sep.verb, lemmas, lowers):
+                    if not any(s <= j < e for s, e in spans):
+                        spans.append((j, k + 1))
+                    break
+                if not self._is(k, self.cluster, lemmas, lowers):
                     break
         return spans
