@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from common import BLIND, LABELS, THEME_TO_LABEL, blind_project, dev_project, sample_gold, sample_project
+from common import BLIND, BLIND2, LABELS, THEME_TO_LABEL, blind_project, blind2_project, dev_project, sample_gold, sample_project
 
 from focuscode.evaluation import keyword_baseline, label_reliability, reliability_table, shown_labels
 from focuscode.nlp.metrics import prf
@@ -60,14 +60,17 @@ def main() -> None:
         report["sample (fit)"] = measure(db, *sample_gold(db), baseline_words)
         report["sample (fit)"]["reliability_code"] = reliability_table(db, "referentie")["bands"]
         db.close()
-        sets = [] if args.sample_only else [("dev (tuning)", dev_project)]
+        sets = [] if args.sample_only else [("dev (tuning)", dev_project, baseline_words)]
         if not (args.sample_only or args.no_blind):
-            sets.append(("blind (generalisation)", blind_project))
-        for name, build in sets:
+            sets.append(("blind (generalisation)", blind_project, baseline_words))
+            # the second blind set against the keyword list its own writer made
+            own = yaml.safe_load((BLIND2 / "baseline_keywords.yaml").read_text(encoding="utf-8"))
+            sets.append(("blind2 (generalisation, fresh)", blind2_project, own))
+        for name, build, words in sets:
             db, labels = build(Path(tmp) / f"{name.split()[0]}.db")
             ids = sorted(labels)
             texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
-            report[name] = measure(db, ids, [labels[i] for i in ids], [texts[i] for i in ids], baseline_words)
+            report[name] = measure(db, ids, [labels[i] for i in ids], [texts[i] for i in ids], words)
             db.close()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
