@@ -250,7 +250,9 @@ def units_total(db) -> int:
 
 
 # One row per segment any of the coders looked at (coded, rejected a code on, or marked
-# seen): "position<RS>code ids" for each of them, joined by <US>. The order inside
+# seen): "position<RS>code ids" for each of them, joined by <US>. A code counts once
+# per coder however many of their rows carry it: a turn carries a code when any of the
+# coder's passages of it is accepted (#13), whatever they rejected beside it. The order inside
 # the string is not guaranteed, so equal units may give different strings; parsing
 # makes them equal again, and only the few distinct strings are parsed at all.
 _UNITS_SQL = """
@@ -260,7 +262,7 @@ WITH looked(segment_id, coder) AS (
 )
 SELECT l.segment_id, group_concat(
     (CASE l.coder {positions} END) || char(30) || COALESCE(
-        (SELECT group_concat(c.code_id) FROM codings c
+        (SELECT group_concat(DISTINCT c.code_id) FROM codings c
          WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'){method_codes}, ''),
     char(31))
 FROM looked l GROUP BY l.segment_id
@@ -272,7 +274,7 @@ _METHOD_LOOKED_SQL = """
     UNION SELECT s.id, ? FROM segments s LEFT JOIN participants p ON p.id = s.participant_id
     WHERE COALESCE(p.is_facilitator, 0) = 0"""
 _METHOD_CODES_SQL = """,
-        (SELECT group_concat(c.code_id) FROM codings c
+        (SELECT group_concat(DISTINCT c.code_id) FROM codings c
          WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder
            AND COALESCE(c.score, 1) >= ?)"""
 

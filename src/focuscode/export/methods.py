@@ -257,11 +257,23 @@ def _saturation(db, coder: str | None, labels: dict[str, str]) -> Section:
     return sec
 
 
+# A coder's decision on a code is one per turn, however many passages of the turn it
+# covers (#13): accepted when any of their rows for (segment, code) is, else rejected
+# (a coder's rows are never 'suggested');
+# its origin is that of the first row with the deciding status.
+_DECISIONS_SQL = """
+    WITH decided(segment_id, code_id, coder, status) AS (
+        SELECT segment_id, code_id, coder, CASE WHEN max(status = 'accepted') THEN 'accepted' ELSE 'rejected' END
+        FROM codings WHERE coder IS NOT NULL GROUP BY segment_id, code_id, coder)
+    SELECT (SELECT c.method FROM codings c WHERE c.segment_id = d.segment_id AND c.code_id = d.code_id
+              AND c.coder = d.coder AND c.status = d.status ORDER BY c.id LIMIT 1), d.status, count(*)
+    FROM decided d GROUP BY 1, 2"""
+
+
 def _suggestions(db) -> Section:
     sec = Section("Computerondersteund coderen")
     shown = dict(db.execute("SELECT method, count(*) FROM codings WHERE coder IS NULL GROUP BY method").fetchall())
-    decided = {(m, s): n for m, s, n in db.execute(
-        "SELECT method, status, count(*) FROM codings WHERE coder IS NOT NULL GROUP BY method, status")}
+    decided = {(m, s): n for m, s, n in db.execute(_DECISIONS_SQL)}
     names = {"rules": "regels (trefwoorden op lemma's)", "model": "geleerd model (tekstclassificatie)",
              "manual": "handmatig door codeur", "import": "geïmporteerde codering"}
     table = [["herkomst", "voorgesteld", "geaccepteerd", "afgewezen"]]
@@ -272,7 +284,8 @@ def _suggestions(db) -> Section:
             table.append([names[method], str(suggested) if method in ("rules", "model") else "–", str(accepted), str(rejected)])
     sec.blocks.append(Block([27], "Suggesties van de software waren voorstellen: alleen wat een codeur accepteerde, telt "
                                   "als codering. Voorgesteld = huidige suggesties; geaccepteerd en afgewezen = "
-                                  "beslissingen van codeurs, naar herkomst van de codering:", table))
+                                  "beslissingen van codeurs (één per fragment, code en codeur, hoeveel passages "
+                                  "van het fragment ook gecodeerd zijn), naar herkomst van de codering:", table))
     return sec
 
 
