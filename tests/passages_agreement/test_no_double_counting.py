@@ -106,7 +106,16 @@ def test_the_methods_appendix_is_the_same(cli, pair, tmp_path, codebook, variant
         result = cli("export", "methods", "--out", str(out), db=db)
         assert result.exit_code == 0, result.output
         texts.append(re.sub(r"\d{4}-\d\d-\d\d[ T][\d:.]+", "<tijd>", out.read_text(encoding="utf-8")))
-    assert texts[1] == texts[0]
+    # Only the passage project gets the paragraph on agreement on passages; the rest is the same.
+    block = re.compile(r"\*\*\[COREQ 24 \(Number of data coders\)\]\*\* Codeurs codeerden ook passages[^\n]*\n\n"
+                       r"(?:\|[^\n]*\n)+\n")
+    assert not block.search(texts[0])
+    found = block.search(texts[1])
+    # 998 characters: those of the turns both anna and bram looked at.
+    assert found and "| alle thema's (zelfde set thema's per teken) | 998 |" in found.group(0)
+    if codebook == "nested":  # both coded visie (or its subcode) on the same turns, whole
+        assert "| thema visie | 998 | 1.000 | 1.000 | 1.000 |" in found.group(0)
+    assert block.sub("", texts[1]) == texts[0]
     # Decisions on a code a rule had suggested take the rule's origin: seven turns, the long
     # turn once (before: 8 accepted and, for the uncoded passage, 1 rejected).
     assert "| regels (trefwoorden op lemma's) | 5 | 7 | 0 |" in texts[1]

@@ -199,7 +199,33 @@ def _coders_and_agreement(db) -> Section:
     sec.blocks.append(Block([24], f"Overeenstemming (nominale alpha; interval: percentielen over {BOOTSTRAP} "
                                   f"trekkingen van fragmenten met teruglegging, seed {SEED}; oordeel: >= 0.800 "
                                   "voldoende, 0.667-0.800 voorlopig, lager onvoldoende):", table))
+    passages = _passage_agreement(db, coders)
+    if passages:
+        sec.blocks.append(passages)
     return sec
+
+
+def _passage_agreement(db, coders: list[str]) -> Block | None:
+    """Where coders coded passages (#13): do they mark the same words, per theme (agreement_passages)."""
+    if not db.execute("SELECT 1 FROM codings WHERE coder IS NOT NULL AND status = 'accepted' "
+                      "AND span_start IS NOT NULL LIMIT 1").fetchone():
+        return None
+    from ..agreement_passages import compute_passages
+
+    report = compute_passages(db, coders, themes=True)
+
+    def row(name, o):
+        return [name, f"{o.figures.n:,}".replace(",", "."), *("–" if v is None else f"{v:.3f}" for v in
+                                                              (o.figures.alpha, o.jaccard, o.dice)), o.figures.verdict]
+
+    table = [["niveau", "tekens", "Krippendorffs alpha", "Jaccard", "Dice", "oordeel"],
+             row("alle thema's (zelfde set thema's per teken)", report.overall)]
+    table += [row(f"thema {o.figures.code}", o) for o in report.per_code]
+    return Block([24], "Codeurs codeerden ook passages binnen een fragment. Overeenstemming op passages: elk teken van "
+                       "de dubbel bekeken fragmenten is een eenheid, met waarde 1 waar een geaccepteerde codering van "
+                       "het thema het teken dekt (een codering van het hele fragment dekt elk teken); nominale alpha "
+                       "over die tekens, en de overlap van de gecodeerde tekens (Jaccard: gedeeld / samen; Dice: "
+                       "2 x gedeeld / som). Tekens van één fragment zijn niet onafhankelijk: geen interval.", table)
 
 
 def _codebook(db, coder: str | None) -> Section:
