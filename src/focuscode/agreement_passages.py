@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .agreement import (METHOD_KEY, Figures, check_coders, coder_keys, figures_from_patterns, looked_sql, method_threshold,
                         rounded)
@@ -186,6 +187,7 @@ def _report(db, coders, turns, coded) -> PassageReport:
                          Overlap(overall_figures, len(coded), inter_total, union_total), per_code)
 
 
+@lru_cache(maxsize=1024)
 def _mask(lookers: frozenset, n: int) -> tuple[bool, ...]:
     return tuple(i in lookers for i in range(n))
 
@@ -200,6 +202,8 @@ def _uncoded_by_mask(turns, coded, n) -> Counter:
 
 def _pieces(length: int, spans: dict) -> list[tuple[tuple[int, int], set]]:
     """The turn cut at every passage boundary: each piece with the keys whose spans cover it."""
+    if all(len(ss) == 1 and ss[0] == (0, length) for ss in spans.values()):
+        return [((0, length), set(spans))]  # whole-turn codings only, most of a study: one piece
     cuts = sorted({0, length, *(x for ss in spans.values() for s in ss for x in s)})
     out = []
     for lo, hi in zip(cuts, cuts[1:]):
