@@ -19,7 +19,8 @@ threshold, which is what a coder is shown (`segments --all` lists the rest). The
 suggests what the coder it learned from had not decided, so comparing it with
 that coder here says little; `evaluate` cross-validates it properly.
 
-Intervals and the verdict on alpha: agreement_intervals.
+Intervals and the verdict on alpha: agreement_intervals. Agreement on the words a
+coder marked within a turn (passages, `--unit character`): agreement_passages.
 """
 
 from __future__ import annotations
@@ -296,13 +297,6 @@ def looked_sql(keys: list[str]) -> tuple[str, list]:
     return sql, [*keys, *keys, *method_keys]
 
 
-def method_threshold(db) -> float:
-    """The score from which a method's suggestion is shown, and so counts as that method's coding."""
-    from .suggest import suggestion_threshold
-
-    return suggestion_threshold(db)
-
-
 def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
     """The units (segments at least two of the coders looked at) as a tally of
     patterns, a pattern being each coder's set of codes on the unit (None: not
@@ -315,7 +309,12 @@ def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool
     looked, looked_params = looked_sql(keys)
     positions = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
     sql = _UNITS_SQL.format(looked=looked, positions=positions, method_codes=_METHOD_CODES_SQL if methods else "")
-    shown = [METHOD_KEY, method_threshold(db)] if methods else []
+    if methods:
+        from .suggest import suggestion_threshold
+
+        shown = [METHOD_KEY, suggestion_threshold(db)]
+    else:
+        shown = []
     rows = db.execute(sql, [*looked_params, *keys, *shown])
     ids_by_text: dict[str, list[int]] = {}
     if with_ids:

@@ -40,8 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .agreement import (METHOD_KEY, Figures, check_coders, coder_keys, figures_from_patterns, looked_sql, method_threshold,
-                        rounded)
+from .agreement import METHOD_KEY, Figures, check_coders, coder_keys, figures_from_patterns, looked_sql, rounded
 from .errors import FocuscodeError
 
 UNITS = ("turn", "character")
@@ -136,8 +135,10 @@ def _codings(db, keys: list[str]):
     sql = _CODINGS_SQL.format(marks=",".join("?" * len(people)) or "NULL")
     params: list = list(people)
     if methods:
+        from .suggest import suggestion_threshold
+
         sql += _METHOD_CODINGS_SQL.format(marks=",".join("?" * len(methods)))
-        params += [METHOD_KEY, METHOD_KEY, *methods, method_threshold(db)]
+        params += [METHOD_KEY, METHOD_KEY, *methods, suggestion_threshold(db)]
     return db.execute(sql, params)
 
 
