@@ -15,10 +15,10 @@ it count for the theme):
   coder who did not look at the turn has no value there (missing data).
 - `percent`, `kappa` (two coders) and `alpha` are the statistics of agreement.py
   (pairwise percent agreement, Cohen 1960, Krippendorff's nominal alpha, Krippendorff
-  2004, ch. 11) over these character units: "character-level" kappa and alpha. This is
+  2004) over these character units: "character-level" kappa and alpha. This is
   the atomic-unit approach to unitizing; it is not Krippendorff's (1995) alpha_u, which
-  weighs each stretch of continuum by the overlap of the coders' segments and is not
-  computed here.
+  compares the coders' sections and gaps as wholes (by the squared lengths of where they
+  do not coincide) and is not computed here.
 - `jaccard` = |A and B| / |A or B| and `dice` = 2|A and B| / (|A| + |B|) (Jaccard 1912;
   Dice 1945) of the coded characters A and B of two coders, summed over the turns both
   looked at; with three or more coders, intersections and unions are summed over every
@@ -30,8 +30,16 @@ it count for the theme):
 Characters of one turn are not independent draws, so no interval is given: the figures
 describe these transcripts, and N (characters) overstates the evidence. Character counts
 come from SQL (`length()` counts code points, as spans do), and only the boundaries of
-coded passages are visited, never each character, so a study of 30,000 turns costs what
-its codings cost.
+coded passages are visited, never each character, so a study costs what its codings cost
+(30,000 turns, 60,000 codings, a third of them passages: about 1 s).
+
+Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and
+Psychological Measurement 20(1), 37-46. Dice, L. R. (1945). Measures of the amount of
+ecologic association between species. Ecology 26(3), 297-302. Jaccard, P. (1912). The
+distribution of the flora in the alpine zone. New Phytologist 11(2), 37-50. Krippendorff,
+K. (1995). On the reliability of unitizing continuous data. Sociological Methodology 25,
+47-76. Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd
+ed.). Thousand Oaks: Sage.
 """
 
 from __future__ import annotations
