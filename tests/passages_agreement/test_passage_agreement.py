@@ -24,13 +24,16 @@ T2 = "Elke week val ik wel een keer in. Dan sta ik de hele dag voor groep zes. E
 T3 = "Ik kopieer vooral en zet de spullen klaar."
 # Turn 4, 55 characters: sentence 1 = 0:26 ("Ik wil graag de pabo doen."), sentence 2 = 27:55.
 T4 = "Ik wil graag de pabo doen. Maar daar is geen geld voor."
+# Turn 5, typed in the meeting chat and read out: an emoji (one code point, four bytes in
+# UTF-8) and "ë" (two bytes). Offsets count code points, so must the turn's length.
+T5 = "Dat vond ik 👍 echt fijn. Maar het kopiëren blijft."
 
 
 @pytest.fixture
 def project(cli, tmp_path):
     fg = tmp_path / "teams-focusgroep-po.txt"
     fg.write_text(f"Gespreksleider: Wat doen jullie op een gewone dag?\nOnderwijsassistent 1: {T2}\n"
-                  f"Onderwijsassistent 2: {T3}\nOnderwijsassistent 1: {T4}\n", encoding="utf-8")
+                  f"Onderwijsassistent 2: {T3}\nOnderwijsassistent 1: {T4}\nOnderwijsassistent 2: {T5}\n", encoding="utf-8")
     (tmp_path / "teams-focusgroep-po.participants.csv").write_text(
         "label,role,sector\nGespreksleider,gespreksleider,\nOnderwijsassistent 1,onderwijsassistent,po\n"
         "Onderwijsassistent 2,onderwijsassistent,po\n", encoding="utf-8")
@@ -192,6 +195,43 @@ def test_the_rules_as_a_coder_mark_the_sentences_their_evidence_lies_in(cli, pro
     assert report["characters"] == 154 and set(by_code) == {INVALLEN, KLUSJES, "visie"}
     assert (by_code[INVALLEN]["alpha"], by_code[INVALLEN]["jaccard"]) == (1.0, 1.0)
     assert by_code[KLUSJES]["coded"] == {"anna": 0, "rules": 42} and by_code[KLUSJES]["jaccard"] == 0.0
+
+
+def test_overlapping_passages_and_a_whole_turn_are_not_counted_twice(cli, project):
+    # anna: sentences 1-2 (0:72) and 2-3 (34:112) of turn 2, overlapping on sentence 2: together
+    # every character once (112, not 72 + 78 = 150). bram: the whole turn and sentence 1 besides.
+    # Both mark all 112 characters: Jaccard and Dice 1; kappa and alpha undefined (one value only).
+    code(cli, "2", INVALLEN, "--sentence", "1-2", "--coder", "anna")
+    code(cli, "2", INVALLEN, "--sentence", "2-3", "--coder", "anna")
+    code(cli, "2", INVALLEN, "--coder", "bram")
+    code(cli, "2", INVALLEN, "--sentence", "1", "--coder", "bram")
+    _report, by_code = codes_of(cli)
+    i = by_code[INVALLEN]
+    assert i["coded"] == {"anna": 112, "bram": 112} and (i["jaccard"], i["dice"]) == (1.0, 1.0)
+    assert (i["kappa"], i["alpha"], i["verdict"]) == (None, None, "niet te bepalen")
+
+
+def test_offsets_and_lengths_count_code_points_not_bytes(cli, project):
+    # Turn 5 has 50 code points (54 bytes in UTF-8). anna codes the whole turn, bram the
+    # second sentence, "Maar het kopiëren blijft." (25 code points, 26 bytes).
+    assert len(T5) == 50 and len(T5.encode("utf-8")) == 54
+    code(cli, "5", KLUSJES, "--coder", "anna")
+    code(cli, "5", KLUSJES, "--quote", "Maar het kopiëren blijft.", "--coder", "bram")
+    report, by_code = codes_of(cli)
+    assert report["characters"] == 50
+    assert by_code[KLUSJES]["coded"] == {"anna": 50, "bram": 25}
+    assert by_code[KLUSJES]["jaccard"] == pytest.approx(25 / 50)
+
+
+def test_unit_turn_is_the_default(cli, project):
+    code(cli, "2", INVALLEN, "--sentence", "1", "--coder", "anna")
+    code(cli, "2", INVALLEN, "--coder", "bram")
+    code(cli, "3", "visie", "--coder", "bram")
+    code(cli, "3", KLUSJES, "--coder", "anna")
+    default = cli("agreement", "--coder", "anna", "--coder", "bram", "--json")
+    turn = cli("agreement", "--coder", "anna", "--coder", "bram", "--unit", "turn", "--json")
+    assert default.exit_code == 0 and default.stdout == turn.stdout
+    assert json.loads(default.stdout)["n"] == 2
 
 
 def test_json_fields_are_stable(cli, project):
