@@ -19,7 +19,8 @@ threshold, which is what a coder is shown (`segments --all` lists the rest). The
 suggests what the coder it learned from had not decided, so comparing it with
 that coder here says little; `evaluate` cross-validates it properly.
 
-Intervals and the verdict on alpha: agreement_intervals.
+Intervals and the verdict on alpha: agreement_intervals. Agreement on the words a
+coder marked within a turn (passages, `--unit character`): agreement_passages.
 """
 
 from __future__ import annotations
@@ -49,10 +50,10 @@ class Figures:
 
     def as_json(self) -> dict:
         out = {
-            "code": self.code, "n": self.n, "percent": _round(self.percent), "kappa": _round(self.kappa),
-            "alpha": _round(self.alpha),
+            "code": self.code, "n": self.n, "percent": rounded(self.percent), "kappa": rounded(self.kappa),
+            "alpha": rounded(self.alpha),
         }
-        out["alpha_ci"] = None if self.alpha_ci is None else [_round(x) for x in self.alpha_ci]
+        out["alpha_ci"] = None if self.alpha_ci is None else [rounded(x) for x in self.alpha_ci]
         out.update({"verdict": self.verdict, "used": self.used})
         return out
 
@@ -73,7 +74,7 @@ class Report:
             "coders": self.coders,
             "n": self.n,
             "double_coded": {"units": self.n, "of": self.units_total,
-                             "percent": _round(100.0 * self.n / self.units_total) if self.units_total else None},
+                             "percent": rounded(100.0 * self.n / self.units_total) if self.units_total else None},
             "bootstrap": self.bootstrap,
             "looked_at": self.looked_at,
             "overall": self.overall.as_json(),
@@ -84,7 +85,7 @@ class Report:
         return out
 
 
-def _round(x: float | None) -> float | None:
+def rounded(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
@@ -209,7 +210,7 @@ def figures(name: str, units: list[list], coders: list[str], used: dict[str, int
 
 
 METHOD_CODERS = ("rules", "model")
-_METHOD_KEY = "\x1d"  # prefix that keeps a method coder apart from any real coder's name in SQL
+METHOD_KEY = "\x1d"  # prefix that keeps a method coder apart from any real coder's name in SQL
 
 
 def _suggesting_methods(db) -> list[str]:
@@ -250,17 +251,20 @@ def units_total(db) -> int:
 
 
 # One row per segment any of the coders looked at (coded, rejected a code on, or marked
-# seen): "position<RS>code ids" for each of them, joined by <US>. The order inside
+# seen): "position<RS>code ids" for each of them, joined by <US>. A code counts once
+# per coder however many of their rows carry it: a turn carries a code when any of the
+# coder's passages of it is accepted (#13), whatever they rejected beside it. The order inside
 # the string is not guaranteed, so equal units may give different strings; parsing
 # makes them equal again, and only the few distinct strings are parsed at all.
-_UNITS_SQL = """
-WITH looked(segment_id, coder) AS (
+_LOOKED_SQL = """looked(segment_id, coder) AS (
     SELECT segment_id, coder FROM codings WHERE coder IN ({marks})
     UNION SELECT segment_id, coder FROM seen WHERE coder IN ({marks}){method_looked}
-)
+)"""
+_UNITS_SQL = """
+WITH {looked}
 SELECT l.segment_id, group_concat(
     (CASE l.coder {positions} END) || char(30) || COALESCE(
-        (SELECT group_concat(c.code_id) FROM codings c
+        (SELECT group_concat(DISTINCT c.code_id) FROM codings c
          WHERE c.segment_id = l.segment_id AND c.coder = l.coder AND c.status = 'accepted'){method_codes}, ''),
     char(31))
 FROM looked l GROUP BY l.segment_id
@@ -272,9 +276,25 @@ _METHOD_LOOKED_SQL = """
     UNION SELECT s.id, ? FROM segments s LEFT JOIN participants p ON p.id = s.participant_id
     WHERE COALESCE(p.is_facilitator, 0) = 0"""
 _METHOD_CODES_SQL = """,
-        (SELECT group_concat(c.code_id) FROM codings c
+        (SELECT group_concat(DISTINCT c.code_id) FROM codings c
          WHERE c.segment_id = l.segment_id AND c.coder IS NULL AND c.status = 'suggested' AND ? || c.method = l.coder
            AND COALESCE(c.score, 1) >= ?)"""
+
+
+def coder_keys(db, coders: list[str]) -> list[str]:
+    """Each coder as the codings table names them in SQL: a suggestion method compared as
+    a coder gets a prefix no real coder's name has (see looked_sql)."""
+    methods = _method_coders(db, coders)
+    return [METHOD_KEY + c if c in methods else c for c in coders]
+
+
+def looked_sql(keys: list[str]) -> tuple[str, list]:
+    """The CTE `looked(segment_id, coder)`: which segments each coder looked at (coded,
+    rejected a code on, or marked seen; a suggestion method: every participant turn)."""
+    marks = ",".join("?" * len(keys))
+    method_keys = [k for k in keys if k.startswith(METHOD_KEY)]
+    sql = _LOOKED_SQL.format(marks=marks, method_looked=_METHOD_LOOKED_SQL * len(method_keys))
+    return sql, [*keys, *keys, *method_keys]
 
 
 def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool = False):
@@ -284,18 +304,18 @@ def unit_patterns(db, coders: list[str], *, themes: bool = False, with_ids: bool
     segment id -> pattern of every unit (else None)."""
     from .codes import theme_map
 
-    methods = _method_coders(db, coders)
-    keys = [_METHOD_KEY + c if c in methods else c for c in coders]
-    marks = ",".join("?" * len(coders))
+    keys = coder_keys(db, coders)
+    methods = any(k.startswith(METHOD_KEY) for k in keys)
+    looked, looked_params = looked_sql(keys)
     positions = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
-    sql = _UNITS_SQL.format(marks=marks, positions=positions, method_looked=_METHOD_LOOKED_SQL * len(methods),
-                            method_codes=_METHOD_CODES_SQL if methods else "")
-    method_keys = [k for k in keys if k.startswith(_METHOD_KEY)]
+    sql = _UNITS_SQL.format(looked=looked, positions=positions, method_codes=_METHOD_CODES_SQL if methods else "")
     if methods:
         from .suggest import suggestion_threshold
 
-        shown = [_METHOD_KEY, suggestion_threshold(db)]
-    rows = db.execute(sql, [*keys, *keys, *method_keys, *keys, *(shown if methods else [])])
+        shown = [METHOD_KEY, suggestion_threshold(db)]
+    else:
+        shown = []
+    rows = db.execute(sql, [*looked_params, *keys, *shown])
     ids_by_text: dict[str, list[int]] = {}
     if with_ids:
         for sid, text in rows:

@@ -170,14 +170,20 @@ def write_sessions(folder: Path) -> list[Path]:
     return paths
 
 
-def build_study(path: Path) -> Path:
+def build_study(path: Path, *, codebook: str = CODEBOOK, before_coding=None, leave_out=frozenset(),
+                keep_open: bool = False):
+    """The study's project; another codebook, a step before the coders decide (storing
+    suggestions), and (coder, (session, turn), code) decisions left out are for the
+    passage tests. keep_open returns the open project instead of the path."""
     folder = path.parent / "sessies"
     folder.mkdir(exist_ok=True)
     db = open_project(path, create=True)
-    load_codebook_into(db, parse_codebook(CODEBOOK, "oop-methodetest.yaml"))
+    load_codebook_into(db, parse_codebook(codebook, "oop-methodetest.yaml"))
     for session in write_sessions(folder):
         # The privacy gate has its own tests; these sessions hold labels only.
         import_file(db, session, ImportOptions(source="focusgroep", allow_pii=True))
+    if before_coding:
+        before_coding(db)
     with transaction(db):
         for coder, coding in (("anna", ANNA), ("bram", BRAM)):
             for (session, turn), codes in coding.items():
@@ -185,7 +191,10 @@ def build_study(path: Path) -> Path:
                 # As review does: a turn read without a code still counts as looked at.
                 db.execute("INSERT OR IGNORE INTO seen (segment_id, coder, at) VALUES (?, ?, ?)", [sid, coder, now()])
                 for code in codes:
-                    set_decision(db, sid, code_id(db, code), coder, "accepted")
+                    if (coder, (session, turn), code) not in leave_out:
+                        set_decision(db, sid, code_id(db, code), coder, "accepted")
+    if keep_open:
+        return db
     db.close()
     return path
 

@@ -53,11 +53,15 @@ def coded_units_sql(db, *, coder: str | None = None, include_suggested: bool = F
     # Level k maps a code to its k-th ancestor (level 0: itself; inactive codes: NULL).
     # A CASE over the code ids is evaluated in C per coding; joining a table of
     # (code, ancestor) pairs made SQLite scan that table for every coding.
+    # A segment carries a code once, however many rows say so: several coders pooled,
+    # or one coder's passages of the turn (#13). UNION drops the repeats between levels;
+    # a codebook without subcodes has one level, which needs DISTINCT of its own.
+    depth = max((len(a) for a in chains.values()), default=0)
     levels = []
-    for k in range(max((len(a) for a in chains.values()), default=0)):
+    for k in range(depth):
         whens = " ".join(f"WHEN {int(cid)} THEN {int(a[k])}" for cid, a in chains.items() if len(a) > k)
-        levels.append(f"SELECT segment_id, code FROM (SELECT c.segment_id, CASE c.code_id {whens} END AS code "
-                      f"FROM codings c WHERE {where}) WHERE code IS NOT NULL")
+        levels.append(f"SELECT {'DISTINCT ' if depth == 1 else ''}segment_id, code FROM (SELECT c.segment_id, "
+                      f"CASE c.code_id {whens} END AS code FROM codings c WHERE {where}) WHERE code IS NOT NULL")
     raw = " UNION ".join(levels) or "SELECT NULL AS segment_id, NULL AS code WHERE 0"
     sql = f"""
         WITH raw(segment_id, code) AS ({raw}),

@@ -90,6 +90,7 @@ def agreement(
     coder: Annotated[List[str], Option("--coder", metavar="NAME", help="A coder to compare (repeat: two or more).", show_default=False)],
     disagreements: Annotated[bool, Option("--disagreements", help="List the segments where the coders differ.")] = False,
     themes: Annotated[bool, Option("--themes", help="Compare themes: every code counts as its top-level theme.")] = False,
+    unit: Annotated[str, Option("--unit", choices="focuscode.agreement_passages:UNITS", help="turn: do the coders give a turn the same codes; character: do they mark the same words of it (passages).")] = "turn",
     as_csv: Annotated[bool, Option("--csv", help="Print CSV instead of a table.")] = False,
     bootstrap: Annotated[int, Option("--bootstrap", metavar="K", help="95% interval for each alpha from K resamplings of the segments.")] = 0,
     seed: Annotated[int, Option("--seed", help="Seed for --bootstrap.")] = 0,
@@ -98,12 +99,19 @@ def agreement(
 ) -> None:
     """Percent agreement, Cohen's kappa and Krippendorff's alpha (with a bootstrap interval), per code and overall.
 
-    --coder rules or --coder model compares the suggestions of that method as if it were a coder."""
+    --coder rules or --coder model compares the suggestions of that method as if it were a coder.
+    --unit character compares the coded passages character by character (README: Agreement on passages)."""
     from ..agreement import compute
     from ..errors import UsageError
 
     if as_csv and as_json:
         raise UsageError("choose --json or --csv, not both")
+    if unit == "character":
+        for flag, given in (("--disagreements", disagreements), ("--bootstrap", bootstrap)):
+            if given:
+                raise UsageError(f"{flag} works with --unit turn only")
+        _passage_agreement(open_db(db), coder, themes=themes, as_json=as_json, as_csv=as_csv)
+        return
     conn = open_db(db)
     report = compute(conn, coder, themes=themes, with_disagreements=disagreements, bootstrap=bootstrap, seed=seed)
     if as_json:
@@ -153,6 +161,48 @@ def agreement(
                      f"(seed {report.bootstrap['seed']})", style="dim", markup=False)
     if disagreements:
         _print_disagreements(report)
+
+
+def _passage_agreement(conn, coders, *, themes: bool, as_json: bool, as_csv: bool) -> None:
+    from ..agreement_passages import compute_passages
+
+    report = compute_passages(conn, coders, themes=themes)
+    if as_json:
+        print_json(report.as_json())
+        return
+    rows = [report.overall, *report.per_code]
+    if as_csv:
+        from ..export.safe import csv_row
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["code", "turns", "characters", "percent", "kappa", "alpha", "jaccard", "dice", "verdict",
+                         *[f"coded_{c}" for c in report.coders]])
+        for o in rows:
+            f = o.figures
+            writer.writerow(csv_row([f.code, o.turns, f.n, *("" if v is None else round(v, 4) for v in
+                                                             (f.percent, f.kappa, f.alpha, o.jaccard, o.dice)),
+                                     f.verdict, *[f.used.get(c, "") for c in report.coders]]))
+        return
+    from rich.table import Table
+
+    stdout.print(f"Passage agreement between {', '.join(report.coders)}, character by character, over the "
+                 f"{report.turns} turn{'s' if report.turns != 1 else ''} looked at by at least two ({report.characters:,} characters)", markup=False)
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("code")
+    for col in ("turns", "agree", "kappa" if len(report.coders) == 2 else "kappa (2 only)", "alpha", "jaccard", "dice"):
+        table.add_column(col, justify="right")
+    table.add_column("oordeel")
+    for c in report.coders:
+        table.add_column(c, justify="right")
+    for o in rows:
+        f = o.figures
+        table.add_row(f.code, str(o.turns), _fmt(f.percent, True), _fmt(f.kappa), _fmt(f.alpha), _fmt(o.jaccard),
+                      _fmt(o.dice), f.verdict.split(" (")[0], *[str(f.used.get(c, "")) for c in report.coders],
+                      style="bold" if o is report.overall else None)
+    stdout.print(table)
+    stdout.print("unit = one character of a compared turn; a whole-turn coding covers every character; turns = "
+                 "turns where some coder applied the code; jaccard, dice = overlap of the coded characters; "
+                 "coder columns = characters coded; – = undefined", style="dim", markup=False)
 
 
 def _print_disagreements(report) -> None:

@@ -199,7 +199,33 @@ def _coders_and_agreement(db) -> Section:
     sec.blocks.append(Block([24], f"Overeenstemming (nominale alpha; interval: percentielen over {BOOTSTRAP} "
                                   f"trekkingen van fragmenten met teruglegging, seed {SEED}; oordeel: >= 0.800 "
                                   "voldoende, 0.667-0.800 voorlopig, lager onvoldoende):", table))
+    passages = _passage_agreement(db, coders)
+    if passages:
+        sec.blocks.append(passages)
     return sec
+
+
+def _passage_agreement(db, coders: list[str]) -> Block | None:
+    """Where coders coded passages (#13): do they mark the same words, per theme (agreement_passages)."""
+    if not db.execute("SELECT 1 FROM codings WHERE coder IS NOT NULL AND status = 'accepted' "
+                      "AND span_start IS NOT NULL LIMIT 1").fetchone():
+        return None
+    from ..agreement_passages import compute_passages
+
+    report = compute_passages(db, coders, themes=True)
+
+    def row(name, o):
+        return [name, f"{o.figures.n:,}".replace(",", "."), *("–" if v is None else f"{v:.3f}" for v in
+                                                              (o.figures.alpha, o.jaccard, o.dice)), o.figures.verdict]
+
+    table = [["niveau", "tekens", "Krippendorffs alpha", "Jaccard", "Dice", "oordeel"],
+             row("alle thema's (zelfde set thema's per teken)", report.overall)]
+    table += [row(f"thema {o.figures.code}", o) for o in report.per_code]
+    return Block([24], "Codeurs codeerden ook passages binnen een fragment. Overeenstemming op passages: elk teken van "
+                       "de dubbel bekeken fragmenten is een eenheid, met waarde 1 waar een geaccepteerde codering van "
+                       "het thema het teken dekt (een codering van het hele fragment dekt elk teken); nominale alpha "
+                       "over die tekens, en de overlap van de gecodeerde tekens (Jaccard: gedeeld / samen; Dice: "
+                       "2 x gedeeld / som). Tekens van één fragment zijn niet onafhankelijk: geen interval.", table)
 
 
 def _codebook(db, coder: str | None) -> Section:
@@ -257,11 +283,23 @@ def _saturation(db, coder: str | None, labels: dict[str, str]) -> Section:
     return sec
 
 
+# A coder's decision on a code is one per turn, however many passages of the turn it
+# covers (#13): accepted when any of their rows for (segment, code) is, else rejected
+# (a coder's rows are never 'suggested');
+# its origin is that of the first row with the deciding status.
+_DECISIONS_SQL = """
+    WITH decided(segment_id, code_id, coder, status) AS (
+        SELECT segment_id, code_id, coder, CASE WHEN max(status = 'accepted') THEN 'accepted' ELSE 'rejected' END
+        FROM codings WHERE coder IS NOT NULL GROUP BY segment_id, code_id, coder)
+    SELECT (SELECT c.method FROM codings c WHERE c.segment_id = d.segment_id AND c.code_id = d.code_id
+              AND c.coder = d.coder AND c.status = d.status ORDER BY c.id LIMIT 1), d.status, count(*)
+    FROM decided d GROUP BY 1, 2"""
+
+
 def _suggestions(db) -> Section:
     sec = Section("Computerondersteund coderen")
     shown = dict(db.execute("SELECT method, count(*) FROM codings WHERE coder IS NULL GROUP BY method").fetchall())
-    decided = {(m, s): n for m, s, n in db.execute(
-        "SELECT method, status, count(*) FROM codings WHERE coder IS NOT NULL GROUP BY method, status")}
+    decided = {(m, s): n for m, s, n in db.execute(_DECISIONS_SQL)}
     names = {"rules": "regels (trefwoorden op lemma's)", "model": "geleerd model (tekstclassificatie)",
              "manual": "handmatig door codeur", "import": "geïmporteerde codering"}
     table = [["herkomst", "voorgesteld", "geaccepteerd", "afgewezen"]]
@@ -272,7 +310,8 @@ def _suggestions(db) -> Section:
             table.append([names[method], str(suggested) if method in ("rules", "model") else "–", str(accepted), str(rejected)])
     sec.blocks.append(Block([27], "Suggesties van de software waren voorstellen: alleen wat een codeur accepteerde, telt "
                                   "als codering. Voorgesteld = huidige suggesties; geaccepteerd en afgewezen = "
-                                  "beslissingen van codeurs, naar herkomst van de codering:", table))
+                                  "beslissingen van codeurs (één per fragment, code en codeur, hoeveel passages "
+                                  "van het fragment ook gecodeerd zijn), naar herkomst van de codering:", table))
     return sec
 
 
