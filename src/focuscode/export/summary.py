@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
+from itertools import chain, repeat
 from operator import itemgetter
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError, setting
 from . import paused_gc
-from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
+from .quotes import idf_table, vector_basis, weigh
 
 
 LABELS = {
@@ -141,52 +142,88 @@ def _check(db, opts: SummaryOptions) -> None:
         raise FocuscodeError(f"no transcripts with source '{opts.source}'")
 
 
-def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
-    """One dict per coded segment and code in scope (segment fields, code_id, status), by segment id.
+# A coded segment's fields, by index into Coded.segments' tuples.
+TRANSCRIPT, PARTICIPANT, SOURCE, ROLE, SECTOR = range(5)
 
-    Two queries instead of one join: the codings, then each coded segment once. The
-    join copied a segment's text into every one of its codings' rows, which at study
-    scale (two coders, so two or more codings per segment) was most of the time.
-    """
+
+@dataclass
+class Coded:
+    """The codings in scope, per code: which segments carry it (any coding accepted, or
+    suggested when suggestions count), which of those anyone accepted, and the accepted
+    passages of a (segment, code) no one accepted as a whole turn."""
+
+    segments: dict[int, tuple]  # id -> (transcript_id, participant_id, source, role, sector)
+    by_code: dict[int, list[int]]  # code id -> segment ids, ascending
+    accepted: dict[int, set[int]] | None  # code id -> segment ids anyone accepted; None: all
+    passages: dict[tuple[int, int], list[tuple[int, int]]]  # (segment, code) -> spans
+
+    _sets: dict[int, set[int]] = field(default_factory=dict)
+
+    def carries(self, sid: int, code: int) -> bool:
+        found = self._sets.get(code)
+        if found is None:
+            found = self._sets[code] = set(self.by_code.get(code, ()))
+        return sid in found
+
+    def segments_of(self, codes) -> dict[int, None]:
+        """The segments carrying any of these code ids, in code order then by id."""
+        return dict.fromkeys(chain.from_iterable(map(self.by_code.get, codes, repeat(()))))
+
+
+def _coded(db, opts: SummaryOptions) -> Coded:
+    """Three queries: the segments in scope (without their text: only the turns a quote
+    may come from are read, by terms.Terms), the coded segments per code, and the accepted
+    passages."""
     statuses = ("accepted", "suggested") if opts.include_suggested else ("accepted",)
     coding_where = f"c.status IN ({','.join('?' * len(statuses))})"
     coding_params: list = list(statuses)
     if opts.coder:
         coding_where += " AND (c.coder = ? OR c.coder IS NULL)"
         coding_params.append(opts.coder)
-    segment_sql = f"""
-    SELECT s.id, s.text, s.transcript_id, s.participant_id, t.source, p.role, p.sector
+    segment_sql = """
+    SELECT s.id, s.transcript_id, s.participant_id, t.source, p.role, p.sector
     FROM segments s
     JOIN transcripts t ON t.id = s.transcript_id
     LEFT JOIN participants p ON p.id = s.participant_id
-    WHERE s.id IN (SELECT c.segment_id FROM codings c WHERE {coding_where})
-      AND COALESCE(p.is_facilitator, 0) = 0
+    WHERE COALESCE(p.is_facilitator, 0) = 0
     """
-    segment_params = list(coding_params)
+    segment_params: list = []
     if opts.sector:
         segment_sql += " AND p.sector = ?"
         segment_params.append(opts.sector.lower())
     if opts.source:
         segment_sql += " AND t.source = ?"
         segment_params.append(opts.source)
-    fields = ("id", "text", "transcript_id", "participant_id", "source", "role", "sector")
-    segments = {row[0]: row for row in db.execute(segment_sql, segment_params)}
-    rows = []
-    # One row per segment and code, however many coders chose it: counts are of segments,
-    # and a quote only needs to know whether anyone accepted the code ('accepted' sorts
-    # before 'suggested'). With two coders this halves every later pass over the rows.
-    for sid, code_id, status in db.execute(
-        f"SELECT c.segment_id, c.code_id, MIN(c.status) FROM codings c WHERE {coding_where} "
-        "GROUP BY c.segment_id, c.code_id ORDER BY c.segment_id, c.code_id",
+    segments = {row[0]: row[1:] for row in db.execute(segment_sql, segment_params)}
+    # Per code, its segments and those anyone accepted, as id lists SQLite joins: a turn
+    # carries a code if any of its codings counts, however many coders and passages ('accepted'
+    # sorts before 'suggested'). Splitting strings beats a Python loop over 60,000 codings.
+    by_code: dict[int, list[int]] = {}
+    accepted: dict[int, set[int]] = {}
+    for code_id, all_ids, accepted_ids in db.execute(
+        "SELECT c.code_id, group_concat(c.segment_id), group_concat(CASE WHEN c.status = 'accepted' THEN c.segment_id END) "
+        f"FROM codings c WHERE {coding_where} GROUP BY +c.code_id",  # +: group by sorting the covering index scan (2x faster)
         coding_params,
     ):
-        seg = segments.get(sid)
-        if seg is not None:
-            row = dict(zip(fields, seg))
-            row["code_id"] = code_id
-            row["status"] = status
-            rows.append(row)
-    return rows
+        ids = sorted(filter(segments.__contains__, set(map(int, all_ids.split(",")))))
+        if ids:
+            by_code[code_id] = ids
+            if opts.include_suggested:  # else every one counted is accepted
+                accepted[code_id] = set(map(int, accepted_ids.split(","))) if accepted_ids else set()
+    # Accepted passages, unless the same coders (any of them) also accepted the whole turn:
+    # then the whole turn is quotable. A suggestion's span is the evidence of a rule, not a
+    # coder's choice: a turn only suggested is quoted whole. Few rows: a scan for passages.
+    coder_only = " AND {t}.coder = ?" if opts.coder else ""
+    passages: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for sid, code_id, start, end in db.execute(
+        "SELECT c.segment_id, c.code_id, c.span_start, c.span_end FROM codings c "
+        f"WHERE c.status = 'accepted' AND c.coder IS NOT NULL AND c.span_start IS NOT NULL{coder_only.format(t='c')} "
+        "AND NOT EXISTS (SELECT 1 FROM codings w WHERE w.segment_id = c.segment_id AND w.code_id = c.code_id "
+        f"AND w.status = 'accepted' AND w.span_start IS NULL{coder_only.format(t='w')})",
+        [opts.coder, opts.coder] if opts.coder else [],
+    ):
+        passages.setdefault((sid, code_id), []).append((start, end))
+    return Coded(segments, by_code, accepted if opts.include_suggested else None, passages)
 
 
 def study_of(opts: SummaryOptions):
@@ -197,6 +234,14 @@ def study_of(opts: SummaryOptions):
 
 
 def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+    themes, terms = summary_and_terms(db, opts)
+    terms.keep()
+    return themes
+
+
+def summary_and_terms(db, opts: SummaryOptions):
+    """The themes, and the lemma counts this run made (terms.Terms: keep() stores them;
+    write_summary does so once the file is written)."""
     from ..vocabulary import current
 
     if opts.vocabulary is None:
@@ -205,127 +250,89 @@ def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
         return _build_summary(db, opts)
 
 
-def _build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+def _build_summary(db, opts: SummaryOptions):
+    from .choose import pool, quotes_of
+    from .terms import Terms
+
     _check(db, opts)
     book = require_codebook(db)
     ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes")}
-    rows = _coded_rows(db, opts)
+    coded = _coded(db, opts)
     themes = book.codes
     if opts.code:
         by_name = book.by_name()
         if opts.code not in by_name:
             raise UnknownCodeError(f"unknown code '{opts.code}'; see 'focuscode codebook show'")
         themes = [by_name[opts.code]]
-    by_code: dict[int, list[dict]] = {}
-    for r in rows:
-        by_code.setdefault(r["code_id"], []).append(r)
-    # IDF over every coded segment in scope: words common to all themes weigh little.
-    texts: dict[int, str] = {r["id"]: r["text"] for r in rows}
-    counts = {sid: lemma_counts(text) for sid, text in texts.items()}
-    profiles: dict = {}  # sentence profiles, made only for shortlisted segments
+
+    def code_ids(code) -> list[int]:
+        return [ids[c.name] for c in code.walk() if c.name in ids]
+
+    out = []
+    pools = []
+    for theme in themes:
+        summary = _summarise(theme.name, theme.description, coded, code_ids(theme))
+        for child in theme.children:
+            summary.subcodes.append(_summarise(child.name, child.description, coded, code_ids(child)))
+        out.append(summary)
+        pools.append(pool(coded, code_ids(theme), opts) if opts.per_theme else None)
+    # Quotes are chosen among each theme's pool (every coded turn, or an even sample of a
+    # large theme). Only pooled turns are read and weighed. IDF runs over the pools of every
+    # theme, also when one code is asked for, so words common to all themes weigh little.
+    terms = Terms(db)
+    pooled = {sid for p in pools if p for sid in p.sample}
+    if opts.per_theme and opts.code:
+        pooled |= {sid for theme in book.codes if (p := pool(coded, code_ids(theme), opts)) for sid in p.sample}
+    terms.load(pooled)
+    counts = {sid: terms.turn(sid) for sid in pooled}
     idf = idf_table(list(counts.values()))
     weighted = {sid: weigh(c, idf) for sid, c in counts.items()}
-    out = []
-    for theme in themes:
-        theme_rows = [r for c in theme.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
-        summary = _summarise(theme.name, theme.description, theme_rows)
-        for child in theme.children:
-            child_rows = [r for c in child.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
-            summary.subcodes.append(_summarise(child.name, child.description, child_rows))
-        summary.quotes = _quotes(theme_rows, weighted, profiles, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
-        out.append(summary)
-    return out
+    names = {code: name for name, code in ids.items()}
+    for summary, p in zip(out, pools):
+        if p:
+            chosen = quotes_of(p, terms, weighted, idf, opts)
+            vocab = study_of(opts)
+            summary.quotes = [{
+                "segment_id": c["id"],
+                "text": c["quote"],
+                "words": c["words"],
+                "span_start": c["start"],
+                "span_end": c["end"],
+                "attribution": vocab.attribution(c["role"], c["sector"], c["source"], opts.lang),
+                "role": c["role"],
+                "sector": c["sector"],
+                "source": c["source"],
+                "centrality": c["centrality"],
+                "status": c["status"],
+                "codes": sorted(names.get(code, "?") for code in p.codes_of(c["id"])),
+            } for c in chosen]
+    return out, terms
 
 
-def _count(values) -> Counter:
-    """Counter of values with empty ones (None, "") counted as "?"."""
-    counts = Counter(values)
-    for empty in (None, ""):
-        if empty in counts:
-            counts["?"] += counts.pop(empty)
-    return counts
-
-
-def _summarise(name: str, description: str, rows: list[dict]) -> CodeSummary:
-    # map/itemgetter passes instead of generator expressions: a theme of a large study has
-    # tens of thousands of segments, and every dictionary below is sorted, so the order
-    # of counting does not show.
-    segs = list({r["id"]: r for r in rows}.values())  # one row per segment: all carry its fields
-    by_sector = _count(map(itemgetter("sector"), segs))
-    by_role = _count(map(itemgetter("role"), segs))
-    by_source: Counter = Counter(map(itemgetter("source"), segs))
-    transcripts = list(map(itemgetter("transcript_id"), segs))
+def _summarise(name: str, description: str, coded: Coded, codes: list[int]) -> CodeSummary:
+    # C-level passes (set union, map, Counter, set) over the segments' tuples: a theme of a
+    # large study has tens of thousands of segments. One Counter of (sector, role, source)
+    # gives the three splits; every dictionary below is sorted, so counting order does not show.
+    segs = list(map(coded.segments.__getitem__, set().union(*map(coded.by_code.get, codes, repeat(())))))
+    kinds = Counter(map(itemgetter(SECTOR, ROLE, SOURCE), segs))
+    by_sector: Counter = Counter()
+    by_role: Counter = Counter()
+    by_source: Counter = Counter()
+    for (sector, role, source), n in kinds.items():
+        by_sector[sector or "?"] += n  # an empty sector or role counts as "?"
+        by_role[role or "?"] += n
+        by_source[source] += n
+    pairs = set(map(itemgetter(TRANSCRIPT, PARTICIPANT), segs))
     return CodeSummary(
         name=name,
         description=description,
         segments=len(segs),
-        participants=len({pair for pair in zip(transcripts, map(itemgetter("participant_id"), segs)) if pair[1]}),
-        sessions=len(set(transcripts)),
+        participants=sum(1 for _t, participant in pairs if participant),
+        sessions=len({t for t, _p in pairs}),
         by_sector=dict(sorted(by_sector.items())),
         by_role=dict(sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_source=dict(sorted(by_source.items())),
     )
-
-
-# Windows are searched only in each sector/source group's most central segments: quotes
-# come from the top anyway, and a theme with 20,000 segments stays quick.
-SHORTLIST = 60
-
-
-def _quotes(rows: list[dict], weighted: dict, profiles: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
-    if not rows or opts.per_theme == 0:
-        return []
-    segs: dict[int, dict] = {}
-    codes_of: dict[int, set] = {}
-    accepted: set = set()
-    for r in rows:
-        segs.setdefault(r["id"], r)
-        codes_of.setdefault(r["id"], set()).add(names.get(r["code_id"], "?"))
-        if r["status"] == "accepted":
-            accepted.add(r["id"])
-    center = centroid_weighted([weighted[sid] for sid in segs], idf)
-    groups: dict[tuple, list] = {}
-    for sid, r in segs.items():
-        groups.setdefault((r["sector"] or "", r["source"]), []).append((-center.cosine_weighted(weighted[sid]), sid))
-    keep = max(SHORTLIST, 10 * opts.per_theme)
-    shortlist = sorted(sid for group in groups.values() for _score, sid in sorted(group)[:keep])
-    candidates = []
-    for sid in shortlist:
-        r = segs[sid]
-        if sid not in profiles:
-            profiles[sid] = profile(r["text"])
-        found = best_window(profiles[sid], center, opts.min_words, opts.max_words)
-        if found is None:
-            continue
-        window, score = found
-        candidates.append({
-            "id": sid,
-            "quote": window.text,
-            "words": window.words,
-            "centrality": round(score, 4),
-            "participant_key": (r["transcript_id"], r["participant_id"]) if r["participant_id"] else ("segment", sid),
-            "sector": r["sector"],
-            "source": r["source"],
-            "role": r["role"],
-            "status": "accepted" if sid in accepted else "suggested",
-            "codes": sorted(codes_of[sid]),
-        })
-    chosen = pick_quotes(candidates, opts.per_theme)
-    return [
-        {
-            "segment_id": c["id"],
-            "text": c["quote"],
-            "words": c["words"],
-            "attribution": study_of(opts).attribution(c["role"], c["sector"], c["source"], opts.lang),
-            "role": c["role"],
-            "sector": c["sector"],
-            "source": c["source"],
-            "centrality": c["centrality"],
-            "status": c["status"],
-            "codes": c["codes"],
-        }
-        for c in chosen
-    ]
 
 
 def basis_line(opts: SummaryOptions) -> str:
