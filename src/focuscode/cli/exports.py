@@ -36,10 +36,10 @@ def summary(
                           include_suggested=include_suggested, min_words=min_words, max_words=max_words, lang=lang)
     from ..analysis.units import coding_scope
 
+    scope = coding_scope(conn, coder=coder, include_suggested=include_suggested)
     with progress_bar("Summary") as bar:
         bar.add_task("Summary", total=None)
-        path = write_summary(conn, opts, out, fmt.lower())
-    scope = coding_scope(conn, coder=coder, include_suggested=include_suggested)
+        path = write_summary(conn, opts, out, fmt.lower(), scope=scope)
     if as_json:
         print_json({"path": str(path), "format": fmt.lower(), "coding": scope.to_json()})
         return
