@@ -176,21 +176,26 @@ def test_a_sampled_theme_counts_every_turn_and_quotes_from_its_sample(coded_db, 
 def test_a_sample_keeps_a_small_group_and_is_spread_over_the_sessions(coded_db, small_sample):
     db = open_project(coded_db)
     try:
-        from focuscode.export.summary import SECTOR, SOURCE, _coded
+        from focuscode.export.summary import _coded, unpack
 
         opts = SummaryOptions(per_theme=1)
         coded = _coded(db, opts)
         biggest = max(coded.by_code, key=lambda c: len(coded.by_code[c]))
         pool = choose.Pool(coded, [biggest], opts)
         assert pool.sampled and len(pool.sample) < len(pool.segs)
-        groups = Counter((coded.segments[s][SECTOR] or "", coded.segments[s][SOURCE]) for s in pool.segs)
-        picked = Counter((coded.segments[s][SECTOR] or "", coded.segments[s][SOURCE]) for s in pool.sample)
+
+        def group(sid):
+            seg = unpack(coded, sid)
+            return seg["sector"], seg["source"]
+
+        groups = Counter(map(group, pool.segs))
+        picked = Counter(map(group, pool.sample))
         # every sector/source group is in the sample, at least with its shortlist
         assert set(picked) == set(groups)
         assert all(picked[g] >= min(n, choose.SHORTLIST) for g, n in groups.items())
         # not the first turns of each group: spread over the transcripts
-        transcripts = {coded.segments[s][0] for s in pool.sample}
-        assert len(transcripts) == len({coded.segments[s][0] for s in pool.segs})
+        transcripts = {unpack(coded, s)["transcript"] for s in pool.sample}
+        assert len(transcripts) == len({unpack(coded, s)["transcript"] for s in pool.segs})
         assert choose.Pool(coded, [biggest], opts).sample == pool.sample
     finally:
         db.close()

@@ -40,13 +40,10 @@ class Pool:
     def _sample(self, opts) -> list[int]:
         if len(self.segs) <= SAMPLE:
             return list(self.segs)
-        from .summary import SECTOR, SOURCE
-
-        segments = self.coded.segments
-        groups: dict[tuple, list] = {}
+        group = self.coded.group
+        groups: dict[str, list] = {}
         for sid in self.segs:
-            seg = segments[sid]
-            groups.setdefault((seg[SECTOR] or "", seg[SOURCE]), []).append(sid)
+            groups.setdefault(group[sid], []).append(sid)
         keep = max(SHORTLIST, 10 * opts.per_theme)
         out = []
         for members in groups.values():
@@ -90,7 +87,7 @@ def pool(coded, codes: list[int], opts) -> Pool | None:
 def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
     """The chosen candidates: dicts with id, quote, words, start, end, centrality, role,
     sector, source, status (pick_quotes decides among them)."""
-    from .summary import PARTICIPANT, ROLE, SECTOR, SOURCE, TRANSCRIPT
+    from .summary import unpack
 
     # What the theme is about: the coded words, a passage's sentences or the whole turn.
     units: dict[int, object] = {}
@@ -112,17 +109,15 @@ def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
             acc.update(p.counts[i])
         units[sid] = weigh(acc, idf)
     center = centroid_weighted(list(units.values()), idf)
-    segments = pool.coded.segments
-    groups: dict[tuple, list] = {}
+    group = pool.coded.group
+    groups: dict[str, list] = {}
     for sid, unit in units.items():
-        seg = segments[sid]
-        groups.setdefault((seg[SECTOR] or "", seg[SOURCE]), []).append((-center.cosine_weighted(unit), sid))
+        groups.setdefault(group[sid], []).append((-center.cosine_weighted(unit), sid))
     keep = max(SAMPLED_SHORTLIST, 4 * opts.per_theme) if pool.sampled else max(SHORTLIST, 10 * opts.per_theme)
     shortlist = sorted(sid for group in groups.values() for _score, sid in sorted(group)[:keep])
     terms.read_texts(shortlist)
     candidates = []
     for sid in shortlist:
-        seg = segments[sid]
         # A turn coded in passages is quoted from one of them: the most central window of the
         # sentences a passage touches. Two passages of one turn never give two quotes (nor
         # the same words twice): a participant is quoted once per theme.
@@ -132,6 +127,7 @@ def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
         if not found:
             continue
         window, score = max(found, key=lambda f: f[1])  # max keeps the first of equals
+        seg = unpack(pool.coded, sid)
         candidates.append({
             "id": sid,
             "quote": window.text,
@@ -139,10 +135,10 @@ def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
             "start": window.start,
             "end": window.end,
             "centrality": round(score, 4),
-            "participant_key": (seg[TRANSCRIPT], seg[PARTICIPANT]) if seg[PARTICIPANT] else ("segment", sid),
-            "sector": seg[SECTOR],
-            "source": seg[SOURCE],
-            "role": seg[ROLE],
+            "participant_key": (seg["transcript"], seg["participant"]) if seg["participant"] else ("segment", sid),
+            "sector": seg["sector"],
+            "source": seg["source"],
+            "role": seg["role"],
             "status": "accepted" if pool.accepted(sid) else "suggested",
         })
     return pick_quotes(candidates, opts.per_theme)

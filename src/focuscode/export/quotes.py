@@ -6,8 +6,8 @@ passages.sentences finds, so a coded passage and a quote agree on where a senten
 starts; a quote of a passage coding is searched only in the sentences the passage
 touches (passages.complete_to_sentences). Candidates are ranked by
 centrality: the cosine similarity of the window's lemma vector to the theme's
-centroid (TF-IDF weighted lemma counts over all segments coded with the
-theme). Lemmas come from focuscode's table-based Dutch lemmatizer (the same one
+centroid (TF-IDF weighted lemma counts of the words coded with the theme; which
+turns and passages, choose.py). Lemmas come from focuscode's table-based Dutch lemmatizer (the same one
 the offline pipeline uses, no model needed); if that is unavailable, lowercased
 word forms are used instead. Stop words are left out.
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import floordiv, mod
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError, setting
@@ -40,7 +40,9 @@ LABELS = {
         "pooled": "codeurs {names} samengenomen",
         "and": "en",
         "method": "Citaten: hele zinnen van {min}-{max} woorden, gekozen op centraliteit binnen het thema ({basis}), "
-                  "nooit twee van dezelfde deelnemer, sectoren en bronnen zo gelijk mogelijk verdeeld.",
+                  "nooit twee van dezelfde deelnemer, sectoren en bronnen zo gelijk mogelijk verdeeld; "
+                  "is een passage gecodeerd, dan uit die passage, aangevuld tot hele zinnen; "
+                  "een thema van meer dan {sample} fragmenten wordt geciteerd uit een vaste steekproef van {sample}.",
         "filters": "Filter",
         "centrality": "Centraliteit",
         "attribution": "Toeschrijving",
@@ -73,7 +75,9 @@ LABELS = {
         "pooled": "coders {names} pooled",
         "and": "and",
         "method": "Quotes: whole sentences of {min}-{max} words, chosen by centrality within the theme ({basis}), "
-                  "never two from the same participant, sectors and sources balanced as far as the data allow.",
+                  "never two from the same participant, sectors and sources balanced as far as the data allow; "
+                  "where a passage was coded, from that passage, completed to whole sentences; "
+                  "a theme of more than {sample} segments is quoted from a fixed sample of {sample}.",
         "filters": "Filter",
         "centrality": "Centrality",
         "attribution": "Attribution",
@@ -143,7 +147,19 @@ def _check(db, opts: SummaryOptions) -> None:
 
 
 # A coded segment's fields, by index into Coded.segments' tuples.
-TRANSCRIPT, PARTICIPANT, SOURCE, ROLE, SECTOR = range(5)
+# Each segment's sector and source as one string (its group), its role, and its speaker as
+# one number (transcript * SPEAKERS + participant, 0 for none), made by SQLite: counting them
+# is a C-level pass per code summary (tuples built per segment were most of its time).
+SEP = "\x1f"
+SPEAKERS = 1 << 32
+
+
+def unpack(coded: "Coded", sid: int) -> dict:
+    """A segment's sector, source, role, transcript and participant (None where unknown)."""
+    sector, source = coded.group[sid].split(SEP)
+    transcript, participant = divmod(coded.speaker[sid], SPEAKERS)
+    return {"sector": sector or None, "source": source, "role": coded.role[sid] or None,
+            "transcript": transcript, "participant": participant or None}
 
 
 @dataclass
@@ -152,7 +168,9 @@ class Coded:
     suggested when suggestions count), which of those anyone accepted, and the accepted
     passages of a (segment, code) no one accepted as a whole turn."""
 
-    segments: dict[int, tuple]  # id -> (transcript_id, participant_id, source, role, sector)
+    group: dict[int, str]  # segment id -> sector and source joined by SEP
+    role: dict[int, str]  # segment id -> role ('' for none)
+    speaker: dict[int, int]  # segment id -> transcript_id * SPEAKERS + (participant_id or 0)
     by_code: dict[int, list[int]]  # code id -> segment ids, ascending
     accepted: dict[int, set[int]] | None  # code id -> segment ids anyone accepted; None: all
     passages: dict[tuple[int, int], list[tuple[int, int]]]  # (segment, code) -> spans
@@ -180,8 +198,9 @@ def _coded(db, opts: SummaryOptions) -> Coded:
     if opts.coder:
         coding_where += " AND (c.coder = ? OR c.coder IS NULL)"
         coding_params.append(opts.coder)
-    segment_sql = """
-    SELECT s.id, s.transcript_id, s.participant_id, t.source, p.role, p.sector
+    segment_sql = f"""
+    SELECT s.id, ifnull(p.sector, '') || '{SEP}' || t.source, ifnull(p.role, ''),
+           s.transcript_id * {SPEAKERS} + ifnull(s.participant_id, 0)
     FROM segments s
     JOIN transcripts t ON t.id = s.transcript_id
     LEFT JOIN participants p ON p.id = s.participant_id
@@ -194,7 +213,8 @@ def _coded(db, opts: SummaryOptions) -> Coded:
     if opts.source:
         segment_sql += " AND t.source = ?"
         segment_params.append(opts.source)
-    segments = {row[0]: row[1:] for row in db.execute(segment_sql, segment_params)}
+    segment_ids, groups, roles, speakers = list(zip(*db.execute(segment_sql, segment_params).fetchall())) or [()] * 4
+    group = dict(zip(segment_ids, groups))
     # Per code, its segments and those anyone accepted, as id lists SQLite joins: a turn
     # carries a code if any of its codings counts, however many coders and passages ('accepted'
     # sorts before 'suggested'). Splitting strings beats a Python loop over 60,000 codings.
@@ -205,7 +225,7 @@ def _coded(db, opts: SummaryOptions) -> Coded:
         f"FROM codings c WHERE {coding_where} GROUP BY +c.code_id",  # +: group by sorting the covering index scan (2x faster)
         coding_params,
     ):
-        ids = sorted(filter(segments.__contains__, set(map(int, all_ids.split(",")))))
+        ids = sorted(filter(group.__contains__, set(map(int, all_ids.split(",")))))
         if ids:
             by_code[code_id] = ids
             if opts.include_suggested:  # else every one counted is accepted
@@ -223,7 +243,8 @@ def _coded(db, opts: SummaryOptions) -> Coded:
         [opts.coder, opts.coder] if opts.coder else [],
     ):
         passages.setdefault((sid, code_id), []).append((start, end))
-    return Coded(segments, by_code, accepted if opts.include_suggested else None, passages)
+    return Coded(group, dict(zip(segment_ids, roles)), dict(zip(segment_ids, speakers)), by_code,
+                 accepted if opts.include_suggested else None, passages)
 
 
 def study_of(opts: SummaryOptions):
@@ -310,25 +331,26 @@ def _build_summary(db, opts: SummaryOptions):
 
 
 def _summarise(name: str, description: str, coded: Coded, codes: list[int]) -> CodeSummary:
-    # C-level passes (set union, map, Counter, set) over the segments' tuples: a theme of a
-    # large study has tens of thousands of segments. One Counter of (sector, role, source)
-    # gives the three splits; every dictionary below is sorted, so counting order does not show.
-    segs = list(map(coded.segments.__getitem__, set().union(*map(coded.by_code.get, codes, repeat(())))))
-    kinds = Counter(map(itemgetter(SECTOR, ROLE, SOURCE), segs))
+    # C-level passes over ids, strings and numbers SQLite made (Coded.group, .role, .speaker): a theme
+    # of a large study has tens of thousands of segments. Every dictionary below is sorted, so
+    # the order of counting does not show.
+    sids = set().union(*map(coded.by_code.get, codes, repeat(())))
     by_sector: Counter = Counter()
-    by_role: Counter = Counter()
     by_source: Counter = Counter()
-    for (sector, role, source), n in kinds.items():
-        by_sector[sector or "?"] += n  # an empty sector or role counts as "?"
-        by_role[role or "?"] += n
+    for group, n in Counter(map(coded.group.__getitem__, sids)).items():
+        sector, source = group.split(SEP)
+        by_sector[sector or "?"] += n  # no sector or role counts as "?"
         by_source[source] += n
-    pairs = set(map(itemgetter(TRANSCRIPT, PARTICIPANT), segs))
+    by_role = Counter(map(coded.role.__getitem__, sids))
+    if "" in by_role:
+        by_role["?"] += by_role.pop("")
+    speakers = set(map(coded.speaker.__getitem__, sids))
     return CodeSummary(
         name=name,
         description=description,
-        segments=len(segs),
-        participants=sum(1 for _t, participant in pairs if participant),
-        sessions=len({t for t, _p in pairs}),
+        segments=len(sids),
+        participants=sum(map(bool, map(mod, speakers, repeat(SPEAKERS)))),
+        sessions=len(set(map(floordiv, speakers, repeat(SPEAKERS)))),
         by_sector=dict(sorted(by_sector.items())),
         by_role=dict(sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_source=dict(sorted(by_source.items())),
@@ -352,4 +374,8 @@ def basis_line(opts: SummaryOptions) -> str:
 
 
 def method_line(opts: SummaryOptions) -> str:
-    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang))
+    from .choose import SAMPLE
+
+    sample = f"{SAMPLE:,}".replace(",", "." if opts.lang == "nl" else ",")
+    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang),
+                                              sample=sample)
