@@ -154,6 +154,27 @@ def test_an_uncoded_passage_is_not_quoted_and_not_counted(cli, project):
     assert theme(data, "ad-hoctaken")["segments"] == 0 and turn_quotes(data, "ad-hoctaken") == []
 
 
+def test_a_suggestion_is_quoted_from_the_whole_turn_not_from_its_evidence(cli, project, db_path):
+    # A rule suggestion carries the sentence its evidence stands in (S3, 11 words: too short to
+    # quote as a window). That span is no coder's choice: with --include-suggested the turn is
+    # quoted as a whole turn, so the quote is a window of 15-80 words, not S3 alone.
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "INSERT INTO codings (segment_id, code_id, coder, status, method, score, span_start, span_end, created_at, updated_at) "
+            "VALUES (2, (SELECT id FROM codes WHERE name = 'grenzen stellen'), NULL, 'suggested', 'rules', 0.7, ?, ?, 'x', 'x')",
+            [TURN.index(S3), TURN.index(S3) + len(S3)])
+    conn.close()
+    (quote,) = turn_quotes(summary(cli, project, "--include-suggested", "--code", "grenzen stellen"), "grenzen stellen")
+    assert quote["status"] == "suggested" and quote["words"] >= 15
+    assert quote["text"] != f"{MARK} {S3} {MARK}"
+    # its place in the turn reaches beyond the evidence sentence
+    assert quote["span_end"] - quote["span_start"] > len(S3)
+    assert TURN[quote["span_start"]:quote["span_end"]] == quote["text"].replace(MARK, "").strip()
+
+
 def test_every_format_carries_the_passage_quote(cli, project, tmp_path):
     code(cli, 2, "leraar worden", "--quote", "de opleiding tot docent gaan doen")
     want = f"{MARK} {S4} {MARK}"

@@ -146,7 +146,6 @@ def _check(db, opts: SummaryOptions) -> None:
         raise FocuscodeError(f"no transcripts with source '{opts.source}'")
 
 
-# A coded segment's fields, by index into Coded.segments' tuples.
 # Each segment's sector and source as one string (its group), its role, and its speaker as
 # one number (transcript * SPEAKERS + participant, 0 for none), made by SQLite: counting them
 # is a C-level pass per code summary (tuples built per segment were most of its time).
