@@ -2,13 +2,17 @@
 lemma counts kept per turn (segment_terms), and quotes of a large theme chosen from a
 fixed sample of its turns while counts stay exact.
 
-The project is the sample focus groups (transcripts/) coded by two coders
-(project_builder.py), as a researcher's project after a first coding round.
+The study is written for these tests: three sessions typed out by a transcription service
+in the "Naam: tekst" layout (two focus groups and an interview, po and vo), each with the
+participants CSV a researcher keeps beside it, and each coder's coding sheet as a
+spreadsheet exports it (segment,code). Turns are put together from the sentences below so
+that a theme has more turns than a (lowered) sample size.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -20,6 +24,101 @@ from focuscode.db import open_project, transaction
 from focuscode.export import choose, quotes, terms
 from focuscode.export.render import write_summary
 from focuscode.export.summary import SummaryOptions, build_summary
+
+CODEBOOK = """\
+- name: ad-hoctaken
+  description: Taken buiten het afgesproken takenpakket.
+  children:
+    - name: invallen
+      description: Lessen overnemen of invallen bij afwezigheid van de leraar.
+    - name: klusjes
+      description: Kopiëren, klaarzetten en andere hand- en spandiensten.
+- name: doorgroei
+  description: Ambities, scholing en doorgroeimogelijkheden.
+- name: afstemming
+  description: Overleg en afstemming met leraren en leiding.
+"""
+SENTENCES = {
+    "invallen": [
+        "Als er een leerkracht ziek is, val ik in en sta ik de hele dag voor de klas.",
+        "Vorige week heb ik drie keer een groep opgevangen omdat er geen invaller te vinden was.",
+        "Het invallen gaat altijd voor, ook als ik die dag een leesgroepje zou begeleiden.",
+        "Bij lesuitval moet ik surveilleren in het lokaal met een opdracht die de docent heeft klaargezet.",
+    ],
+    "klusjes": [
+        "Verder ben ik veel tijd kwijt aan kopiëren en het klaarzetten van materialen voor de middag.",
+        "Ik zet de practica klaar en ruim na afloop de spullen weer op.",
+        "Soms word ik gevraagd om de koffie te zetten voor een vergadering, terwijl ik daar niet voor ben.",
+    ],
+    "doorgroei": [
+        "Ik zou graag de pabo willen doen, maar daar is geen budget voor op onze school.",
+        "Een opleiding naast mijn werk is lastig, omdat ik dan minder uren kan maken.",
+        "Doorgroeien naar een hogere schaal lukt alleen als je een diploma haalt.",
+    ],
+    "afstemming": [
+        "Het overleg met de leerkracht gebeurt meestal even snel bij de kapstok.",
+        "We hebben geen vast moment om af te stemmen over de leerlingen die ik begeleid.",
+        "Eens per maand is er een overleg met de intern begeleider en dat helpt echt.",
+    ],
+}
+SESSIONS = (  # file, source, sector, speakers, turns
+    ("fg-po-sessie2.txt", "focusgroep", "po", 6, 40),
+    ("fg-vo-sessie2.txt", "focusgroep", "vo", 6, 40),
+    ("interview-vo-toa.txt", "interview", "vo", 1, 8),
+)
+
+
+def _write_study(folder: Path) -> tuple[list[Path], dict[str, str]]:
+    rng = random.Random(13)
+    paths, sheets = [], {"anna": ["segment,code"], "bram": ["segment,code"]}
+    for name, _source, sector, speakers, turns in SESSIONS:
+        labels = [f"OOP'er {k} ({sector})" for k in range(1, speakers + 1)]
+        lines = ["Gespreksleider: Fijn dat jullie er zijn. Hoe ziet een gewone week eruit?"]
+        for n in range(turns):
+            themes = rng.sample(sorted(SENTENCES), rng.randint(1, 2))
+            said = [rng.choice(SENTENCES[t]) for t in themes for _ in range(rng.randint(1, 2))]
+            lines.append(f"{labels[n % len(labels)]}: {' '.join(dict.fromkeys(said))}")
+            for t in themes:
+                sheets["anna"].append(f"{name}:{n + 2},{t}")
+                if n % 3:
+                    sheets["bram"].append(f"{name}:{n + 2},{t}")
+        path = folder / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        people = ["label,role,sector", "Gespreksleider,gespreksleider,"] + [f"{label},OOP'er,{sector}" for label in labels]
+        path.with_suffix(".participants.csv").write_text("\n".join(people) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths, {coder: "\n".join(rows) + "\n" for coder, rows in sheets.items()}
+
+
+@pytest.fixture(scope="module")
+def _study_template(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from focuscode.cli import app
+
+    folder = tmp_path_factory.mktemp("studie")
+    db = folder / "studie.db"
+    paths, sheets = _write_study(folder)
+    (folder / "codeboek.yaml").write_text(CODEBOOK, encoding="utf-8")
+
+    def run(*args):
+        result = CliRunner().invoke(app, [*map(str, args), "--db", str(db)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+    run("codebook", "load", folder / "codeboek.yaml")
+    for path, (_n, source, *_rest) in zip(paths, SESSIONS):
+        run("import", path, "--source", source)
+    for coder, sheet in sheets.items():
+        (folder / f"codering-{coder}.csv").write_text(sheet, encoding="utf-8")
+        run("code", "--from-file", folder / f"codering-{coder}.csv", "--coder", coder)
+    return db
+
+
+@pytest.fixture
+def coded_db(_study_template, tmp_path):
+    from project_builder import copy_project
+
+    return copy_project(_study_template, tmp_path / "studie.db")
 
 
 def _summary(path: Path, **kw) -> list:
@@ -152,8 +251,8 @@ def test_a_read_only_project_is_summarised_all_the_same(coded_db, tmp_path):
 
 @pytest.fixture
 def small_sample(monkeypatch):
-    # The sample project's largest theme has about 60 coded turns; a sample of 20 makes it
-    # "large" without building a 30,000-turn study in a test.
+    # The study's largest theme has about 40 coded turns; a sample of 20 makes it "large"
+    # without building a 30,000-turn study in a test.
     monkeypatch.setattr(choose, "SAMPLE", 20)
     monkeypatch.setattr(choose, "SAMPLED_SHORTLIST", 5)
     monkeypatch.setattr(choose, "SHORTLIST", 5)

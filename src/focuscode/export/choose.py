@@ -81,7 +81,9 @@ def _spread(sid: int) -> int:
 
 
 def pool(coded, codes: list[int], opts) -> Pool | None:
-    return Pool(coded, codes, opts) if coded.segments_of(codes) else None
+    """The theme's pool, None when no turn carries any of its codes."""
+    found = Pool(coded, codes, opts)
+    return found if found.segs else None
 
 
 def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
@@ -114,7 +116,7 @@ def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
     for sid, unit in units.items():
         groups.setdefault(group[sid], []).append((-center.cosine_weighted(unit), sid))
     keep = max(SAMPLED_SHORTLIST, 4 * opts.per_theme) if pool.sampled else max(SHORTLIST, 10 * opts.per_theme)
-    shortlist = sorted(sid for group in groups.values() for _score, sid in sorted(group)[:keep])
+    shortlist = sorted(sid for ranked in groups.values() for _score, sid in sorted(ranked)[:keep])
     terms.read_texts(shortlist)
     candidates = []
     for sid in shortlist:
