@@ -275,10 +275,10 @@ def test_a_sampled_theme_counts_every_turn_and_quotes_from_its_sample(coded_db, 
 def test_a_sample_keeps_a_small_group_and_is_spread_over_the_sessions(coded_db, small_sample):
     db = open_project(coded_db)
     try:
-        from focuscode.export.summary import _coded, unpack
+        from focuscode.export.coded import coded_in_scope, unpack
 
         opts = SummaryOptions(per_theme=1)
-        coded = _coded(db, opts)
+        coded = coded_in_scope(db, opts)
         biggest = max(coded.by_code, key=lambda c: len(coded.by_code[c]))
         pool = choose.Pool(coded, [biggest], opts)
         assert pool.sampled and len(pool.sample) < len(pool.segs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .coded import unpack
 from .quotes import best_window, centroid_weighted, pick_quotes, weigh
 
 # Windows are searched only in each sector/source group's most central segments: quotes
@@ -89,8 +90,6 @@ def pool(coded, codes: list[int], opts) -> Pool | None:
 def quotes_of(pool: Pool, terms, weighted: dict, idf: dict, opts) -> list[dict]:
     """The chosen candidates: dicts with id, quote, words, start, end, centrality, role,
     sector, source, status (pick_quotes decides among them)."""
-    from .summary import unpack
-
     # What the theme is about: the coded words, a passage's sentences or the whole turn.
     units: dict[int, object] = {}
     ranges: dict[int, list] = {}
