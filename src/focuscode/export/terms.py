@@ -3,9 +3,10 @@
 Counting lemmas needs the Dutch lemma tables, whose loading alone takes about a third
 of a second, and a pass over every word quoted from. The counts depend only on the
 turn's text and on how they were counted, so they are kept in `segment_terms` (one row
-per turn: its sentences' lemmas) under a basis that names the lemmatiser, the stop
-list and the sentence splitter; a row counted on another basis is counted again. A
-later summary of the same turns reads the rows and loads no tables.
+per turn: the turn's lemmas, then each sentence's) under a basis that names the
+lemmatiser, the stop list and the sentence splitter; a row counted on another basis is
+counted again. A later summary of the same turns reads the rows and loads no tables,
+and splits into sentences only the turns it may quote from.
 
 Triggers (migration m010) drop a turn's row when its text changes or the turn is
 deleted: nothing here outlives the words it was counted from.
@@ -28,7 +29,6 @@ _SENTENCE_SEP = "\n"  # between sentences; lemmas within one are separated by sp
 def basis() -> str:
     """A fingerprint of everything the counts depend on, except the text itself."""
     import importlib.util
-
     import sys
 
     from .. import passages
