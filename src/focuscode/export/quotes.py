@@ -7,9 +7,9 @@ starts; a quote of a passage coding is searched only in the sentences the passag
 touches (passages.complete_to_sentences). Candidates are ranked by
 centrality: the cosine similarity of the window's lemma vector to the theme's
 centroid (TF-IDF weighted lemma counts of the words coded with the theme; which
-turns and passages, choose.py). Lemmas come from focuscode's table-based Dutch lemmatizer (the same one
-the offline pipeline uses, no model needed); if that is unavailable, lowercased
-word forms are used instead. Stop words are left out.
+turns and passages: choose.py). Lemmas come from focuscode's table-based Dutch
+lemmatizer (the same one the offline pipeline uses, no model needed); if that is
+unavailable, lowercased word forms are used instead. Stop words are left out.
 
 Selection is greedy and deterministic: never the same participant twice in a
 theme; the next quote comes from the least represented sector, then the least
@@ -289,7 +289,8 @@ class Profile:
 
 
 def profile(text: str, counts: list[Counter] | None = None) -> Profile:
-    """`counts`: the sentences' lemma counts when already known (terms.cached_terms)."""
+    """`counts`: the sentences' lemma counts when already known (kept by terms.Terms); counted
+    again when they do not fit the sentences."""
     from ..passages import sentences as sentence_spans
 
     spans = sentence_spans(text)
