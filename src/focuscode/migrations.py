@@ -465,3 +465,18 @@ def m009_passage_codings(db) -> None:
     db.execute("ALTER TABLE coding_events ADD COLUMN span_end INTEGER")
     db.execute("UPDATE coding_events SET span_start = (SELECT c.span_start FROM codings c WHERE c.id = coding_events.coding_id), "
                "span_end = (SELECT c.span_end FROM codings c WHERE c.id = coding_events.coding_id)")
+
+
+# -- issue #13: summary speed -----------------------------------------------------------------
+@migration
+def m010_segment_terms(db) -> None:
+    # The lemmas of each sentence of a turn, counted once for the summary's quote choice
+    # (export/terms.py): loading the lemma tables and counting every coded turn cost most of
+    # `export summary`. Derived data under the basis it was counted with; the triggers drop a
+    # turn's row when its text changes or the turn goes (anonymise, import --replace), so no
+    # word outlives the text it came from.
+    db.execute("CREATE TABLE segment_terms (segment_id INTEGER PRIMARY KEY, basis TEXT NOT NULL, terms TEXT NOT NULL)")
+    db.execute("CREATE TRIGGER segment_terms_text AFTER UPDATE OF text ON segments BEGIN "
+               "DELETE FROM segment_terms WHERE segment_id = old.id; END")
+    db.execute("CREATE TRIGGER segment_terms_gone AFTER DELETE ON segments BEGIN "
+               "DELETE FROM segment_terms WHERE segment_id = old.id; END")

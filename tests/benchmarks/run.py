@@ -181,6 +181,8 @@ QUERIES = [
     ("export summary --format md", ["export", "summary"], ["export", "summary", "--format", "md", "--out", "{out}"]),
     ("export refi", ["export", "refi"], ["export", "refi", "--out", "{out}/study.qdpx"]),
 ]
+GOALS = {"export summary --format md": 0.5}  # issue #13; every other query: QUERY_GOAL
+QUERY_GOAL = 0.3
 
 
 def queries(out: Run, work: Path, segments: int, codings: int, reps: int) -> None:
@@ -199,18 +201,44 @@ def queries(out: Run, work: Path, segments: int, codings: int, reps: int) -> Non
     print(f"  built the study in {built:.1f} s: {facts}", file=sys.stderr)
     exports = work / "exports"
     exports.mkdir(exist_ok=True)
+    pristine = work / "study-pristine.db"
+    shutil.copyfile(db, pristine)  # as built: no command has kept anything in it yet
     for label, probe, template in QUERIES:
+        goal = GOALS.get(label, QUERY_GOAL)
         label = label.format(code=code)
         if not available(probe):
-            out.add(section, label, "n/a: not available", "< 0.3 s", "n/a")
+            out.add(section, label, "n/a: not available", f"< {goal} s", "n/a")
             continue
         args = [a.format(code=code, out=exports) for a in template] + ["--db", str(db)]
         seconds, why = timed(args, reps, cwd=work)
         if seconds is None:
-            out.add(section, label, why, "< 0.3 s", "n/a")
+            out.add(section, label, why, f"< {goal} s", "n/a")
         else:
             note = (f"median of {reps}" if seconds <= SLOW else "one run after a warm-up (slow)") + f"; CPU {CPU[0]:.2f} s"
-            out.add(section, label, fmt_s(seconds), "< 0.3 s", verdict_time(seconds, 0.3), note)
+            if probe == ["export", "summary"]:
+                note += "; lemma counts kept by the warm-up run"
+            out.add(section, label, fmt_s(seconds), f"< {goal} s", verdict_time(seconds, goal), note)
+        if probe == ["export", "summary"] and seconds is not None:
+            first_summary(out, section, work, pristine, args, reps)
+
+
+def first_summary(out: Run, section: str, work: Path, pristine: Path, args: list[str], reps: int) -> None:
+    """The summary's first run on a project: it counts the quoted turns' lemmas (loading the
+    lemma tables) and keeps them, so later runs do not. Each run on a fresh copy."""
+    fresh = work / "study-first.db"
+    args = [str(fresh) if a.endswith("study.db") else a for a in args]
+    times, cpus = [], []
+    for _ in range(max(1, reps // 2)):
+        shutil.copyfile(pristine, fresh)
+        code, seconds, err = run(args, cwd=work)
+        if code != 0:
+            out.add(section, "export summary --format md, first run", f"error (exit {code}): {last_line(err)}", "", "n/a")
+            return
+        times.append(seconds)
+        cpus.append(CPU[0])
+    out.add(section, "export summary --format md, first run", fmt_s(statistics.median(times)), "", "",
+            f"{runs(len(times)) if len(times) > 1 else 'one run'} on a fresh copy; CPU {statistics.median(cpus):.2f} s; "
+            "counts and keeps the lemmas of the quoted turns")
 
 
 def _texts(db: Path) -> list[str]:

@@ -116,7 +116,7 @@ def test_csv_and_json_agree(cli, coded_db, tmp_path):
     theme = data["themes"][1]
     assert theme["name"] == "ad-hoctaken" and [s["name"] for s in theme["subcodes"]] == ["invallen", "klusjes"]
     assert set(quotes[0]) == {"segment_id", "text", "words", "attribution", "role", "sector", "source",
-                              "centrality", "status", "codes"}
+                              "centrality", "status", "codes", "span_start", "span_end"}
     assert all(t["segments"] >= max((s["segments"] for s in t["subcodes"]), default=0) for t in data["themes"])
 
 

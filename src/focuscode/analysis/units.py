@@ -107,8 +107,11 @@ def coding_scope(db, *, coder: str | None = None, include_suggested: bool = Fals
     """Whose codings `codings_counted` lets through, over the segments that count."""
     if coder:
         return CodingScope(coder, [coder], include_suggested)
+    # Each coder once (from the coder index), then the first accepted coding of a counted
+    # speaker: a DISTINCT over the join read every coding of a 60,000-coding study (0.1-0.4 s).
     coders = [r[0] for r in db.execute(
-        f"SELECT DISTINCT c.coder FROM codings c {COUNTED_SEGMENTS_SQL} "
-        f"WHERE c.status = 'accepted' AND c.coder IS NOT NULL AND {COUNTED_SPEAKER} ORDER BY c.coder"
+        "SELECT k.coder FROM (SELECT DISTINCT coder FROM codings WHERE status = 'accepted' AND coder IS NOT NULL) k "
+        f"WHERE EXISTS (SELECT 1 FROM codings c {COUNTED_SEGMENTS_SQL} "
+        f"WHERE c.coder = k.coder AND c.status = 'accepted' AND {COUNTED_SPEAKER}) ORDER BY k.coder"
     )]
     return CodingScope(None, coders, include_suggested)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
+
+import click
 
 from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
 from .declare import Option
@@ -36,15 +39,20 @@ def summary(
                           include_suggested=include_suggested, min_words=min_words, max_words=max_words, lang=lang)
     from ..analysis.units import coding_scope
 
-    with progress_bar("Summary") as bar:
-        bar.add_task("Summary", total=None)
-        path = write_summary(conn, opts, out, fmt.lower())
     scope = coding_scope(conn, coder=coder, include_suggested=include_suggested)
+    if sys.stderr.isatty():
+        with progress_bar("Summary") as bar:
+            bar.add_task("Summary", total=None)
+            path = write_summary(conn, opts, out, fmt.lower(), scope=scope)
+    else:  # no bar to show: rich (its console and progress modules, ~50 ms) is not imported
+        path = write_summary(conn, opts, out, fmt.lower(), scope=scope)
     if as_json:
         print_json({"path": str(path), "format": fmt.lower(), "coding": scope.to_json()})
         return
-    stdout.print(f"Summary written to {path}")
-    stdout.print(scope.describe())
+    from ..export.safe import terminal_safe
+
+    click.echo(terminal_safe(f"Summary written to {path}"))
+    click.echo(scope.describe())
 
 
 @export_app.command()

@@ -1,12 +1,15 @@
 """Choosing representative quotes for a theme.
 
 A quote is a window of whole sentences from one coded segment, 15-80 words by
-default, marked "[...]" where sentences were left out. Candidates are ranked by
+default, marked "[...]" where sentences were left out. Sentences are the ones
+passages.sentences finds, so a coded passage and a quote agree on where a sentence
+starts; a quote of a passage coding is searched only in the sentences the passage
+touches (passages.complete_to_sentences). Candidates are ranked by
 centrality: the cosine similarity of the window's lemma vector to the theme's
-centroid (TF-IDF weighted lemma counts over all segments coded with the
-theme). Lemmas come from focuscode's table-based Dutch lemmatizer (the same one
-the offline pipeline uses, no model needed); if that is unavailable, lowercased
-word forms are used instead. Stop words are left out.
+centroid (TF-IDF weighted lemma counts of the words coded with the theme; which
+turns and passages: choose.py). Lemmas come from focuscode's table-based Dutch
+lemmatizer (the same one the offline pipeline uses, no model needed); if that is
+unavailable, lowercased word forms are used instead. Stop words are left out.
 
 Selection is greedy and deterministic: never the same participant twice in a
 theme; the next quote comes from the least represented sector, then the least
@@ -23,7 +26,6 @@ from functools import lru_cache
 from itertools import repeat
 from operator import mul
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý\"'‘“(\[])")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 ELLIPSIS = "[...]"
 MAX_SENTENCES = 40  # windows are searched within this many sentences of a segment
@@ -38,7 +40,10 @@ _FALLBACK_STOP = set(
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+    """The turn's sentences (passages.sentences) as quotable strings, white space collapsed."""
+    from ..passages import sentences as spans
+
+    return [" ".join(text[s:e].split()) for s, e in spans(text)]
 
 
 @lru_cache(maxsize=1)
@@ -110,9 +115,26 @@ _BASIS = {
 }
 
 
+def lemma_counts_basis() -> str:
+    """'lemmas' or 'words': what lemma_counts counts. Answered without loading the lemma
+    tables (a third of a second) when they are not loaded yet: they are used when present."""
+    if _lemmatizer.cache_info().currsize:
+        return _lemmatizer()[1]
+    import importlib.util
+    from pathlib import Path
+
+    from ..nlp.lexicon import LOOKUPS_PACKAGE, TABLES
+
+    spec = importlib.util.find_spec(LOOKUPS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return "words"
+    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+    return "lemmas" if all((data / f"{t}.json.gz").is_file() for t in TABLES) else "words"
+
+
 def vector_basis(lang: str = "en") -> str:
     """Which token basis centrality uses, for the report's method note."""
-    return _BASIS.get(lang, _BASIS["en"])[_lemmatizer()[1]]
+    return _BASIS.get(lang, _BASIS["en"])[lemma_counts_basis()]
 
 
 @lru_cache(maxsize=200_000)
@@ -233,6 +255,8 @@ class Window:
     text: str
     words: int
     counts: Counter = field(default_factory=Counter)
+    start: int = 0  # code points of the quoted sentences in the turn, end exclusive
+    end: int = 0
 
 
 @dataclass
@@ -242,6 +266,8 @@ class Profile:
     parts: list[str]
     words: list[int]
     counts: list[Counter]
+    spans: list[tuple[int, int]] = field(default_factory=list)  # each sentence's place in the turn
+    text: str = ""
 
     def total(self) -> Counter:
         out: Counter = Counter()
@@ -249,38 +275,78 @@ class Profile:
             out.update(c)
         return out
 
+    def sentence_range(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """First and last sentence (inclusive) of a passage completed to whole sentences
+        (passages.complete_to_sentences); every sentence for None (the whole turn); None
+        when the passage holds no sentence."""
+        if span is None:
+            return (0, len(self.parts) - 1) if self.parts else None
+        from ..passages import complete_to_sentences
 
-def profile(text: str) -> Profile:
-    parts = sentences(text)
-    return Profile(parts, [len(p.split()) for p in parts], [lemma_counts(p) for p in parts])
+        excerpt = complete_to_sentences(self.text, span, self.spans)
+        inside = [i for i, (s, e) in enumerate(self.spans) if excerpt.start <= s and e <= excerpt.end]
+        return (inside[0], inside[-1]) if inside else None
 
 
-def windows(text_or_profile, min_words: int = 15, max_words: int = 80) -> list[Window]:
-    """Every run of whole sentences within the word limits, with '[...]' where cut."""
+def profile(text: str, counts: list[Counter] | None = None) -> Profile:
+    """`counts`: the sentences' lemma counts when already known (kept by terms.Terms); counted
+    again when they do not fit the sentences."""
+    from ..passages import sentences as sentence_spans
+
+    spans = sentence_spans(text)
+    parts = [" ".join(text[s:e].split()) for s, e in spans]
+    if counts is None or len(counts) != len(parts):
+        counts = [lemma_counts(p) for p in parts]
+    return Profile(parts, [len(p.split()) for p in parts], counts, spans, text)
+
+
+def windows(text_or_profile, min_words: int = 15, max_words: int = 80,
+            sentence_range: tuple[int, int] | None = None) -> list[Window]:
+    """Every run of whole sentences within the word limits, with '[...]' where cut.
+
+    `sentence_range` (first, last, inclusive) keeps the runs inside a coded passage; a
+    passage shorter than `min_words` is then its own only window (the coder chose it),
+    as long as it is within `max_words`.
+    """
     prof = text_or_profile if isinstance(text_or_profile, Profile) else profile(text_or_profile)
     n_all = len(prof.parts)
-    n = min(n_all, MAX_SENTENCES)
+    first, last = sentence_range if sentence_range is not None else (0, n_all - 1)
+    n = min(last + 1, first + MAX_SENTENCES)
     out = []
-    for lo in range(n):
+    for lo in range(first, n):
         total = 0
         acc: Counter = Counter()
         for hi in range(lo, n):
             total += prof.words[hi]
             if total > max_words:
                 break
-            acc = acc + prof.counts[hi]
+            acc = Counter(acc)  # a copy: each window keeps its own counts (same order as acc + counts)
+            acc.update(prof.counts[hi])
             if total >= min_words:
-                quote = " ".join(prof.parts[lo : hi + 1])
-                if lo > 0:
-                    quote = f"{ELLIPSIS} {quote}"
-                if hi < n_all - 1:
-                    quote = f"{quote} {ELLIPSIS}"
-                out.append(Window(quote, total, acc))
+                out.append(_window(prof, lo, hi, total, acc))
+    if not out and sentence_range is not None:
+        total = sum(prof.words[first:last + 1])
+        if 0 < total <= max_words:
+            acc = Counter()
+            for c in prof.counts[first:last + 1]:
+                acc.update(c)
+            out.append(_window(prof, first, last, total, acc))
     return out
 
 
-def best_window(text_or_profile, center: Centroid, min_words: int = 15, max_words: int = 80) -> tuple[Window, float] | None:
-    found = windows(text_or_profile, min_words, max_words)
+def _window(prof: Profile, lo: int, hi: int, words: int, counts: Counter) -> Window:
+    quote = " ".join(prof.parts[lo : hi + 1])
+    if lo > 0:
+        quote = f"{ELLIPSIS} {quote}"
+    if hi < len(prof.parts) - 1:
+        quote = f"{quote} {ELLIPSIS}"
+    start, end = (prof.spans[lo][0], prof.spans[hi][1]) if prof.spans else (0, 0)
+    return Window(quote, words, counts, start, end)
+
+
+def best_window(text_or_profile, center: Centroid, min_words: int = 15, max_words: int = 80,
+                sentence_range: tuple[int, int] | None = None) -> tuple[Window, float] | None:
+    found = windows(text_or_profile, min_words, max_words, sentence_range)
     if not found:
         return None
     scored = [(center.cosine(w.counts), -i, w) for i, w in enumerate(found)]

@@ -278,22 +278,25 @@ WRITERS = {"md": write_md, "docx": write_docx, "html": write_html, "xlsx": write
 FORMATS = tuple(WRITERS)
 
 
-def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md") -> Path:
-    """Write the summary in `fmt` into out_dir; returns the file written."""
+def write_summary(db, opts: SummaryOptions, out_dir: str | Path, fmt: str = "md", *, scope=None) -> Path:
+    """Write the summary in `fmt` into out_dir; returns the file written. `scope`: the
+    analysis.units.CodingScope when the caller has it already."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown summary format '{fmt}' (use one of: {', '.join(FORMATS)})")
     from ..analysis.units import coding_scope
-    from .summary import build_summary
-
     from ..vocabulary import current
+    from .summary import summary_and_terms
 
-    themes = build_summary(db, opts)
-    opts = replace(opts, coders=tuple(coding_scope(db, coder=opts.coder).coders), vocabulary=opts.vocabulary or current(db))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise FocuscodeError(f"{setting('out')} must be a folder", path=str(out))
+    themes, terms = summary_and_terms(db, opts)
+    scope = scope or coding_scope(db, coder=opts.coder)
+    opts = replace(opts, coders=tuple(scope.coders), vocabulary=opts.vocabulary or current(db))
     private_dir(out)
     target = out / (f"samenvatting.{fmt}" if opts.lang == "nl" else f"summary.{fmt}")
     # A summary quotes participants word for word: owner-only like the project database,
     # from the first byte of its temporary file. Sharing it is a deliberate act.
-    return write_atomically(target, lambda tmp: WRITERS[fmt](themes, opts, tmp), private=True)
+    written = write_atomically(target, lambda tmp: WRITERS[fmt](themes, opts, tmp), private=True)
+    terms.keep()  # the lemma counts this run made, once the summary is out (see terms.py)
+    return written

@@ -1,7 +1,8 @@
 """Theme summaries: counts per theme and subcode, and representative, attributed quotes.
 
-All coded rows come from one query; everything else is computed in memory, so
-a summary of a large project costs one pass over its codings.
+The codings in scope come from three queries (coded.py) as id lists per code; counts are
+C-level passes over them, and quotes are chosen (choose.py) from the turns a theme's
+codings cover, reading text and lemma counts (terms.py) only of those.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
-from operator import itemgetter
+from itertools import repeat
+from operator import floordiv, mod
 
 from ..codes import require_codebook
 from ..errors import FocuscodeError, UnknownCodeError, UnknownCoderError, UsageError, setting
 from . import paused_gc
-from .quotes import best_window, centroid_weighted, idf_table, lemma_counts, pick_quotes, profile, vector_basis, weigh
+from .coded import SEP, SPEAKERS, Coded
+from .quotes import idf_table, vector_basis, weigh
 
 
 LABELS = {
@@ -39,7 +42,9 @@ LABELS = {
         "pooled": "codeurs {names} samengenomen",
         "and": "en",
         "method": "Citaten: hele zinnen van {min}-{max} woorden, gekozen op centraliteit binnen het thema ({basis}), "
-                  "nooit twee van dezelfde deelnemer, sectoren en bronnen zo gelijk mogelijk verdeeld.",
+                  "nooit twee van dezelfde deelnemer, sectoren en bronnen zo gelijk mogelijk verdeeld; "
+                  "is een passage gecodeerd, dan uit die passage, aangevuld tot hele zinnen; "
+                  "een thema van meer dan {sample} fragmenten wordt geciteerd uit een vaste steekproef van {sample}.",
         "filters": "Filter",
         "centrality": "Centraliteit",
         "attribution": "Toeschrijving",
@@ -72,7 +77,9 @@ LABELS = {
         "pooled": "coders {names} pooled",
         "and": "and",
         "method": "Quotes: whole sentences of {min}-{max} words, chosen by centrality within the theme ({basis}), "
-                  "never two from the same participant, sectors and sources balanced as far as the data allow.",
+                  "never two from the same participant, sectors and sources balanced as far as the data allow; "
+                  "where a passage was coded, from that passage, completed to whole sentences; "
+                  "a theme of more than {sample} segments is quoted from a fixed sample of {sample}.",
         "filters": "Filter",
         "centrality": "Centrality",
         "attribution": "Attribution",
@@ -141,54 +148,6 @@ def _check(db, opts: SummaryOptions) -> None:
         raise FocuscodeError(f"no transcripts with source '{opts.source}'")
 
 
-def _coded_rows(db, opts: SummaryOptions) -> list[dict]:
-    """One dict per coded segment and code in scope (segment fields, code_id, status), by segment id.
-
-    Two queries instead of one join: the codings, then each coded segment once. The
-    join copied a segment's text into every one of its codings' rows, which at study
-    scale (two coders, so two or more codings per segment) was most of the time.
-    """
-    statuses = ("accepted", "suggested") if opts.include_suggested else ("accepted",)
-    coding_where = f"c.status IN ({','.join('?' * len(statuses))})"
-    coding_params: list = list(statuses)
-    if opts.coder:
-        coding_where += " AND (c.coder = ? OR c.coder IS NULL)"
-        coding_params.append(opts.coder)
-    segment_sql = f"""
-    SELECT s.id, s.text, s.transcript_id, s.participant_id, t.source, p.role, p.sector
-    FROM segments s
-    JOIN transcripts t ON t.id = s.transcript_id
-    LEFT JOIN participants p ON p.id = s.participant_id
-    WHERE s.id IN (SELECT c.segment_id FROM codings c WHERE {coding_where})
-      AND COALESCE(p.is_facilitator, 0) = 0
-    """
-    segment_params = list(coding_params)
-    if opts.sector:
-        segment_sql += " AND p.sector = ?"
-        segment_params.append(opts.sector.lower())
-    if opts.source:
-        segment_sql += " AND t.source = ?"
-        segment_params.append(opts.source)
-    fields = ("id", "text", "transcript_id", "participant_id", "source", "role", "sector")
-    segments = {row[0]: row for row in db.execute(segment_sql, segment_params)}
-    rows = []
-    # One row per segment and code, however many coders chose it: counts are of segments,
-    # and a quote only needs to know whether anyone accepted the code ('accepted' sorts
-    # before 'suggested'). With two coders this halves every later pass over the rows.
-    for sid, code_id, status in db.execute(
-        f"SELECT c.segment_id, c.code_id, MIN(c.status) FROM codings c WHERE {coding_where} "
-        "GROUP BY c.segment_id, c.code_id ORDER BY c.segment_id, c.code_id",
-        coding_params,
-    ):
-        seg = segments.get(sid)
-        if seg is not None:
-            row = dict(zip(fields, seg))
-            row["code_id"] = code_id
-            row["status"] = status
-            rows.append(row)
-    return rows
-
-
 def study_of(opts: SummaryOptions):
     """The vocabulary a summary is built and rendered with (the default study's if unset)."""
     from ..vocabulary import default
@@ -197,6 +156,14 @@ def study_of(opts: SummaryOptions):
 
 
 def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+    themes, terms = summary_and_terms(db, opts)
+    terms.keep()
+    return themes
+
+
+def summary_and_terms(db, opts: SummaryOptions):
+    """The themes, and the lemma counts this run made (terms.Terms: keep() stores them;
+    write_summary does so once the file is written)."""
     from ..vocabulary import current
 
     if opts.vocabulary is None:
@@ -205,127 +172,91 @@ def build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
         return _build_summary(db, opts)
 
 
-def _build_summary(db, opts: SummaryOptions) -> list[CodeSummary]:
+def _build_summary(db, opts: SummaryOptions):
+    from .choose import pool, quotes_of
+    from .coded import coded_in_scope
+    from .terms import Terms
+
     _check(db, opts)
     book = require_codebook(db)
     ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes")}
-    rows = _coded_rows(db, opts)
+    coded = coded_in_scope(db, opts)
     themes = book.codes
     if opts.code:
         by_name = book.by_name()
         if opts.code not in by_name:
             raise UnknownCodeError(f"unknown code '{opts.code}'; see 'focuscode codebook show'")
         themes = [by_name[opts.code]]
-    by_code: dict[int, list[dict]] = {}
-    for r in rows:
-        by_code.setdefault(r["code_id"], []).append(r)
-    # IDF over every coded segment in scope: words common to all themes weigh little.
-    texts: dict[int, str] = {r["id"]: r["text"] for r in rows}
-    counts = {sid: lemma_counts(text) for sid, text in texts.items()}
-    profiles: dict = {}  # sentence profiles, made only for shortlisted segments
+
+    def code_ids(code) -> list[int]:
+        return [ids[c.name] for c in code.walk() if c.name in ids]
+
+    out = []
+    pools = []
+    for theme in themes:
+        summary = _summarise(theme.name, theme.description, coded, code_ids(theme))
+        for child in theme.children:
+            summary.subcodes.append(_summarise(child.name, child.description, coded, code_ids(child)))
+        out.append(summary)
+        pools.append(pool(coded, code_ids(theme), opts) if opts.per_theme else None)
+    # Quotes are chosen among each theme's pool (every coded turn, or an even sample of a
+    # large theme). Only pooled turns are read and weighed. IDF runs over the pools of every
+    # theme, also when one code is asked for, so words common to all themes weigh little.
+    terms = Terms(db)
+    pooled = {sid for p in pools if p for sid in p.sample}
+    if opts.per_theme and opts.code:
+        pooled |= {sid for theme in book.codes if (p := pool(coded, code_ids(theme), opts)) for sid in p.sample}
+    terms.load(pooled)
+    counts = {sid: terms.turn(sid) for sid in pooled}
     idf = idf_table(list(counts.values()))
     weighted = {sid: weigh(c, idf) for sid, c in counts.items()}
-    out = []
-    for theme in themes:
-        theme_rows = [r for c in theme.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
-        summary = _summarise(theme.name, theme.description, theme_rows)
-        for child in theme.children:
-            child_rows = [r for c in child.walk() if c.name in ids for r in by_code.get(ids[c.name], [])]
-            summary.subcodes.append(_summarise(child.name, child.description, child_rows))
-        summary.quotes = _quotes(theme_rows, weighted, profiles, idf, opts, {ids[c.name]: c.name for c in theme.walk() if c.name in ids})
-        out.append(summary)
-    return out
+    names = {code: name for name, code in ids.items()}
+    for summary, p in zip(out, pools):
+        if p:
+            chosen = quotes_of(p, terms, weighted, idf, opts)
+            vocab = study_of(opts)
+            summary.quotes = [{
+                "segment_id": c["id"],
+                "text": c["quote"],
+                "words": c["words"],
+                "span_start": c["start"],
+                "span_end": c["end"],
+                "attribution": vocab.attribution(c["role"], c["sector"], c["source"], opts.lang),
+                "role": c["role"],
+                "sector": c["sector"],
+                "source": c["source"],
+                "centrality": c["centrality"],
+                "status": c["status"],
+                "codes": sorted(names.get(code, "?") for code in p.codes_of(c["id"])),
+            } for c in chosen]
+    return out, terms
 
 
-def _count(values) -> Counter:
-    """Counter of values with empty ones (None, "") counted as "?"."""
-    counts = Counter(values)
-    for empty in (None, ""):
-        if empty in counts:
-            counts["?"] += counts.pop(empty)
-    return counts
-
-
-def _summarise(name: str, description: str, rows: list[dict]) -> CodeSummary:
-    # map/itemgetter passes instead of generator expressions: a theme of a large study has
-    # tens of thousands of segments, and every dictionary below is sorted, so the order
-    # of counting does not show.
-    segs = list({r["id"]: r for r in rows}.values())  # one row per segment: all carry its fields
-    by_sector = _count(map(itemgetter("sector"), segs))
-    by_role = _count(map(itemgetter("role"), segs))
-    by_source: Counter = Counter(map(itemgetter("source"), segs))
-    transcripts = list(map(itemgetter("transcript_id"), segs))
+def _summarise(name: str, description: str, coded: Coded, codes: list[int]) -> CodeSummary:
+    # C-level passes over ids, strings and numbers SQLite made (Coded.group, .role, .speaker): a theme
+    # of a large study has tens of thousands of segments. Every dictionary below is sorted, so
+    # the order of counting does not show.
+    sids = set().union(*map(coded.by_code.get, codes, repeat(())))
+    by_sector: Counter = Counter()
+    by_source: Counter = Counter()
+    for group, n in Counter(map(coded.group.__getitem__, sids)).items():
+        sector, source = group.split(SEP)
+        by_sector[sector or "?"] += n  # no sector or role counts as "?"
+        by_source[source] += n
+    by_role = Counter(map(coded.role.__getitem__, sids))
+    if "" in by_role:
+        by_role["?"] += by_role.pop("")
+    speakers = set(map(coded.speaker.__getitem__, sids))
     return CodeSummary(
         name=name,
         description=description,
-        segments=len(segs),
-        participants=len({pair for pair in zip(transcripts, map(itemgetter("participant_id"), segs)) if pair[1]}),
-        sessions=len(set(transcripts)),
+        segments=len(sids),
+        participants=sum(map(bool, map(mod, speakers, repeat(SPEAKERS)))),
+        sessions=len(set(map(floordiv, speakers, repeat(SPEAKERS)))),
         by_sector=dict(sorted(by_sector.items())),
         by_role=dict(sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_source=dict(sorted(by_source.items())),
     )
-
-
-# Windows are searched only in each sector/source group's most central segments: quotes
-# come from the top anyway, and a theme with 20,000 segments stays quick.
-SHORTLIST = 60
-
-
-def _quotes(rows: list[dict], weighted: dict, profiles: dict, idf: dict, opts: SummaryOptions, names: dict[int, str]) -> list[dict]:
-    if not rows or opts.per_theme == 0:
-        return []
-    segs: dict[int, dict] = {}
-    codes_of: dict[int, set] = {}
-    accepted: set = set()
-    for r in rows:
-        segs.setdefault(r["id"], r)
-        codes_of.setdefault(r["id"], set()).add(names.get(r["code_id"], "?"))
-        if r["status"] == "accepted":
-            accepted.add(r["id"])
-    center = centroid_weighted([weighted[sid] for sid in segs], idf)
-    groups: dict[tuple, list] = {}
-    for sid, r in segs.items():
-        groups.setdefault((r["sector"] or "", r["source"]), []).append((-center.cosine_weighted(weighted[sid]), sid))
-    keep = max(SHORTLIST, 10 * opts.per_theme)
-    shortlist = sorted(sid for group in groups.values() for _score, sid in sorted(group)[:keep])
-    candidates = []
-    for sid in shortlist:
-        r = segs[sid]
-        if sid not in profiles:
-            profiles[sid] = profile(r["text"])
-        found = best_window(profiles[sid], center, opts.min_words, opts.max_words)
-        if found is None:
-            continue
-        window, score = found
-        candidates.append({
-            "id": sid,
-            "quote": window.text,
-            "words": window.words,
-            "centrality": round(score, 4),
-            "participant_key": (r["transcript_id"], r["participant_id"]) if r["participant_id"] else ("segment", sid),
-            "sector": r["sector"],
-            "source": r["source"],
-            "role": r["role"],
-            "status": "accepted" if sid in accepted else "suggested",
-            "codes": sorted(codes_of[sid]),
-        })
-    chosen = pick_quotes(candidates, opts.per_theme)
-    return [
-        {
-            "segment_id": c["id"],
-            "text": c["quote"],
-            "words": c["words"],
-            "attribution": study_of(opts).attribution(c["role"], c["sector"], c["source"], opts.lang),
-            "role": c["role"],
-            "sector": c["sector"],
-            "source": c["source"],
-            "centrality": c["centrality"],
-            "status": c["status"],
-            "codes": c["codes"],
-        }
-        for c in chosen
-    ]
 
 
 def basis_line(opts: SummaryOptions) -> str:
@@ -345,4 +276,8 @@ def basis_line(opts: SummaryOptions) -> str:
 
 
 def method_line(opts: SummaryOptions) -> str:
-    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang))
+    from .choose import SAMPLE
+
+    sample = f"{SAMPLE:,}".replace(",", "." if opts.lang == "nl" else ",")
+    return LABELS[opts.lang]["method"].format(min=opts.min_words, max=opts.max_words, basis=vector_basis(opts.lang),
+                                              sample=sample)
