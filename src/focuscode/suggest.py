@@ -192,8 +192,9 @@ def _closest(db, nlp, codebook, close, coder, code_ids) -> list:
     if coder:
         names = {cid: name for name, cid in code_ids.items()}
         for sid, cid in db.execute("SELECT segment_id, code_id FROM codings WHERE coder = ? AND status = 'accepted'", [coder]):
-            if sid in close.segments and cid in names:
-                references.append(Reference(names[cid], "segment", sid, close.segments[sid]))
+            terms = close.segment_terms(sid) if cid in names else None
+            if terms:
+                references.append(Reference(names[cid], "segment", sid, terms))
         # A segment the coder decided is theirs: closeness suggests only where they have not looked.
         skip = {r[0] for r in db.execute(
             "SELECT segment_id FROM codings WHERE coder = ? UNION SELECT segment_id FROM seen WHERE coder = ?", [coder, coder])}
