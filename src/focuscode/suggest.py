@@ -131,9 +131,7 @@ def run_suggest(
     with transaction(db):
         if threshold is not None:
             set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
-        db.execute("DELETE FROM codings WHERE coder IS NULL AND method IN ('rules', 'similarity')")
-        _insert_suggestions(db, rows)
-        _insert_suggestions(db, similar)
+        _replace_suggestions(db, ("rules", "similarity"), rows + similar)
         if found is not None:
             _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
     return result
@@ -224,6 +222,41 @@ def _weight(record) -> float:
     import math
 
     return math.exp(record.adjustment())
+
+
+def _replace_suggestions(db, methods: tuple[str, ...], rows: list[tuple]) -> None:
+    """Make `rows` the stored suggestions of `methods`, as deleting the old ones and inserting these would.
+
+    A suggestion that a rerun finds again (same segment, code and method) is rewritten in
+    place rather than deleted and inserted: no index entry changes, which on a rerun over a
+    large project halves the cost of storing (seven indexes on codings, 50,000 rows at a
+    million words). Every column ends as an insert would leave it, and a decision taken on
+    an old suggestion loses its link to it, as ON DELETE SET NULL does when it is deleted.
+    """
+    marks = ", ".join("?" * len(methods))
+    old = {(sid, cid, method): i for i, sid, cid, method in db.conn.execute(
+        f"SELECT id, segment_id, code_id, method FROM codings WHERE coder IS NULL AND method IN ({marks})", methods)}
+    if not old:
+        _insert_suggestions(db, rows)
+        return
+    db.conn.execute(
+        "UPDATE codings SET suggestion_id = NULL WHERE coder IS NOT NULL AND suggestion_id IN "
+        f"(SELECT id FROM codings WHERE coder IS NULL AND method IN ({marks}))", methods)
+    new, again = [], []
+    for row in rows:  # (segment_id, code_id, method, score, evidence, span_start, span_end, model_id, created, updated)
+        i = old.pop((row[0], row[1], row[2]), None)
+        if i is None:
+            new.append(row)
+        else:
+            again.append((*row[3:], i))
+    db.conn.executemany("DELETE FROM codings WHERE id = ?", [(i,) for i in old.values()])
+    db.conn.executemany(
+        "UPDATE codings SET coder = NULL, status = 'suggested', score = ?, evidence = ?, span_start = ?, span_end = ?, "
+        "model_id = ?, created_at = ?, updated_at = ?, suggestion_id = NULL, coder_id = NULL, codebook_version = NULL "
+        "WHERE id = ?",
+        again,
+    )
+    _insert_suggestions(db, new)
 
 
 def _insert_suggestions(db, rows) -> None:

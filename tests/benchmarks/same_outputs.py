@@ -15,8 +15,8 @@ segments, the learned model):
   `--segments` of them, suggested three times (plain, again, as coder anna).
 
 After each run it records every stored suggestion (segment, code, method, score rounded
-to 6 places, the evidence exactly as stored, span, model) and what `run_suggest`
-returned. `--check` compares with a saved dump and names the first differences.
+to 6 places, the evidence exactly as stored, span, model), which decisions are still
+linked to the suggestion they were made on, and what `run_suggest` returned. `--check` compares with a saved dump and names the first differences.
 Outputs may change only on purpose (scoring, codebook); speed work must leave them as
 they were. Not part of the test run (pytest collects nothing here).
 """
@@ -51,6 +51,13 @@ def stored(db) -> list[list]:
             for sid, code, method, score, evidence, start, end, model in rows]
 
 
+def links(db) -> list:
+    """Decisions still linked to the suggestion they were made on (a rerun unlinks them)."""
+    return [list(r) for r in db.execute(
+        """SELECT d.segment_id, d.code_id, d.coder, s.method FROM codings d JOIN codings s ON s.id = d.suggestion_id
+            WHERE d.coder IS NOT NULL ORDER BY 1, 2, 3""")]
+
+
 def result_facts(result) -> dict:
     facts = dataclasses.asdict(result)
     if facts.get("model"):
@@ -67,7 +74,7 @@ def _runs(db, name: str, coders: list[str | None]) -> dict:
         result = run_suggest(db, coder=coder)
         rows = stored(db)
         key = f"{name} #{i + 1}" + (f" as {coder}" if coder else "")
-        out[key] = {"result": result_facts(result), "rows": rows}
+        out[key] = {"result": result_facts(result), "rows": rows, "links": links(db)}
         print(f"  {key}: {len(rows)} suggestions, suggest {time.perf_counter() - start:.2f} s", file=sys.stderr)
     return out
 
@@ -105,6 +112,9 @@ def compare(before: dict, after: dict) -> list[str]:
         if a is None or b is None:
             problems.append(f"{key}: only in {'the new run' if a is None else 'the saved dump'}")
             continue
+        if a.get("links") != b.get("links"):
+            problems.append(f"{key}: decisions linked to suggestions differ: {len(a.get('links') or [])} -> "
+                            f"{len(b.get('links') or [])}")
         if a.get("result") != b.get("result"):
             diff = {k: (a["result"].get(k), b["result"].get(k)) for k in set(a["result"]) | set(b["result"])
                     if a["result"].get(k) != b["result"].get(k)}
