@@ -234,9 +234,18 @@ def _replace_suggestions(db, methods: tuple[str, ...], rows: list[tuple]) -> Non
     an old suggestion loses its link to it, as ON DELETE SET NULL does when it is deleted.
     """
     marks = ", ".join("?" * len(methods))
-    old = {(sid, cid, method): i for i, sid, cid, method in db.conn.execute(
-        f"SELECT id, segment_id, code_id, method FROM codings WHERE coder IS NULL AND method IN ({marks})", methods)}
-    if not old:
+    old: dict[tuple, int] = {}
+    stale: list[tuple[int]] = []
+    # Only rows whose indexed columns already hold what an insert writes are rewritten, and
+    # the rewrite sets no indexed column: SQLite then touches no index at all.
+    for i, sid, cid, method, plain in db.conn.execute(
+        "SELECT id, segment_id, code_id, method, status = 'suggested' AND suggestion_id IS NULL AND coder_id IS NULL "
+        f"FROM codings WHERE coder IS NULL AND method IN ({marks})", methods):
+        if plain:
+            old[(sid, cid, method)] = i
+        else:
+            stale.append((i,))
+    if not old and not stale:
         _insert_suggestions(db, rows)
         return
     db.conn.execute(
@@ -249,11 +258,10 @@ def _replace_suggestions(db, methods: tuple[str, ...], rows: list[tuple]) -> Non
             new.append(row)
         else:
             again.append((*row[3:], i))
-    db.conn.executemany("DELETE FROM codings WHERE id = ?", [(i,) for i in old.values()])
+    db.conn.executemany("DELETE FROM codings WHERE id = ?", stale + [(i,) for i in old.values()])
     db.conn.executemany(
-        "UPDATE codings SET coder = NULL, status = 'suggested', score = ?, evidence = ?, span_start = ?, span_end = ?, "
-        "model_id = ?, created_at = ?, updated_at = ?, suggestion_id = NULL, coder_id = NULL, codebook_version = NULL "
-        "WHERE id = ?",
+        "UPDATE codings SET score = ?, evidence = ?, span_start = ?, span_end = ?, model_id = ?, created_at = ?, "
+        "updated_at = ?, codebook_version = NULL WHERE id = ?",
         again,
     )
     _insert_suggestions(db, new)
