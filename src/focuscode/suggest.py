@@ -83,6 +83,9 @@ def run_suggest(
     `notify` hears which pipeline runs and, with a coder, which codes were learned and
     which were skipped for too few decisions.
     """
+    # Scores need wordfreq, which finds its data through inspect.stack(): that walks every
+    # loaded module, so importing it before spaCy's thousand modules halves its start-up.
+    import wordfreq  # noqa: F401
     from spacy.attrs import LEMMA
 
     from .nlp.lemmatizer import LEMMA_HASHES
