@@ -83,6 +83,37 @@ def run_suggest(
     `notify` hears which pipeline runs and, with a coder, which codes were learned and
     which were skipped for too few decisions.
     """
+    codebook = require_codebook(db)
+    if threshold is not None:
+        check_threshold(threshold)
+    show_at = threshold if threshold is not None else suggestion_threshold(db)
+    # Matching, scoring and storing make hundreds of thousands of small objects without
+    # cycles (hits, evidence, rows): collection passes over them cost a sixth of the run.
+    # They are freed before the collector resumes, which then has nothing of them to walk.
+    with paused_gc():
+        result, rows, segments, code_ids, stamp = _suggest_rows(
+            db, codebook, model, include_facilitator, notify, progress, batch_size, n_process, coder, show_at)
+        if not coder:
+            with transaction(db):
+                _store(db, threshold, rows)
+            del rows, segments
+            return result
+    learned = _learn(db, coder, seed, notify)
+    found = None
+    if learned is not None and learned.model is not None:
+        from .learning import model_suggestions
+
+        # predicted before the transaction, so the write lock is held only for writing
+        found = model_suggestions(learned, segments, threshold=show_at)
+    with transaction(db):
+        _store(db, threshold, rows)
+        if found is not None:
+            _store_model_suggestions(db, learned, found, code_ids, result.pipeline, show_at, stamp, result)
+    return result
+
+
+def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, batch_size, n_process, coder, show_at):
+    """Rule and similarity suggestions as rows to store, with the result that reports them."""
     # Scores need wordfreq, which finds its data through inspect.stack(): that walks every
     # loaded module, so importing it before spaCy's thousand modules halves its start-up.
     import wordfreq  # noqa: F401
@@ -93,51 +124,38 @@ def run_suggest(
     from .nlp.rules import RuleMatcher
     from .nlp.similarity import SimilarityIndex
 
-    codebook = require_codebook(db)
-    if threshold is not None:
-        check_threshold(threshold)
-    show_at = threshold if threshold is not None else suggestion_threshold(db)
-    # Matching and scoring make hundreds of thousands of small objects without cycles
-    # (hits, evidence, rows): collection passes over them cost about a sixth of the run.
-    with paused_gc():
-        pipeline = load_pipeline(model or get_setting(db, "model"), notify=notify)
-        matcher = RuleMatcher(pipeline.nlp, list(codebook.walk()))
-        code_ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes WHERE active = 1")}
-        themes = {c.name for c in codebook.codes}
-        segments = _segments_to_scan(db, include_facilitator)
-        found: list[tuple[int, object]] = []
-        close = SimilarityIndex(pipeline.nlp.vocab.strings)
-        texts = (text for _, text in segments)
-        docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=_unused_pipes(pipeline))
-        for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
-            for hit in matcher.match(doc, text):
-                found.append((segment_id, hit))
-            lemmas = doc.user_data.get(LEMMA_HASHES)
-            close.add_segment(segment_id, lemmas if lemmas is not None else doc.to_array(LEMMA).tolist(), text)
-            if progress and (i % 200 == 0 or i == len(segments)):
-                progress(i, len(segments))
-        closest = _closest(db, pipeline.nlp, codebook, close, coder, code_ids)
-        # Rules and closeness that agree on a (segment, code) are two distinct pieces of evidence.
-        agree = {(c.segment_id, c.code) for c in closest} & {(sid, hit.code) for sid, hit in found}
-        rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at, agree)
-        result = SuggestResult(pipeline.name, len(segments), len(rows), by_code, show_at, shown, len(rows) - shown,
-                               weights)
-        stamp = now()
-        similar = _similar_rows(closest, agree, code_ids, show_at, stamp, result)
-    learned = _learn(db, coder, seed, notify) if coder else None
-    found = None
-    if learned is not None and learned.model is not None:
-        from .learning import model_suggestions
+    pipeline = load_pipeline(model or get_setting(db, "model"), notify=notify)
+    matcher = RuleMatcher(pipeline.nlp, list(codebook.walk()))
+    code_ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes WHERE active = 1")}
+    themes = {c.name for c in codebook.codes}
+    segments = _segments_to_scan(db, include_facilitator)
+    found: list[tuple[int, object]] = []
+    close = SimilarityIndex(pipeline.nlp.vocab.strings)
+    texts = (text for _, text in segments)
+    docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=_unused_pipes(pipeline))
+    for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
+        for hit in matcher.match(doc, text):
+            found.append((segment_id, hit))
+        lemmas = doc.user_data.get(LEMMA_HASHES)
+        close.add_segment(segment_id, lemmas if lemmas is not None else doc.to_array(LEMMA).tolist(), text)
+        if progress and (i % 200 == 0 or i == len(segments)):
+            progress(i, len(segments))
+    closest = _closest(db, pipeline.nlp, codebook, close, coder, code_ids)
+    # Rules and closeness that agree on a (segment, code) are two distinct pieces of evidence.
+    agree = {(c.segment_id, c.code) for c in closest} & {(sid, hit.code) for sid, hit in found}
+    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at, agree)
+    result = SuggestResult(pipeline.name, len(segments), len(rows), by_code, show_at, shown, len(rows) - shown,
+                           weights)
+    stamp = now()
+    rows += _similar_rows(closest, agree, code_ids, show_at, stamp, result)
+    return result, rows, segments, code_ids, stamp
 
-        # predicted before the transaction, so the write lock is held only for writing
-        found = model_suggestions(learned, segments, threshold=show_at)
-    with transaction(db):
-        if threshold is not None:
-            set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
-        _replace_suggestions(db, ("rules", "similarity"), rows + similar)
-        if found is not None:
-            _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
-    return result
+
+def _store(db, threshold: float | None, rows: list[tuple]) -> None:
+    """The threshold, if one was given, and the rule and similarity suggestions (inside the caller's transaction)."""
+    if threshold is not None:
+        set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
+    _replace_suggestions(db, ("rules", "similarity"), rows)
 
 
 def _unused_pipes(pipeline) -> list[str]:
