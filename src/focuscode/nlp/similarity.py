@@ -5,8 +5,8 @@ it, say what the code is about in whole sentences; a segment whose content lemma
 close to one of them (cosine of TF-IDF vectors, inverse document frequencies from the
 project's own segments) is suggested for that code, and the evidence names the closest
 example or segment and the lemmas they share. Offline and fast: the lemmas are the ones
-the rule pipeline already made, and an inverted index visits only references that share
-a word with the segment.
+the rule pipeline already made, kept as numpy arrays, and only (segment, reference) pairs
+that share a word are weighed, all at once per chunk of segments (see SimilarityIndex).
 
 Why not embeddings: none ships Dutch weights inside a well-kept package without a
 download at run time, and lemma TF-IDF needs nothing beyond the tables we already load.
