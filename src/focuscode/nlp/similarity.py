@@ -50,9 +50,10 @@ class SimilarityIndex:
     Segments arrive one at a time from the pipeline; their lemma hashes are kept in numpy
     arrays, a chunk at a time, as (segment, content lemma, count) in the order the lemmas
     first occur, so that a million words cost a few arrays rather than a dict per segment.
-    `find` then weighs them all at once as sparse matrices. The sums run in the same order
-    as a per-segment loop would (scipy's CSR product adds a row's terms in stored order),
-    so scores come out to the last bit as they always did.
+    `find` then weighs every (segment, reference) pair that shares a word at once, a chunk
+    of segments at a time. Each pair's products are added in text order (np.add.at applies
+    them in sequence), as the per-segment loop this replaces did, so scores come out the
+    same to the last bit.
     """
 
     CHUNK_TOKENS = 262_144  # lemmas gathered before they are counted
