@@ -359,10 +359,13 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
             out.add(section, "raw pipeline, own process", raw_why, "", "n/a")
         else:
             ratio = suggested / raw
+            cpu_ratio = statistics.median(s_cpus) / raw_cpu if raw_cpu else float("nan")
             out.add(section, "raw pipeline as its own process (fallback)", f"{total / raw:,.0f} words/s ({fmt_s(raw)})",
                     "limit", "", f"{'one run' if reps == 1 else f'median of {reps}'}; CPU {raw_cpu:.1f} s; "
                     "start-up, loading, reading and nlp.pipe")
-            out.add(section, "suggest / raw pipeline process", f"{ratio:.2f}x", "<= 2x",
+            # Wall time is the goal; CPU time is printed beside it because on a shared machine
+            # the wall times of two processes run minutes apart swing with the load.
+            out.add(section, "suggest / raw pipeline process", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)", "<= 2x",
                     "met" if ratio <= 2 else f"missed: {ratio:.2f}x")
     deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
     if deduce_wps:

@@ -181,16 +181,11 @@ class RuleMatcher:
             for rule, start, end in self._gapped.find(lemmas, lowers, words):
                 found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
         for rule, pattern, required in self._patterns:
-            if not all(not req.isdisjoint(words) for req in required):
-                continue
-            if isinstance(pattern, SimplePattern):
-                if lowers is None and "LOWER" in pattern.attrs:
-                    lowers = doc.to_array(LOWER).tolist()
-                spans = pattern.find(lemmas, lowers)
+            for req in required:  # (a loop, not all(<generator>): this runs for every doc)
+                if req.isdisjoint(words):
+                    break
             else:
-                spans = [(start, end) for _, start, end in pattern(doc)]
-            for start, end in spans:
-                found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
+                lowers = self._pattern_spans(doc, rule, pattern, lemmas, lowers, found)
         if not found:
             return []
         excludes: dict[int, list[tuple[str, int, int]]] = {}
@@ -207,6 +202,20 @@ class RuleMatcher:
             if hit is not None:
                 hits.append(hit)
         return hits
+
+    @staticmethod
+    def _pattern_spans(doc, rule: _Rule, pattern, lemmas: list[int], lowers: list[int] | None,
+                       found: dict[int, list[_Found]]) -> list[int] | None:
+        """Add the pattern's matches to `found`; returns the lowercase hashes if they had to be read."""
+        if isinstance(pattern, SimplePattern):
+            if lowers is None and "LOWER" in pattern.attrs:
+                lowers = doc.to_array(LOWER).tolist()
+            spans = pattern.find(lemmas, lowers)
+        else:
+            spans = [(start, end) for _, start, end in pattern(doc)]
+        for start, end in spans:
+            found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
+        return lowers
 
     def match_many(
         self, texts: Iterable[str], *, batch_size: int = 256, n_process: int = 1
