@@ -75,3 +75,18 @@ def pty_drain(fd: int, seconds: float) -> bytes:
                 break
             out += chunk
     return out
+
+
+def import_focus_group(cli, folder: Path, turns: list[tuple[str, str]]) -> Path:
+    """A small po focus group shaped like a Teams transcript saved as text ("Label: tekst",
+    one turn a line), with its participants file, imported with the study codebook loaded.
+    Labels: Gespreksleider, Onderwijsassistent 1, Onderwijsassistent 2."""
+    fg = folder / "teams-focusgroep-po.txt"
+    fg.write_text("".join(f"{label}: {text}\n" for label, text in turns), encoding="utf-8")
+    (folder / "teams-focusgroep-po.participants.csv").write_text(
+        "label,role,sector\nGespreksleider,gespreksleider,\nOnderwijsassistent 1,onderwijsassistent,po\n"
+        "Onderwijsassistent 2,onderwijsassistent,po\n", encoding="utf-8")
+    assert cli("codebook", "load", str(CODEBOOK)).exit_code == 0
+    result = cli("import", str(fg), "--source", "focusgroep")
+    assert result.exit_code == 0, result.output
+    return fg

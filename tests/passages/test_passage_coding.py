@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from fctest import CODEBOOK, db_snapshot
+from fctest import db_snapshot, import_focus_group
 
 TURN = ("Nou, eigenlijk wordt er elke ochtend wel iets anders van me gevraagd. Als er een leerkracht ziek is, "
         "sta ik gewoon voor de groep. Dat vind ik eigenlijk niet de bedoeling. En verder zou ik graag de opleiding "
@@ -17,15 +17,8 @@ TURN = ("Nou, eigenlijk wordt er elke ochtend wel iets anders van me gevraagd. A
 
 @pytest.fixture
 def project(cli, tmp_path):
-    fg = tmp_path / "teams-focusgroep-po.txt"
-    fg.write_text(f"Gespreksleider: Hoe ziet jullie week eruit?\nOnderwijsassistent 1: {TURN}\n"
-                  "Onderwijsassistent 2: Herkenbaar.\n", encoding="utf-8")
-    (tmp_path / "teams-focusgroep-po.participants.csv").write_text(
-        "label,role,sector\nGespreksleider,gespreksleider,\nOnderwijsassistent 1,onderwijsassistent,po\n"
-        "Onderwijsassistent 2,onderwijsassistent,po\n", encoding="utf-8")
-    assert cli("codebook", "load", str(CODEBOOK)).exit_code == 0
-    result = cli("import", str(fg), "--source", "focusgroep")
-    assert result.exit_code == 0, result.output
+    import_focus_group(cli, tmp_path, [("Gespreksleider", "Hoe ziet jullie week eruit?"), ("Onderwijsassistent 1", TURN),
+                                       ("Onderwijsassistent 2", "Herkenbaar.")])
     return tmp_path
 
 

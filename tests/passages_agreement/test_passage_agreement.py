@@ -16,7 +16,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from fctest import CODEBOOK, db_snapshot
+from fctest import db_snapshot, import_focus_group
 
 # Turn 2, 112 characters: sentence 1 = 0:33, sentence 2 = 34:72, sentence 3 = 73:112.
 T2 = "Elke week val ik wel een keer in. Dan sta ik de hele dag voor groep zes. Eigenlijk hoort dat niet bij mijn taak."
@@ -31,15 +31,9 @@ T5 = "Dat vond ik 👍 echt fijn. Maar het kopiëren blijft."
 
 @pytest.fixture
 def project(cli, tmp_path):
-    fg = tmp_path / "teams-focusgroep-po.txt"
-    fg.write_text(f"Gespreksleider: Wat doen jullie op een gewone dag?\nOnderwijsassistent 1: {T2}\n"
-                  f"Onderwijsassistent 2: {T3}\nOnderwijsassistent 1: {T4}\nOnderwijsassistent 2: {T5}\n", encoding="utf-8")
-    (tmp_path / "teams-focusgroep-po.participants.csv").write_text(
-        "label,role,sector\nGespreksleider,gespreksleider,\nOnderwijsassistent 1,onderwijsassistent,po\n"
-        "Onderwijsassistent 2,onderwijsassistent,po\n", encoding="utf-8")
-    assert cli("codebook", "load", str(CODEBOOK)).exit_code == 0
-    result = cli("import", str(fg), "--source", "focusgroep")
-    assert result.exit_code == 0, result.output
+    import_focus_group(cli, tmp_path, [("Gespreksleider", "Wat doen jullie op een gewone dag?"),
+                                       ("Onderwijsassistent 1", T2), ("Onderwijsassistent 2", T3),
+                                       ("Onderwijsassistent 1", T4), ("Onderwijsassistent 2", T5)])
     assert [len(T2), len(T3), len(T4)] == [112, 42, 55]
     return tmp_path
 

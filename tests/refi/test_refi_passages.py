@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import pytest
 import xmlschema
 
-from fctest import CODEBOOK
+from fctest import import_focus_group
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -36,18 +36,9 @@ KLAAR = "Ik kopieer en zet de lokalen klaar"
 
 @pytest.fixture
 def project(cli, tmp_path, db_path):
-    fg = tmp_path / "teams-focusgroep-po.txt"
-    fg.write_text(
-        "Gespreksleider: Hoe ziet jullie week eruit?\n"
-        f"Onderwijsassistent 1: {EMOJI_TURN}\n"
-        f"Onderwijsassistent 2: {LONG}\n"
-        "Gespreksleider: Dank jullie wel.\n", encoding="utf-8")
-    (tmp_path / "teams-focusgroep-po.participants.csv").write_text(
-        "label,role,sector\nGespreksleider,gespreksleider,\nOnderwijsassistent 1,onderwijsassistent,po\n"
-        "Onderwijsassistent 2,onderwijsassistent,po\n", encoding="utf-8")
-    assert cli("codebook", "load", str(CODEBOOK)).exit_code == 0
-    result = cli("import", str(fg), "--source", "focusgroep")
-    assert result.exit_code == 0, result.output
+    import_focus_group(cli, tmp_path, [("Gespreksleider", "Hoe ziet jullie week eruit?"),
+                                       ("Onderwijsassistent 1", EMOJI_TURN), ("Onderwijsassistent 2", LONG),
+                                       ("Gespreksleider", "Dank jullie wel.")])
     ids = dict(sqlite3.connect(db_path).execute("SELECT ordinal, id FROM segments"))
     # Two passages of one turn with one code by one coder, a third code on another passage,
     # a whole-turn coding by a second coder, and a passage after two emoji.
