@@ -168,6 +168,22 @@ def _check(conn: sqlite3.Connection, p: Path) -> CheckReport:
             continue  # a table from a later migration this database does not have yet
         if ids:
             findings.append(Finding(kind, len(ids), description, True, ids[:EXAMPLES]))
+    # A passage is code points of its turn (end exclusive): SQLite's length() of TEXT counts
+    # characters, the same unit. Only a hand-edited or damaged file holds one outside; exports
+    # read it as the whole turn, and no fix can know which words the coder meant.
+    try:
+        outside = [r[0] for r in conn.execute(
+            "SELECT c.id FROM codings c JOIN segments s ON s.id = c.segment_id WHERE c.span_start IS NOT NULL "
+            "AND (c.span_end IS NULL OR c.span_start < 0 OR c.span_end <= c.span_start OR c.span_end > length(s.text))"
+        )]
+    except sqlite3.OperationalError:
+        outside = []
+    if outside:
+        findings.append(Finding(
+            "passages_outside_their_turn", len(outside),
+            "codings whose passage lies outside its turn (exports read them as the whole turn; recode them)",
+            False, outside[:EXAMPLES],
+        ))
     if "segments_fts_docsize" in tables:
         # FTS5's own 'integrity-check' is a write statement, refused on a
         # read-only connection; its docsize table holds one row per indexed

@@ -123,3 +123,18 @@ def test_from_file_with_quote_and_span_columns(cli, project, tmp_path, db_path):
     sheet.write_text("segment,code,passage\n2,visie,x\n", encoding="utf-8")
     bad = cli("code", "--from-file", str(sheet), "--coder", "carla")
     assert bad.exit_code == 1 and "unknown column 'passage'" in bad.stderr
+
+
+def test_check_names_a_passage_a_damaged_file_puts_outside_its_turn(cli, project, db_path):
+    assert cli("code", "2", "ad-hoctaken", "--sentence", "2", "--coder", "anna").exit_code == 0
+    clean = json.loads(cli("check", "--json").stdout)
+    assert not [f for f in clean["findings"] if f["kind"] == "passages_outside_their_turn"]
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)  # a hand edit: the passage now ends past the turn's last character
+    conn.execute("UPDATE codings SET span_end = ? WHERE coder = 'anna'", [len(TURN) + 5])
+    conn.commit()
+    conn.close()
+    found = json.loads(cli("check", "--json").stdout)
+    bad = [f for f in found["findings"] if f["kind"] == "passages_outside_their_turn"]
+    assert bad and bad[0]["count"] == 1 and bad[0]["fixable"] is False
