@@ -137,7 +137,21 @@ def _rows(path: Path, sql: str, args=()) -> list:
         conn.close()
 
 
+def _drop_kept_counts(path: Path) -> None:
+    """As in a project made before import counted the turns (or whose counts were dropped)."""
+    db = open_project(path)
+    with transaction(db):
+        db.execute("DELETE FROM segment_terms")
+    db.close()
+
+
+def test_import_kept_every_turns_counts(coded_db):
+    assert _rows(coded_db, "SELECT count(*), count(DISTINCT basis) FROM segment_terms") == \
+        _rows(coded_db, "SELECT count(*), 1 FROM segments")
+
+
 def test_a_second_summary_reads_the_kept_counts_and_loads_no_lemma_tables(coded_db):
+    _drop_kept_counts(coded_db)
     first = _summary(coded_db)
     coded = _rows(coded_db, "SELECT count(DISTINCT c.segment_id) FROM codings c JOIN segments s ON s.id = c.segment_id "
                             "JOIN participants p ON p.id = s.participant_id WHERE c.status = 'accepted' AND p.is_facilitator = 0")

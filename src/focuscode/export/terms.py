@@ -8,6 +8,13 @@ lemmatiser, the stop list and the sentence splitter; a row counted on another ba
 counted again. A later summary of the same turns reads the rows and loads no tables,
 and splits into sentences only the turns it may quote from.
 
+The rows are counted where the text enters the project: `import` stores each new turn's
+row in its own transaction (`keep_turns`), so the first summary after an import finds
+them all. A project whose rows are missing or were counted on another basis (made by an
+older release, or the lemmatiser or stop list changed since) has them counted by the
+summary that needs them, which keeps them for the next (`Terms.keep`), or all at once
+by `fill_missing`.
+
 Triggers (migration m010) drop a turn's row when its text changes or the turn is
 deleted: nothing here outlives the words it was counted from.
 """
@@ -20,7 +27,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .quotes import Profile, lemma_counts_basis, profile
+from .quotes import Profile, lemma_counts, lemma_counts_basis, profile
 
 _SENTENCE_SEP = "\n"  # between sentences; lemmas within one are separated by spaces
 
@@ -65,6 +72,38 @@ def _encode(counts: list[Counter]) -> str:
     for c in counts:
         turn.update(c)
     return _SENTENCE_SEP.join(" ".join(lemma for lemma, n in c.items() for _ in range(n)) for c in (turn, *counts))
+
+
+def row_of(text: str) -> str:
+    """A turn's stored row: what Terms counts from profile(text), without the quotable
+    sentence strings (a sentence's words are the same with its white space collapsed)."""
+    from ..passages import sentences
+
+    return _encode([lemma_counts(text[s:e]) for s, e in sentences(text)])
+
+
+def keep_turns(db, turns) -> int:
+    """Count and store the rows of these (segment id, text) turns, in the caller's
+    transaction; rows of another basis go (Terms.keep would drop them too). The lemma
+    tables load on the first call of a process and stay loaded for every later file."""
+    rows = [(sid, text) for sid, text in turns]
+    if not rows:
+        return 0
+    current = basis()
+    db.execute("DELETE FROM segment_terms WHERE basis != ?", [current])
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO segment_terms (segment_id, basis, terms) VALUES (?, ?, ?)",
+        [(sid, current, row_of(text)) for sid, text in rows],
+    )
+    return len(rows)
+
+
+def fill_missing(db) -> int:
+    """Count every turn that has no row on the current basis (a project made by an older
+    release, or counted on another basis), in the caller's transaction; how many."""
+    turns = db.execute("SELECT id, text FROM segments WHERE id NOT IN "
+                       "(SELECT segment_id FROM segment_terms WHERE basis = ?)", [basis()]).fetchall()
+    return keep_turns(db, turns)
 
 
 class Terms:
