@@ -135,6 +135,9 @@ def run_suggest(
         _insert_suggestions(db, similar)
         if found is not None:
             _store_model_suggestions(db, learned, found, code_ids, pipeline.name, show_at, stamp, result)
+        from .export.terms import fill_missing
+
+        fill_missing(db)  # the summary's lemma counts of turns an older release imported (export/terms.py)
     return result
 
 

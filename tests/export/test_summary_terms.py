@@ -221,9 +221,9 @@ def test_a_kept_row_that_does_not_fit_its_text_is_not_trusted(coded_db):
     first = _summary(coded_db)
     db = open_project(coded_db)
     with transaction(db):
-        # one sentence line too few for every turn: the profile counts the text again
-        db.execute("UPDATE segment_terms SET terms = substr(terms, 1, instr(terms, char(10)) - 1) "
-                   "WHERE instr(terms, char(10)) > 0")
+        # the lemmas of every turn on one line, as if split into sentences another way:
+        # the profile of a turn of several sentences counts the text again
+        db.execute("UPDATE segment_terms SET terms = replace(terms, char(10), ' ') WHERE instr(terms, char(10)) > 0")
     db.close()
     assert [[q["text"] for q in t["quotes"]] for t in _summary(coded_db)] == [[q["text"] for q in t["quotes"]] for t in first]
 
@@ -310,5 +310,29 @@ def test_a_sample_keeps_a_small_group_and_is_spread_over_the_sessions(coded_db, 
         transcripts = {unpack(coded, s)["transcript"] for s in pool.sample}
         assert len(transcripts) == len({unpack(coded, s)["transcript"] for s in pool.segs})
         assert choose.Pool(coded, [biggest], opts).sample == pool.sample
+    finally:
+        db.close()
+
+
+def test_suggest_counts_the_turns_an_older_release_imported(cli, coded_db):
+    # A project imported before import kept the counts (or counted on another lemmatiser):
+    # `suggest`, which reads every turn anyway, counts them, so the next summary counts none.
+    _drop_kept_counts(coded_db)
+    db = open_project(coded_db)
+    with transaction(db):
+        db.execute("INSERT INTO segment_terms (segment_id, basis, terms) SELECT min(id), 'oud', 'onzin' FROM segments")
+    db.close()
+    r = cli("suggest", db=coded_db)
+    assert r.exit_code == 0, r.output
+    texts = dict(_rows(coded_db, "SELECT id, text FROM segments"))
+    assert dict(_rows(coded_db, "SELECT segment_id, terms FROM segment_terms WHERE basis = ?", [terms.basis()])) == \
+        {sid: terms.row_of(text) for sid, text in texts.items()}
+    assert _rows(coded_db, "SELECT count(*) FROM segment_terms WHERE basis != ?", [terms.basis()]) == [(0,)]
+    db = open_project(coded_db)
+    try:
+        from focuscode.export.summary import summary_and_terms
+
+        _themes, kept = summary_and_terms(db, SummaryOptions())
+        assert kept.fresh == {}
     finally:
         db.close()

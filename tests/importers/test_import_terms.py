@@ -112,9 +112,8 @@ def _assert_rows_fit_the_text(db_path: Path) -> None:
     assert found
     for sid, text, basis, row in found:
         assert basis == terms.basis(), f"turn {sid} has no current row"
-        turn, *sentences = row.split("\n")
-        assert list(Counter(turn.split()).items()) == list(quotes.lemma_counts(text).items())
-        assert [Counter(line.split()) for line in sentences] == quotes.profile(text).counts
+        assert list(Counter(row.split()).items()) == list(quotes.lemma_counts(text).items())
+        assert [Counter(line.split()) for line in row.split("\n")] == quotes.profile(text).counts
     assert _rows(db_path, "SELECT count(*) FROM segment_terms") == [(len(found),)]
 
 

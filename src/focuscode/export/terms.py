@@ -3,7 +3,8 @@
 Counting lemmas needs the Dutch lemma tables, whose loading alone takes about a third
 of a second, and a pass over every word quoted from. The counts depend only on the
 turn's text and on how they were counted, so they are kept in `segment_terms` (one row
-per turn: the turn's lemmas, then each sentence's) under a basis that names the
+per turn: each sentence's lemmas in text order, stop words left out, a line a sentence;
+the summary needs only their counts) under a basis that names the
 lemmatiser, the stop list and the sentence splitter; a row counted on another basis is
 counted again. A later summary of the same turns reads the rows and loads no tables,
 and splits into sentences only the turns it may quote from.
@@ -27,7 +28,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .quotes import Profile, lemma_counts, lemma_counts_basis, profile
+from .quotes import Profile, lemma_counts_basis, lemmas, profile
 
 _SENTENCE_SEP = "\n"  # between sentences; lemmas within one are separated by spaces
 
@@ -64,22 +65,15 @@ def _json(ids) -> str:
     return json.dumps(sorted(ids))
 
 
-def _encode(counts: list[Counter]) -> str:
-    """The turn's counts on the first line (what weighing needs), then each sentence's.
-    A lemma is written as often as it counts, in the order it first occurs, so
-    Counter(line.split()) gives back the counts in lemma_counts' order."""
-    turn: Counter = Counter()
-    for c in counts:
-        turn.update(c)
-    return _SENTENCE_SEP.join(" ".join(lemma for lemma, n in c.items() for _ in range(n)) for c in (turn, *counts))
-
-
 def row_of(text: str) -> str:
-    """A turn's stored row: what Terms counts from profile(text), without the quotable
-    sentence strings (a sentence's words are the same with its white space collapsed)."""
+    """A turn's stored row: each sentence's lemmas in text order, a line a sentence, so
+    Counter(line.split()) is lemma_counts(sentence) and Counter(row.split()) is
+    lemma_counts(text), with the same order (no word crosses a sentence boundary).
+    The sentences are profile(text)'s: a sentence's words do not change when its white
+    space is collapsed."""
     from ..passages import sentences
 
-    return _encode([lemma_counts(text[s:e]) for s, e in sentences(text)])
+    return _SENTENCE_SEP.join(map(" ".join, map(lemmas, (text[s:e] for s, e in sentences(text)))))
 
 
 def keep_turns(db, turns) -> int:
@@ -142,20 +136,19 @@ class Terms:
             self._count(sid, prof)
 
     def _count(self, sid: int, prof: Profile) -> None:
-        self.rows[sid] = self.fresh[sid] = _encode(prof.counts)
+        self.rows[sid] = self.fresh[sid] = row_of(prof.text)
 
     def turn(self, sid: int) -> Counter:
         """The turn's lemma counts: the order and the sums lemma_counts(text) gives, since
         no word crosses a sentence boundary."""
-        row = self.rows[sid]
-        return Counter(row[: row.find(_SENTENCE_SEP)].split() if _SENTENCE_SEP in row else row.split())
+        return Counter(self.rows[sid].split())
 
     def profile(self, sid: int) -> Profile:
         """The turn's sentences with their counts (from the stored row when it fits the text);
         read_texts first for the turns this is asked of."""
         prof = self.profiles.get(sid)
         if prof is None:
-            lines = self.rows[sid].split(_SENTENCE_SEP)[1:]
+            lines = self.rows[sid].split(_SENTENCE_SEP)
             self.read_texts([sid])
             prof = self.profiles[sid] = profile(self.texts[sid], [Counter(line.split()) for line in lines])
             if len(lines) != len(prof.parts):  # did not fit: counted again, and kept
