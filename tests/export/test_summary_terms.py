@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from fctest import db_snapshot
+from fctest import db_snapshot, sql_rows as _rows
 from focuscode.db import open_project, transaction
 from focuscode.export import choose, quotes, terms
 from focuscode.export.render import write_summary
@@ -127,14 +126,6 @@ def _summary(path: Path, **kw) -> list:
         return [t.to_json() for t in build_summary(db, SummaryOptions(**kw))]
     finally:
         db.close()
-
-
-def _rows(path: Path, sql: str, args=()) -> list:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def _drop_kept_counts(path: Path) -> None:

@@ -10,11 +10,10 @@ answer per row, semicolon-separated as Dutch Excel saves it).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from fctest import db_snapshot
+from fctest import db_snapshot, sql_rows as _rows
 from focuscode.db import open_project, transaction
 from focuscode.export import quotes, terms
 from focuscode.export.summary import SummaryOptions, summary_and_terms
@@ -60,14 +59,6 @@ respondent;rol;sector;toelichting
 R1;OOP'er;po;Ik sta vaak voor de klas als er een leerkracht ziek is, zonder toelage.
 R2;OOP'er;vo;Doorgroeien naar een hogere schaal lukt alleen als je een diploma haalt.
 """
-
-
-def _rows(path: Path, sql: str, args=()) -> list:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def _write(folder: Path, name: str, text: str, people: str | None = None) -> Path:
