@@ -78,25 +78,23 @@ def row_of(text: str) -> str:
 
 def keep_turns(db, turns) -> int:
     """Count and store the rows of these (segment id, text) turns, in the caller's
-    transaction; rows of another basis go (Terms.keep would drop them too). The lemma
-    tables load on the first call of a process and stay loaded for every later file."""
-    rows = [(sid, text) for sid, text in turns]
-    if not rows:
-        return 0
+    transaction. The lemma tables load on the first call of a process and stay loaded for
+    every later file. Rows of another basis are left to fill_missing and Terms.keep: never
+    read, and dropped with their turn all the same (a scan per file would cost an import
+    of many files more than the rows weigh)."""
     current = basis()
-    db.execute("DELETE FROM segment_terms WHERE basis != ?", [current])
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO segment_terms (segment_id, basis, terms) VALUES (?, ?, ?)",
-        [(sid, current, row_of(text)) for sid, text in rows],
-    )
+    rows = [(sid, current, row_of(text)) for sid, text in turns]
+    db.conn.executemany("INSERT OR REPLACE INTO segment_terms (segment_id, basis, terms) VALUES (?, ?, ?)", rows)
     return len(rows)
 
 
 def fill_missing(db) -> int:
     """Count every turn that has no row on the current basis (a project made by an older
-    release, or counted on another basis), in the caller's transaction; how many."""
-    turns = db.execute("SELECT id, text FROM segments WHERE id NOT IN "
-                       "(SELECT segment_id FROM segment_terms WHERE basis = ?)", [basis()]).fetchall()
+    release, or counted on another basis), in the caller's transaction, and drop the rows of
+    another basis; how many were counted."""
+    current = basis()
+    db.execute("DELETE FROM segment_terms WHERE basis != ?", [current])
+    turns = db.execute("SELECT id, text FROM segments WHERE id NOT IN (SELECT segment_id FROM segment_terms)").fetchall()
     return keep_turns(db, turns)
 
 
