@@ -45,13 +45,13 @@ def release_db(dump_name: str, path: Path) -> Path:
     return path
 
 
-def sql_rows(path: Path, sql: str) -> list[tuple]:
+def sql_rows(path: Path, sql: str, args=()) -> list[tuple]:
     """Rows read with plain sqlite3, not through focuscode (which would migrate the file)."""
     import sqlite3
 
     conn = sqlite3.connect(path)
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
 

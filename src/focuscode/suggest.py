@@ -159,6 +159,9 @@ def _store(db, threshold: float | None, rows: list[tuple]) -> None:
     if threshold is not None:
         set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
     _replace_suggestions(db, ("rules", "similarity"), rows)
+    from .export.terms import fill_missing
+
+    fill_missing(db)  # the summary's lemma counts of turns an older release imported (export/terms.py)
 
 
 def _point_at_sentences(text: str, hits) -> None:

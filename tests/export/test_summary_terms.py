@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from fctest import db_snapshot
+from fctest import db_snapshot, sql_rows as _rows
 from focuscode.db import open_project, transaction
 from focuscode.export import choose, quotes, terms
 from focuscode.export.render import write_summary
@@ -129,15 +128,21 @@ def _summary(path: Path, **kw) -> list:
         db.close()
 
 
-def _rows(path: Path, sql: str, args=()) -> list:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+def _drop_kept_counts(path: Path) -> None:
+    """As in a project made before import counted the turns (or whose counts were dropped)."""
+    db = open_project(path)
+    with transaction(db):
+        db.execute("DELETE FROM segment_terms")
+    db.close()
+
+
+def test_import_kept_every_turns_counts(coded_db):
+    assert _rows(coded_db, "SELECT count(*), count(DISTINCT basis) FROM segment_terms") == \
+        _rows(coded_db, "SELECT count(*), 1 FROM segments")
 
 
 def test_a_second_summary_reads_the_kept_counts_and_loads_no_lemma_tables(coded_db):
+    _drop_kept_counts(coded_db)
     first = _summary(coded_db)
     coded = _rows(coded_db, "SELECT count(DISTINCT c.segment_id) FROM codings c JOIN segments s ON s.id = c.segment_id "
                             "JOIN participants p ON p.id = s.participant_id WHERE c.status = 'accepted' AND p.is_facilitator = 0")
@@ -207,9 +212,9 @@ def test_a_kept_row_that_does_not_fit_its_text_is_not_trusted(coded_db):
     first = _summary(coded_db)
     db = open_project(coded_db)
     with transaction(db):
-        # one sentence line too few for every turn: the profile counts the text again
-        db.execute("UPDATE segment_terms SET terms = substr(terms, 1, instr(terms, char(10)) - 1) "
-                   "WHERE instr(terms, char(10)) > 0")
+        # the lemmas of every turn on one line, as if split into sentences another way:
+        # the profile of a turn of several sentences counts the text again
+        db.execute("UPDATE segment_terms SET terms = replace(terms, char(10), ' ') WHERE instr(terms, char(10)) > 0")
     db.close()
     assert [[q["text"] for q in t["quotes"]] for t in _summary(coded_db)] == [[q["text"] for q in t["quotes"]] for t in first]
 
@@ -296,5 +301,29 @@ def test_a_sample_keeps_a_small_group_and_is_spread_over_the_sessions(coded_db, 
         transcripts = {unpack(coded, s)["transcript"] for s in pool.sample}
         assert len(transcripts) == len({unpack(coded, s)["transcript"] for s in pool.segs})
         assert choose.Pool(coded, [biggest], opts).sample == pool.sample
+    finally:
+        db.close()
+
+
+def test_suggest_counts_the_turns_an_older_release_imported(cli, coded_db):
+    # A project imported before import kept the counts (or counted on another lemmatiser):
+    # `suggest`, which reads every turn anyway, counts them, so the next summary counts none.
+    _drop_kept_counts(coded_db)
+    db = open_project(coded_db)
+    with transaction(db):
+        db.execute("INSERT INTO segment_terms (segment_id, basis, terms) SELECT min(id), 'oud', 'onzin' FROM segments")
+    db.close()
+    r = cli("suggest", db=coded_db)
+    assert r.exit_code == 0, r.output
+    texts = dict(_rows(coded_db, "SELECT id, text FROM segments"))
+    assert dict(_rows(coded_db, "SELECT segment_id, terms FROM segment_terms WHERE basis = ?", [terms.basis()])) == \
+        {sid: terms.row_of(text) for sid, text in texts.items()}
+    assert _rows(coded_db, "SELECT count(*) FROM segment_terms WHERE basis != ?", [terms.basis()]) == [(0,)]
+    db = open_project(coded_db)
+    try:
+        from focuscode.export.summary import summary_and_terms
+
+        _themes, kept = summary_and_terms(db, SummaryOptions())
+        assert kept.fresh == {}
     finally:
         db.close()

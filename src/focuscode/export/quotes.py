@@ -159,19 +159,24 @@ def _form_lemma(word: str) -> str:
     return lemma
 
 
-def lemma_counts(text: str) -> Counter:
-    # Token by token, in text order, so each lemma keeps the position of its first
-    # occurrence (float sums over the counts add up in that order); the look-ups and the
-    # counting run in C, and a form is lemmatised in Python only the first time it is seen.
+def lemmas(text: str) -> list[str]:
+    """The lemmas that count, in text order (what lemma_counts counts; terms.py keeps them)."""
+    # The look-ups run in C, and a form is lemmatised in Python only the first time it is seen.
     tokens = _WORD.findall(text.lower())
     known = _FORM_LEMMA
-    lemmas = list(map(known.get, tokens))
-    if None in lemmas:
+    found = list(map(known.get, tokens))
+    if None in found:
         for token in tokens:
             if token not in known:
                 _form_lemma(token)
-        lemmas = list(map(known.get, tokens))
-    return Counter(filter(None, lemmas))  # "" marks a form that does not count
+        found = list(map(known.get, tokens))
+    return list(filter(None, found))  # "" marks a form that does not count
+
+
+def lemma_counts(text: str) -> Counter:
+    # Token by token, in text order, so each lemma keeps the position of its first
+    # occurrence (float sums over the counts add up in that order); counted in C.
+    return Counter(lemmas(text))
 
 
 @dataclass

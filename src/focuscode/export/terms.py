@@ -3,10 +3,18 @@
 Counting lemmas needs the Dutch lemma tables, whose loading alone takes about a third
 of a second, and a pass over every word quoted from. The counts depend only on the
 turn's text and on how they were counted, so they are kept in `segment_terms` (one row
-per turn: the turn's lemmas, then each sentence's) under a basis that names the
+per turn: each sentence's lemmas in text order, stop words left out, a line a sentence;
+the summary needs only their counts) under a basis that names the
 lemmatiser, the stop list and the sentence splitter; a row counted on another basis is
 counted again. A later summary of the same turns reads the rows and loads no tables,
 and splits into sentences only the turns it may quote from.
+
+The rows are counted where the text enters the project: `import` stores each new turn's
+row in its own transaction (`keep_turns`), so the first summary after an import finds
+them all. A project whose rows are missing or were counted on another basis (made by an
+older release, or the lemmatiser or stop list changed since) has them counted by the
+summary that needs them, which keeps them for the next (`Terms.keep`), or all at once
+by `fill_missing`.
 
 Triggers (migration m010) drop a turn's row when its text changes or the turn is
 deleted: nothing here outlives the words it was counted from.
@@ -20,7 +28,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .quotes import Profile, lemma_counts_basis, profile
+from .quotes import Profile, lemma_counts_basis, lemmas, profile
 
 _SENTENCE_SEP = "\n"  # between sentences; lemmas within one are separated by spaces
 
@@ -57,14 +65,37 @@ def _json(ids) -> str:
     return json.dumps(sorted(ids))
 
 
-def _encode(counts: list[Counter]) -> str:
-    """The turn's counts on the first line (what weighing needs), then each sentence's.
-    A lemma is written as often as it counts, in the order it first occurs, so
-    Counter(line.split()) gives back the counts in lemma_counts' order."""
-    turn: Counter = Counter()
-    for c in counts:
-        turn.update(c)
-    return _SENTENCE_SEP.join(" ".join(lemma for lemma, n in c.items() for _ in range(n)) for c in (turn, *counts))
+def row_of(text: str) -> str:
+    """A turn's stored row: each sentence's lemmas in text order, a line a sentence, so
+    Counter(line.split()) is lemma_counts(sentence) and Counter(row.split()) is
+    lemma_counts(text), with the same order (no word crosses a sentence boundary).
+    The sentences are profile(text)'s: a sentence's words do not change when its white
+    space is collapsed."""
+    from ..passages import sentences
+
+    return _SENTENCE_SEP.join(map(" ".join, map(lemmas, (text[s:e] for s, e in sentences(text)))))
+
+
+def keep_turns(db, turns) -> int:
+    """Count and store the rows of these (segment id, text) turns, in the caller's
+    transaction. The lemma tables load on the first call of a process and stay loaded for
+    every later file. Rows of another basis are left to fill_missing and Terms.keep: never
+    read, and dropped with their turn all the same (a scan per file would cost an import
+    of many files more than the rows weigh)."""
+    current = basis()
+    rows = [(sid, current, row_of(text)) for sid, text in turns]
+    db.conn.executemany("INSERT OR REPLACE INTO segment_terms (segment_id, basis, terms) VALUES (?, ?, ?)", rows)
+    return len(rows)
+
+
+def fill_missing(db) -> int:
+    """Count every turn that has no row on the current basis (a project made by an older
+    release, or counted on another basis), in the caller's transaction, and drop the rows of
+    another basis; how many were counted."""
+    current = basis()
+    db.execute("DELETE FROM segment_terms WHERE basis != ?", [current])
+    turns = db.execute("SELECT id, text FROM segments WHERE id NOT IN (SELECT segment_id FROM segment_terms)").fetchall()
+    return keep_turns(db, turns)
 
 
 class Terms:
@@ -103,20 +134,19 @@ class Terms:
             self._count(sid, prof)
 
     def _count(self, sid: int, prof: Profile) -> None:
-        self.rows[sid] = self.fresh[sid] = _encode(prof.counts)
+        self.rows[sid] = self.fresh[sid] = row_of(prof.text)
 
     def turn(self, sid: int) -> Counter:
         """The turn's lemma counts: the order and the sums lemma_counts(text) gives, since
         no word crosses a sentence boundary."""
-        row = self.rows[sid]
-        return Counter(row[: row.find(_SENTENCE_SEP)].split() if _SENTENCE_SEP in row else row.split())
+        return Counter(self.rows[sid].split())
 
     def profile(self, sid: int) -> Profile:
         """The turn's sentences with their counts (from the stored row when it fits the text);
         read_texts first for the turns this is asked of."""
         prof = self.profiles.get(sid)
         if prof is None:
-            lines = self.rows[sid].split(_SENTENCE_SEP)[1:]
+            lines = self.rows[sid].split(_SENTENCE_SEP)
             self.read_texts([sid])
             prof = self.profiles[sid] = profile(self.texts[sid], [Counter(line.split()) for line in lines])
             if len(lines) != len(prof.parts):  # did not fit: counted again, and kept

@@ -365,6 +365,9 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
                 }
             )
         db.table("segments").insert_all(rows, batch_size=500)
+        from ..export.terms import keep_turns
+
+        keep_turns(db, ((r["id"], r["text"]) for r in rows))  # the summary's lemma counts, counted once here
         kept = _reattach(db, transcript_id, old) if old else 0
         if old:
             from ..audit import record
