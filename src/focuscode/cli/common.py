@@ -134,6 +134,13 @@ class FocuscodeGroup(click.Group):
         except sqlite3.DatabaseError as exc:
             report_error(f"the project database is damaged or not a focuscode database ({exc})")
             ctx.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`focuscode read X | head`): stop quietly, like any Unix
+            # filter. Python's own advice: point stdout at devnull so the flush at exit
+            # does not raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except OSError as exc:
             # A path the system refuses (--out /proc/x, a folder where a file belongs, a
             # full disk): one line naming it. Commands write inside one transaction, so

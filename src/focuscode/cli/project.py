@@ -35,6 +35,7 @@ def demo(
     stdout.print("Next, try:")
     for command, why in (
         (f"focuscode segments --code ad-hoctaken --db {where}", "the coded text, with its evidence"),
+        (f"focuscode read focusgroep-oop-po.txt --code ad-hoctaken --db {where}", "a transcript with its codes, in context"),
         (f"focuscode stats --by sector --db {where}", "how often each theme comes up, per sector"),
         (f"focuscode review --coder NAME --db {where}", "code it yourself, by keyboard"),
         (f"focuscode agreement --coder referentie --coder NAME --db {where}", "then compare with the reference coding"),
