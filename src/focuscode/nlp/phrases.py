@@ -48,7 +48,6 @@ class _Phrase(NamedTuple):
     rule: object
     parts: tuple[frozenset[int], ...]  # per part: the hashes that count as that word
     reversible: bool
-    key: frozenset[int]  # the rarest part's hashes: a doc without them cannot match
 
 
 class _Separable(NamedTuple):
@@ -138,10 +137,7 @@ class GappedMatcher:
             self._add_phrase(rule, [forms, *parts[:-1], {particle}], False)
 
     def _add_phrase(self, rule, parts: list[set[str]], reversible: bool) -> None:
-        hashed = tuple(self._hashes(p) for p in parts)
-        # the longest word is the rarest as a rule (and needs no frequency list at start-up)
-        rarest = max(range(len(parts)), key=lambda i: min(len(w) for w in parts[i]))
-        self.phrases.append(_Phrase(rule, hashed, reversible, hashed[rarest]))
+        self.phrases.append(_Phrase(rule, tuple(self._hashes(p) for p in parts), reversible))
 
     def add_separable(self, rule, particle: str, verb: str) -> bool:
         forms = verb_forms(verb)
@@ -157,7 +153,7 @@ class GappedMatcher:
         # one set intersection per doc instead of a check per phrase.
         self._by_first: dict[int, list[_Phrase]] = {}
         for phrase in self.phrases:
-            for h in phrase.key:
+            for h in self._rarest(phrase):
                 self._by_first.setdefault(h, []).append(phrase)
         self._by_verb: dict[int, list[_Separable]] = {}
         for sep in self.separables:
@@ -165,6 +161,18 @@ class GappedMatcher:
                 self._by_verb.setdefault(h, []).append(sep)
         self._keys = frozenset(self._by_first) | frozenset(self._by_verb)
         self._indexed = (len(self.phrases), len(self.separables))
+
+    def _rarest(self, phrase: _Phrase) -> frozenset[int]:
+        """The hashes of the phrase's rarest part in Dutch at large, by wordfreq.
+
+        Any part would do as the key (a phrase matches only where all its parts are), but
+        keyed on "over", "meer" or "niet" a phrase was checked on nearly every segment.
+        The frequency list is loaded here, at the first match, not when the codebook is
+        compiled; the scores need it anyway.
+        """
+        from .calibration import frequency
+
+        return min(phrase.parts, key=lambda part: sum(frequency(self.strings[h]) for h in part))
 
     def find(self, lemmas: list[int], lowers: list[int] | None, words: set[int]) -> list[tuple[object, int, int]]:
         """(rule, start, end) token spans; `words` is the doc's set of lemma (and lower) hashes."""
