@@ -22,6 +22,7 @@ from .codes import require_codebook
 from .db import dumps, get_setting, now, set_setting, transaction
 from .errors import FocuscodeError, setting
 from .export import paused_gc
+from .passages import sentences, sentences_of  # (light: called once per segment with hits)
 
 
 THRESHOLD_SETTING = "suggest_threshold"
@@ -164,13 +165,16 @@ def _store(db, threshold: float | None, rows: list[tuple]) -> None:
 def _point_at_sentences(text: str, hits) -> None:
     """A rule suggestion carries the sentence(s) its evidence lies in: its span runs from the
     first to the last of them, and its evidence lists each, so a coder can code just those."""
-    from .passages import sentences, sentences_of
-
     spans = sentences(text)
     for hit in hits:
-        held = sentences_of(text, [(m["start"], m["end"]) for m in hit.evidence["matches"]], spans)
+        matches = hit.evidence["matches"]
+        if len(matches) == 1:  # most hits: sentences_of for one position, without its generators
+            a, b = matches[0]["start"], matches[0]["end"]
+            held = [[s, e] for s, e in spans if a < e and s < b]
+        else:
+            held = [list(sp) for sp in sentences_of(text, [(m["start"], m["end"]) for m in matches], spans)]
         if held:
-            hit.evidence["sentences"] = [list(sp) for sp in held]
+            hit.evidence["sentences"] = held
             hit.start, hit.end = held[0][0], held[-1][1]
 
 

@@ -28,6 +28,7 @@ import re
 from typing import NamedTuple
 
 from .lexicon import lemmatize_lower, tables
+from .patterns import positions
 
 MAX_GAP = 3  # words allowed between two parts of a phrase ("docent te kunnen worden")
 SEPARABLE_REACH = 10  # words from the verb to its particle ("val ik eigenlijk elke week in")
@@ -149,30 +150,25 @@ class GappedMatcher:
         return True
 
     def _index(self) -> None:
-        # Which phrases and separable verbs a doc can hold at all, by the words they cannot do without:
-        # one set intersection per doc instead of a check per phrase.
-        self._by_first: dict[int, list[_Phrase]] = {}
-        for phrase in self.phrases:
-            for h in self._rarest(phrase):
-                self._by_first.setdefault(h, []).append(phrase)
-        self._by_verb: dict[int, list[_Separable]] = {}
-        for sep in self.separables:
-            for h in sep.key:
-                self._by_verb.setdefault(h, []).append(sep)
-        self._keys = frozenset(self._by_first) | frozenset(self._by_verb)
-        self._indexed = (len(self.phrases), len(self.separables))
-
-    def _rarest(self, phrase: _Phrase) -> frozenset[int]:
-        """The hashes of the phrase's rarest part in Dutch at large, by wordfreq.
-
-        Any part would do as the key (a phrase matches only where all its parts are), but
-        keyed on "over", "meer" or "niet" a phrase was checked on nearly every segment.
-        The frequency list is loaded here, at the first match, not when the codebook is
-        compiled; the scores need it anyway.
-        """
+        # Which phrases and separable verbs a doc can hold at all, by a word each cannot do
+        # without: one set intersection per doc instead of a check per phrase. Each entry
+        # also lists the other parts, rarest first, of which the doc must hold a word too.
         from .calibration import frequency
 
-        return min(phrase.parts, key=lambda part: sum(frequency(self.strings[h]) for h in part))
+        def rarity(part: frozenset[int]) -> float:
+            return sum(frequency(self.strings[h]) for h in part)
+
+        self._by_key: dict[int, list[tuple[object, tuple[frozenset[int], ...], bool]]] = {}
+        entries = [(p, sorted(p.parts, key=rarity)) for p in self.phrases]
+        # a separable verb keyed on the rarer of its particle and its forms, as add_separable chose
+        entries += [(sep, [sep.key, sep.verb if sep.key is sep.particle else sep.particle]) for sep in self.separables]
+        for item, parts in entries:
+            # (a key with several forms may meet a doc more than once: found() then weighs it once)
+            entry = (item, tuple(parts[1:]), len(parts[0]) > 1)
+            for h in parts[0]:
+                self._by_key.setdefault(h, []).append(entry)
+        self._keys = frozenset(self._by_key)
+        self._indexed = (len(self.phrases), len(self.separables))
 
     def find(self, lemmas: list[int], lowers: list[int] | None, words: set[int]) -> list[tuple[object, int, int]]:
         """(rule, start, end) token spans; `words` is the doc's set of lemma (and lower) hashes."""
@@ -183,26 +179,33 @@ class GappedMatcher:
             return []
         out = []
         n = len(lemmas)
-        phrases = {id(p): p for h in present for p in self._by_first.get(h, ())}
-        for phrase in phrases.values():
-            if any(part.isdisjoint(words) for part in phrase.parts):
-                continue
-            for start, end in self._phrase_spans(phrase, lemmas, lowers, n, words):
-                out.append((phrase.rule, start, end))
-        separables = {id(p): p for h in present for p in self._by_verb.get(h, ())}
-        for sep in separables.values():
-            if sep.particle.isdisjoint(words) or sep.verb.isdisjoint(words):
-                continue
-            for start, end in self._separable_spans(sep, lemmas, lowers, n, words):
-                out.append((sep.rule, start, end))
+        weighed = None
+        for h in present:
+            for item, others, several in self._by_key[h]:
+                for part in others:  # (a loop, not any(<generator>): this runs for most docs)
+                    if part.isdisjoint(words):
+                        break
+                else:
+                    if several:
+                        if weighed is None:
+                            weighed = set()
+                        elif id(item) in weighed:
+                            continue
+                        weighed.add(id(item))
+                    if type(item) is _Phrase:
+                        spans = self._phrase_spans(item, lemmas, lowers, n, words)
+                    else:
+                        spans = self._separable_spans(item, lemmas, lowers, n, words)
+                    for start, end in spans:
+                        out.append((item.rule, start, end))
         return out
 
     def _starts(self, accepted: frozenset[int], lemmas, lowers, words: set[int]) -> list[int]:
-        from .patterns import positions
-
         # Only the forms this doc has: a part accepts every inflection of its word, and
         # scanning the doc once per absent form cost more than the rest of the matching.
         present = accepted & words
+        if lowers is None and len(present) == 1:
+            return list(positions(lemmas, next(iter(present))))  # in order, each once
         found = {i for h in present for i in positions(lemmas, h)}
         if lowers is not None:
             found |= {i for h in present for i in positions(lowers, h)}
