@@ -16,6 +16,7 @@ threshold are the ones shown (`review`, `segments`), the rest only with --all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _string  # what dumps() writes a str with
 from typing import Callable
 
 from .codes import require_codebook
@@ -242,29 +243,34 @@ _MATCH_KEYS = {"text", "lemma", "keyword", "start", "end", "compound"}
 def _evidence_json(evidence: dict, score_json: str) -> str:
     """dumps(evidence) for a rule suggestion's evidence, given its "score" already as JSON.
 
-    The same text as the general encoder writes (keys sorted, ", " and ": "), built from
-    parts: the keyword matches by hand, anything else (patterns, exclusions) by `dumps`.
-    Encoding the evidence of 40,000 suggestions whole cost more than scoring them.
+    The same text as the general encoder writes (keys sorted, ", " and ": ", strings by the
+    encoder's own `encode_basestring`), built from parts: the keyword matches and sentences
+    by hand, anything else (patterns, exclusions, an unknown shape) by `dumps`. Encoding the
+    evidence of 40,000 suggestions whole cost more than scoring them.
     """
-    if set(evidence) not in _EVIDENCE_KEYS:
+    keys = evidence.keys()
+    if keys != _EVIDENCE_KEYS[0] and keys != _EVIDENCE_KEYS[1]:
         return dumps(evidence)
     excluded = evidence["excluded"]
     parts = ['{"excluded": ', dumps(excluded) if excluded else "[]", ', "matches": [']
     for i, m in enumerate(evidence["matches"]):
         if i:
             parts.append(", ")
-        compound, start, end = m.get("compound"), m.get("start"), m.get("end")
-        if (m.keys() == _MATCH_KEYS and type(start) is int and type(end) is int and type(m["keyword"]) is str
-                and type(m["text"]) is str and type(m["lemma"]) is str and (compound is True or compound is False)):
+        compound, start, end, keyword, text, lemma = (m.get("compound"), m.get("start"), m.get("end"),
+                                                      m.get("keyword"), m.get("text"), m.get("lemma"))
+        if (m.keys() == _MATCH_KEYS and type(start) is int and type(end) is int and type(keyword) is str
+                and type(text) is str and type(lemma) is str and (compound is True or compound is False)):
             parts += ('{"compound": ', "true" if compound else "false", ', "end": ', str(end), ', "keyword": ',
-                      dumps(m["keyword"]), ', "lemma": ', dumps(m["lemma"]), ', "start": ', str(start),
-                      ', "text": ', dumps(m["text"]), "}")
+                      _string(keyword), ', "lemma": ', _string(lemma), ', "start": ', str(start),
+                      ', "text": ', _string(text), "}")
         else:
             parts.append(dumps(m))
     parts += ('], "score": ', score_json)
     sentences = evidence.get("sentences")
     if sentences is not None:
-        parts += (', "sentences": ', dumps(sentences))
+        spans = [f"[{sp[0]}, {sp[1]}]" for sp in sentences if len(sp) == 2 and type(sp[0]) is int and type(sp[1]) is int]
+        parts += ((', "sentences": [', ", ".join(spans), "]") if len(spans) == len(sentences)
+                  else (', "sentences": ', dumps(sentences)))
     parts.append("}")
     return "".join(parts)
 

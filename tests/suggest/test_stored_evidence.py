@@ -153,3 +153,29 @@ def test_evidence_written_from_parts_equals_dumps(text):
         {"matches": [keyword], "excluded": [], "score": score, "note": text},  # a key it does not know
     ):
         assert _evidence_json(evidence, dumps(score)) == dumps(evidence)
+
+
+def test_the_command_as_its_own_process_leaves_the_project_closed_and_complete(project, tmp_path):
+    """`focuscode suggest` ends without freeing its heap object by object (gc.freeze at exit):
+    the project must still be closed as a normal exit closes it (no write-ahead log left
+    behind) and hold every suggestion, as a second connection reads them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import focuscode
+
+    before = _rows(project, "rules")
+    conn = sqlite3.connect(project)
+    conn.execute("DELETE FROM codings WHERE coder IS NULL")  # the run in its own process must write them again
+    conn.commit()
+    conn.close()
+    env = dict(os.environ, PYTHONPATH=str(Path(focuscode.__file__).parents[1]), NO_COLOR="1")
+    env.pop("FOCUSCODE_DB", None)
+    done = subprocess.run([sys.executable, "-c", "from focuscode.cli import main; main()", "suggest", "--db", str(project)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "rule suggestions in 5 segments" in done.stdout
+    assert not Path(f"{project}-wal").exists() and not Path(f"{project}-shm").exists()
+    assert [r[:3] for r in _rows(project, "rules")] == [r[:3] for r in before]
