@@ -16,12 +16,14 @@ threshold are the ones shown (`review`, `segments`), the rest only with --all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _string  # what dumps() writes a str with
 from typing import Callable
 
 from .codes import require_codebook
 from .db import dumps, get_setting, now, set_setting, transaction
 from .errors import FocuscodeError, setting
 from .export import paused_gc
+from .passages import sentences, sentences_of  # (light: called once per segment with hits)
 
 
 THRESHOLD_SETTING = "suggest_threshold"
@@ -167,13 +169,16 @@ def _store(db, threshold: float | None, rows: list[tuple]) -> None:
 def _point_at_sentences(text: str, hits) -> None:
     """A rule suggestion carries the sentence(s) its evidence lies in: its span runs from the
     first to the last of them, and its evidence lists each, so a coder can code just those."""
-    from .passages import sentences, sentences_of
-
     spans = sentences(text)
     for hit in hits:
-        held = sentences_of(text, [(m["start"], m["end"]) for m in hit.evidence["matches"]], spans)
+        matches = hit.evidence["matches"]
+        if len(matches) == 1:  # most hits: sentences_of for one position, without its generators
+            a, b = matches[0]["start"], matches[0]["end"]
+            held = [[s, e] for s, e in spans if a < e and s < b]
+        else:
+            held = [list(sp) for sp in sentences_of(text, [(m["start"], m["end"]) for m in matches], spans)]
         if held:
-            hit.evidence["sentences"] = [list(sp) for sp in held]
+            hit.evidence["sentences"] = held
             hit.start, hit.end = held[0][0], held[-1][1]
 
 
@@ -194,22 +199,37 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     from .nlp.calibration import base_probability, features, logit, rule_key, sigmoid
     from .rulestats import DOWN_WEIGHTED, MIN_REJECTED, rule_records
 
-    keys = [{rule_key(m) for m in hit.evidence["matches"]} for _, hit in found]
+    # What a hit's features are computed from: per match its rule, the words it matched and
+    # their lemma (specificity, corpus rate, distinct evidence); the code and two flags do the rest.
+    facts = [[(rule_key(m), m.get("text"), m.get("lemma")) for m in hit.evidence["matches"]] for _, hit in found]
+    keys = [{f[0] for f in fs} for fs in facts]
     fires: Counter = Counter(key for ks in keys for key in ks)
     rates = {key: n / max(1, n_segments) for key, n in fires.items()}
     # The record of each rule, read from the previous run's suggestions before they are replaced.
     records = rule_records(db)
     stamp = now()
     rows, by_code, shown = [], {}, 0
-    for (segment_id, hit), hit_keys in zip(found, keys):
-        x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=(segment_id, hit.code) in agree)
-        base = base_probability(x)
+    # Tens of thousands of hits share a few thousand such descriptions: each is scored, and
+    # its score written as JSON, once (features are a function of them: the rates are per run).
+    scored: dict[tuple, tuple[dict, float]] = {}
+    written: dict[tuple, tuple[float, dict, str]] = {}
+    for (segment_id, hit), fs, hit_keys in zip(found, facts, keys):
+        close = (segment_id, hit.code) in agree
+        what = (hit.code, frozenset(fs), close, bool(hit.evidence.get("excluded")))
+        known = scored.get(what)
+        if known is None:
+            x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=close)
+            known = scored[what] = (x, base_probability(x))
+        x, base = known
         shifts = [records[(hit.code, *k)].adjustment() for k in hit_keys if (hit.code, *k) in records] if records else []
         shift = sum(shifts) / len(shifts) if shifts else 0.0
-        score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
-        hit.evidence["score"] = {"base": round(base, 4), "rules": round(shift, 4),
-                                 **{k: v for k, v in x.items() if k != "bias"}}
-        rows.append((segment_id, code_ids[hit.code], "rules", score, dumps(hit.evidence),
+        done = written.get((what, shift))
+        if done is None:
+            score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
+            facts_of = {"base": round(base, 4), "rules": round(shift, 4), **{k: v for k, v in x.items() if k != "bias"}}
+            done = written[(what, shift)] = (score, facts_of, dumps(facts_of))
+        score, hit.evidence["score"], score_json = done
+        rows.append((segment_id, code_ids[hit.code], "rules", score, _evidence_json(hit.evidence, score_json),
                      hit.start, hit.end, None, stamp, stamp))
         by_code[hit.code] = by_code.get(hit.code, 0) + 1
         shown += score >= show_at
@@ -217,6 +237,45 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
         f"{r.label} ({r.code})" for r in records.values() if r.rejected >= MIN_REJECTED and _weight(r) < DOWN_WEIGHTED
     )
     return rows, by_code, shown, weights
+
+
+_EVIDENCE_KEYS = ({"matches", "excluded", "score"}, {"matches", "excluded", "score", "sentences"})
+_MATCH_KEYS = {"text", "lemma", "keyword", "start", "end", "compound"}
+
+
+def _evidence_json(evidence: dict, score_json: str) -> str:
+    """dumps(evidence) for a rule suggestion's evidence, given its "score" already as JSON.
+
+    The same text as the general encoder writes (keys sorted, ", " and ": ", strings by the
+    encoder's own `encode_basestring`), built from parts: the keyword matches and sentences
+    by hand, anything else (patterns, exclusions, an unknown shape) by `dumps`. Encoding the
+    evidence of 40,000 suggestions whole cost more than scoring them.
+    """
+    keys = evidence.keys()
+    if keys != _EVIDENCE_KEYS[0] and keys != _EVIDENCE_KEYS[1]:
+        return dumps(evidence)
+    excluded = evidence["excluded"]
+    parts = ['{"excluded": ', dumps(excluded) if excluded else "[]", ', "matches": [']
+    for i, m in enumerate(evidence["matches"]):
+        if i:
+            parts.append(", ")
+        compound, start, end, keyword, text, lemma = (m.get("compound"), m.get("start"), m.get("end"),
+                                                      m.get("keyword"), m.get("text"), m.get("lemma"))
+        if (m.keys() == _MATCH_KEYS and type(start) is int and type(end) is int and type(keyword) is str
+                and type(text) is str and type(lemma) is str and (compound is True or compound is False)):
+            parts += ('{"compound": ', "true" if compound else "false", ', "end": ', str(end), ', "keyword": ',
+                      _string(keyword), ', "lemma": ', _string(lemma), ', "start": ', str(start),
+                      ', "text": ', _string(text), "}")
+        else:
+            parts.append(dumps(m))
+    parts += ('], "score": ', score_json)
+    sentences = evidence.get("sentences")
+    if sentences is not None:
+        spans = [f"[{sp[0]}, {sp[1]}]" for sp in sentences if len(sp) == 2 and type(sp[0]) is int and type(sp[1]) is int]
+        parts += ((', "sentences": [', ", ".join(spans), "]") if len(spans) == len(sentences)
+                  else (', "sentences": ', dumps(sentences)))
+    parts.append("}")
+    return "".join(parts)
 
 
 def _closest(db, nlp, codebook, close, coder, code_ids) -> list:

@@ -38,13 +38,17 @@ def suggest(
     if n_process < 1:
         raise UsageError(f"--n-process must be 1 or more, not {n_process}")
     conn = open_db(db)
-    with progress_bar("Suggesting") as bar:
-        task = bar.add_task("Suggesting", total=None)
-        result = run_suggest(
-            conn, model=model, include_facilitator=include_facilitator, notify=info, n_process=n_process,
-            coder=coder, threshold=threshold, seed=seed,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+    try:
+        with progress_bar("Suggesting") as bar:
+            task = bar.add_task("Suggesting", total=None)
+            result = run_suggest(
+                conn, model=model, include_facilitator=include_facilitator, notify=info, n_process=n_process,
+                coder=coder, threshold=threshold, seed=seed,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    finally:
+        conn.close()  # the project as a normal exit leaves it (write-ahead log checkpointed), see _end_quickly
+    _end_quickly()
     if as_json:
         print_json(result.__dict__)
         return
@@ -64,6 +68,24 @@ def suggest(
         )
         for name, n in sorted(result.model_by_code.items(), key=lambda kv: (-kv[1], kv[0])):
             stdout.print(f"  {name}: {n}")
+
+
+def _end_quickly() -> None:
+    """Let the process end without freeing its heap object by object.
+
+    After a large run the heap holds spaCy's vocabulary, the lemma tables, wordfreq's list
+    and the matcher's caches, mostly in reference cycles (modules, classes, functions):
+    at exit the interpreter's collector freed them one by one, 0.35 s of CPU time on a
+    million words, where the operating system frees the memory at once. Frozen objects are
+    never collected; the project is closed before (above), so nothing is left unwritten.
+    Only at exit: in a process that goes on (tests, the review UI) nothing changes before.
+    """
+    import atexit
+    import gc
+
+    if not getattr(_end_quickly, "registered", False):
+        atexit.register(gc.freeze)
+        _end_quickly.registered = True
 
 
 def register(app: FocuscodeGroup) -> None:

@@ -49,6 +49,11 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("nl", "best")
 
 
+def frequency(word: str) -> float:
+    """How often a lowercase Dutch word occurs, as a share of all words (0 for unknown words)."""
+    return _frequencies().get(word, 0.0)
+
+
 @lru_cache(maxsize=65536)
 def zipf(text: str) -> float:
     """Zipf frequency of a Dutch word or phrase (0 for unknown words).

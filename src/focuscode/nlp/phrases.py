@@ -28,6 +28,7 @@ import re
 from typing import NamedTuple
 
 from .lexicon import lemmatize_lower, tables
+from .patterns import positions
 
 MAX_GAP = 3  # words allowed between two parts of a phrase ("docent te kunnen worden")
 SEPARABLE_REACH = 10  # words from the verb to its particle ("val ik eigenlijk elke week in")
@@ -48,7 +49,6 @@ class _Phrase(NamedTuple):
     rule: object
     parts: tuple[frozenset[int], ...]  # per part: the hashes that count as that word
     reversible: bool
-    key: frozenset[int]  # the rarest part's hashes: a doc without them cannot match
 
 
 class _Separable(NamedTuple):
@@ -138,10 +138,7 @@ class GappedMatcher:
             self._add_phrase(rule, [forms, *parts[:-1], {particle}], False)
 
     def _add_phrase(self, rule, parts: list[set[str]], reversible: bool) -> None:
-        hashed = tuple(self._hashes(p) for p in parts)
-        # the longest word is the rarest as a rule (and needs no frequency list at start-up)
-        rarest = max(range(len(parts)), key=lambda i: min(len(w) for w in parts[i]))
-        self.phrases.append(_Phrase(rule, hashed, reversible, hashed[rarest]))
+        self.phrases.append(_Phrase(rule, tuple(self._hashes(p) for p in parts), reversible))
 
     def add_separable(self, rule, particle: str, verb: str) -> bool:
         forms = verb_forms(verb)
@@ -153,17 +150,24 @@ class GappedMatcher:
         return True
 
     def _index(self) -> None:
-        # Which phrases and separable verbs a doc can hold at all, by the words they cannot do without:
-        # one set intersection per doc instead of a check per phrase.
-        self._by_first: dict[int, list[_Phrase]] = {}
-        for phrase in self.phrases:
-            for h in phrase.key:
-                self._by_first.setdefault(h, []).append(phrase)
-        self._by_verb: dict[int, list[_Separable]] = {}
-        for sep in self.separables:
-            for h in sep.key:
-                self._by_verb.setdefault(h, []).append(sep)
-        self._keys = frozenset(self._by_first) | frozenset(self._by_verb)
+        # Which phrases and separable verbs a doc can hold at all, by a word each cannot do
+        # without: one set intersection per doc instead of a check per phrase. Each entry
+        # also lists the other parts, rarest first, of which the doc must hold a word too.
+        from .calibration import frequency
+
+        def rarity(part: frozenset[int]) -> float:
+            return sum(frequency(self.strings[h]) for h in part)
+
+        self._by_key: dict[int, list[tuple[object, tuple[frozenset[int], ...], bool]]] = {}
+        entries = [(p, sorted(p.parts, key=rarity)) for p in self.phrases]
+        # a separable verb keyed on the rarer of its particle and its forms, as add_separable chose
+        entries += [(sep, [sep.key, sep.verb if sep.key is sep.particle else sep.particle]) for sep in self.separables]
+        for item, parts in entries:
+            # (a key with several forms may meet a doc more than once: found() then weighs it once)
+            entry = (item, tuple(parts[1:]), len(parts[0]) > 1)
+            for h in parts[0]:
+                self._by_key.setdefault(h, []).append(entry)
+        self._keys = frozenset(self._by_key)
         self._indexed = (len(self.phrases), len(self.separables))
 
     def find(self, lemmas: list[int], lowers: list[int] | None, words: set[int]) -> list[tuple[object, int, int]]:
@@ -175,26 +179,33 @@ class GappedMatcher:
             return []
         out = []
         n = len(lemmas)
-        phrases = {id(p): p for h in present for p in self._by_first.get(h, ())}
-        for phrase in phrases.values():
-            if any(part.isdisjoint(words) for part in phrase.parts):
-                continue
-            for start, end in self._phrase_spans(phrase, lemmas, lowers, n, words):
-                out.append((phrase.rule, start, end))
-        separables = {id(p): p for h in present for p in self._by_verb.get(h, ())}
-        for sep in separables.values():
-            if sep.particle.isdisjoint(words) or sep.verb.isdisjoint(words):
-                continue
-            for start, end in self._separable_spans(sep, lemmas, lowers, n, words):
-                out.append((sep.rule, start, end))
+        weighed = None
+        for h in present:
+            for item, others, several in self._by_key[h]:
+                for part in others:  # (a loop, not any(<generator>): this runs for most docs)
+                    if part.isdisjoint(words):
+                        break
+                else:
+                    if several:
+                        if weighed is None:
+                            weighed = set()
+                        elif id(item) in weighed:
+                            continue
+                        weighed.add(id(item))
+                    if type(item) is _Phrase:
+                        spans = self._phrase_spans(item, lemmas, lowers, n, words)
+                    else:
+                        spans = self._separable_spans(item, lemmas, lowers, n, words)
+                    for start, end in spans:
+                        out.append((item.rule, start, end))
         return out
 
     def _starts(self, accepted: frozenset[int], lemmas, lowers, words: set[int]) -> list[int]:
-        from .patterns import positions
-
         # Only the forms this doc has: a part accepts every inflection of its word, and
         # scanning the doc once per absent form cost more than the rest of the matching.
         present = accepted & words
+        if lowers is None and len(present) == 1:
+            return list(positions(lemmas, next(iter(present))))  # in order, each once
         found = {i for h in present for i in positions(lemmas, h)}
         if lowers is not None:
             found |= {i for h in present for i in positions(lowers, h)}

@@ -198,7 +198,7 @@ class RuleMatcher:
         if text is None:
             text = doc.text
         for ci in sorted(found):
-            hit = self._hit(doc, text, ci, found[ci], excludes.get(ci, []))
+            hit = self._hit(doc, text, ci, found[ci], excludes.get(ci, []), lemmas)
             if hit is not None:
                 hits.append(hit)
         return hits
@@ -281,7 +281,8 @@ class RuleMatcher:
             cache.checked |= new
         return {h: cache.rules[h] for h in hashes & cache.firing}
 
-    def _hit(self, doc, text: str, ci: int, found: list[_Found], excludes: list[tuple[str, int, int]]) -> RuleHit | None:
+    def _hit(self, doc, text: str, ci: int, found: list[_Found], excludes: list[tuple[str, int, int]],
+             lemmas: list[int]) -> RuleHit | None:
         # Runs once per (doc, code) that fired, so it avoids spaCy spans and generators.
         if len(found) > 1:
             found.sort(key=_order)
@@ -301,7 +302,8 @@ class RuleMatcher:
                 matches.append(f)
         if not matches:
             return None
-        evidence = [_describe(doc, text, f) for f in matches]
+        strings = doc.vocab.strings
+        evidence = [_describe(doc, text, f, lemmas, strings) for f in matches]
         if len(matches) == 1:
             score = 0.5
         else:
@@ -344,14 +346,16 @@ def _order(f: _Found) -> tuple[int, int, int]:
     return (f.start, f.end, f.rule.source)
 
 
-def _describe(doc, text: str, f: _Found) -> dict[str, Any]:
+def _describe(doc, text: str, f: _Found, lemmas: list[int], strings) -> dict[str, Any]:
+    # the lemmas from the doc's lemma hashes (token.lemma_ looks up the same strings): a
+    # phrase's lemmas without making a Span and a Token per word
     first = doc[f.start]
     start = first.idx
     if f.end - f.start == 1:
-        end, lemma = start + len(first), first.lemma_
+        end, lemma = start + len(first), strings[lemmas[f.start]]
     else:
         last = doc[f.end - 1]
-        end, lemma = last.idx + len(last), " ".join(t.lemma_ for t in doc[f.start : f.end])
+        end, lemma = last.idx + len(last), " ".join([strings[h] for h in lemmas[f.start : f.end]])
     return {
         "text": text[start:end],
         "lemma": lemma,
