@@ -87,8 +87,9 @@ def find_quote(text: str, quote: str) -> Span:
         raise PassageError(f"{setting('quote')} is empty")
     if len(quote) > len(text) + 100:
         raise PassageError(f"{setting('quote')} is longer than the turn ({len(text)} characters)")
-    # Whole words at the edges: "leraar" is not the start of "leraarsopleiding".
-    body = r"\s+".join(re.escape(w) for w in words)
+    # Whole words at the edges: "leraar" is not the start of "leraarsopleiding". A quote
+    # typed with straight quotes finds Word's curly ones ("OOP'er" -> "OOP’er") and back.
+    body = r"\s+".join(_quote_pattern(w) for w in words)
     pattern = re.compile((r"(?<!\w)" if words[0][0].isalnum() else "") + body + (r"(?!\w)" if words[-1][-1].isalnum() else ""))
     found = [m.span() for m in pattern.finditer(text)]
     short = quote if len(quote) <= 60 else quote[:57] + "..."
@@ -103,6 +104,13 @@ def find_quote(text: str, quote: str) -> Span:
             f"the words '{short}' stand {len(found)} times in this turn ({places}): quote more words or give {setting('span')}"
         )
     return found[0]
+
+
+_QUOTE_MARKS = {"'": "'’‘`´", "’": "'’‘`´", "‘": "'’‘`´", '"': '"“”„', "“": '"“”„', "”": '"“”„', "„": '"“”„'}
+
+
+def _quote_pattern(word: str) -> str:
+    return "".join(f"[{re.escape(_QUOTE_MARKS[ch])}]" if ch in _QUOTE_MARKS else re.escape(ch) for ch in word)
 
 
 def sentence_span(text: str, number: str | int) -> Span:

@@ -138,3 +138,17 @@ def test_check_names_a_passage_a_damaged_file_puts_outside_its_turn(cli, project
     found = json.loads(cli("check", "--json").stdout)
     bad = [f for f in found["findings"] if f["kind"] == "passages_outside_their_turn"]
     assert bad and bad[0]["count"] == 1 and bad[0]["fixable"] is False
+
+
+def test_a_quote_typed_with_straight_quotes_finds_words_typed_in_word(cli, tmp_path, db_path):
+    # Word turns "OOP'er" into "OOP’er" and "..." into „...” as you type; a coder quoting from
+    # a terminal types the straight marks.
+    from fctest import import_focus_group
+
+    turn = "Als OOP’er hoor je dan: „dat doe jij er wel even bij”. Dat gebeurt elke week."
+    import_focus_group(cli, tmp_path, [("Gespreksleider", "Herkennen jullie dat?"), ("Onderwijsassistent 1", turn)])
+    result = cli("code", "2", "ad-hoctaken", "--quote", "Als OOP'er hoor je dan: \"dat doe jij er wel even bij\"",
+                 "--coder", "anna", "--json")
+    assert result.exit_code == 0, result.output
+    change = json.loads(result.stdout)[0]
+    assert turn[change["span_start"]:change["span_end"]] == "Als OOP’er hoor je dan: „dat doe jij er wel even bij”"
