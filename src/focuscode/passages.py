@@ -19,15 +19,42 @@ from .errors import FocuscodeError, setting
 
 Span = tuple[int, int]
 
-# Abbreviations after which a full stop does not end a sentence even before a capital
-# ("dhr. Jansen", "o.a. De Bron"); lower-case continuations are never split anyway.
+# Abbreviations after which a full stop does not end a sentence ("dhr. Jansen", "o.a. De
+# Bron", "blz. 4"). A word with a full stop inside ("m.i.", "i.s.m.") counts as one too.
 _ABBREVIATIONS = frozenset(
     "bijv bv dhr mevr mw mr dr drs ir ing prof ca nr nrs vs resp evt incl excl etc enz jl vlg zgn "
-    "o.a a.s d.w.z i.p.v m.b.t m.n t.a.v t.o.v o.b.v i.v.m z.s.m e.d e.a n.a.v v.d".split()
+    "blz pag min max jr st afd tel "
+    "o.a a.s d.w.z i.p.v m.b.t m.n t.a.v t.o.v o.b.v i.v.m z.s.m e.d e.a n.a.v v.d t.w m.i a.u.b z.o.z "
+    "i.s.m o.i.d e.v i.c.m n.v.t d.m.v".split()
 )
-# A sentence ends at . ! ? … (with closing quotes/brackets after it) followed by white
-# space and a character that can start a sentence; or at a line break.
-_END = re.compile(r"""([.!?…]+["'’”)\]]*)(\s+)(?=["'‘“(\[]?[A-ZÀ-ÖØ-Þ0-9])|\n\s*""")
+# A sentence ends at . ! ? … (with closing quotes/brackets after it) followed by white space;
+# whether it really ends depends on what comes next (decided in `sentences`). A line break
+# always ends one.
+_END = re.compile(r"""([.!?…]+["'’”)\]]*)(\s+)(?=\S)|\n\s*""")
+_OPENING = "\"'‘’“„([\u00bf\u00a1"
+
+
+# Abbreviations that often end a sentence: a capital after them starts a new one.
+_CAN_END = frozenset("enz etc e.d e.a o.i.d e.v".split())
+
+
+def _ends_here(text: str, punct: str, space: str, after: int) -> bool:
+    if "\n" in space:
+        return True  # a new line, as in a typed answer or a list
+    word = text[text.rfind(" ", 0, after - len(space) - len(punct)) + 1: after - len(space) - len(punct)].lower()
+    if punct == "." and word in _CAN_END:
+        return text[after].isupper() or text[after] in _OPENING
+    if punct.startswith(".") and not punct.startswith("..") and (
+            word in _ABBREVIATIONS or "." in word or (len(word) == 1 and word.isalpha())):
+        return False  # "dhr. Jansen", "m.i. is", "J. de Vries"
+    nxt = text[after]
+    if nxt.isupper() or nxt.isdigit() or nxt in _OPENING:
+        return True
+    if nxt.islower():
+        # Typed answers often go on in lower case ("ik weet het niet. misschien wel."); a
+        # trailing-off "maar ja… dat" goes on.
+        return punct[0] in ".!?" and not punct.startswith("..") and word.isalpha() and len(word) > 1
+    return not nxt.isalnum()  # an emoji or another symbol after "?!"
 
 
 def sentences(text: str) -> list[Span]:
@@ -36,9 +63,8 @@ def sentences(text: str) -> list[Span]:
     start = 0
     for m in _END.finditer(text):
         if m.group(1):
-            word = text[max(0, text.rfind(" ", 0, m.start(1)) + 1) : m.start(1)].lower()
-            if m.group(1) == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
-                continue  # "dhr. Jansen", initials ("J. de Vries" never reaches the gate, but "A. Het" might)
+            if not _ends_here(text, m.group(1), m.group(2), m.end()):
+                continue
             end = m.end(1)
         else:
             end = m.start()
@@ -64,6 +90,9 @@ class PassageError(FocuscodeError):
 def check_span(text: str, span: Span, *, where: str = "") -> Span | None:
     """A valid passage of `text`, or None when it covers the whole turn."""
     start, end = span
+    if end <= start:
+        raise PassageError(f"{where}span {start}:{end} is {'empty' if end == start else 'reversed'}: "
+                           "give START:END with END after START (end exclusive)")
     if not (0 <= start < end <= len(text)):
         raise PassageError(f"{where}span {start}:{end} is not inside the turn (0:{len(text)}, end exclusive)")
     if start == 0 and end == len(text):
@@ -106,11 +135,19 @@ def find_quote(text: str, quote: str) -> Span:
     return found[0]
 
 
+_ELLIPSIS = r"(?:\.\.\.|…)"  # three full stops typed for Word's ellipsis character, and back
 _QUOTE_MARKS = {"'": "'’‘`´", "’": "'’‘`´", "‘": "'’‘`´", '"': '"“”„', "“": '"“”„', "”": '"“”„', "„": '"“”„'}
 
 
 def _quote_pattern(word: str) -> str:
-    return "".join(f"[{re.escape(_QUOTE_MARKS[ch])}]" if ch in _QUOTE_MARKS else re.escape(ch) for ch in word)
+    parts = []
+    for piece in re.split(r"(\.\.\.|…)", word):
+        if piece in ("...", "…"):
+            parts.append(_ELLIPSIS)
+        else:
+            parts.append("".join(f"[{re.escape(_QUOTE_MARKS[ch])}]" if ch in _QUOTE_MARKS else re.escape(ch)
+                                 for ch in piece))
+    return "".join(parts)
 
 
 def sentence_span(text: str, number: str | int) -> Span:
@@ -121,7 +158,9 @@ def sentence_span(text: str, number: str | int) -> Span:
     if not all(b.strip().isascii() and b.strip().isdigit() and len(b.strip()) < 10 for b in bounds):
         raise PassageError(f"not a sentence number: '{value[:20]}' (use N or N-M, counting from 1)")
     lo, hi = int(bounds[0]), int(bounds[-1])
-    if lo < 1 or hi < lo or hi > len(spans):
+    if hi < lo:
+        raise PassageError(f"sentences {value} run backwards: give N-M with M at least N")
+    if lo < 1 or hi > len(spans):
         raise PassageError(f"sentence {value} is not in this turn: it has {len(spans)} sentence{'s' if len(spans) != 1 else ''}")
     return spans[lo - 1][0], spans[hi - 1][1]
 

@@ -65,7 +65,9 @@ def test_the_whole_turn_as_a_span_is_the_whole_turn(cli, project):
     (["--quote", "als er een leerkracht"], "other capitals"),
     (["--quote", "ik"], "stand 3 times in this turn"),
     (["--quote", "leraar willen doe"], "are not in this turn"),  # half a word is not the word
-    (["--span", "40:20"], "is not inside the turn"),
+    (["--span", "40:20"], "span 40:20 is reversed"),
+    (["--span", "20:20"], "span 20:20 is empty"),
+    (["--sentence", "2-1"], "run backwards"),
     (["--span", "0:99999"], "is not inside the turn"),
     (["--span", "twaalf"], "not a span"),
     (["--sentence", "9"], "it has 4 sentences"),
@@ -152,3 +154,15 @@ def test_a_quote_typed_with_straight_quotes_finds_words_typed_in_word(cli, tmp_p
     assert result.exit_code == 0, result.output
     change = json.loads(result.stdout)[0]
     assert turn[change["span_start"]:change["span_end"]] == "Als OOP’er hoor je dan: „dat doe jij er wel even bij”"
+
+
+def test_three_full_stops_find_the_ellipsis_character_and_back(cli, tmp_path):
+    from fctest import import_focus_group
+
+    turn = "Dan sta ik in de kopieerkamer… en soms ook bij de ingang. Maar ja... zo gaat het."
+    import_focus_group(cli, tmp_path, [("Gespreksleider", "Wat doen jullie?"), ("Onderwijsassistent 1", turn)])
+    for quote, words in (("de kopieerkamer... en soms", "de kopieerkamer… en soms"), ("Maar ja… zo", "Maar ja... zo")):
+        result = cli("code", "2", "ad-hoctaken", "--quote", quote, "--coder", "anna", "--json")
+        assert result.exit_code == 0, result.output
+        change = json.loads(result.stdout)[0]
+        assert turn[change["span_start"]:change["span_end"]] == words

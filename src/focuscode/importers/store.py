@@ -369,13 +369,16 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
 
         keep_turns(db, ((r["id"], r["text"]) for r in rows))  # the summary's lemma counts, counted once here
         kept = _reattach(db, transcript_id, old) if old else 0
+        if old and old["codings_dropped"]:
+            n = old["codings_dropped"]
+            warnings.append(f"{n} coding{'s' if n != 1 else ''} of turns whose words changed not kept")
         if old:
             from ..audit import record
 
             dropped = sorted(set(old["occurrence"]) - set(old["segment_map"]))
             record(db, "import replace", transcript_id=transcript_id, replaced_transcript_id=existing[0],
                    segments=len(rows), segments_kept=len(old["segment_map"]), segments_dropped=dropped,
-                   codings_kept=kept, segment_map={str(k): v for k, v in old["segment_map"].items()},
+                   codings_kept=kept, codings_dropped=old["codings_dropped"], segment_map={str(k): v for k, v in old["segment_map"].items()},
                    coding_map={str(k): v for k, v in old["coding_map"].items()})
         imported = _store_codes(db, transcript_id, parsed.turns, code_ids, options.coder) if options.codes_columns else 0
     status = "replaced" if existing is not None else "imported"
@@ -628,8 +631,10 @@ def _detach(db, transcript_id: int) -> dict:
         )
     )
     seen = list(db.query("SELECT x.* FROM seen x JOIN segments s ON s.id = x.segment_id WHERE s.transcript_id = ?", [transcript_id]))
+    # A kept turn is matched on its words, white space aside: its passages are found again in the new text.
+    texts = dict(db.execute("SELECT id, text FROM segments WHERE transcript_id = ?", [transcript_id]).fetchall())
     db.execute("DELETE FROM transcripts WHERE id = ?", [transcript_id])
-    return {"occurrence": occurrence, "codings": codings, "memos": memos, "seen": seen}
+    return {"occurrence": occurrence, "codings": codings, "memos": memos, "seen": seen, "texts": texts}
 
 
 def _reattach(db, transcript_id: int, saved: dict) -> int:
@@ -642,12 +647,21 @@ def _reattach(db, transcript_id: int, saved: dict) -> int:
     seg_map = {old: new_ids[key] for old, key in saved["occurrence"].items() if key in new_ids}
     id_map: dict[int, int] = {}
     kept = 0
+    saved["codings_dropped"] = sum(1 for r in saved["codings"] if r["coder"] is not None and r["segment_id"] not in seg_map)
+    new_texts = dict(db.execute("SELECT id, text FROM segments WHERE transcript_id = ?", [transcript_id]).fetchall())
     # Suggestions first, so decisions can point back at their new ids.
     for row in sorted(saved["codings"], key=lambda r: r["suggestion_id"] is not None):
         target = seg_map.get(row["segment_id"])
         if target is None:
             continue
         new = {k: v for k, v in row.items() if k != "id"}
+        if row["span_start"] is not None:
+            moved = _passage_in_new_text(saved["texts"].get(row["segment_id"], ""), new_texts[target],
+                                         (row["span_start"], row["span_end"]))
+            if moved is None:
+                saved["codings_dropped"] += row["coder"] is not None
+                continue
+            new["span_start"], new["span_end"] = moved
         new["id"] = _next_free_id(db, "codings", "coding_id")
         new["segment_id"] = target
         if new.get("suggestion_id") is not None:
@@ -670,6 +684,21 @@ def _reattach(db, transcript_id: int, saved: dict) -> int:
     saved["segment_map"] = seg_map
     saved["coding_map"] = id_map
     return kept
+
+
+def _passage_in_new_text(old: str, new: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Where a passage's words stand in the kept turn's new text, which may differ from the
+    old in white space only (turns are matched on their words); None when the words do not
+    stand there exactly once."""
+    if old == new:
+        return span
+    import re
+
+    words = old[span[0]:span[1]].split()
+    if not words:
+        return None
+    found = [m.span() for m in re.finditer(r"\s+".join(map(re.escape, words)), new)]
+    return found[0] if len(found) == 1 else None
 
 
 def _next_free_id(db, table: str, column: str) -> int:
