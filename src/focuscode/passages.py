@@ -118,19 +118,17 @@ def find_quote(text: str, quote: str) -> Span:
         raise PassageError(f"{setting('quote')} is longer than the turn ({len(text)} characters)")
     # Whole words at the edges: "leraar" is not the start of "leraarsopleiding". A quote
     # typed with straight quotes finds Word's curly ones ("OOP'er" -> "OOP’er") and back.
-    body = r"\s+".join(_quote_pattern(w) for w in words)
-    pattern = re.compile((r"(?<!\w)" if words[0][0].isalnum() else "") + body + (r"(?!\w)" if words[-1][-1].isalnum() else ""))
-    found = [m.span() for m in pattern.finditer(text)]
+    found = places(text, words, whole_words=True, typed=True)
     short = quote if len(quote) <= 60 else quote[:57] + "..."
     if not found:
         hint = ""
-        if re.search(pattern.pattern, text, re.IGNORECASE):
+        if places(text, words, whole_words=True, typed=True, ignore_case=True):
             hint = " (it is there with other capitals: copy it as it stands)"
         raise PassageError(f"the words '{short}' are not in this turn{hint}")
     if len(found) > 1:
-        places = ", ".join(f"{s}:{e}" for s, e in found[:5])
+        where = ", ".join(f"{s}:{e}" for s, e in found[:5])
         raise PassageError(
-            f"the words '{short}' stand {len(found)} times in this turn ({places}): quote more words or give {setting('span')}"
+            f"the words '{short}' stand {len(found)} times in this turn ({where}): quote more words or give {setting('span')}"
         )
     return found[0]
 
@@ -148,6 +146,17 @@ def _quote_pattern(word: str) -> str:
             parts.append("".join(f"[{re.escape(_QUOTE_MARKS[ch])}]" if ch in _QUOTE_MARKS else re.escape(ch)
                                  for ch in piece))
     return "".join(parts)
+
+
+def places(text: str, words: list[str], *, whole_words: bool, typed: bool = False,
+           ignore_case: bool = False) -> list[Span]:
+    """Where these words stand in the text, one after another with any white space between
+    them. `whole_words`: not inside a longer word at either edge; `typed`: quote marks and
+    an ellipsis may be typed the plain way or Word's way."""
+    body = r"\s+".join(_quote_pattern(w) if typed else re.escape(w) for w in words)
+    if whole_words:
+        body = (r"(?<!\w)" if words[0][0].isalnum() else "") + body + (r"(?!\w)" if words[-1][-1].isalnum() else "")
+    return [m.span() for m in re.finditer(body, text, re.IGNORECASE if ignore_case else 0)]
 
 
 def sentence_span(text: str, number: str | int) -> Span:

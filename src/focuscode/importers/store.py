@@ -692,12 +692,10 @@ def _passage_in_new_text(old: str, new: str, span: tuple[int, int]) -> tuple[int
     stand there exactly once."""
     if old == new:
         return span
-    import re
+    from ..passages import places
 
     words = old[span[0]:span[1]].split()
-    if not words:
-        return None
-    found = [m.span() for m in re.finditer(r"\s+".join(map(re.escape, words)), new)]
+    found = places(new, words, whole_words=False) if words else []
     return found[0] if len(found) == 1 else None
 
 
