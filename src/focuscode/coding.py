@@ -320,7 +320,11 @@ def code_from_file(db, path, coder: str, *, uncode: bool = False, gate=None) -> 
                 try:
                     passage = passage_of(db, sid, quote=cells[3], span=cells[4], sentence=cells[5])
                 except FocuscodeError as exc:
-                    raise InputFileError(exc.message, path=str(p), line=line) from None
+                    # In a file the passage comes from its columns, not from options.
+                    from .errors import show_settings
+
+                    raise InputFileError(show_settings(exc.message, lambda key: f"the '{key}' column"),
+                                         path=str(p), line=line) from None
                 _apply_row(db, p, line, sid, cells[1], coder, uncode, done, changes, passage)
             memo = cells[2] if len(cells) > 2 else ""
             if memo and (sid, memo) not in memos_done:

@@ -166,3 +166,17 @@ def test_three_full_stops_find_the_ellipsis_character_and_back(cli, tmp_path):
         assert result.exit_code == 0, result.output
         change = json.loads(result.stdout)[0]
         assert turn[change["span_start"]:change["span_end"]] == words
+
+
+def test_a_file_row_naming_two_passages_names_its_columns_not_options(cli, project, tmp_path, db_path):
+    # A coding sheet kept in Excel where a coder filled in both the quote and the span.
+    sheet = tmp_path / "codering.csv"
+    sheet.write_text("segment,code,quote,span\nteams-focusgroep-po.txt:2,ad-hoctaken,sta ik gewoon voor de groep,0:10\n",
+                     encoding="utf-8")
+    before = db_snapshot(db_path)
+    result = cli("code", "--from-file", str(sheet), "--coder", "anna")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.startswith(f"Error: {sheet}:2:") and "'quote' column" in line and "'span' column" in line, line
+    assert "--quote" not in line and "--span" not in line
+    assert db_snapshot(db_path) == before
