@@ -480,3 +480,34 @@ def m010_segment_terms(db) -> None:
                "DELETE FROM segment_terms WHERE segment_id = old.id; END")
     db.execute("CREATE TRIGGER segment_terms_gone AFTER DELETE ON segments BEGIN "
                "DELETE FROM segment_terms WHERE segment_id = old.id; END")
+
+
+# -- issue #12: the domain prior's suggestions -------------------------------------------------
+@migration
+def m011_codings_method_prior(db) -> None:
+    # The domain prior's own suggestions (nlp/prior.py) get a method of their own, as closeness
+    # did in m004: SQLite cannot change a CHECK constraint, so the table is rebuilt from its own
+    # CREATE statement with one more method, renamed away first so that dropping the old one
+    # cannot touch the new table's self-reference (suggestion_id), and with the legacy rename so
+    # that the coding_events trigger, which names codings, keeps naming the new table. Ids, and
+    # so every reference, are kept; the indexes are made again from their own statements.
+    create = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'codings'").fetchone()[0]
+    methods = "'import', 'similarity')"
+    if methods not in create:
+        raise RuntimeError("m011: the codings table is not the one this migration was written for")
+    indexes = [r[0] for r in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'codings' AND sql IS NOT NULL")]
+    columns = ", ".join(r[1] for r in db.execute("PRAGMA table_info(codings)"))
+    db.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        db.execute("ALTER TABLE codings RENAME TO codings_m011")
+    finally:
+        db.execute("PRAGMA legacy_alter_table = OFF")
+    for sql in indexes:  # index names are unique across the schema: free them for the new table
+        name = sql.split(" ON ")[0].split()[-1]
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    db.execute(create.replace(methods, "'import', 'similarity', 'prior')"))
+    db.execute(f"INSERT INTO codings ({columns}) SELECT {columns} FROM codings_m011")
+    db.execute("DROP TABLE codings_m011")
+    for sql in indexes:
+        db.execute(sql)
