@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,6 +45,46 @@ THEME_TO_LABEL = {
     "meerwaarde": "meerwaarde",
 }
 
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """A set of labelled rows other than the sample, and what it may be used for.
+
+    `blind`: frozen before the round it judges and only measured; otherwise a tuning set,
+    read and tuned on (its figure is a fit). `baseline`: the keyword list it is compared
+    with (the one its writer wrote before coding, where there is one).
+    """
+    key: str
+    name: str
+    csv: Path
+    baseline: Path
+    blind: bool
+
+
+# Rounds 1-4 kept blind/ and blind2/ blind; their verdicts are in the README and the
+# issue notes. From round 5 they are tuning sets, like dev/ and the three development
+# sets written for that round by three more writers, and blind3/, frozen before round 5's
+# tuning and written by a writer who saw none of this, is the only set that judges it.
+LABELLED_SETS = (
+    LabelledSet("dev", "dev (tuning)", DEV / "dev.csv", BLIND / "baseline_keywords.yaml", False),
+    LabelledSet("blind", "blind (tuning since round 5)", BLIND / "validation.csv", BLIND / "baseline_keywords.yaml", False),
+    LabelledSet("blind2", "blind2 (tuning since round 5)", BLIND2 / "validation.csv", BLIND2 / "baseline_keywords.yaml",
+                False),
+    LabelledSet("dev3", "dev3 (tuning)", REPO / "validation" / "dev3" / "validation.csv",
+                REPO / "validation" / "dev3" / "baseline_keywords.yaml", False),
+    LabelledSet("dev4", "dev4 (tuning)", REPO / "validation" / "dev4" / "validation.csv",
+                REPO / "validation" / "dev4" / "baseline_keywords.yaml", False),
+    LabelledSet("dev5", "dev5 (tuning)", REPO / "validation" / "dev5" / "validation.csv",
+                REPO / "validation" / "dev5" / "baseline_keywords.yaml", False),
+    LabelledSet("blind3", "blind3 (generalisation, fresh)", REPO / "validation" / "blind3" / "validation.csv",
+                REPO / "validation" / "blind3" / "baseline_keywords.yaml", True),
+)
+
+
+def labelled_sets(*, blind: bool | None = None) -> list[LabelledSet]:
+    """The labelled sets present in this checkout (all, only the blind ones, or only the tuning ones)."""
+    return [s for s in LABELLED_SETS if s.csv.exists() and (blind is None or s.blind == blind)]
 
 def sample_project(path: Path, *, codebook: Path = CODEBOOK):
     """The sample corpus with its survey and the reference coding (coder `referentie`)."""
@@ -139,3 +180,19 @@ def _fresh(path: Path, codebook: Path):
     db = open_project(path, create=True)
     load_codebook_into(db, load_codebook(codebook))
     return db
+
+
+def content_terms_of(db, ids: list[int]) -> dict[int, list[str]]:
+    """Each segment's content lemmas as the suggestion pipeline sees them (what the domain prior reads)."""
+    from focuscode.nlp.lemmatizer import LEMMA_HASHES
+    from focuscode.nlp.pipeline import load_pipeline
+    from focuscode.nlp.prior import content_terms
+
+    nlp = load_pipeline(None).nlp
+    texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
+    out = {}
+    for sid, doc in zip(ids, nlp.pipe(texts[i] for i in ids)):
+        hashes = doc.user_data.get(LEMMA_HASHES)
+        lemmas = [nlp.vocab.strings[h] for h in hashes] if hashes is not None else [t.lemma_ for t in doc]
+        out[sid] = content_terms(lemmas)
+    return out

@@ -68,47 +68,18 @@ def segment_terms(lemmas: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def fit_prior(term_lists: Sequence[Sequence[str]], label_sets: Sequence[set[str]], *, l2: float, min_df: int,
-              iterations: int = 800) -> dict:
-    """One-vs-rest logistic regression with a ridge penalty, full-batch gradient descent.
+def fit_prior(term_lists: Sequence[Sequence[str]], label_sets: Sequence[set[str]], *, l2: float, min_df: int):
+    """The one trainer of the domain prior (focuscode.nlp.prior.train), over the five labels."""
+    from focuscode.nlp.prior import train
 
-    Rows are binary term presence scaled to unit length; terms in fewer than `min_df`
-    training texts are left out.
-    """
+    return train(term_lists, label_sets, LABELS, l2=l2, min_df=min_df)
+
+
+def prior_logits(model, term_lists: Sequence[Sequence[str]]):
+    """(texts x labels) log-odds."""
     import numpy as np
 
-    df: dict[str, int] = {}
-    for terms in term_lists:
-        for t in set(terms):
-            df[t] = df.get(t, 0) + 1
-    vocab = sorted(t for t, n in df.items() if n >= min_df)
-    index = {t: i for i, t in enumerate(vocab)}
-    X = np.zeros((len(term_lists), len(vocab)))
-    for row, terms in enumerate(term_lists):
-        X[row, [index[t] for t in terms if t in index]] = 1.0
-    norms = np.sqrt((X * X).sum(1, keepdims=True))
-    X /= np.where(norms > 0, norms, 1.0)
-    Y = np.array([[1.0 if lb in gold else 0.0 for lb in LABELS] for gold in label_sets])
-    n = max(1, len(term_lists))
-    W = np.zeros((len(vocab), len(LABELS)))
-    b = np.log((Y.mean(0) + 1e-3) / (1 - Y.mean(0) + 1e-3))
-    for _ in range(iterations):  # convex, features scaled: a fixed step converges
-        P = 1.0 / (1.0 + np.exp(-(X @ W + b)))
-        W -= 2.0 * (X.T @ (P - Y) / n + l2 * W / n)
-        b -= 2.0 * (P - Y).mean(0)
-    return {"terms": vocab, "index": index, "W": W, "b": b}
-
-
-def prior_logits(model: dict, term_lists: Sequence[Sequence[str]]):
-    """(texts x labels) log-odds: each text's weight rows summed (one numpy sum per text), scaled as in training."""
-    import numpy as np
-
-    out = np.tile(model["b"], (len(term_lists), 1))
-    for k, terms in enumerate(term_lists):
-        cols = [model["index"][t] for t in terms if t in model["index"]]
-        if cols:
-            out[k] += model["W"][cols].sum(0) / np.sqrt(len(cols))
-    return out
+    return np.array([model.log_odds(terms) for terms in term_lists]).reshape(len(term_lists), len(LABELS))
 
 
 # ---- data -----------------------------------------------------------------------------------
