@@ -1,14 +1,16 @@
-"""Suggestions on the sample (fit) and on the blind set (generalisation), each against the keyword-list baseline.
+"""Suggestions on the sample (fit), the tuning sets and the blind set (generalisation), each against a keyword-list baseline.
 
-    python validation/evaluate.py [--json]
+    python validation/evaluate.py [--json] [--sample-only | --no-blind]
 
 Theme level, micro-averaged over the blind set's five labels; the codebook's themes are
 mapped onto them by common.THEME_TO_LABEL. "shown" is what a coder sees by default:
 the suggestions at or above the project's threshold. Two reliability tables: code level
 (sample only: did the reference coder take this exact code, or a subcode) and theme level
 (per segment and label: the theme's suggestions combined into one calibrated probability,
-against the labels). The baseline is
-validation/blind/baseline_keywords.yaml, matched as its README says (lowercase substring).
+against the labels). Each labelled set is compared with the keyword list its own writer
+wrote before coding (the dev set, which has none, and the sample with the first blind
+set's), matched as their READMEs say (lowercase substring). Which sets are tuning sets and
+which is blind: common.LABELLED_SETS.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from common import BLIND, BLIND2, LABELS, THEME_TO_LABEL, blind_project, blind2_project, dev_project, sample_gold, sample_project
+from common import BLIND, LABELS, THEME_TO_LABEL, labelled_project, labelled_sets, sample_gold, sample_project
 
 from focuscode.evaluation import keyword_baseline, label_reliability, reliability_table, shown_labels
 from focuscode.nlp.metrics import prf
@@ -51,7 +53,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sample-only", action="store_true", help="Measure the fit only.")
     parser.add_argument("--no-blind", action="store_true",
-                        help="Sample and development set only: what to run while tuning (the blind set stays unmeasured).")
+                        help="Sample and tuning sets only: what to run while tuning (the blind set stays unmeasured).")
     args = parser.parse_args()
     baseline_words = yaml.safe_load((BLIND / "baseline_keywords.yaml").read_text(encoding="utf-8"))
     report = {}
@@ -60,17 +62,17 @@ def main() -> None:
         report["sample (fit)"] = measure(db, *sample_gold(db), baseline_words)
         report["sample (fit)"]["reliability_code"] = reliability_table(db, "referentie")["bands"]
         db.close()
-        sets = [] if args.sample_only else [("dev (tuning)", dev_project, baseline_words)]
+        sets = [] if args.sample_only else labelled_sets(blind=False)
         if not (args.sample_only or args.no_blind):
-            sets.append(("blind (generalisation)", blind_project, baseline_words))
-            # the second blind set against the keyword list its own writer made
-            own = yaml.safe_load((BLIND2 / "baseline_keywords.yaml").read_text(encoding="utf-8"))
-            sets.append(("blind2 (generalisation, fresh)", blind2_project, own))
-        for name, build, words in sets:
-            db, labels = build(Path(tmp) / f"{name.split()[0]}.db")
+            sets += labelled_sets(blind=True)
+        for labelled in sets:
+            words = yaml.safe_load(labelled.baseline.read_text(encoding="utf-8"))
+            db, labels = labelled_project(Path(tmp) / f"{labelled.key}.db", labelled.csv)
             ids = sorted(labels)
             texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
-            report[name] = measure(db, ids, [labels[i] for i in ids], [texts[i] for i in ids], words)
+            report[labelled.name] = measure(db, ids, [labels[i] for i in ids], [texts[i] for i in ids], words)
+            report[labelled.name]["baseline_of"] = labelled.baseline.parent.name
+            report[labelled.name]["folder"] = labelled.csv.parent.name
             db.close()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -82,6 +84,8 @@ def main() -> None:
                               ("shown_rules", "rule suggestions shown"), ("all_stored", "all stored suggestions"),
                               ("baseline", "keyword-list baseline")):
             s = r[method]
+            if method == "baseline" and r.get("baseline_of") and r.get("baseline_of") == r.get("folder"):
+                label = "its writer's keyword-list baseline"
             print(f"| {name}, {r['segments']} segments | {label} | {s['precision']:.2f} | {s['recall']:.2f} | "
                   f"{s['f1']:.2f} | {s['macro_f1']:.2f} |")
     for name, r in report.items():

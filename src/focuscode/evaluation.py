@@ -196,7 +196,7 @@ def keyword_baseline(texts: list[str], keywords: dict[str, list[str]]) -> list[s
 
 
 def shown_labels(db, segment_ids: list[int], mapping: dict[str, str], *, threshold: float | None = None,
-                 methods: tuple[str, ...] = ("rules", "similarity", "model")) -> list[set[str]]:
+                 methods: tuple[str, ...] = ("rules", "similarity", "prior", "model")) -> list[set[str]]:
     """Per segment, the labels (themes mapped by `mapping`) of the suggestions shown at the threshold."""
     from .codes import theme_map
     from .suggest import suggestion_threshold
@@ -222,10 +222,14 @@ def theme_probabilities(db, mapping: dict[str, str] | None = None) -> dict[tuple
     """
     from .codes import theme_map
     from .nlp.calibration import theme_probability
+    from .nlp.prior import shipped_prior
 
     themes = theme_map(db)
+    prior = shipped_prior()
+    known = set(prior.labels) if prior is not None else set()
     grouped: dict[tuple[int, str], list[float]] = {}
     ruled: set[tuple[int, str]] = set()
+    with_prior: set[tuple[int, str]] = set()  # scored with the domain prior, so combined by its fit
     for sid, cid, method, score in db.execute(
             "SELECT segment_id, code_id, method, score FROM codings WHERE coder IS NULL AND score IS NOT NULL"):
         theme = themes[cid][1]
@@ -234,7 +238,9 @@ def theme_probabilities(db, mapping: dict[str, str] | None = None) -> dict[tuple
             grouped.setdefault((sid, key), []).append(float(score))
             if method == "rules":
                 ruled.add((sid, key))
-    return {key: theme_probability(ps, key in ruled) for key, ps in grouped.items()}
+            if theme in known and method != "model":
+                with_prior.add((sid, key))
+    return {key: theme_probability(ps, key in ruled, prior=key in with_prior) for key, ps in grouped.items()}
 
 
 def label_reliability(db, gold: dict[int, set[str]], mapping: dict[str, str]) -> list[dict]:

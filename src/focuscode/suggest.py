@@ -55,6 +55,8 @@ class SuggestResult:
     down_weighted: list[str] = field(default_factory=list)
     similarity: int = 0
     similarity_shown: int = 0
+    prior: int = 0
+    prior_shown: int = 0
     model: dict | None = None
     model_suggestions: int = 0
     model_by_code: dict[str, int] = field(default_factory=dict)
@@ -130,9 +132,11 @@ def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, ba
     matcher = RuleMatcher(pipeline.nlp, list(codebook.walk()))
     code_ids = {r[1]: r[0] for r in db.execute("SELECT id, name FROM codes WHERE active = 1")}
     themes = {c.name for c in codebook.codes}
+    theme_of = {code.name: theme.name for theme in codebook.codes for code in theme.walk()}
     segments = _segments_to_scan(db, include_facilitator)
     found: list[tuple[int, object]] = []
     close = SimilarityIndex(pipeline.nlp.vocab.strings)
+    prior = PriorReader.for_codebook(themes, pipeline.nlp.vocab.strings)
     texts = (text for _, text in segments)
     docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=_unused_pipes(pipeline))
     for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
@@ -142,25 +146,31 @@ def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, ba
         for hit in hits:
             found.append((segment_id, hit))
         lemmas = doc.user_data.get(LEMMA_HASHES)
-        close.add_segment(segment_id, lemmas if lemmas is not None else doc.to_array(LEMMA).tolist(), text)
+        if lemmas is None:
+            lemmas = doc.to_array(LEMMA).tolist()
+        close.add_segment(segment_id, lemmas, text)
         if progress and (i % 200 == 0 or i == len(segments)):
             progress(i, len(segments))
     closest = _closest(db, pipeline.nlp, codebook, close, coder, code_ids)
     # Rules and closeness that agree on a (segment, code) are two distinct pieces of evidence.
     agree = {(c.segment_id, c.code) for c in closest} & {(sid, hit.code) for sid, hit in found}
-    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at, agree)
+    theme_odds = prior.reader(close, theme_of) if prior is not None else (lambda sid, code: None)
+    rows, by_code, shown, weights = _scored_rows(db, found, len(segments), themes, code_ids, show_at, agree, theme_odds)
     result = SuggestResult(pipeline.name, len(segments), len(rows), by_code, show_at, shown, len(rows) - shown,
                            weights)
     stamp = now()
-    rows += _similar_rows(closest, agree, code_ids, show_at, stamp, result)
+    rows += _similar_rows(closest, agree, code_ids, show_at, stamp, result, theme_odds)
+    if prior is not None:
+        suggested = {(sid, theme_of[hit.code]) for sid, hit in found} | {(c.segment_id, theme_of[c.code]) for c in closest}
+        rows += _prior_rows(prior, suggested, code_ids, show_at, stamp, result)
     return result, rows, segments, code_ids, stamp
 
 
 def _store(db, threshold: float | None, rows: list[tuple]) -> None:
-    """The threshold, if one was given, and the rule and similarity suggestions (inside the caller's transaction)."""
+    """The threshold, if one was given, and the rule, similarity and prior suggestions (inside the caller's transaction)."""
     if threshold is not None:
         set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
-    _replace_suggestions(db, ("rules", "similarity"), rows)
+    _replace_suggestions(db, ("rules", "similarity", "prior"), rows)
     from .export.terms import fill_missing
 
     fill_missing(db)  # the summary's lemma counts of turns an older release imported (export/terms.py)
@@ -192,42 +202,54 @@ def _unused_pipes(pipeline) -> list[str]:
     return ["sentencizer"] if "sentencizer" in pipeline.nlp.pipe_names else []
 
 
-def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, show_at: float, agree: set):
+def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, show_at: float, agree: set,
+                 theme_odds=lambda sid, code: None):
     """Rows to insert, with calibrated scores; also counts per code, how many are shown, down-weighted rules."""
     from collections import Counter
 
-    from .nlp.calibration import base_probability, features, logit, rule_key, sigmoid
+    from .nlp.calibration import corpus_rate, features, fitted, linear, logit, rule_key, sigmoid
     from .rulestats import DOWN_WEIGHTED, MIN_REJECTED, rule_records
+
+    without_prior = fitted()["coefficients"]
+    with_prior = fitted().get("coefficients_prior") or {**without_prior, "prior": 0.0}
 
     # What a hit's features are computed from: per match its rule, the words it matched and
     # their lemma (specificity, corpus rate, distinct evidence); the code and two flags do the rest.
     facts = [[(rule_key(m), m.get("text"), m.get("lemma")) for m in hit.evidence["matches"]] for _, hit in found]
     keys = [{f[0] for f in fs} for fs in facts]
     fires: Counter = Counter(key for ks in keys for key in ks)
-    rates = {key: n / max(1, n_segments) for key, n in fires.items()}
+    rates = {key: corpus_rate(n, n_segments) for key, n in fires.items()}
     # The record of each rule, read from the previous run's suggestions before they are replaced.
     records = rule_records(db)
     stamp = now()
     rows, by_code, shown = [], {}, 0
     # Tens of thousands of hits share a few thousand such descriptions: each is scored, and
     # its score written as JSON, once (features are a function of them: the rates are per run).
-    scored: dict[tuple, tuple[dict, float]] = {}
+    # The domain prior's log-odds differs from turn to turn: features are computed once per
+    # description and the prior only added to them (its JSON by parts, see _facts_json).
+    described: dict[tuple, tuple[dict, str]] = {}
     written: dict[tuple, tuple[float, dict, str]] = {}
     for (segment_id, hit), fs, hit_keys in zip(found, facts, keys):
         close = (segment_id, hit.code) in agree
+        odds = theme_odds(segment_id, hit.code)
         what = (hit.code, frozenset(fs), close, bool(hit.evidence.get("excluded")))
-        known = scored.get(what)
-        if known is None:
-            x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=close)
-            known = scored[what] = (x, base_probability(x))
-        x, base = known
         shifts = [records[(hit.code, *k)].adjustment() for k in hit_keys if (hit.code, *k) in records] if records else []
         shift = sum(shifts) / len(shifts) if shifts else 0.0
-        done = written.get((what, shift))
+        done = written.get((what, odds, shift))
         if done is None:
+            known = described.get(what)
+            if known is None:
+                x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=close)
+                # the log-odds of everything but the prior, with and without it (see base_probability)
+                known = described[what] = (x, dumps({k: v for k, v in x.items() if k != "bias"})[1:-1],
+                                           linear(x, with_prior), linear(x, without_prior))
+            x, inner, lin_prior, lin = known
+            base = sigmoid(lin_prior + with_prior["prior"] * odds) if odds is not None else sigmoid(lin)
             score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
             facts_of = {"base": round(base, 4), "rules": round(shift, 4), **{k: v for k, v in x.items() if k != "bias"}}
-            done = written[(what, shift)] = (score, facts_of, dumps(facts_of))
+            if odds is not None:
+                facts_of["prior"] = odds
+            done = written[(what, odds, shift)] = (score, facts_of, _facts_json(facts_of, inner))
         score, hit.evidence["score"], score_json = done
         rows.append((segment_id, code_ids[hit.code], "rules", score, _evidence_json(hit.evidence, score_json),
                      hit.start, hit.end, None, stamp, stamp))
@@ -237,6 +259,19 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
         f"{r.label} ({r.code})" for r in records.values() if r.rejected >= MIN_REJECTED and _weight(r) < DOWN_WEIGHTED
     )
     return rows, by_code, shown, weights
+
+
+def _facts_json(facts: dict, inner: str) -> str:
+    """dumps(facts) of a rule suggestion's score facts, given the features' part as JSON
+    without braces (`inner`): base, prior and rules fall in their sorted places around it."""
+    parts = ['{"base": ', float.__repr__(float(facts["base"])), ", "]
+    rest = inner
+    if "prior" in facts:  # "prior" sorts between "excluded" and "specificity"
+        head, sep, tail = rest.partition(', "specificity": ')
+        rest = f'{head}, "prior": {float.__repr__(float(facts["prior"]))}{sep}{tail}'
+    head, sep, tail = rest.partition(', "specificity": ')
+    parts += (head, ', "rules": ', float.__repr__(float(facts["rules"])), sep, tail, "}")
+    return "".join(parts)
 
 
 _EVIDENCE_KEYS = ({"matches", "excluded", "score"}, {"matches", "excluded", "score", "sentences"})
@@ -302,19 +337,112 @@ def _closest(db, nlp, codebook, close, coder, code_ids) -> list:
     return close.find(references, skip=skip)
 
 
-def _similar_rows(closest, agree, code_ids, show_at, stamp, result) -> list[tuple]:
+def _similar_rows(closest, agree, code_ids, show_at, stamp, result, theme_odds=lambda sid, code: None) -> list[tuple]:
     from .nlp.calibration import similarity_probability
     from .nlp.similarity import evidence
 
     rows = []
     for c in closest:
         ev = evidence(c)
-        score, x = similarity_probability(c.similarity, len(c.shared), (c.segment_id, c.code) in agree)
+        score, x = similarity_probability(c.similarity, len(c.shared), (c.segment_id, c.code) in agree,
+                                          prior=theme_odds(c.segment_id, c.code))
         ev["score"] = x
         rows.append((c.segment_id, code_ids[c.code], "similarity", score, dumps(ev), None, None, None, stamp, stamp))
         result.similarity_shown += score >= show_at
     result.similarity = len(rows)
     return rows
+
+
+def _prior_rows(prior, suggested, code_ids, show_at, stamp, result) -> list[tuple]:
+    """The domain prior's own suggestions: on a theme it knows, where no rule and no closeness
+    suggestion of that theme was found, from STORE_FROM on; evidence names its weightiest words."""
+    from .nlp.calibration import prior_log_odds_for, prior_probability
+    from .nlp.prior import STORE_FROM
+
+    rows = []
+    # most turns are unlike most themes: only those above the floor are looked at
+    for sid, theme, z in prior.above(prior_log_odds_for(STORE_FROM) - 0.05):
+        if (sid, theme) in suggested or theme not in code_ids:
+            continue
+        score = prior_probability(z)
+        if score < STORE_FROM:
+            continue
+        ev = {"prior": {"log_odds": z, "words": prior.reasons(sid, theme)}, "score": {"base": score, "prior": z}}
+        rows.append((sid, code_ids[theme], "prior", score, dumps(ev), None, None, None, stamp, stamp))
+        result.prior_shown += score >= show_at
+    result.prior = len(rows)
+    return rows
+
+
+class PriorReader:
+    """The domain prior over one run's segments: each segment's log-odds for the themes of this
+    codebook it knows, computed for all segments at once from the content lemmas the closeness
+    index already counted (both read content words by `words.is_content_word`)."""
+
+    def __init__(self, prior, themes: list[str], strings):
+        self.prior = prior
+        self.themes = themes
+        self.column = {t: k for k, t in enumerate(themes)}
+        self.strings = strings
+        self.row_of = {strings.add(term): i for i, term in enumerate(prior.terms)}
+        self.ids: list[int] = []
+        self.odds: list[list[float]] = []
+        self.close = None
+
+    @classmethod
+    def for_codebook(cls, themes: set[str], strings):
+        from .nlp.prior import shipped_prior
+
+        prior = shipped_prior()
+        known = [t for t in prior.labels if t in themes] if prior is not None else []
+        return cls(prior, known, strings) if known else None
+
+    def reader(self, close, theme_of: dict[str, str]):
+        """Compute every segment's log-odds (rounded to 0.1: finer says nothing, and equal values
+        let a run score each kind of evidence once); return (segment, code) -> log-odds of the
+        code's theme, or None for a theme the prior does not know."""
+        import numpy as np
+
+        self.close = close
+        rows, hashes, _, _ = close.terms_matrix()
+        self.ids = list(close.ids)
+        columns = [self.prior.labels.index(t) for t in self.themes]
+        weights = np.asarray(self.prior.weights, dtype=float)[:, columns]
+        bias = np.asarray(self.prior.bias, dtype=float)[columns]
+        known = np.fromiter(self.row_of, dtype=np.uint64, count=len(self.row_of))
+        order = np.argsort(known)
+        at = np.minimum(np.searchsorted(known[order], hashes), max(0, len(known) - 1))
+        hit = (known[order][at] == hashes) if len(known) else np.zeros(len(hashes), dtype=bool)
+        segment = rows[hit]  # non-decreasing: the index adds segments in order
+        term_rows = np.fromiter((self.row_of[h] for h in known[order][at[hit]].tolist()), dtype=np.int64,
+                                count=int(hit.sum()))
+        counts = np.bincount(segment, minlength=len(self.ids))
+        sums = np.zeros((len(self.ids), len(columns)))
+        filled = counts > 0
+        if term_rows.size:
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[filled]
+            sums[filled] = np.add.reduceat(weights[term_rows], starts, axis=0) / np.sqrt(counts[filled])[:, None]
+        self.odds = np.round(sums + bias, 1).tolist()
+        index = {sid: i for i, sid in enumerate(self.ids)}
+        odds, column = self.odds, self.column
+
+        def theme_odds(segment_id: int, code: str) -> float | None:
+            k = column.get(theme_of[code])
+            i = index.get(segment_id)
+            return None if k is None or i is None else odds[i][k]
+        return theme_odds
+
+    def above(self, floor: float):
+        """(segment, theme, log-odds) wherever the log-odds is at least `floor`."""
+        for i, row in enumerate(self.odds):
+            for k, z in enumerate(row):
+                if z >= floor:
+                    yield self.ids[i], self.themes[k], z
+
+    def reasons(self, segment_id: int, theme: str) -> list[list]:
+        held = self.close.segment_terms(segment_id) or {}
+        terms = [self.prior.terms[self.row_of[h]] for h in held if h in self.row_of]
+        return self.prior.reasons(terms, theme)
 
 
 def _weight(record) -> float:

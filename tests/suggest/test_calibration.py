@@ -62,16 +62,17 @@ def project(cli, db_path, tmp_path):
     return db_path
 
 
-def _suggestions(path) -> dict[tuple[int, str], float]:
+def _suggestions(path, column: str = "score") -> dict[tuple[int, str], float]:
+    """(turn, code) -> the rule suggestion's score (or another column of it)."""
     conn = sqlite3.connect(path)
     try:
         rows = conn.execute(
-            "SELECT s.ordinal, k.name, c.score FROM codings c JOIN codes k ON k.id = c.code_id "
+            f"SELECT s.ordinal, k.name, c.{column} FROM codings c JOIN codes k ON k.id = c.code_id "
             "JOIN segments s ON s.id = c.segment_id WHERE c.coder IS NULL AND c.method = 'rules'"
         ).fetchall()
     finally:
         conn.close()
-    return {(turn, code): score for turn, code, score in rows}
+    return {(turn, code): value for turn, code, value in rows}
 
 
 def test_score_reflects_how_informative_and_how_many_the_pieces_of_evidence_are(cli, project):
@@ -80,30 +81,55 @@ def test_score_reflects_how_informative_and_how_many_the_pieces_of_evidence_are(
     everyday = scores[(2, "visie")]  # "rol", in every conversation about school
     three_rare = scores[(8, "klusjes")]  # kopieerpapier, lamineren, klaarzetten
     one_rare = scores[(11, "visie")]  # beroepsbeeld
-    assert 0 < everyday < one_rare < three_rare < 1
-    assert everyday < 0.5 <= one_rare  # the everyday word alone is not shown by default
+    assert 0 < everyday < one_rare < 1 and everyday < three_rare < 1
+    from focuscode.nlp.calibration import default_threshold
+
+    assert everyday < default_threshold() <= one_rare  # the everyday word alone is not shown by default
+    # The domain prior's opinion of each turn is part of the score (turn 11, "een landelijk
+    # beroepsbeeld", is visie through and through); with the prior's word held equal, three
+    # rare pieces of evidence weigh more than one.
+    from focuscode.nlp.calibration import base_probability
+
+    facts = _facts(project)
+    same = {name: {**facts[key], "prior": 0.0, "bias": 1.0} for name, key in
+            (("three", (8, "klusjes")), ("one", (11, "visie")))}
+    assert facts[(8, "klusjes")]["distinct"] > facts[(11, "visie")]["distinct"]
+    assert base_probability(same["one"]) < base_probability(same["three"])
+
+
+def _facts(path) -> dict[tuple[int, str], dict]:
+    return {key: json.loads(evidence)["score"] for key, evidence in _suggestions(path, "evidence").items()}
 
 
 def test_segments_show_suggestions_at_or_above_the_threshold_and_all_with_all(cli, project):
+    from focuscode.nlp.calibration import default_threshold
+
+    cut = default_threshold()
     result = cli("suggest")
     assert result.exit_code == 0
     scores = _suggestions(project)
-    hidden = sum(1 for s in scores.values() if s < 0.5)
-    assert hidden and f"{len(scores) - hidden} shown (score >= 0.5), {hidden} hidden" in result.stdout
+    hidden = sum(1 for s in scores.values() if s < cut)
+    assert hidden and f"{len(scores) - hidden} shown (score >= {cut:g}), {hidden} hidden" in result.stdout
+    conn = sqlite3.connect(project)
+    try:  # every method's suggestions: rules, closeness and the domain prior
+        stored = [r[0] for r in conn.execute("SELECT score FROM codings WHERE coder IS NULL")]
+    finally:
+        conn.close()
     shown = [c for s in json.loads(cli("segments", "--json").stdout) for c in s["codings"]]
     every = [c for s in json.loads(cli("segments", "--json", "--all").stdout) for c in s["codings"]]
-    assert len(shown) == len(scores) - hidden and len(every) == len(scores)
-    assert all(c["score"] >= 0.5 for c in shown)
+    assert len(shown) == sum(1 for x in stored if x >= cut) and len(every) == len(stored) > len(scores) - hidden
+    assert all(c["score"] >= cut for c in shown)
     assert "rol" not in cli("segments").stdout.split("evidence:")[1:2]
 
 
 def test_threshold_is_kept_per_project_and_checked(cli, project):
-    assert cli("suggest", "--threshold", "0.95").exit_code == 0
+    # above every score here ("een landelijk beroepsbeeld" is visie at 0.96 with the domain prior)
+    assert cli("suggest", "--threshold", "0.99").exit_code == 0
     assert json.loads(cli("segments", "--json").stdout) and not any(
         s["codings"] for s in json.loads(cli("segments", "--json").stdout)
     )
     again = cli("suggest")  # the project's threshold stays until changed
-    assert "0 shown (score >= 0.95)" in again.stdout
+    assert "0 shown (score >= 0.99)" in again.stdout
     before = db_snapshot(project)
     bad = cli("suggest", "--threshold", "1.5")
     assert bad.exit_code == 1 and bad.stderr.count("Error:") == 1 and "--threshold" in bad.stderr
@@ -168,7 +194,9 @@ def test_evaluate_shows_a_reliability_table(cli, sample_db):
     assert 0 < sum(b["n"] for b in themes) < report["decided"]
     assert all(b["low"] <= b["mean_score"] <= b["high"] for b in themes)
     filled = [b for b in themes if b["n"] >= 20]
-    assert len(filled) >= 2 and [b["accepted"] for b in filled] == sorted(b["accepted"] for b in filled)
+    # higher bands are right more often (two middle bands of this coder may tie: 0.227 and 0.226)
+    rates = [b["accepted"] for b in filled]
+    assert len(filled) >= 2 and all(b >= a - 0.02 for a, b in zip(rates, rates[1:])) and rates[-1] > rates[0] + 0.5
 
 
 def test_theme_probability_combines_the_codes_of_a_theme():
@@ -179,8 +207,9 @@ def test_theme_probability_combines_the_codes_of_a_theme():
     assert theme_probability([0.4, 0.4], True, identity) == pytest.approx(0.64, abs=1e-3)
     assert theme_probability([0.4], True, identity) == pytest.approx(0.4, abs=1e-3)
     assert theme_probability([], True, identity) == 0.0
-    # the shipped fit: closeness alone says less about a theme than a rule at the same score
-    assert theme_probability([0.3], False) < theme_probability([0.3], True)
+    # the shipped fits: more suggestions on a theme make it more likely, with or without the prior
+    assert theme_probability([0.4, 0.4], True) > theme_probability([0.4], True)
+    assert theme_probability([0.4, 0.4], True, prior=True) > theme_probability([0.4], True, prior=True)
     assert theme_probability([0.6, 0.6]) > theme_probability([0.6])
 
 
@@ -205,3 +234,22 @@ def test_review_asks_only_about_shown_suggestions_unless_all_suggestions(cli, pr
         "WHERE c.coder = 'anna' AND c.status = 'accepted'").fetchall()
     conn.close()
     assert accepted == [(min(every), "visie")]
+
+
+def test_a_small_project_does_not_count_every_rule_that_fires_as_an_everyday_word():
+    """In six survey answers a rule that fires once fires in a sixth of them; taken at face
+    value that is the rate of "heel" or "school", and hid clear hits such as "opleiding tot"
+    (tests/suggest/test_everyday_wording.py). The rate is shrunk towards a specific rule's
+    in small projects and follows the project's own count in large ones."""
+    from focuscode.nlp.calibration import corpus_rate, features
+
+    once_in_six = corpus_rate(1, 6)
+    assert once_in_six < 0.05 < 1 / 6
+    # a rule that fires in a third of a large project stays an everyday rule
+    assert abs(corpus_rate(1000, 3000) - 1000 / 3000) < 0.01
+    # and more fires never make a rule look rarer
+    assert corpus_rate(2, 6) > once_in_six > corpus_rate(0, 6)
+    match = {"keyword": "opleiding tot", "lemma": "opleiding tot", "text": "opleiding tot"}
+    small = features({"matches": [match]}, rates={("keyword", "opleiding tot"): once_in_six}, is_theme=False)
+    raw = features({"matches": [match]}, rates={("keyword", "opleiding tot"): 1 / 6}, is_theme=False)
+    assert small["corpus"] > raw["corpus"] + 0.5

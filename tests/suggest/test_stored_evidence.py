@@ -101,7 +101,7 @@ def test_stored_evidence_is_what_the_general_encoder_writes(project):
 
 
 def test_each_stored_score_is_what_features_give_for_that_suggestion_alone(project):
-    from focuscode.nlp.calibration import base_probability, features, rule_key
+    from focuscode.nlp.calibration import base_probability, corpus_rate, features, rule_key
 
     rows = _rows(project, "rules")
     close = {(sid, code) for sid, code, _, _ in _rows(project, "similarity")}
@@ -118,11 +118,13 @@ def test_each_stored_score_is_what_features_give_for_that_suggestion_alone(proje
     for _, _, _, ev in rows:
         for key in {rule_key(m) for m in json.loads(ev)["matches"]}:
             fires[key] = fires.get(key, 0) + 1
-    rates = {key: n / n_segments for key, n in fires.items()}
+    rates = {key: corpus_rate(n, n_segments) for key, n in fires.items()}
     assert len(rows) >= 6
     for sid, code, score, ev in rows:
         evidence = json.loads(ev)
         x = features(evidence, rates=rates, is_theme=code in themes, close=(sid, code) in close)
+        if "prior" in evidence["score"]:  # the domain prior's log-odds for the code's theme on this turn
+            x["prior"] = evidence["score"]["prior"]
         base = base_probability(x)
         assert evidence["score"] == {"base": round(base, 4), "rules": 0.0, **{k: v for k, v in x.items() if k != "bias"}}
         assert score == round(base, 4)

@@ -72,7 +72,10 @@ def test_suggest_with_coder_trains_stores_and_suggests(cli, sample_db):
     assert set(trained_on["segment_ids"]) == {r[0] for r in decided}
     assert len(trained_on["coding_ids"]) == _rows(sample_db, "SELECT count(*) FROM codings WHERE coder = ?", [CODER])[0][0]
     meta = json.loads(metadata)
-    assert meta["seed"] == 0 and meta["threshold"] == 0.5 and meta["spacy_version"] and meta["trained_at"]
+    from focuscode.nlp.calibration import default_threshold
+
+    cut = default_threshold()
+    assert meta["seed"] == 0 and meta["threshold"] == cut and meta["spacy_version"] and meta["trained_at"]
     assert meta["label_counts"]["visie"]["accepted"] >= 5
 
     suggestions = _rows(
@@ -88,7 +91,7 @@ def test_suggest_with_coder_trains_stores_and_suggests(cli, sample_db):
         ev = json.loads(evidence)
         assert mid == model_id and ev["model"] == model_id
         assert ev["trained_on"] == len(trained_on["segment_ids"])
-        assert score >= 0.5 and abs(ev["probability"] - score) < 1e-3
+        assert score >= cut and abs(ev["probability"] - score) < 1e-3
         assert code in model["trained"]
     # the terms that explain a suggestion are lemmas of words in that very segment
     from focuscode.nlp.lexicon import lemmatize_lower

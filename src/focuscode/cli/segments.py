@@ -59,6 +59,9 @@ def segments(
                 near = ev["closest"]
                 line += f" close to {near['kind']} " + (f"#{near['segment']}" if "segment" in near else f"\"{near.get('text', '')}\"")
                 line += ": " + ", ".join(ev.get("shared", []))
+            elif c["evidence"] and isinstance(c["evidence"].get("prior"), dict):
+                words = [str(w[0]) for w in c["evidence"]["prior"].get("words", [])]
+                line += " domain prior, worded like this theme" + (": " + ", ".join(words) if words else "")
             elif c["evidence"] and "model" in c["evidence"]:
                 ev = c["evidence"]
                 line += f" model {ev['model']} (learned from {ev.get('trained_on', '?')} segments)"

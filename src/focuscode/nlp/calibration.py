@@ -14,6 +14,9 @@ into a probability:
 - close: the segment is also close to one of the code's examples (`similarity`), a
   distinct kind of evidence agreeing.
 
+- prior: the domain prior's log-odds that the segment is about the code's theme, for the
+  themes it knows (a fit of its own; without it the fit above).
+
 Suggestions by closeness get a probability the same way, from how close, how many
 content words are shared, and whether a rule agrees: on the sample, closeness alone was
 right about one time in ten, closeness that a rule agreed with nine in ten.
@@ -36,6 +39,9 @@ from functools import lru_cache
 from importlib import resources
 
 FEATURES = ("bias", "specificity", "distinct", "corpus", "theme", "excluded", "close")
+# Where the domain prior (nlp/prior.py) knows the code's theme: its log-odds for the theme on
+# the segment is one more feature, with coefficients fitted with it ("coefficients_prior").
+FEATURES_PRIOR = FEATURES + ("prior",)
 ZIPF_COMMON = 6.5  # about "heel", "goed": no information at all
 ZIPF_RARE = 2.0  # rarer than this counts as fully specific
 
@@ -93,6 +99,19 @@ def rule_key(match: dict) -> tuple[str, str]:
     return ("pattern", json.dumps(match.get("pattern"), ensure_ascii=False, sort_keys=True))
 
 
+# What a project's share of segments a rule fires in is shrunk towards, and how many segments
+# that guess is worth: in a project of six survey answers every rule that fires at all fires
+# in a sixth of them, which said "everyday word" of "opleiding tot" and hid clear hits; from a
+# few hundred segments on, the project's own count decides.
+PRIOR_RATE = 0.01
+PRIOR_SEGMENTS = 50
+
+
+def corpus_rate(fires: int, segments: int) -> float:
+    """The share of segments a rule fires in, shrunk towards PRIOR_RATE in small projects."""
+    return (fires + PRIOR_RATE * PRIOR_SEGMENTS) / (max(0, segments) + PRIOR_SEGMENTS)
+
+
 def distinct_evidence(matches: list[dict]) -> int:
     return len({(rule_key(m), (m.get("lemma") or "").lower()) for m in matches}) if matches else 0
 
@@ -133,8 +152,18 @@ def fitted() -> dict:
 
 
 def base_probability(x: dict[str, float], coefficients: dict[str, float] | None = None) -> float:
-    coef = coefficients or fitted()["coefficients"]
-    return sigmoid(sum(coef.get(name, 0.0) * x.get(name, 0.0) for name in FEATURES))
+    """The calibrated probability of a rule suggestion with these features; with a "prior"
+    feature (the domain prior's log-odds for the code's theme) the fit that reads it."""
+    if coefficients is None:
+        coefficients = fitted()["coefficients_prior"] if "prior" in x and "coefficients_prior" in fitted() \
+            else fitted()["coefficients"]
+    return sigmoid(linear(x, coefficients) + coefficients.get("prior", 0.0) * x.get("prior", 0.0))
+
+
+def linear(x: dict[str, float], coefficients: dict[str, float]) -> float:
+    """The log-odds from every feature but the prior (`suggest` adds the prior turn by turn)."""
+    return sum(coefficients.get(name, 0.0) * x.get(name, 0.0) for name in FEATURES)
+
 
 
 SIMILARITY_FEATURES = ("bias", "similarity", "shared", "rule")
@@ -145,12 +174,31 @@ def similarity_features(similarity: float, shared: int, rule: bool) -> dict[str,
             "rule": 1.0 if rule else 0.0}
 
 
-def similarity_probability(similarity: float, shared: int, rule: bool, coefficients: dict | None = None) -> tuple[float, dict]:
-    """Calibrated probability for a suggestion by closeness, and the numbers behind it."""
+def similarity_probability(similarity: float, shared: int, rule: bool, coefficients: dict | None = None,
+                           prior: float | None = None) -> tuple[float, dict]:
+    """Calibrated probability for a suggestion by closeness, and the numbers behind it; `prior`
+    is the domain prior's log-odds for the code's theme, where the prior knows it."""
     x = similarity_features(similarity, shared, rule)
-    coef = coefficients or fitted().get("similarity") or {"bias": -3.0, "similarity": 6.0, "shared": 0.5, "rule": 3.0}
-    p = sigmoid(sum(coef.get(name, 0.0) * x[name] for name in SIMILARITY_FEATURES))
+    if prior is not None:
+        x["prior"] = prior
+    if coefficients is None:
+        coefficients = (fitted().get("similarity_prior") if prior is not None else None) or fitted().get("similarity") \
+            or {"bias": -3.0, "similarity": 6.0, "shared": 0.5, "rule": 3.0}
+    p = sigmoid(sum(coefficients.get(name, 0.0) * x.get(name, 0.0) for name in SIMILARITY_FEATURES + ("prior",)))
     return round(p, 4), {"base": round(p, 4), **{k: v for k, v in x.items() if k != "bias"}}
+
+
+def prior_log_odds_for(probability: float, coefficients: dict | None = None) -> float:
+    """The prior's log-odds at which `prior_probability` reaches `probability` (its inverse)."""
+    coef = coefficients or fitted().get("prior_only") or {"bias": 0.0, "z": 1.0}
+    return (logit(probability) - coef["bias"]) / coef["z"] if coef["z"] > 0 else float("-inf")
+
+
+def prior_probability(log_odds: float, coefficients: dict | None = None) -> float:
+    """Calibrated probability for a suggestion of the domain prior alone (no rule or closeness
+    suggestion of the theme on the segment): its log-odds, recalibrated on held-out rows."""
+    coef = coefficients or fitted().get("prior_only") or {"bias": 0.0, "z": 1.0}
+    return round(sigmoid(coef["bias"] + coef["z"] * log_odds), 4)
 
 
 THEME_FEATURES = ("bias", "combined", "count", "rule")
@@ -169,18 +217,21 @@ def theme_features(probabilities: list[float], rule: bool) -> dict[str, float]:
             "rule": 1.0 if rule else 0.0}
 
 
-def theme_probability(probabilities: list[float], rule: bool = True, coefficients: dict | None = None) -> float:
+def theme_probability(probabilities: list[float], rule: bool = True, coefficients: dict | None = None, *,
+                      prior: bool = False) -> float:
     """Calibrated probability that a segment is about a theme, from its suggestions' probabilities there.
 
     A code-level score says whether the coder takes that exact code; a suggestion on the
     right theme but the wrong subcode is rejected there, so a theme can be more likely
     than its best code-level score says, and several weak hits on one theme add up.
-    Without fitted coefficients this is 1 - prod(1 - p).
+    Without fitted coefficients this is 1 - prod(1 - p). `prior`: the theme is one the domain
+    prior knows, so its suggestions' probabilities were computed with it (a fit of their own).
     """
     if not probabilities:
         return 0.0
     x = theme_features(probabilities, rule)
-    coef = coefficients or fitted().get("theme") or {"bias": 0.0, "combined": 1.0}
+    coef = coefficients or (fitted().get("theme_prior") if prior else None) or fitted().get("theme") \
+        or {"bias": 0.0, "combined": 1.0}
     return round(sigmoid(sum(coef.get(name, 0.0) * x[name] for name in THEME_FEATURES)), 4)
 
 

@@ -117,6 +117,11 @@ class SimilarityIndex:
         keys = keys[order]
         self._parts.append((keys // len(distinct) + first_row, distinct[keys % len(distinct)], counts[order]))
 
+    def terms_matrix(self):
+        """(row, lemma hash, count) of every segment's distinct content lemmas, rows in the order
+        segments were added (`ids`), and the row pointers: what closeness and the domain prior read."""
+        return self._joined()
+
     def _joined(self):
         import numpy as np
 

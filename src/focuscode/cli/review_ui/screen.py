@@ -244,6 +244,8 @@ def frame(console, view: SegmentView, *, header: str, message: str = "", cursor:
         score = f" {s['score']:.2f}" if s.get("score") is not None else ""
         ev = s.get("evidence") or {}
         terms = [str(m.get("text")) for m in ev.get("matches", [])[:3]] if isinstance(ev, dict) else []
+        if isinstance(ev, dict) and isinstance(ev.get("prior"), dict):  # the domain prior's weightiest words
+            terms = ["~" + str(w[0]) for w in ev["prior"].get("words", [])[:3]]
         theme = f" ({s['theme']})" if s.get("theme") and s["theme"] != s["code"] else ""
         line = f"{mark}{i} {s['code']}{theme} {s['method']}{score} · {s['decision']}"
         if s.get("sentences") and len(view.sentences) > 1:
