@@ -7,9 +7,8 @@ the domain prior is trained and the calibration fitted (as build_prior.py and
 fit_calibration.py do) on the other writers only, `suggest` runs on the left-out writer's
 rows with that prior and calibration in place of the shipped ones, and what a coder is shown
 is measured against the left-out writer's labels and keyword list. The codebook is the
-shipped one, whose fourth revision read every tuning set, so the keyword rules are not
-left out: the figure says what the prior and the calibration add on a new writer, on top
-of rules that already fit them. The blind set is not touched.
+shipped one, revised on the sample and dev/ only: for blind/, blind2/ and dev3-5 nothing
+was tuned to the writer left out. The blind set is not touched.
 """
 
 from __future__ import annotations
