@@ -15,6 +15,7 @@ threshold are the ones shown (`review`, `segments`), the rest only with --all.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _string  # what dumps() writes a str with
 from typing import Callable
@@ -228,7 +229,7 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     # The domain prior's log-odds differs from turn to turn: features are computed once per
     # description and the prior only added to them (its JSON by parts, see _facts_json).
     described: dict[tuple, tuple[dict, str]] = {}
-    written: dict[tuple, tuple[float, dict, str]] = {}
+    written: dict[tuple, tuple[float, str]] = {}
     for (segment_id, hit), fs, hit_keys in zip(found, facts, keys):
         close = (segment_id, hit.code) in agree
         odds = theme_odds(segment_id, hit.code)
@@ -240,17 +241,16 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
             known = described.get(what)
             if known is None:
                 x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=close)
+                shown_x = {k: v for k, v in x.items() if k != "bias"}
                 # the log-odds of everything but the prior, with and without it (see base_probability)
-                known = described[what] = (x, dumps({k: v for k, v in x.items() if k != "bias"})[1:-1],
-                                           linear(x, with_prior), linear(x, without_prior))
-            x, inner, lin_prior, lin = known
+                known = described[what] = (shown_x, _facts_parts(dumps(shown_x)), linear(x, with_prior),
+                                           linear(x, without_prior))
+            shown_x, parts, lin_prior, lin = known
             base = sigmoid(lin_prior + with_prior["prior"] * odds) if odds is not None else sigmoid(lin)
             score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
-            facts_of = {"base": round(base, 4), "rules": round(shift, 4), **{k: v for k, v in x.items() if k != "bias"}}
-            if odds is not None:
-                facts_of["prior"] = odds
-            done = written[(what, odds, shift)] = (score, facts_of, _facts_json(facts_of, inner))
-        score, hit.evidence["score"], score_json = done
+            done = written[(what, odds, shift)] = (score, _facts_json(round(base, 4), round(shift, 4), odds, parts))
+        score, score_json = done
+        hit.evidence["score"] = score_json  # (as JSON: _evidence_json writes it as it stands)
         rows.append((segment_id, code_ids[hit.code], "rules", score, _evidence_json(hit.evidence, score_json),
                      hit.start, hit.end, None, stamp, stamp))
         by_code[hit.code] = by_code.get(hit.code, 0) + 1
@@ -261,17 +261,19 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     return rows, by_code, shown, weights
 
 
-def _facts_json(facts: dict, inner: str) -> str:
-    """dumps(facts) of a rule suggestion's score facts, given the features' part as JSON
-    without braces (`inner`): base, prior and rules fall in their sorted places around it."""
-    parts = ['{"base": ', float.__repr__(float(facts["base"])), ", "]
-    rest = inner
-    if "prior" in facts:  # "prior" sorts between "excluded" and "specificity"
-        head, sep, tail = rest.partition(', "specificity": ')
-        rest = f'{head}, "prior": {float.__repr__(float(facts["prior"]))}{sep}{tail}'
-    head, sep, tail = rest.partition(', "specificity": ')
-    parts += (head, ', "rules": ', float.__repr__(float(facts["rules"])), sep, tail, "}")
-    return "".join(parts)
+def _facts_parts(features_json: str) -> tuple[str, str]:
+    """The features' JSON (keys sorted, no base, rules or prior) cut where those go in."""
+    head, sep, tail = features_json[1:-1].partition(', "specificity": ')
+    return head, sep + tail + "}"
+
+
+def _facts_json(base: float, rules: float, prior: float | None, parts: tuple[str, str]) -> str:
+    """dumps() of a rule suggestion's score facts ({"base", "rules", "prior"?, features...}) from
+    the features' parts (`_facts_parts`): base first, then prior and rules in their sorted places
+    (after "excluded", before "specificity")."""
+    head, tail = parts
+    middle = f', "prior": {float.__repr__(float(prior))}' if prior is not None else ""
+    return f'{{"base": {float.__repr__(float(base))}, {head}{middle}, "rules": {float.__repr__(float(rules))}{tail}'
 
 
 _EVIDENCE_KEYS = ({"matches", "excluded", "score"}, {"matches", "excluded", "score", "sentences"})
@@ -288,21 +290,22 @@ def _evidence_json(evidence: dict, score_json: str) -> str:
     """
     keys = evidence.keys()
     if keys != _EVIDENCE_KEYS[0] and keys != _EVIDENCE_KEYS[1]:
-        return dumps(evidence)
+        return dumps({**evidence, "score": json.loads(score_json)})
     excluded = evidence["excluded"]
     parts = ['{"excluded": ', dumps(excluded) if excluded else "[]", ', "matches": [']
     for i, m in enumerate(evidence["matches"]):
         if i:
             parts.append(", ")
-        compound, start, end, keyword, text, lemma = (m.get("compound"), m.get("start"), m.get("end"),
-                                                      m.get("keyword"), m.get("text"), m.get("lemma"))
-        if (m.keys() == _MATCH_KEYS and type(start) is int and type(end) is int and type(keyword) is str
-                and type(text) is str and type(lemma) is str and (compound is True or compound is False)):
-            parts += ('{"compound": ', "true" if compound else "false", ', "end": ', str(end), ', "keyword": ',
-                      _string(keyword), ', "lemma": ', _string(lemma), ', "start": ', str(start),
-                      ', "text": ', _string(text), "}")
-        else:
-            parts.append(dumps(m))
+        if m.keys() == _MATCH_KEYS:  # (then indexing, not .get(): this runs for every match of a run)
+            compound, start, end, keyword, text, lemma = (m["compound"], m["start"], m["end"], m["keyword"],
+                                                          m["text"], m["lemma"])
+            if (type(start) is int and type(end) is int and type(keyword) is str and type(text) is str
+                    and type(lemma) is str and (compound is True or compound is False)):
+                parts += ('{"compound": ', "true" if compound else "false", ', "end": ', str(end), ', "keyword": ',
+                          _string(keyword), ', "lemma": ', _string(lemma), ', "start": ', str(start),
+                          ', "text": ', _string(text), "}")
+                continue
+        parts.append(dumps(m))
     parts += ('], "score": ', score_json)
     sentences = evidence.get("sentences")
     if sentences is not None:
@@ -360,18 +363,30 @@ def _prior_rows(prior, suggested, code_ids, show_at, stamp, result) -> list[tupl
     from .nlp.prior import STORE_FROM
 
     rows = []
+    scores: dict[float, float] = {}  # the log-odds are rounded: few distinct ones
     # most turns are unlike most themes: only those above the floor are looked at
     for sid, theme, z in prior.above(prior_log_odds_for(STORE_FROM) - 0.05):
         if (sid, theme) in suggested or theme not in code_ids:
             continue
-        score = prior_probability(z)
+        score = scores.get(z)
+        if score is None:
+            score = scores[z] = prior_probability(z)
         if score < STORE_FROM:
             continue
-        ev = {"prior": {"log_odds": z, "words": prior.reasons(sid, theme)}, "score": {"base": score, "prior": z}}
-        rows.append((sid, code_ids[theme], "prior", score, dumps(ev), None, None, None, stamp, stamp))
+        rows.append((sid, code_ids[theme], "prior", score, _prior_evidence_json(z, prior.reasons(sid, theme), score),
+                     None, None, None, stamp, stamp))
         result.prior_shown += score >= show_at
     result.prior = len(rows)
     return rows
+
+
+def _prior_evidence_json(z: float, words: list[list], score: float) -> str:
+    """dumps({"prior": {"log_odds": z, "words": words}, "score": {"base": score, "prior": z}}), built
+    from parts as the encoder writes it (keys sorted, ", " and ": ")."""
+    z_json = float.__repr__(float(z))
+    listed = ", ".join(f"[{_string(w)}, {float.__repr__(float(v))}]" for w, v in words)
+    return (f'{{"prior": {{"log_odds": {z_json}, "words": [{listed}]}}, '
+            f'"score": {{"base": {float.__repr__(float(score))}, "prior": {z_json}}}}}')
 
 
 class PriorReader:
@@ -386,8 +401,10 @@ class PriorReader:
         self.strings = strings
         self.row_of = {strings.add(term): i for i, term in enumerate(prior.terms)}
         self.ids: list[int] = []
-        self.odds: list[list[float]] = []
-        self.close = None
+        self.array = None  # segments x themes, rounded log-odds
+        self.odds: list[list[float]] = []  # the same as lists, for quick reading one by one
+        self.terms_of: tuple[list[int], list[int]] = ([], [0])
+        self.index: dict[int, int] = {}
 
     @classmethod
     def for_codebook(cls, themes: set[str], strings):
@@ -403,27 +420,31 @@ class PriorReader:
         code's theme, or None for a theme the prior does not know."""
         import numpy as np
 
-        self.close = close
         rows, hashes, _, _ = close.terms_matrix()
         self.ids = list(close.ids)
         columns = [self.prior.labels.index(t) for t in self.themes]
         weights = np.asarray(self.prior.weights, dtype=float)[:, columns]
         bias = np.asarray(self.prior.bias, dtype=float)[columns]
+        # the prior's terms by hash, in the prior's row order (row_of was filled in that order)
         known = np.fromiter(self.row_of, dtype=np.uint64, count=len(self.row_of))
+        rows_of_known = np.fromiter(self.row_of.values(), dtype=np.int64, count=len(self.row_of))
         order = np.argsort(known)
         at = np.minimum(np.searchsorted(known[order], hashes), max(0, len(known) - 1))
         hit = (known[order][at] == hashes) if len(known) else np.zeros(len(hashes), dtype=bool)
         segment = rows[hit]  # non-decreasing: the index adds segments in order
-        term_rows = np.fromiter((self.row_of[h] for h in known[order][at[hit]].tolist()), dtype=np.int64,
-                                count=int(hit.sum()))
+        term_rows = rows_of_known[order[at[hit]]]
         counts = np.bincount(segment, minlength=len(self.ids))
         sums = np.zeros((len(self.ids), len(columns)))
         filled = counts > 0
+        offsets = np.concatenate(([0], np.cumsum(counts)))
+        # each segment's terms of the prior, in text order: what its suggestions name as reasons
+        self.terms_of = (term_rows.tolist(), offsets.tolist())
         if term_rows.size:
-            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[filled]
-            sums[filled] = np.add.reduceat(weights[term_rows], starts, axis=0) / np.sqrt(counts[filled])[:, None]
-        self.odds = np.round(sums + bias, 1).tolist()
-        index = {sid: i for i, sid in enumerate(self.ids)}
+            sums[filled] = (np.add.reduceat(weights[term_rows], offsets[:-1][filled], axis=0)
+                            / np.sqrt(counts[filled])[:, None])
+        self.array = np.round(sums + bias, 1)
+        self.odds = self.array.tolist()
+        index = self.index = {sid: i for i, sid in enumerate(self.ids)}
         odds, column = self.odds, self.column
 
         def theme_odds(segment_id: int, code: str) -> float | None:
@@ -433,16 +454,17 @@ class PriorReader:
         return theme_odds
 
     def above(self, floor: float):
-        """(segment, theme, log-odds) wherever the log-odds is at least `floor`."""
-        for i, row in enumerate(self.odds):
-            for k, z in enumerate(row):
-                if z >= floor:
-                    yield self.ids[i], self.themes[k], z
+        """(segment, theme, log-odds) wherever the log-odds is at least `floor`, in segment order."""
+        import numpy as np
+
+        rows, columns = np.nonzero(self.array >= floor)
+        for i, k in zip(rows.tolist(), columns.tolist()):
+            yield self.ids[i], self.themes[k], self.odds[i][k]
 
     def reasons(self, segment_id: int, theme: str) -> list[list]:
-        held = self.close.segment_terms(segment_id) or {}
-        terms = [self.prior.terms[self.row_of[h]] for h in held if h in self.row_of]
-        return self.prior.reasons(terms, theme)
+        rows, offsets = self.terms_of
+        i = self.index[segment_id]
+        return self.prior.reasons([self.prior.terms[r] for r in rows[offsets[i]:offsets[i + 1]]], theme)
 
 
 def _weight(record) -> float:

@@ -471,10 +471,19 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
             out.add(section, "raw pipeline as its own process (fallback)", f"{total / raw:,.0f} words/s ({fmt_s(raw)})",
                     "limit", "", f"{'one run' if reps == 1 else f'median of {reps}'}; CPU {raw_cpu:.1f} s; "
                     "start-up, loading, reading and nlp.pipe")
-            # Wall time is the goal; CPU time is printed beside it because on a shared machine
-            # the wall times of two processes run minutes apart swing with the load.
-            out.add(section, "suggest / raw pipeline process", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)", "<= 2x",
-                    "met" if ratio <= 2 else f"missed: {ratio:.2f}x")
+            # On a shared machine the wall times of two processes run minutes apart swing with
+            # the load (1.77x and 2.14x for the same code, two runs in a row): this row only
+            # informs, and the goal is judged on pairs run back to back (below).
+            out.add(section, "suggest / raw pipeline process (runs apart)", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)",
+                    "", "", "the medians above")
+            pairs = _paired_ratios(db, 2 * reps + 1)
+            if pairs:
+                wall = statistics.median(r for r, _ in pairs)
+                cpu = statistics.median(c for _, c in pairs)
+                out.add(section, "suggest / raw pipeline process", f"{wall:.2f}x (CPU {cpu:.2f}x)", "<= 2x",
+                        "met" if wall <= 2 else f"missed: {wall:.2f}x",
+                        f"median of {len(pairs)} pairs run back to back (suggest, then the raw pipeline): "
+                        + ", ".join(f"{r:.2f}x" for r, _ in pairs))
     deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
     if deduce_wps:
         out.add(section, "raw deduce (Deduce().deidentify per text)", f"{deduce_wps:,.0f} words/s", "limit", "",
@@ -531,6 +540,22 @@ def _measured_python(code: str, *args: str) -> tuple[int, float, int, str]:
     rc, seconds, rss_kb, cpu = proc.stdout.split()
     CPU[0] = float(cpu)
     return int(rc), float(seconds), int(rss_kb) * 1024, proc.stderr
+
+
+def _paired_ratios(db: Path, pairs: int) -> list[tuple[float, float]]:
+    """(wall, CPU) ratios of `suggest` to the raw pipeline process, each pair run back to back,
+    so that both halves of a ratio see the same load."""
+    out = []
+    for _ in range(pairs):
+        code, seconds, _ = run(["suggest", "--db", str(db)])
+        cpu = CPU[0]
+        if code != 0:
+            return []
+        raw_code, raw_seconds, _, _ = _measured_python(RAW_PIPE, str(db))
+        if raw_code != 0:
+            return []
+        out.append((seconds / raw_seconds, cpu / CPU[0] if CPU[0] else float("nan")))
+    return out
 
 
 def _median_measured(measure, reps: int) -> tuple[float | None, int, float, str]:
