@@ -103,6 +103,8 @@ def test_the_json_of_a_failed_file_names_the_flag_too(cli, tmp_path):
     failed = [x for x in json.loads(r.stdout) if x.get("status") == "error"]
     assert len(failed) == 1
     assert "use --replace to replace it" in failed[0]["error"]
+    # two sessions may share a file name (po/ and vo/ folders): --replace would drop the other one
+    assert "another session with the same file name, rename the file" in failed[0]["error"]
     assert "\ue000" not in r.stdout
 
 

@@ -190,3 +190,17 @@ def test_yaml_participants_with_a_duplicate_label(cli, project, tmp_path):
     people.write_text(people.read_text(encoding="utf-8") + "  - label: Vakbond\n    role: bond\n", encoding="utf-8")
     _fails(cli, project, [path, "--source", "dialoogtafel"], "dialoogtafel-markdown.participants.yaml:18",
            "duplicate label 'Vakbond'")
+
+
+def test_another_session_with_the_same_file_name_is_told_to_rename_not_replace(cli, project, tmp_path):
+    """Two Teams exports saved as 'transcript.txt' in a po/ and a vo/ folder: the second is
+    another session, and --replace would throw the first away."""
+    po, vo = tmp_path / "po", tmp_path / "vo"
+    po.mkdir()
+    vo.mkdir()
+    (po / "transcript.txt").write_text("OOP'er 1 (po): Ik val elke week in voor groep vijf.\n", encoding="utf-8")
+    (vo / "transcript.txt").write_text("OOP'er 2 (vo): Bij ons regelt de teamleider het rooster.\n", encoding="utf-8")
+    first = cli("import", po / "transcript.txt", "--source", "focusgroep", "--allow-unknown", "--allow-pii")
+    assert first.exit_code == 0, first.output
+    _fails(cli, project, [vo / "transcript.txt", "--source", "focusgroep", "--allow-unknown", "--allow-pii"],
+           "transcript.txt", "another session with the same file name, rename the file")

@@ -308,7 +308,9 @@ def import_file(db, path: str | Path, options: ImportOptions) -> ImportResult:
     existing = db.execute("SELECT id FROM transcripts WHERE name = ?", [name]).fetchone()
     if existing is not None and not options.replace:
         raise InputFileError(
-            f"transcript '{name}' was imported before with different content; use {setting('replace')} to replace it",
+            f"transcript '{name}' was imported before with different content: if this file is a new version of "
+            f"that session, use {setting('replace')} to replace it; if it is another session with the same file "
+            "name, rename the file and import it again",
             path=str(path),
         )
     survey = suffix in SURVEY_SUFFIXES
