@@ -23,11 +23,12 @@ class Change:
     action: str  # coded | uncoded | unchanged
     status: str | None
     span: tuple[int, int] | None = None  # the passage, None for the whole turn
+    note: str = ""  # why nothing changed, when the coder may have meant something else
 
     def as_json(self) -> dict:
         return {"segment_id": self.segment_id, "code": self.code, "coder": self.coder, "action": self.action,
                 "status": self.status, "span_start": self.span[0] if self.span else None,
-                "span_end": self.span[1] if self.span else None}
+                "span_end": self.span[1] if self.span else None, "note": self.note}
 
 
 def check_coder(coder: str) -> str:
@@ -164,7 +165,7 @@ def _uncode_one(db, sid: int, cid: int, name: str, coder: str, span=None) -> Cha
             [sid, cid, coder, *span],
         ).fetchone()
         if row is None or row[0] != "accepted":
-            return Change(sid, name, coder, "unchanged", row[0] if row else None, span)
+            return Change(sid, name, coder, "unchanged", row[0] if row else None, span, _coded_elsewhere(db, sid, cid, coder))
         set_decision(db, sid, cid, coder, "rejected", span=span)
         return Change(sid, name, coder, "uncoded", "rejected", span)
     rows = db.execute(
@@ -187,6 +188,18 @@ def _uncode_one(db, sid: int, cid: int, name: str, coder: str, span=None) -> Cha
         return Change(sid, name, coder, "unchanged", None)
     set_decision(db, sid, cid, coder, "rejected")  # copies the suggestion's method, score and evidence
     return Change(sid, name, coder, "rejected", "rejected")
+
+
+def _coded_elsewhere(db, sid: int, cid: int, coder: str) -> str:
+    """Where this coder's code stands in the turn instead, for a passage that holds none of it
+    (a quote one word off, a sentence counted differently)."""
+    rows = db.execute("SELECT span_start, span_end FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? "
+                      "AND status = 'accepted' ORDER BY span_start", [sid, cid, coder]).fetchall()
+    if not rows:
+        return ""
+    where = ", ".join("the whole turn" if a is None else f"passage {a}:{b}" for a, b in rows)
+    return (f"not coded on this passage; it is on {where} (give that span with {setting('span')}, "
+            "or no passage to take it off the whole turn)")
 
 
 def parse_id_spans(spec: str) -> list[tuple[int, int]]:

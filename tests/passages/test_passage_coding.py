@@ -180,3 +180,23 @@ def test_a_file_row_naming_two_passages_names_its_columns_not_options(cli, proje
     assert line.startswith(f"Error: {sheet}:2:") and "'quote' column" in line and "'span' column" in line, line
     assert "--quote" not in line and "--span" not in line
     assert db_snapshot(db_path) == before
+
+
+def test_uncoding_a_passage_that_holds_no_coding_says_where_the_code_is(cli, project, db_path):
+    """A coder quotes one word too few when taking a passage back: nothing changes, and the
+    answer names the passages that do carry the code instead of a bare 'unchanged'."""
+    a = "Als er een leerkracht ziek is, sta ik gewoon voor de groep."
+    assert cli("code", "2", "ad-hoctaken", "--quote", a, "--coder", "anna").exit_code == 0
+    before = db_snapshot(db_path)
+    result = cli("uncode", "2", "ad-hoctaken", "--quote", "Als er een leerkracht ziek is", "--coder", "anna")
+    start = TURN.index(a)
+    assert result.exit_code == 0 and "unchanged" in result.stdout
+    assert f"it is on passage {start}:{start + len(a)}" in result.stdout and "--span" in result.stdout
+    assert db_snapshot(db_path) == before
+    as_json = json.loads(cli("uncode", "2", "ad-hoctaken", "--quote", "Als er een leerkracht ziek is", "--coder", "anna",
+                             "--json").stdout)
+    assert as_json[0]["action"] == "unchanged" and f"passage {start}:{start + len(a)}" in as_json[0]["note"]
+    assert "\ue000" not in as_json[0]["note"]
+    # a passage that does hold it still comes off, with nothing to add
+    done = cli("uncode", "2", "ad-hoctaken", "--quote", a, "--coder", "anna")
+    assert "uncoded" in done.stdout and "not coded on this passage" not in done.stdout

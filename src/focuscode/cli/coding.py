@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, for_user, open_db, print_json, stdout
 from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
@@ -62,11 +62,12 @@ def _run(uncode: bool, segment, code_name, ids, from_file, coder, db, as_json: b
             changes = action(conn, segment_ids(conn, segment), code_name, coder_or_default(conn, coder))
         memos = memos_kept = 0
     if as_json:
-        print_json([c.as_json() for c in changes])
+        print_json([{**c.as_json(), "note": for_user(c.note)} for c in changes])
         return
     for c in changes:
         where = f" (passage {c.span[0]}:{c.span[1]})" if c.span else ""
-        stdout.print(f"segment {c.segment_id}{where}: {c.code} {c.action} ({c.coder})", markup=False)
+        stdout.print(f"segment {c.segment_id}{where}: {c.code} {c.action} ({c.coder})"
+                     + (f": {for_user(c.note)}" if c.note else ""), markup=False)
     if memos or memos_kept:
         stdout.print(f"{memos} memos added" + (f", {memos_kept} already there" if memos_kept else ""), markup=False)
 
