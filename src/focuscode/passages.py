@@ -57,8 +57,10 @@ def _ends_here(text: str, punct: str, space: str, after: int) -> bool:
     return not nxt.isalnum()  # an emoji or another symbol after "?!"
 
 
-def sentences(text: str) -> list[Span]:
-    """The sentences of a turn as (start, end) spans, without surrounding white space."""
+def sentences(text: str, until: int | None = None) -> list[Span]:
+    """The sentences of a turn as (start, end) spans, without surrounding white space; with
+    `until`, only those up to the one that holds that offset (each boundary is decided by the
+    words around it alone, so the first sentences are the same either way)."""
     spans: list[Span] = []
     start = 0
     for m in _END.finditer(text):
@@ -70,6 +72,8 @@ def sentences(text: str) -> list[Span]:
             end = m.start()
         _add(text, spans, start, end)
         start = m.end()
+        if until is not None and start > until:
+            return spans
     _add(text, spans, start, len(text))
     return spans
 

@@ -16,6 +16,7 @@ threshold are the ones shown (`review`, `segments`), the rest only with --all.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _string  # what dumps() writes a str with
 from typing import Callable
@@ -122,9 +123,7 @@ def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, ba
     # Scores need wordfreq, which finds its data through inspect.stack(): that walks every
     # loaded module, so importing it before spaCy's thousand modules halves its start-up.
     import wordfreq  # noqa: F401
-    from spacy.attrs import LEMMA
 
-    from .nlp.lemmatizer import LEMMA_HASHES
     from .nlp.pipeline import load_pipeline
     from .nlp.rules import RuleMatcher
     from .nlp.similarity import SimilarityIndex
@@ -140,18 +139,8 @@ def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, ba
     prior = PriorReader.for_codebook(themes, pipeline.nlp.vocab.strings)
     texts = (text for _, text in segments)
     docs = pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=_unused_pipes(pipeline))
-    for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
-        hits = matcher.match(doc, text)
-        if hits:
-            _point_at_sentences(text, hits)
-        for hit in hits:
-            found.append((segment_id, hit))
-        lemmas = doc.user_data.get(LEMMA_HASHES)
-        if lemmas is None:
-            lemmas = doc.to_array(LEMMA).tolist()
-        close.add_segment(segment_id, lemmas, text)
-        if progress and (i % 200 == 0 or i == len(segments)):
-            progress(i, len(segments))
+    with _lemma_hashes_only(pipeline.nlp, n_process):
+        _scan(segments, docs, matcher, close, found, progress)
     closest = _closest(db, pipeline.nlp, codebook, close, coder, code_ids)
     # Rules and closeness that agree on a (segment, code) are two distinct pieces of evidence.
     agree = {(c.segment_id, c.code) for c in closest} & {(sid, hit.code) for sid, hit in found}
@@ -167,6 +156,43 @@ def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, ba
     return result, rows, segments, code_ids, stamp
 
 
+def _scan(segments, docs, matcher, close, found: list, progress) -> None:
+    """Match every segment's doc, point its hits at their sentences, and count its lemmas for closeness."""
+    from spacy.attrs import LEMMA
+
+    from .nlp.lemmatizer import LEMMA_HASHES
+
+    for i, ((segment_id, text), doc) in enumerate(zip(segments, docs), start=1):
+        hits = matcher.match(doc, text)
+        if hits:
+            _point_at_sentences(text, hits)
+        for hit in hits:
+            found.append((segment_id, hit))
+        lemmas = doc.user_data.get(LEMMA_HASHES)
+        if lemmas is None:
+            lemmas = doc.to_array(LEMMA).tolist()
+        close.add_segment(segment_id, lemmas, text)
+        if progress and (i % 200 == 0 or i == len(segments)):
+            progress(i, len(segments))
+
+
+@contextmanager
+def _lemma_hashes_only(nlp, n_process: int):
+    """The fallback lemmatizer leaves token.lemma unset while segments are read (see
+    FocuscodeLemmatizer.hashes_only); worker processes (n_process > 1) keep their own."""
+    from .nlp.lemmatizer import FACTORY
+
+    component = nlp.get_pipe(FACTORY) if FACTORY in nlp.pipe_names and n_process == 1 else None
+    if component is None:
+        yield
+        return
+    component.hashes_only = True
+    try:
+        yield
+    finally:
+        component.hashes_only = False
+
+
 def _store(db, threshold: float | None, rows: list[tuple]) -> None:
     """The threshold, if one was given, and the rule, similarity and prior suggestions (inside the caller's transaction)."""
     if threshold is not None:
@@ -180,7 +206,8 @@ def _store(db, threshold: float | None, rows: list[tuple]) -> None:
 def _point_at_sentences(text: str, hits) -> None:
     """A rule suggestion carries the sentence(s) its evidence lies in: its span runs from the
     first to the last of them, and its evidence lists each, so a coder can code just those."""
-    spans = sentences(text)
+    # the sentences up to the last word any rule matched: the rest of a long turn holds none
+    spans = sentences(text, until=max(m["end"] for hit in hits for m in hit.evidence["matches"]))
     for hit in hits:
         matches = hit.evidence["matches"]
         if len(matches) == 1:  # most hits: sentences_of for one position, without its generators
@@ -216,7 +243,8 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
 
     # What a hit's features are computed from: per match its rule, the words it matched and
     # their lemma (specificity, corpus rate, distinct evidence); the code and two flags do the rest.
-    facts = [[(rule_key(m), m.get("text"), m.get("lemma")) for m in hit.evidence["matches"]] for _, hit in found]
+    facts = [[(("keyword", m["keyword"]) if type(m.get("keyword")) is str else rule_key(m), m.get("text"), m.get("lemma"))
+              for m in hit.evidence["matches"]] for _, hit in found]
     keys = [{f[0] for f in fs} for fs in facts]
     fires: Counter = Counter(key for ks in keys for key in ks)
     rates = {key: corpus_rate(n, n_segments) for key, n in fires.items()}
@@ -350,10 +378,32 @@ def _similar_rows(closest, agree, code_ids, show_at, stamp, result, theme_odds=l
         score, x = similarity_probability(c.similarity, len(c.shared), (c.segment_id, c.code) in agree,
                                           prior=theme_odds(c.segment_id, c.code))
         ev["score"] = x
-        rows.append((c.segment_id, code_ids[c.code], "similarity", score, dumps(ev), None, None, None, stamp, stamp))
+        rows.append((c.segment_id, code_ids[c.code], "similarity", score, _similarity_json(ev), None, None, None, stamp,
+                     stamp))
         result.similarity_shown += score >= show_at
     result.similarity = len(rows)
     return rows
+
+
+def _similarity_json(ev: dict) -> str:
+    """dumps(ev) of a closeness suggestion's evidence, built from parts as the encoder writes it
+    (keys sorted); any other shape than the usual one by dumps itself."""
+    closest, x, shared, similarity = ev.get("closest"), ev.get("score"), ev.get("shared"), ev.get("similarity")
+    if (ev.keys() != {"closest", "score", "shared", "similarity"} or type(similarity) is not float
+            or not isinstance(closest, dict) or type(closest.get("kind")) is not str
+            or not isinstance(shared, list) or not all(type(w) is str for w in shared)
+            or not isinstance(x, dict) or not all(type(v) is float for v in x.values())):
+        return dumps(ev)
+    if closest.keys() == {"kind", "text"} and type(closest["text"]) is str:
+        near = f'{{"kind": {_string(closest["kind"])}, "text": {_string(closest["text"])}}}'
+    elif closest.keys() == {"kind", "segment"} and type(closest["segment"]) is int:
+        near = f'{{"kind": {_string(closest["kind"])}, "segment": {closest["segment"]}}}'
+    else:
+        return dumps(ev)
+    facts = ", ".join(f"{_string(k)}: {float.__repr__(x[k])}" for k in sorted(x))
+    words = ", ".join(_string(w) for w in shared)
+    return (f'{{"closest": {near}, "score": {{{facts}}}, "shared": [{words}], '
+            f'"similarity": {float.__repr__(similarity)}}}')
 
 
 def _prior_rows(prior, suggested, code_ids, show_at, stamp, result) -> list[tuple]:
@@ -464,7 +514,7 @@ class PriorReader:
     def reasons(self, segment_id: int, theme: str) -> list[list]:
         rows, offsets = self.terms_of
         i = self.index[segment_id]
-        return self.prior.reasons([self.prior.terms[r] for r in rows[offsets[i]:offsets[i + 1]]], theme)
+        return self.prior.reasons_of_rows(rows[offsets[i]:offsets[i + 1]], theme)
 
 
 def _weight(record) -> float:

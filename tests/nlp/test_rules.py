@@ -251,3 +251,27 @@ def test_model_pipeline_keyword_written_inflected(lookup_pipeline):
     # 'taken'; indexing the keyword by our cascade's lemma as well still finds 'taak'
     m = RuleMatcher(lookup_pipeline.nlp, [Code("ad-hoctaken", keywords=[Keyword("taken")])])
     assert codes(m.match("Dat is eigenlijk niet mijn taak.")) == {"ad-hoctaken"}
+
+
+@pytest.mark.parametrize("text", [
+    "Ik moest weer invallen, terwijl dat de taak van de leraar is.",  # an exclude phrase (PhraseMatcher on LEMMA)
+    "De leraren blijft eindverantwoordelijk voor de klas.",  # a pattern spaCy's Matcher runs (LEMMA IN)
+    "Er is geen hogere schaal voor ons, en ik wil wel doorgroeien.",
+])
+def test_lemmas_left_in_user_data_match_exactly_as_lemmas_on_tokens(matcher, text):
+    """suggest lets the fallback lemmatizer skip setting token.lemma while it reads segments;
+    the matchers that read token.lemma (exclusions, spaCy Matcher patterns) ask for it, so
+    every hit and its evidence are the same either way."""
+    from focuscode.nlp.lemmatizer import FACTORY, TOKEN_LEMMAS
+
+    component = matcher.nlp.get_pipe(FACTORY)
+    normal = matcher.match(matcher.nlp(text), text)
+    component.hashes_only = True
+    try:
+        doc = matcher.nlp(text)
+        assert doc.user_data[TOKEN_LEMMAS] is False and all(t.lemma == 0 for t in doc)
+        lean = matcher.match(doc, text)
+    finally:
+        component.hashes_only = False
+    assert normal and [(h.code, h.score, h.evidence, h.start, h.end) for h in lean] == \
+        [(h.code, h.score, h.evidence, h.start, h.end) for h in normal]

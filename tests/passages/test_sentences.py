@@ -23,3 +23,18 @@ from focuscode.passages import sentences
 ])
 def test_dutch_sentences(text, expected):
     assert [text[a:b] for a, b in sentences(text)] == expected
+
+
+def test_sentences_up_to_an_offset_are_the_first_sentences_of_the_whole():
+    """suggest asks only for the sentences up to the last word a rule matched; they must be
+    the very sentences the whole turn has there, abbreviations and all."""
+    from focuscode.passages import sentences
+
+    turn = ("Dhr. de Vries zei het al: m.i. klopt dat niet. Wij doen alles, enz. En dan? Niemand weet het! "
+            "Ja... dat is zo.\nVolgende vraag graag.")
+    whole = sentences(turn)
+    assert len(whole) >= 4
+    for until in range(len(turn) + 1):
+        part = sentences(turn, until=until)
+        assert part == whole[:len(part)]
+        assert [s for s in whole if s[0] <= until] == [s for s in part if s[0] <= until]

@@ -72,8 +72,12 @@ class DomainPrior:
 
     def reasons(self, terms: Sequence[str], label: str, k: int = EXPLAIN_WORDS) -> list[list]:
         """The terms that weigh most towards `label` in this text: [[term, weight], ...]."""
+        return self.reasons_of_rows([self.index[t] for t in terms if t in self.index], label, k)
+
+    def reasons_of_rows(self, rows: Sequence[int], label: str, k: int = EXPLAIN_WORDS) -> list[list]:
+        """The same, for terms given by their rows."""
         j = self.labels.index(label)
-        weighed = sorted(((self.weights[self.index[t]][j], t) for t in terms if t in self.index), reverse=True)
+        weighed = sorted(((self.weights[r][j], self.terms[r]) for r in rows), reverse=True)
         return [[t, round(w, 3)] for w, t in weighed[:k] if w > 0]
 
 

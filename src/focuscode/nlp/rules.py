@@ -27,7 +27,7 @@ from spacy.attrs import LEMMA, LOWER
 from ..codebook import Code, one_line
 from ..errors import CodebookError, ModelError
 from . import compounds
-from .lemmatizer import LEMMA_HASHES
+from .lemmatizer import LEMMA_HASHES, tokens_lemmatized
 from .lexicon import is_verb, lemmatize, lemmatize_lower, tables
 from .patterns import SimplePattern, compile_simple, positions
 from .phrases import GappedMatcher, split_separable
@@ -191,7 +191,7 @@ class RuleMatcher:
         excludes: dict[int, list[tuple[str, int, int]]] = {}
         # the PhraseMatcher only where an exclude phrase can start: most docs hold none
         if len(self._excludes) and not self._exclude_first.isdisjoint(words):
-            for key, start, end in self._excludes(doc):
+            for key, start, end in self._excludes(tokens_lemmatized(doc)):
                 ci, phrase = self._exclude_keys[key]
                 excludes.setdefault(ci, []).append((phrase, start, end))
         hits = []
@@ -212,7 +212,7 @@ class RuleMatcher:
                 lowers = doc.to_array(LOWER).tolist()
             spans = pattern.find(lemmas, lowers)
         else:
-            spans = [(start, end) for _, start, end in pattern(doc)]
+            spans = [(start, end) for _, start, end in pattern(tokens_lemmatized(doc))]
         for start, end in spans:
             found.setdefault(rule.code, []).append(_Found(rule, start, end, False))
         return lowers
