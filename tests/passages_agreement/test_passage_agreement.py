@@ -355,3 +355,18 @@ def test_character_alpha_equals_the_package_on_random_passages(tmp_path, seed):
         compared += 1
     assert compared >= 2 and any(v is None for v in truth.values())
 
+
+
+def test_the_table_fits_80_columns_without_cutting_a_figure(cli, project):
+    """At 80 columns the ten columns used to end in '100.…', 'jacc…' and 'onvol…'; now figures
+    never fold or get cut, and only code names and verdicts wrap, at word boundaries."""
+    code(cli, "2", INVALLEN, "--sentence", "1", "--coder", "anna")
+    code(cli, "2", INVALLEN, "--coder", "bram")
+    table = cli("agreement", "--coder", "anna", "--coder", "bram", "--unit", "character", env={"COLUMNS": "80"})
+    lines = table.stdout.splitlines()
+    body = lines[1:-1]  # the title and the legend are prose, wrapped by the terminal
+    assert table.exit_code == 0 and all(len(line) <= 80 for line in body), [len(x) for x in body]
+    assert "…" not in "\n".join(body)
+    header = body[0].split()
+    assert header[:8] == ["code", "turns", "agree", "kappa", "alpha", "jaccard", "dice", "oordeel"]
+    assert any(" 0.295 " in line and " 0.455 " in line for line in body)  # jaccard 33/112, dice 66/145, whole

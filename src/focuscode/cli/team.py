@@ -187,13 +187,17 @@ def _passage_agreement(conn, coders, *, themes: bool, as_json: bool, as_csv: boo
 
     stdout.print(f"Passage agreement between {', '.join(report.coders)}, character by character, over the "
                  f"{report.turns} turn{'s' if report.turns != 1 else ''} looked at by at least two ({report.characters:,} characters)", markup=False)
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("code")
-    for col in ("turns", "agree", "kappa" if len(report.coders) == 2 else "kappa (2 only)", "alpha", "jaccard", "dice"):
-        table.add_column(col, justify="right")
-    table.add_column("oordeel")
-    for c in report.coders:
-        table.add_column(c, justify="right")
+    # Ten columns in 80: figures never fold or get cut (no_wrap, their widest value as minimum),
+    # the code and the verdict wrap at word boundaries instead.
+    table = Table(show_edge=False, pad_edge=False, padding=(0, 0, 0, 1), box=None, header_style="bold")
+    table.add_column("code", min_width=12, overflow="fold")
+    for col, widest in (("turns", 5), ("agree", 6), ("kappa" if len(report.coders) == 2 else "kappa (2 only)", 6),
+                        ("alpha", 6), ("jaccard", 7), ("dice", 5)):
+        table.add_column(col, justify="right", no_wrap=True, min_width=widest)
+    table.add_column("oordeel", min_width=11, overflow="fold")
+    for c in report.coders:  # the coder's name may wrap, the count it heads may not
+        widest = max((len(str(o.figures.used.get(c, ""))) for o in rows), default=1)
+        table.add_column(c, justify="right", min_width=max(4, widest), overflow="fold")
     for o in rows:
         f = o.figures
         table.add_row(f.code, str(o.turns), _fmt(f.percent, True), _fmt(f.kappa), _fmt(f.alpha), _fmt(o.jaccard),
