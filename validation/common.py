@@ -1,7 +1,8 @@
-"""Projects for measuring suggestions: the sample corpus (fit) and the blind set (generalisation).
+"""Projects for measuring suggestions: the sample corpus (fit) and the labelled sets (tuning
+sets and the blind set, `LABELLED_SETS`).
 
-Both are built the way a researcher would build them (import, codebook, suggest) into a
-temporary SQLite project, with the privacy gate off: both are invented and anonymised,
+Each is built the way a researcher would build it (import, codebook, suggest) into a
+temporary SQLite project, with the privacy gate off: all are invented and anonymised,
 and the gate has tests of its own.
 """
 
@@ -31,7 +32,6 @@ BLIND = REPO / "validation" / "blind"
 # own ten-minute keyword baseline.
 BLIND2 = REPO / "validation" / "blind2"
 DEV = REPO / "validation" / "dev"
-BLIND_CODER = "blind"
 LABELS = ("visie", "ad-hoctaken", "doorgroei", "afstemming", "meerwaarde")
 # The codebook's themes on the blind set's labels, decided from domain.md before the
 # blind rows were read: domain.md files "vision that is really the general educational
@@ -101,16 +101,6 @@ def sample_project(path: Path, *, codebook: Path = CODEBOOK):
     return db
 
 
-def blind_project(path: Path, *, codebook: Path = CODEBOOK):
-    """The blind set as one survey-like file; returns (db, {segment id: set of labels})."""
-    return labelled_project(path, BLIND / "validation.csv", codebook=codebook)
-
-
-def blind2_project(path: Path, *, codebook: Path = CODEBOOK):
-    """The second blind set, built like the first."""
-    return labelled_project(path, BLIND2 / "validation.csv", codebook=codebook)
-
-
 def dev_project(path: Path, *, codebook: Path = CODEBOOK):
     """The development set (may be tuned on), built like the blind set."""
     return labelled_project(path, DEV / "dev.csv", codebook=codebook)
@@ -161,15 +151,6 @@ def sample_gold(db) -> tuple[list[int], list[set[str]], list[str]]:
             gold[sid].add(label)
     texts = dict(db.execute("SELECT id, text FROM segments").fetchall())
     return seen, [gold[s] for s in seen], [texts[s] for s in seen]
-
-
-def blind_gold() -> dict[str, set[str]]:
-    return labelled_gold(BLIND / "validation.csv")
-
-
-def blind_texts() -> dict[str, str]:
-    with (BLIND / "validation.csv").open(encoding="utf-8", newline="") as fh:
-        return {r["id"]: r["text"] for r in csv.DictReader(fh)}
 
 
 def _fresh(path: Path, codebook: Path):

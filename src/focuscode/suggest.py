@@ -125,6 +125,7 @@ def _suggest_rows(db, codebook, model, include_facilitator, notify, progress, ba
     import wordfreq  # noqa: F401
 
     from .nlp.pipeline import load_pipeline
+    from .nlp.prior import PriorReader
     from .nlp.rules import RuleMatcher
     from .nlp.similarity import SimilarityIndex
 
@@ -437,84 +438,6 @@ def _prior_evidence_json(z: float, words: list[list], score: float) -> str:
     listed = ", ".join(f"[{_string(w)}, {float.__repr__(float(v))}]" for w, v in words)
     return (f'{{"prior": {{"log_odds": {z_json}, "words": [{listed}]}}, '
             f'"score": {{"base": {float.__repr__(float(score))}, "prior": {z_json}}}}}')
-
-
-class PriorReader:
-    """The domain prior over one run's segments: each segment's log-odds for the themes of this
-    codebook it knows, computed for all segments at once from the content lemmas the closeness
-    index already counted (both read content words by `words.is_content_word`)."""
-
-    def __init__(self, prior, themes: list[str], strings):
-        self.prior = prior
-        self.themes = themes
-        self.column = {t: k for k, t in enumerate(themes)}
-        self.strings = strings
-        self.row_of = {strings.add(term): i for i, term in enumerate(prior.terms)}
-        self.ids: list[int] = []
-        self.array = None  # segments x themes, rounded log-odds
-        self.odds: list[list[float]] = []  # the same as lists, for quick reading one by one
-        self.terms_of: tuple[list[int], list[int]] = ([], [0])
-        self.index: dict[int, int] = {}
-
-    @classmethod
-    def for_codebook(cls, themes: set[str], strings):
-        from .nlp.prior import shipped_prior
-
-        prior = shipped_prior()
-        known = [t for t in prior.labels if t in themes] if prior is not None else []
-        return cls(prior, known, strings) if known else None
-
-    def reader(self, close, theme_of: dict[str, str]):
-        """Compute every segment's log-odds (rounded to 0.1: finer says nothing, and equal values
-        let a run score each kind of evidence once); return (segment, code) -> log-odds of the
-        code's theme, or None for a theme the prior does not know."""
-        import numpy as np
-
-        rows, hashes, _, _ = close.terms_matrix()
-        self.ids = list(close.ids)
-        columns = [self.prior.labels.index(t) for t in self.themes]
-        weights = np.asarray(self.prior.weights, dtype=float)[:, columns]
-        bias = np.asarray(self.prior.bias, dtype=float)[columns]
-        # the prior's terms by hash, in the prior's row order (row_of was filled in that order)
-        known = np.fromiter(self.row_of, dtype=np.uint64, count=len(self.row_of))
-        rows_of_known = np.fromiter(self.row_of.values(), dtype=np.int64, count=len(self.row_of))
-        order = np.argsort(known)
-        at = np.minimum(np.searchsorted(known[order], hashes), max(0, len(known) - 1))
-        hit = (known[order][at] == hashes) if len(known) else np.zeros(len(hashes), dtype=bool)
-        segment = rows[hit]  # non-decreasing: the index adds segments in order
-        term_rows = rows_of_known[order[at[hit]]]
-        counts = np.bincount(segment, minlength=len(self.ids))
-        sums = np.zeros((len(self.ids), len(columns)))
-        filled = counts > 0
-        offsets = np.concatenate(([0], np.cumsum(counts)))
-        # each segment's terms of the prior, in text order: what its suggestions name as reasons
-        self.terms_of = (term_rows.tolist(), offsets.tolist())
-        if term_rows.size:
-            sums[filled] = (np.add.reduceat(weights[term_rows], offsets[:-1][filled], axis=0)
-                            / np.sqrt(counts[filled])[:, None])
-        self.array = np.round(sums + bias, 1)
-        self.odds = self.array.tolist()
-        index = self.index = {sid: i for i, sid in enumerate(self.ids)}
-        odds, column = self.odds, self.column
-
-        def theme_odds(segment_id: int, code: str) -> float | None:
-            k = column.get(theme_of[code])
-            i = index.get(segment_id)
-            return None if k is None or i is None else odds[i][k]
-        return theme_odds
-
-    def above(self, floor: float):
-        """(segment, theme, log-odds) wherever the log-odds is at least `floor`, in segment order."""
-        import numpy as np
-
-        rows, columns = np.nonzero(self.array >= floor)
-        for i, k in zip(rows.tolist(), columns.tolist()):
-            yield self.ids[i], self.themes[k], self.odds[i][k]
-
-    def reasons(self, segment_id: int, theme: str) -> list[list]:
-        rows, offsets = self.terms_of
-        i = self.index[segment_id]
-        return self.prior.reasons_of_rows(rows[offsets[i]:offsets[i + 1]], theme)
 
 
 def _weight(record) -> float:
