@@ -103,13 +103,13 @@ def rule_key(match: dict) -> tuple[str, str]:
 # that guess is worth: in a project of six survey answers every rule that fires at all fires
 # in a sixth of them, which said "everyday word" of "opleiding tot" and hid clear hits; from a
 # few hundred segments on, the project's own count decides.
-PRIOR_RATE = 0.01
-PRIOR_SEGMENTS = 50
+TYPICAL_RULE_RATE = 0.01
+TYPICAL_RATE_WEIGHT = 50
 
 
 def corpus_rate(fires: int, segments: int) -> float:
-    """The share of segments a rule fires in, shrunk towards PRIOR_RATE in small projects."""
-    return (fires + PRIOR_RATE * PRIOR_SEGMENTS) / (max(0, segments) + PRIOR_SEGMENTS)
+    """The share of segments a rule fires in, shrunk towards TYPICAL_RULE_RATE in small projects."""
+    return (fires + TYPICAL_RULE_RATE * TYPICAL_RATE_WEIGHT) / (max(0, segments) + TYPICAL_RATE_WEIGHT)
 
 
 def distinct_evidence(matches: list[dict]) -> int:
@@ -190,15 +190,20 @@ def similarity_probability(similarity: float, shared: int, rule: bool, coefficie
 
 def prior_log_odds_for(probability: float, coefficients: dict | None = None) -> float:
     """The prior's log-odds at which `prior_probability` reaches `probability` (its inverse)."""
-    coef = coefficients or fitted().get("prior_only") or {"bias": 0.0, "z": 1.0}
+    coef = coefficients or _prior_only()
     return (logit(probability) - coef["bias"]) / coef["z"] if coef["z"] > 0 else float("-inf")
 
 
 def prior_probability(log_odds: float, coefficients: dict | None = None) -> float:
     """Calibrated probability for a suggestion of the domain prior alone (no rule or closeness
     suggestion of the theme on the segment): its log-odds, recalibrated on held-out rows."""
-    coef = coefficients or fitted().get("prior_only") or {"bias": 0.0, "z": 1.0}
+    coef = coefficients or _prior_only()
     return round(sigmoid(coef["bias"] + coef["z"] * log_odds), 4)
+
+
+def _prior_only() -> dict:
+    """The shipped fit of the prior's own suggestions (the log-odds as it stands without one)."""
+    return fitted().get("prior_only") or {"bias": 0.0, "z": 1.0}
 
 
 THEME_FEATURES = ("bias", "combined", "count", "rule")
