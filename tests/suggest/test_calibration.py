@@ -253,3 +253,15 @@ def test_a_small_project_does_not_count_every_rule_that_fires_as_an_everyday_wor
     small = features({"matches": [match]}, rates={("keyword", "opleiding tot"): once_in_six}, is_theme=False)
     raw = features({"matches": [match]}, rates={("keyword", "opleiding tot"): 1 / 6}, is_theme=False)
     assert small["corpus"] > raw["corpus"] + 0.5
+
+
+@pytest.mark.parametrize("value", ["0", "nan", "-0.2"])
+def test_a_threshold_of_nothing_or_not_a_number_is_one_line_and_changes_nothing(cli, project, value):
+    """0 would show every stored suggestion as if it were worth reviewing, and NaN compares
+    false with every score, showing none: both are refused like 1.5."""
+    assert cli("suggest").exit_code == 0
+    before = db_snapshot(project)
+    bad = cli("suggest", "--threshold", value)
+    assert bad.exit_code == 1 and bad.stderr.count("Error:") == 1 and "--threshold" in bad.stderr
+    assert "must be above 0 and at most 1" in bad.stderr and "Traceback" not in bad.stderr
+    assert db_snapshot(project) == before
