@@ -29,8 +29,9 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? … (with closing quotes/brackets after it) followed by white space;
 # whether it really ends depends on what comes next (decided in `sentences`). A line break
-# always ends one.
-_END = re.compile(r"""([.!?…]+["'’”)\]]*)(\s+)(?=\S)|\n\s*""")
+# always ends one. (The lookahead first lets the regex engine skip to those characters instead
+# of trying both alternatives at every position: a third of the time of finding sentences.)
+_END = re.compile(r"""(?=[.!?…\n])(?:([.!?…]+["'’”)\]]*)(\s+)(?=\S)|\n\s*)""")
 _OPENING = "\"'‘’“„([\u00bf\u00a1"
 
 
