@@ -435,7 +435,7 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
             why = f"codebook load failed: {last_line(err)}"
     texts = _texts(db) if times else [line.split(":", 1)[1].strip() for f in files
                                       for line in f.read_text(encoding="utf-8").splitlines() if ":" in line]
-    suggested = None
+    suggested = first = None
     if times and available(["suggest"]):
         s_times, s_cpus = [], []
         for i in range(reps + 1):
@@ -446,6 +446,8 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
             if i:
                 s_times.append(seconds)
                 s_cpus.append(CPU[0])
+            else:
+                first = (seconds, CPU[0])
         if s_times:
             suggested = statistics.median(s_times)
     pipe = _raw_pipe(None, texts, reps) if texts else None
@@ -476,13 +478,20 @@ def throughput(out: Run, work: Path, words: int, reps: int, deduce_words: int) -
             # informs, and the goal is judged on pairs run back to back (below).
             out.add(section, "suggest / raw pipeline process (runs apart)", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)",
                     "", "", "the medians above")
+            if first is not None:
+                # Every timed run above and below is a rerun, as a researcher reruns suggest after each
+                # codebook change: it rewrites only the suggestions that changed. The project's first
+                # run stores all of them new; shown so that neither figure hides the other.
+                out.add(section, "suggest, first run on the project (every suggestion stored new)",
+                        f"{first[0] / raw:.2f}x the raw pipeline process ({fmt_s(first[0])})", "", "",
+                        f"one run, against the median above; CPU {first[1]:.1f} s")
             pairs = _paired_ratios(db, 2 * reps + 1)
             if pairs:
                 wall = statistics.median(r for r, _ in pairs)
                 cpu = statistics.median(c for _, c in pairs)
                 out.add(section, "suggest / raw pipeline process", f"{wall:.2f}x (CPU {cpu:.2f}x)", "<= 2x",
                         "met" if wall <= 2 else f"missed: {wall:.2f}x",
-                        f"median of {len(pairs)} pairs run back to back (suggest, then the raw pipeline): "
+                        f"median of {len(pairs)} pairs run back to back (a rerun of suggest, then the raw pipeline): "
                         + ", ".join(f"{r:.2f}x" for r, _ in pairs))
     deduce_wps, build, used = _raw_deduce(texts, deduce_words) if texts else (None, 0, 0)
     if deduce_wps:

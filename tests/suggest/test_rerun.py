@@ -1,5 +1,6 @@
 """A rerun of suggest rewrites the suggestions it finds again in place, with the same result as
-deleting every old suggestion and inserting the new ones.
+deleting every old suggestion and inserting the new ones, except that a suggestion found
+again exactly as it stood keeps its row untouched (and the time it was first made so).
 
 The turns imitate a Microsoft Teams focus group with OOP'ers in primary schools, exported
 as WebVTT with voice tags; the codebook fragment is shaped like codebook/oop.yaml.
@@ -90,8 +91,25 @@ def _link(path) -> int | None:
         conn.close()
 
 
+STAMPS = ("created_at", "updated_at")
+
+
+def _without_stamps(rows: list[tuple]) -> list[tuple]:
+    at = [COLUMNS.split(", ").index(c) for c in STAMPS]
+    return [tuple(v for i, v in enumerate(r) if i not in at) for r in rows]
+
+
+def _stamps(path) -> dict[tuple[int, int, str], tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT segment_id, code_id, method, created_at, updated_at FROM codings WHERE coder IS NULL")
+        return {(sid, cid, method): (created, updated) for sid, cid, method, created, updated in rows}
+    finally:
+        conn.close()
+
+
 def test_in_place_replacement_leaves_the_table_as_delete_and_insert_would(project, tmp_path, cli):
-    from focuscode.db import now, open_project, transaction
+    from focuscode.db import open_project, transaction
     from focuscode.suggest import _insert_suggestions, _replace_suggestions
 
     _decide(cli, tmp_path, "teams-fg-po.vtt:3,ad-hoctaken")  # on a rule suggestion: linked to it
@@ -101,11 +119,12 @@ def test_in_place_replacement_leaves_the_table_as_delete_and_insert_would(projec
     source.backup(target)  # the write-ahead log too
     source.close()
     target.close()
+    first = _stamps(project)
     db = open_project(project)
     old = db.execute("SELECT segment_id, code_id, method, score, evidence, span_start, span_end, model_id "
                      "FROM codings WHERE coder IS NULL AND method = 'rules' ORDER BY id").fetchall()
     assert len(old) >= 4
-    stamp = now()
+    stamp = "2031-05-04T10:00:00+00:00"  # a rerun years later: no clock second can make it equal
     # a rerun's rows: one suggestion gone, one found again with other evidence, the rest the same, one new
     rows = [(*r, stamp, stamp) for r in old[1:]]
     rows[0] = (*rows[0][:3], 0.9123, '{"matches": []}', *rows[0][5:])
@@ -122,8 +141,17 @@ def test_in_place_replacement_leaves_the_table_as_delete_and_insert_would(projec
         other.execute("DELETE FROM codings WHERE coder IS NULL AND method IN ('rules', 'similarity')")
         _insert_suggestions(other, rows)
     other.close()
-    assert _table(project) == _table(copy)
+    assert _without_stamps(_table(project)) == _without_stamps(_table(copy))
     assert _link(project) is None  # the decision lost its link, as ON DELETE SET NULL does
+    # the stamps: a suggestion found again exactly as it stood keeps the time it was first made
+    # so; one found with other evidence, and a new one, carry the rerun's time
+    after = _stamps(project)
+    changed, added = (rows[0][0], rows[0][1], "rules"), (segment, new_code, "rules")
+    unchanged = [(r[0], r[1], r[2]) for r in old[2:]]
+    assert after[changed] == (stamp, stamp) and after[added] == (stamp, stamp)
+    assert unchanged and all(after[k] == first[k] != (stamp, stamp) for k in unchanged)
+    # the closeness suggestions were not among the rows: gone, as deleting them would leave it
+    assert not any(k[2] == "similarity" for k in after)
 
 
 def test_a_rerun_after_a_codebook_revision(project, tmp_path, cli):
