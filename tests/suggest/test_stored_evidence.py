@@ -181,3 +181,14 @@ def test_the_command_as_its_own_process_leaves_the_project_closed_and_complete(p
     assert "rule suggestions in 5 segments" in done.stdout
     assert not Path(f"{project}-wal").exists() and not Path(f"{project}-shm").exists()
     assert [r[:3] for r in _rows(project, "rules")] == [r[:3] for r in before]
+
+
+def test_the_command_in_a_process_that_goes_on_leaves_the_collector_running(project, cli):
+    """Only the console script's process, which ends with the command, keeps Python's cyclic
+    collector paused to its end; the app run from a program that goes on (here pytest, as a
+    caller's own script would) finds the collector as it left it."""
+    import gc
+
+    assert gc.isenabled()
+    assert cli("suggest").exit_code == 0
+    assert gc.isenabled()

@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from . import codebook, coding, exports, imports, project, review, segments, suggest, team
+from . import common
 from .common import FocuscodeGroup
 from . import check as check_cli
 from . import analysis as analysis_cli
@@ -56,4 +57,6 @@ study_cli.register(app)
 
 
 def main() -> None:
+    """The console script: one command, then the process ends (see common.ENDS_WITH_COMMAND)."""
+    common.ENDS_WITH_COMMAND = True
     app.main(prog_name="focuscode")

@@ -66,6 +66,12 @@ def stop(code: int = 1) -> NoReturn:
 # The flag for each setting key a library message names (errors.setting): a key is its
 # flag with dashes (codes_column -> --codes-column) unless listed here.
 FLAGS: dict[str, str] = {}
+# True when the process is the console script (cli.main): it ends when its one command does.
+# A command may then skip tidying the interpreter up for a future that never comes (see
+# suggest's _end_quickly); run from a process that goes on (tests, a program calling the app)
+# it leaves the interpreter as it found it.
+ENDS_WITH_COMMAND = False
+
 SETTING_MARK = "\ue000"  # errors.setting's opening character: a string that has none names no setting
 
 
