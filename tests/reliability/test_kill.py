@@ -57,11 +57,27 @@ def test_killed_suggest_keeps_the_previous_suggestions(project, tmp_path):
     assert suggested > 0
     # One suggestion per segment, code and method: the killed run left nothing to double.
     assert count(project, "SELECT count(*) FROM (SELECT 1 FROM codings WHERE coder IS NULL GROUP BY segment_id, code_id, method)") == suggested
-    # Killed again, now with suggestions stored: the old ones survive whole.
+    # Killed again, now with suggestions stored: the old ones survive whole. A rerun that finds
+    # every suggestion as it stood writes nothing, so three are taken away (the rerun inserts
+    # them again) and two marked (it rewrites them): it is killed while it inserts, after those
+    # rewrites, and both must be undone.
+    import sqlite3
+
+    conn = sqlite3.connect(project)
+    ids = [r[0] for r in conn.execute("SELECT id FROM codings WHERE coder IS NULL AND method = 'rules' ORDER BY id LIMIT 5")]
+    conn.execute(f"DELETE FROM codings WHERE id IN ({ids[0]}, {ids[1]}, {ids[2]})")
+    conn.execute(f"UPDATE codings SET score = 0.0123 WHERE id IN ({ids[3]}, {ids[4]})")
+    conn.commit()
+    conn.close()
     kill_midway(args, table="codings", call=1, tmp_path=tmp_path)
     assert integrity(project) == "ok"
-    assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL") == suggested
+    assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL") == suggested - 3
+    assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL AND score = 0.0123") == 2
     assert count(project, "SELECT count(*) FROM codings WHERE coder IS NOT NULL") == 5
+    again = run_focuscode(*args)
+    assert again.returncode == 0, again.stderr
+    assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL") == suggested
+    assert count(project, "SELECT count(*) FROM codings WHERE coder IS NULL AND score = 0.0123") == 0
 
 
 @pytest.mark.skipif(importlib.util.find_spec("focuscode.merge") is None, reason="merge is not in this checkout yet")
