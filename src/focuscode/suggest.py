@@ -259,30 +259,35 @@ def _scored_rows(db, found, n_segments: int, themes: set[str], code_ids: dict, s
     # description and the prior only added to them (its JSON by parts, see _facts_json).
     described: dict[tuple, tuple[dict, str]] = {}
     written: dict[tuple, tuple[float, str]] = {}
+    prior_weight = with_prior["prior"]
     for (segment_id, hit), fs, hit_keys in zip(found, facts, keys):
-        close = (segment_id, hit.code) in agree
-        odds = theme_odds(segment_id, hit.code)
-        what = (hit.code, frozenset(fs), close, bool(hit.evidence.get("excluded")))
-        shifts = [records[(hit.code, *k)].adjustment() for k in hit_keys if (hit.code, *k) in records] if records else []
-        shift = sum(shifts) / len(shifts) if shifts else 0.0
-        done = written.get((what, odds, shift))
+        code, evidence = hit.code, hit.evidence  # (locals: this loop runs for each of 40,000 hits)
+        close = (segment_id, code) in agree
+        odds = theme_odds(segment_id, code)
+        what = (code, frozenset(fs), close, bool(evidence.get("excluded")))
+        shift = 0.0
+        if records:
+            shifts = [records[(code, *k)].adjustment() for k in hit_keys if (code, *k) in records]
+            shift = sum(shifts) / len(shifts) if shifts else 0.0
+        key = (what, odds, shift)
+        done = written.get(key)
         if done is None:
             known = described.get(what)
             if known is None:
-                x = features(hit.evidence, rates=rates, is_theme=hit.code in themes, close=close)
+                x = features(evidence, rates=rates, is_theme=code in themes, close=close)
                 shown_x = {k: v for k, v in x.items() if k != "bias"}
                 # the log-odds of everything but the prior, with and without it (see base_probability)
                 known = described[what] = (shown_x, _facts_parts(dumps(shown_x)), linear(x, with_prior),
                                            linear(x, without_prior))
             shown_x, parts, lin_prior, lin = known
-            base = sigmoid(lin_prior + with_prior["prior"] * odds) if odds is not None else sigmoid(lin)
+            base = sigmoid(lin_prior + prior_weight * odds) if odds is not None else sigmoid(lin)
             score = round(sigmoid(logit(base) + shift), 4) if shift else round(base, 4)
-            done = written[(what, odds, shift)] = (score, _facts_json(round(base, 4), round(shift, 4), odds, parts))
+            done = written[key] = (score, _facts_json(round(base, 4), round(shift, 4), odds, parts))
         score, score_json = done
-        hit.evidence["score"] = score_json  # (as JSON: _evidence_json writes it as it stands)
-        rows.append((segment_id, code_ids[hit.code], "rules", score, _evidence_json(hit.evidence, score_json),
+        evidence["score"] = score_json  # (as JSON: _evidence_json writes it as it stands)
+        rows.append((segment_id, code_ids[code], "rules", score, _evidence_json(evidence, score_json),
                      hit.start, hit.end, None, stamp, stamp))
-        by_code[hit.code] = by_code.get(hit.code, 0) + 1
+        by_code[code] = by_code.get(code, 0) + 1
         shown += score >= show_at
     weights = sorted(
         f"{r.label} ({r.code})" for r in records.values() if r.rejected >= MIN_REJECTED and _weight(r) < DOWN_WEIGHTED
