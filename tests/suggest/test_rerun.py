@@ -174,3 +174,34 @@ def test_a_rerun_after_a_codebook_revision(project, tmp_path, cli):
                  ("suggest",)):
         assert cli(*args, db=fresh).exit_code == 0
     assert {k: v[1:] for k, v in _suggestions(fresh).items()} == {k: v[1:] for k, v in after.items()}
+
+
+@pytest.mark.parametrize("variables", [32766, 999, 25])
+def test_suggestions_are_inserted_in_order_however_many_fit_a_statement(project, variables):
+    """Suggestions go in several hundred rows to a statement (see _insert_suggestions): every
+    row arrives, in the order given (ids follow it), also where SQLite allows fewer variables
+    per statement (999 in builds before 3.32; 25 leaves two rows a statement). On the
+    project's own codings table, its CHECK constraints included, without its indexes (whose
+    one suggestion per segment, code and method would cap the rows at this fixture's 15)."""
+    import sqlite3 as sq
+    from types import SimpleNamespace
+
+    from focuscode.suggest import _insert_suggestions
+
+    source = sq.connect(project)
+    table = source.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'codings'").fetchone()[0]
+    segment, code = source.execute("SELECT segment_id, code_id FROM codings WHERE coder IS NULL LIMIT 1").fetchone()
+    source.close()
+    conn = sq.connect(":memory:")
+    conn.execute(table)
+    conn.setlimit(sq.SQLITE_LIMIT_VARIABLE_NUMBER, variables)
+    stamp = "2031-05-04T10:00:00+00:00"
+    # 1,234 rows: two full statements of 500 and a partial one (or 617 statements of two)
+    rows = [(segment, code, ("rules", "similarity", "prior")[i % 3], round(i / 2000, 4), f'{{"n": {i}}}', i, i + 3,
+             None, stamp, stamp) for i in range(1234)]
+    _insert_suggestions(SimpleNamespace(conn=conn), iter(rows))  # (a generator, as model suggestions come)
+    stored = conn.execute("SELECT segment_id, code_id, method, score, evidence, span_start, span_end, model_id, "
+                          "created_at, updated_at FROM codings ORDER BY id").fetchall()
+    assert stored == rows
+    with pytest.raises(sq.IntegrityError):  # the CHECK constraints still hold, 500 rows a statement or not
+        _insert_suggestions(SimpleNamespace(conn=conn), [(*rows[0][:2], "guess", *rows[0][3:])])
