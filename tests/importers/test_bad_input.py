@@ -204,3 +204,56 @@ def test_another_session_with_the_same_file_name_is_told_to_rename_not_replace(c
     assert first.exit_code == 0, first.output
     _fails(cli, project, [vo / "transcript.txt", "--source", "focusgroep", "--allow-unknown", "--allow-pii"],
            "transcript.txt", "another session with the same file name, rename the file")
+
+
+def _no_project_at(db_path) -> bool:
+    return not any(p.exists() for p in (db_path, db_path.with_name(db_path.name + "-wal"),
+                                        db_path.with_name(db_path.name + "-shm")))
+
+
+def test_a_failed_first_import_leaves_no_empty_project(cli, db_path, tmp_path):
+    """There was no database before, so there is none after: the project a first import
+    creates is removed again when the import fails (before, an empty 200 KB project stayed,
+    and the next command worked on it as if the import had happened)."""
+    files = make_fixtures.write_all(tmp_path / "bin")
+    assert _no_project_at(db_path)
+    # a Word transcript cut off while it was copied from a shared drive
+    one_line_error(cli("import", files["docx_truncated"], "--source", "focusgroep", "--allow-unknown"),
+                   "afgebroken.docx", "truncated or damaged")
+    assert _no_project_at(db_path)
+    # a good Zoom caption file beside it: one import is one transaction, so nothing is stored
+    good = copy_fixture("zoom-fg-po.vtt", tmp_path)
+    result = cli("import", good, files["docx_truncated"], "--source", "focusgroep", "--allow-unknown")
+    assert result.exit_code == 1 and "nothing imported" in result.stdout
+    assert _no_project_at(db_path)
+    # the good file alone makes the project, and a failed import later leaves it as it was
+    assert cli("import", good, "--source", "focusgroep").exit_code == 0
+    before = db_snapshot(db_path)
+    one_line_error(cli("import", files["docx_truncated"], "--source", "focusgroep", "--allow-unknown"), "afgebroken.docx")
+    assert db_path.exists() and db_snapshot(db_path) == before
+
+
+def test_a_failed_first_refi_import_leaves_no_empty_project(cli, db_path, tmp_path):
+    """The same for a REFI-QDA project whose archive is sound but whose content the privacy
+    gate refuses once the project is open: a .qdpx from NVivo whose source still holds a
+    participant's name."""
+    import zipfile
+
+    project = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="OOP-studie" origin="NVivo 14">
+  <Sources>
+    <TextSource guid="6f1b2c3d-0000-4000-8000-000000000001" name="focusgroep po" plainTextPath="internal://6f1b2c3d-0000-4000-8000-000000000001.txt"/>
+  </Sources>
+</Project>
+"""
+    text = ("Gespreksleider: Hoe worden jullie ingezet?\n"
+            "Marieke de Vries: Ik val vaak in als de juf van groep 5 ziek is, ook al is dat niet mijn taak.\n")
+    archive = tmp_path / "nvivo-export.qdpx"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("project.qde", project)
+        zf.writestr("sources/6f1b2c3d-0000-4000-8000-000000000001.txt", text)
+    names = tmp_path / "namen.txt"
+    names.write_text("Marieke de Vries\n", encoding="utf-8")
+    one_line_error(cli("import", archive, "--source", "focusgroep", "--names", names),
+                   "nv", "personal data found, nothing imported", "Marieke de Vries")
+    assert _no_project_at(db_path)

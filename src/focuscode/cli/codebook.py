@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from .common import DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, report_error, stdout, stop
+from .common import DbOption, FocuscodeGroup, JsonOption, creating_project, info, open_db, print_json, report_error, stdout, stop
 from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
@@ -48,8 +48,8 @@ def load(
         book = load_codebook(file)
     gate = make_gate(names, allow_pii)
     warn(gate, gate_codebook(book, gate), "codebook loaded")
-    conn = open_db(db, create=True)
-    result = load_codebook_into(conn, book, source=str(file))
+    with creating_project(db) as conn:
+        result = load_codebook_into(conn, book, source=str(file))
     stdout.print(f"Loaded {file}: {result.added} added, {result.updated} updated, {result.deactivated} deactivated "
                  f"(codebook version {result.version})")
 

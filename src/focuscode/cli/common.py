@@ -4,6 +4,7 @@ import json
 import os
 import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Callable, NoReturn, Optional
 
@@ -168,6 +169,27 @@ def open_db(path: Path | None, *, create: bool = False):
 
     return open_project(path, create=create, on_backup=lambda p: info(f"Backed up the database to {p} before upgrading it"),
                         on_wait=info)
+
+
+@contextmanager
+def creating_project(path: Path | None, conn=None):
+    """The project at `path` (or the open `conn`), created if there is none yet. If the command
+    then fails, a project it created is removed again: there was no database before, and a
+    failed first import or load leaves none (the database is left exactly as it was)."""
+    from ..db import resolve_path
+
+    file = resolve_path(path)
+    created = conn is None and not file.exists()
+    conn = conn or open_db(path, create=True)
+    try:
+        yield conn
+    except BaseException as exc:
+        failed = getattr(exc, "exit_code", getattr(exc, "code", 1)) not in (0, None)
+        if created and failed:
+            conn.close()
+            for leftover in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 def print_json(data: Any) -> None:

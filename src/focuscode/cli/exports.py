@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import click
 
-from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, info, open_db, print_json, progress_bar, stdout
+from .common import CoderOption, DbOption, FocuscodeGroup, JsonOption, creating_project, info, open_db, print_json, progress_bar, stdout
 from .declare import Option
 
 export_app = FocuscodeGroup(name="export", help="Export summaries and exchange files.")
@@ -107,8 +107,7 @@ def import_refi(paths: list[Path], source: str | None, db, as_json: bool, *, nam
     # archive leaves nothing behind.
     projects = [read_project(path) for path in paths]
     gate = Gate(names=names, allow_pii=allow_pii, notify=info)
-    conn = conn or open_db(db, create=True)
-    with progress_bar("Import") as bar:
+    with creating_project(db, conn) as conn, progress_bar("Import") as bar:
         task = bar.add_task("Import", total=len(paths))
         # One transaction for all files: a failure in the second leaves the first unstored too.
         results = import_projects(conn, zip(paths, projects), source=source, gate=gate, attributes=attributes or [],

@@ -3,7 +3,8 @@
 from pathlib import Path
 from typing import Annotated, List, Optional
 
-from .common import DbOption, FocuscodeGroup, JsonOption, for_user, info, open_db, print_json, progress_bar, report_error, stdout, stop
+from .common import (DbOption, FocuscodeGroup, JsonOption, creating_project, for_user, info, open_db, print_json,
+                     progress_bar, report_error, stdout, stop)
 from .declare import Argument, Option
 from .gateopts import AllowPiiOption, NamesOption
 
@@ -80,8 +81,7 @@ def import_(
         from ..errors import UsageError
 
         raise UsageError("--source is required: a source the study declares (see 'focuscode study show')")
-    from ..errors import ImportRolledBack
-    from ..importers.store import ImportFailure, ImportOptions, expand_paths
+    from ..importers.store import ImportOptions, expand_paths
 
     options = ImportOptions(
         source=source, participants=participants, speaker_pattern=speaker_pattern, allow_unknown=allow_unknown,
@@ -100,14 +100,22 @@ def import_(
             options.vocabulary = load_study(study)
         return _dry_run(files, options, as_json)
     from ..db import resolve_path
-    from ..importers.store import check_options, import_many, resolve_vocabulary
+    from ..importers.store import check_options, resolve_vocabulary
 
     # --sector and --source are checked against the project's study (or --study) before a
     # new project is created: a usage error leaves no database behind.
     conn = open_db(db) if resolve_path(db).is_file() else None
     resolve_vocabulary(conn, options)
     check_options(options)
-    conn = conn or open_db(db, create=True)
+    # A failed first import leaves no empty project behind (creating_project)
+    with creating_project(db, conn) as conn:
+        _import_into(conn, files, options, as_json)
+
+
+def _import_into(conn, files, options, as_json: bool) -> None:
+    from ..errors import ImportRolledBack
+    from ..importers.store import ImportFailure, import_many
+
     several = len(files) > 1
     with progress_bar("Importing") as bar:
         task = bar.add_task("Importing", total=len(files))

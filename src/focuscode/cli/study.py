@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from .common import DbOption, FocuscodeGroup, JsonOption, open_db, print_json, stdout
+from .common import DbOption, FocuscodeGroup, JsonOption, creating_project, open_db, print_json, stdout
 from .declare import Argument
 from .gateopts import AllowPiiOption, NamesOption, make_gate, warn
 
@@ -26,7 +26,8 @@ def load(
     vocab = load_study(file)
     gate = make_gate(names, allow_pii)
     warn(gate, gate.check(label_fields(vocab, str(file)), what="study not loaded"), "study loaded")
-    store_study(open_db(db, create=True), vocab)
+    with creating_project(db) as conn:
+        store_study(conn, vocab)
     stdout.print(f"Loaded {file}: sectors {', '.join(vocab.sector_codes)}; sources {', '.join(vocab.source_codes)}",
                  markup=False)
 
