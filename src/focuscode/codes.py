@@ -169,11 +169,13 @@ def require_codebook(db) -> Codebook:
     return book
 
 
-def code_id(db, name: str) -> int:
+def code_id(db, name: str, *, inactive: bool = False) -> int:
+    """The id of an active code; with `inactive`, also of a code a codebook revision
+    deactivated (its old codings can still be taken off, not added)."""
     row = db.execute("SELECT id, active FROM codes WHERE name = ?", [name]).fetchone()
     if row is None:
         row = db.execute("SELECT id, active FROM codes WHERE lower(name) = lower(?)", [name]).fetchone()
-    if row is None or not row[1]:
+    if row is None or not (row[1] or inactive):
         raise UnknownCodeError(f"unknown code '{name}'{_nearest_codes(db, name)}; see 'focuscode codebook show'")
     return row[0]
 

@@ -122,7 +122,7 @@ def code_passage(db, segment_id: int, code: str, coder: str, *, quote=None, span
     """Code (or take the code off) one passage of one turn, in one transaction."""
     coder = check_coder(coder)
     with transaction(db):
-        cid = code_id(db, code)
+        cid = code_id(db, code, inactive=uncode)  # a deactivated code's codings can be taken off
         check_segments(db, [segment_id])
         passage = passage_of(db, segment_id, quote=quote, span=span, sentence=sentence)
         if uncode:
@@ -148,7 +148,7 @@ def uncode_segments(db, segment_ids: list[int], code: str, coder: str) -> list[C
     'rejected' so the suggestion does not come back as pending, and the history is kept."""
     coder = check_coder(coder)
     with transaction(db):
-        cid = code_id(db, code)
+        cid = code_id(db, code, inactive=True)  # a deactivated code's codings can be taken off
         check_segments(db, segment_ids)
         return [_uncode_one(db, sid, cid, code, coder) for sid in segment_ids]
 
@@ -380,7 +380,7 @@ def _apply_row(db, p, line, sid, code, coder, uncode, done, changes, passage=Non
     from .errors import InputFileError
 
     try:
-        cid = code_id(db, code)
+        cid = code_id(db, code, inactive=uncode)
     except FocuscodeError as exc:
         raise InputFileError(exc.message, path=str(p), line=line) from None
     name = db.execute("SELECT name FROM codes WHERE id = ?", [cid]).fetchone()[0]
