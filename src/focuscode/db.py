@@ -86,6 +86,13 @@ def check_file(path: Path) -> None:
         )
 
 
+def remove_project_files(path: Path) -> None:
+    """Delete a project database and the write-ahead log and shared-memory files beside it
+    (for a project a failed command made, or a stale half copy), whichever exist."""
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def open_project(
     path: str | os.PathLike | None = None,
     *,

@@ -8,7 +8,7 @@ from typing import Callable
 
 from .codebook import load_codebook
 from .codes import load_codebook_into
-from .db import open_project
+from .db import open_project, remove_project_files
 from .export.render import write_summary
 from .export.summary import SummaryOptions
 from .importers.store import ImportOptions, import_file
@@ -37,11 +37,6 @@ class DemoResult:
     outputs: list[Path] = field(default_factory=list)
 
 
-def _fresh(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        candidate = path.with_name(path.name + suffix)
-        if candidate.exists():
-            candidate.unlink()
 
 
 def run_demo(
@@ -56,7 +51,7 @@ def run_demo(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = Path(db_path) if db_path else out_dir / "demo.db"
-    _fresh(db_path)
+    remove_project_files(db_path)
     db = open_project(db_path, create=True)
     result = DemoResult(db=db_path, summary=out_dir)
 

@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db import MIGRATIONS_TABLE, connect_readonly, dumps, now, open_project, set_setting, transaction
+from .db import MIGRATIONS_TABLE, connect_readonly, dumps, now, open_project, remove_project_files, set_setting, transaction
 from .errors import FocuscodeError, ProjectError, setting
 from .memos import store_memo_once
 from .migrations import MIGRATIONS
@@ -342,8 +342,7 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
         raise FocuscodeError("this project has no codebook to replicate yet; run 'focuscode codebook load FILE'")
     # Build beside the target and rename at the end, so a failure leaves no half copy.
     tmp = out.with_name(out.name + ".partial")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    remove_project_files(tmp)
     from .privacy.gate import DECLARED_SETTING, declared_attributes
 
     declared = declared_attributes(db)
@@ -374,8 +373,7 @@ def replicate(db, out, coder: str, *, force: bool = False) -> ReplicateReport:
         # Whatever failed (the copy, the rename), no half copy of the transcripts stays behind.
         if copy is not None:
             copy.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        remove_project_files(tmp)
         if isinstance(exc, OSError):
             reason = (exc.strerror or str(exc)).lower()
             raise FocuscodeError(f"cannot write the copy: {reason}", path=str(out)) from None

@@ -9,7 +9,7 @@ codebook fragment is shaped like codebook/oop.yaml.
 
 from __future__ import annotations
 
-import sqlite3
+from fctest import sql_rows
 
 BOOK = """
 - name: ad-hoctaken
@@ -42,21 +42,13 @@ VTT = """WEBVTT
 
 
 def _status(path, code: str) -> list[tuple[int, str]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            "SELECT s.ordinal, c.status FROM codings c JOIN codes k ON k.id = c.code_id JOIN segments s ON s.id = c.segment_id "
-            "WHERE c.coder = 'anna' AND k.name = ? ORDER BY s.ordinal", [code]).fetchall()
-    finally:
-        conn.close()
+    return sql_rows(path, "SELECT s.ordinal, c.status FROM codings c JOIN codes k ON k.id = c.code_id "
+                          "JOIN segments s ON s.id = c.segment_id WHERE c.coder = 'anna' AND k.name = ? "
+                          "ORDER BY s.ordinal", [code])
 
 
 def _ids(path) -> dict[int, int]:
-    conn = sqlite3.connect(path)
-    try:
-        return dict(conn.execute("SELECT ordinal, id FROM segments"))
-    finally:
-        conn.close()
+    return dict(sql_rows(path, "SELECT ordinal, id FROM segments"))
 
 
 def _project(cli, db_path, tmp_path) -> dict[int, int]:

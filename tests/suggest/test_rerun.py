@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from fctest import sql_rows
 
 BOOK = """
 - name: ad-hoctaken
@@ -100,12 +101,8 @@ def _without_stamps(rows: list[tuple]) -> list[tuple]:
 
 
 def _stamps(path) -> dict[tuple[int, int, str], tuple[str, str]]:
-    conn = sqlite3.connect(path)
-    try:
-        rows = conn.execute("SELECT segment_id, code_id, method, created_at, updated_at FROM codings WHERE coder IS NULL")
-        return {(sid, cid, method): (created, updated) for sid, cid, method, created, updated in rows}
-    finally:
-        conn.close()
+    rows = sql_rows(path, "SELECT segment_id, code_id, method, created_at, updated_at FROM codings WHERE coder IS NULL")
+    return {(sid, cid, method): (created, updated) for sid, cid, method, created, updated in rows}
 
 
 def test_in_place_replacement_leaves_the_table_as_delete_and_insert_would(project, tmp_path, cli):

@@ -176,7 +176,7 @@ def creating_project(path: Path | None, conn=None):
     """The project at `path` (or the open `conn`), created if there is none yet. If the command
     then fails, a project it created is removed again: there was no database before, and a
     failed first import or load leaves none (the database is left exactly as it was)."""
-    from ..db import resolve_path
+    from ..db import remove_project_files, resolve_path
 
     file = resolve_path(path)
     created = conn is None and not file.exists()
@@ -187,8 +187,7 @@ def creating_project(path: Path | None, conn=None):
         failed = getattr(exc, "exit_code", getattr(exc, "code", 1)) not in (0, None)
         if created and failed:
             conn.close()
-            for leftover in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
-                leftover.unlink(missing_ok=True)
+            remove_project_files(file)
         raise
 
 
