@@ -131,3 +131,23 @@ def test_suggest_without_codebook(cli, db_path, tmp_path):
     result = cli("suggest")
     _assert_one_line_failure(result, "no codebook loaded")
     assert db_snapshot(db_path) == before
+
+
+def test_infinite_threshold(cli, project):
+    """'inf' parses as a float (so click lets it through) but is no probability: refused like 1.5."""
+    before = db_snapshot(project)
+    result = cli("suggest", "--threshold", "inf")
+    _assert_one_line_failure(result, "--threshold", "at most 1", "inf")
+    assert db_snapshot(project) == before
+
+
+def test_audit_without_codebook(cli, db_path):
+    """`codebook audit` on a project that has no codebook yet (after `init` only): one line that
+    says how to load one, not an empty report."""
+    assert cli("init").exit_code == 0
+    before = db_snapshot(db_path)
+    for args in (("codebook", "audit"), ("codebook", "audit", "--json")):
+        result = cli(*args)
+        _assert_one_line_failure(result, "no codebook loaded", "codebook load")
+        assert result.stdout == ""
+    assert db_snapshot(db_path) == before
